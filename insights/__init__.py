@@ -1,0 +1,1 @@
+"""Prospect import, pseudonymisation, AIDA stages, propensity scoring, segments and privacy-safe shared aggregates."""

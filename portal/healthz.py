@@ -1,0 +1,67 @@
+"""/healthz: is the portal able to serve? Checks the database, the Celery broker and the search index."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from django.db import connection
+from django.http import HttpRequest, JsonResponse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from .celery import app as celery_app
+
+logger = logging.getLogger(__name__)
+
+Check = Callable[[], dict[str, Any]]
+
+
+def check_database() -> dict[str, Any]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+        cursor.fetchone()
+    return {"status": "ok", "vendor": connection.vendor}
+
+
+def check_broker() -> dict[str, Any]:
+    with celery_app.connection_for_write() as conn:
+        conn.ensure_connection(max_retries=1, timeout=2)
+        transport = conn.transport_cls if isinstance(conn.transport_cls, str) else conn.transport.driver_type
+    return {"status": "ok", "transport": str(transport)}
+
+
+def check_search() -> dict[str, Any]:
+    from modelsearch.backends import get_search_backend
+
+    backend = get_search_backend()
+    # The Whoosh backend reports its document count and the age of its last commit;
+    # the other backends answer a trivial query instead.
+    if hasattr(backend, "index_status"):
+        return {"status": "ok", **backend.index_status()}
+    from wagtail.search.models import IndexEntry
+
+    return {"status": "ok", "backend": type(backend).__module__, "documents": IndexEntry.objects.count()}
+
+
+CHECKS: dict[str, Check] = {"database": check_database, "broker": check_broker, "search": check_search}
+
+
+def run_checks() -> dict[str, dict[str, Any]]:
+    results: dict[str, dict[str, Any]] = {}
+    for name, check in CHECKS.items():
+        try:
+            results[name] = check()
+        except Exception as exc:  # any failure of a dependency is a degraded portal, never a 500
+            logger.warning("healthz: %s check failed: %s", name, exc)
+            results[name] = {"status": "error", "error": f"{type(exc).__name__}: {exc}"}
+    return results
+
+
+@never_cache
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    checks = run_checks()
+    ok = all(result["status"] == "ok" for result in checks.values())
+    return JsonResponse({"status": "ok" if ok else "degraded", "checks": checks}, status=200 if ok else 503)

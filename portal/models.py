@@ -1,0 +1,13 @@
+"""The portal's own small state: the worker's heartbeat that /healthz and the status line read."""
+
+from django.db import models
+
+
+class WorkerHeartbeat(models.Model):
+    """One row per worker hostname, touched by the beat-scheduled heartbeat task."""
+
+    hostname = models.CharField(max_length=255, unique=True)
+    seen_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.hostname} @ {self.seen_at:%Y-%m-%d %H:%M:%S}"

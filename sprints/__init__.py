@@ -1,0 +1,1 @@
+"""Sprint boards, cards, results and retrospectives of the municipalities' local work (LOKALT)."""

@@ -1,0 +1,91 @@
+"""Headless Chromium through Playwright (Debian's /usr/bin/chromium; no browser download) against the live server."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.services import CHROMIUM, chromium_available, require
+
+SCREENSHOT_DIR = Path(
+    os.environ.get("STIGAR_SCREENSHOT_DIR", Path(__file__).resolve().parents[2] / "var" / "screenshots")
+)
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+DESKTOP = {"width": 1366, "height": 900}
+PHONE = {"width": 390, "height": 844}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if "tests/browser/" in str(item.fspath):
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Iterator[object]:
+    require(chromium_available(), f"needs headless Chromium at {CHROMIUM} (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API keeps an event loop running in this thread for the whole session; the ORM calls
+    # the tests and the database fixtures make around it are ordinary synchronous calls, so this is safe.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+            yield browser
+            browser.close()
+    finally:
+        del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
+
+
+@pytest.fixture
+def page(chromium, live_server):
+    context = chromium.new_context(viewport=DESKTOP, locale="sv-SE", base_url=live_server.url)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()
+
+
+def login(page, username: str, password: str = "correct-horse-battery-staple") -> None:
+    page.goto("/accounts/login/")
+    page.get_by_label("Användarnamn").fill(username)
+    page.get_by_label("Lösenord").fill(password)
+    page.get_by_role("button", name="Logga in").click()
+    page.wait_for_load_state("networkidle")
+
+
+def screenshot(page, name: str) -> dict[str, Path]:
+    """Desktop and phone screenshots of the current page into SCREENSHOT_DIR; returns their paths."""
+    SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
+    paths = {}
+    for label, viewport in (("desktop", DESKTOP), ("mobile", PHONE)):
+        page.set_viewport_size(viewport)
+        path = SCREENSHOT_DIR / f"{name}-{label}.png"
+        page.screenshot(path=str(path), full_page=True)
+        paths[label] = path
+    page.set_viewport_size(DESKTOP)
+    return paths
+
+
+def serious_accessibility_violations(page) -> list[dict]:
+    """axe-core (shipped inside axe-playwright-python) run in the page: violations of impact serious or critical."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    return [v for v in results.response["violations"] if v.get("impact") in ("serious", "critical")]
+
+
+def horizontal_overflow(page) -> int:
+    return page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")

@@ -1,0 +1,33 @@
+"""The home page in a real browser: screenshots at desktop and phone width, keyboard access, axe-core."""
+
+import pytest
+
+from tests.browser.conftest import PHONE, horizontal_overflow, screenshot, serious_accessibility_violations
+
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
+def test_home_page_renders_all_municipalities_without_overflow_and_passes_axe(page):
+    page.goto("/")
+    assert page.locator(".municipality-card").count() == 14
+    paths = screenshot(page, "home")
+    assert paths["desktop"].stat().st_size > 10_000 and paths["mobile"].stat().st_size > 10_000
+    page.set_viewport_size(PHONE)
+    assert horizontal_overflow(page) <= 0
+    violations = serious_accessibility_violations(page)
+    assert violations == [], [(v["id"], v["help"]) for v in violations]
+
+
+def test_the_skip_link_is_the_first_tab_stop_and_moves_focus_to_main(page):
+    page.goto("/")
+    page.keyboard.press("Tab")
+    focused = page.evaluate("document.activeElement.textContent.trim()")
+    assert focused == "Hoppa till innehållet"
+    page.keyboard.press("Enter")
+    assert page.evaluate("location.hash") == "#main"
+
+
+def test_english_home_page_passes_axe(page):
+    page.goto("/en/")
+    assert page.locator("h1").inner_text() == "Time to tread new paths"
+    assert serious_accessibility_violations(page) == []

@@ -1,0 +1,58 @@
+"""Shared fixtures, and the rules for tests that need PostgreSQL, a real worker or Chromium."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+
+from tests.factories import user_with_role
+from tests.services import require
+
+
+@pytest.fixture(autouse=True)
+def _service_markers(request: pytest.FixtureRequest) -> None:
+    if request.node.get_closest_marker("postgres"):
+        request.getfixturevalue("db")
+        require(
+            connection.vendor == "postgresql",
+            "needs PostgreSQL: runs in the PostgreSQL pass (make test-postgres)",
+        )
+
+
+@pytest.fixture
+def kiruna(db):
+    from themes.models import Municipality
+
+    return Municipality.objects.get(slug="kiruna")
+
+
+@pytest.fixture
+def lulea(db):
+    from themes.models import Municipality
+
+    return Municipality.objects.get(slug="lulea")
+
+
+@pytest.fixture
+def coordinator(db):
+    return user_with_role("coordinator", username="coord")
+
+
+@pytest.fixture
+def partner(db):
+    return user_with_role("partner", username="partner1")
+
+
+@pytest.fixture
+def lead_kiruna(db):
+    return user_with_role("lead", "kiruna", username="lead-kiruna")
+
+
+@pytest.fixture
+def analyst_kiruna(db):
+    return user_with_role("analyst", "kiruna", username="analyst-kiruna")
+
+
+@pytest.fixture
+def lead_lulea(db):
+    return user_with_role("lead", "lulea", username="lead-lulea")

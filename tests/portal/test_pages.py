@@ -1,0 +1,73 @@
+import pytest
+from django.urls import reverse
+
+from themes.models import Municipality
+
+pytestmark = pytest.mark.django_db
+
+
+def test_home_is_swedish_by_default_and_lists_all_fourteen_municipalities(client):
+    response = client.get("/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert '<html lang="sv">' in html
+    assert "Dags att trampa upp nya stigar" in html
+    for name in Municipality.objects.values_list("name", flat=True):
+        assert f">{name}<" in html
+
+
+def test_home_in_english_at_en(client):
+    response = client.get("/en/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert '<html lang="en">' in html
+    assert "Time to tread new paths" in html
+    assert ">Övertorneå<" in html
+
+
+def test_home_has_landmarks_and_a_skip_link(client):
+    html = client.get("/").content.decode()
+    assert 'class="skip-link" href="#main"' in html
+    for landmark in ("<header", "<nav", '<main id="main"', "<footer"):
+        assert landmark in html
+
+
+def test_language_switcher_links_to_the_same_page_in_the_other_language(client):
+    html = client.get("/accounts/login/").content.decode()
+    assert 'href="/en/accounts/login/"' in html
+
+
+def test_healthz_is_ok_when_database_broker_and_search_answer(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["status"] == "ok"
+    assert set(body["checks"]) == {"database", "broker", "search"}
+    assert all(check["status"] == "ok" for check in body["checks"].values())
+
+
+def test_healthz_is_degraded_with_503_when_the_broker_is_unreachable(client, settings):
+    from portal.celery import app
+
+    previous = app.conf.broker_url
+    app.conf.broker_url = "redis://127.0.0.1:1/0"
+    try:
+        response = client.get("/healthz")
+    finally:
+        app.conf.broker_url = previous
+    assert response.status_code == 503
+    body = response.json()
+    assert body["status"] == "degraded"
+    assert body["checks"]["broker"]["status"] == "error"
+    assert body["checks"]["database"]["status"] == "ok"
+
+
+def test_no_page_loads_assets_from_a_cdn(client):
+    html = client.get("/").content.decode()
+    assert "//cdn" not in html and "googleapis" not in html and "unpkg" not in html
+
+
+def test_openapi_schema_is_served(client):
+    response = client.get(reverse("api-schema"), HTTP_ACCEPT="application/vnd.oai.openapi+json")
+    assert response.status_code == 200
+    assert response.json()["openapi"].startswith("3.")

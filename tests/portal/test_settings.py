@@ -1,0 +1,49 @@
+"""Production settings refuse to start without their secrets and pass `check --deploy` with them set."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+SECRETS = {
+    "SECRET_KEY": "a-long-random-production-secret-key-for-the-check-only-0123456789abcdef",
+    "ALLOWED_HOSTS": "stigar.example.org",
+    "DATABASE_URL": "postgres://stigar@127.0.0.1:5432/stigar",
+    "PSEUDONYM_KEY": "another-long-random-secret-for-pseudonyms-0123456789",
+}
+
+
+def _run(*args: str, env_overrides: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in SECRETS and k not in ("DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE")
+    }
+    env.update({"DJANGO_SETTINGS_MODULE": "portal.settings.production", **env_overrides})
+    return subprocess.run(
+        [sys.executable, *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
+
+
+@pytest.mark.parametrize("missing", sorted(SECRETS))
+def test_production_refuses_to_start_without_each_secret(missing):
+    result = _run("manage.py", "check", env_overrides={k: v for k, v in SECRETS.items() if k != missing})
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert missing in result.stderr
+
+
+def test_check_deploy_is_clean_with_the_secrets_set(tmp_path):
+    result = _run(
+        "manage.py",
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        env_overrides={**SECRETS, "STIGAR_DATA_DIR": str(tmp_path)},
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues (0 silenced)." in result.stdout

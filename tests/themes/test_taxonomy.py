@@ -1,0 +1,91 @@
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import translation
+
+from themes.models import Municipality, RelocationPhase, SprintMethod, ValueChainStep, WorkPackage
+from themes.selectors import municipality_by_code, search_synonyms
+
+pytestmark = pytest.mark.django_db
+
+
+def test_migrations_load_the_fourteen_municipalities_with_scb_codes():
+    codes = dict(Municipality.objects.values_list("slug", "scb_code"))
+    assert len(codes) == 14
+    assert codes["kiruna"] == "2584"
+    assert codes["lulea"] == "2580"
+    assert codes["overtornea"] == "2518"
+
+
+def test_small_municipalities_are_grouped_into_clusters_and_large_ones_stand_alone():
+    clusters = dict(Municipality.objects.values_list("slug", "cluster"))
+    assert {s for s, c in clusters.items() if c == "inland"} == {
+        "arjeplog",
+        "arvidsjaur",
+        "jokkmokk",
+        "alvsbyn",
+    }
+    assert {s for s, c in clusters.items() if c == "torne-valley"} == {
+        "haparanda",
+        "overtornea",
+        "pajala",
+        "overkalix",
+    }
+    assert Municipality.objects.get(slug="lulea").statistics_area == "lulea"
+    assert Municipality.objects.get(slug="pajala").statistics_area == "torne-valley"
+
+
+def test_taxonomy_vocabularies_are_complete():
+    assert list(WorkPackage.objects.values_list("code", flat=True)) == ["WP1", "WP2", "WP3", "WP4"]
+    assert ValueChainStep.objects.filter(force="pull").count() == 2
+    assert dict(RelocationPhase.objects.values_list("code", "aida_stage")) == {
+        "discover": "attention",
+        "consider": "interest",
+        "visit": "interest",
+        "decide": "desire",
+        "move": "action",
+        "settle": "action",
+        "stay": "action",
+    }
+    assert SprintMethod.objects.count() == 8
+
+
+def test_labels_follow_the_active_language():
+    phase = RelocationPhase.objects.get(code="visit")
+    with translation.override("sv"):
+        assert phase.label == "Besöka & pröva"
+    with translation.override("en"):
+        assert phase.label == "Visit & try"
+
+
+def test_a_term_code_cannot_be_changed_once_created():
+    method = SprintMethod.objects.get(code="pilot")
+    method.code = "pilot-2"
+    with pytest.raises(ValidationError):
+        method.save()
+    method.refresh_from_db()
+    assert method.code == "pilot"
+
+
+def test_a_municipality_keeps_its_slug_and_scb_code():
+    kiruna = Municipality.objects.get(slug="kiruna")
+    kiruna.scb_code = "2599"
+    with pytest.raises(ValidationError):
+        kiruna.full_clean()
+
+
+def test_scb_codes_outside_norrbotten_are_refused_by_the_database():
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Municipality.objects.create(slug="umea", name="Umeå", scb_code="2480", population=1)
+
+
+@pytest.mark.parametrize("code", ["2584", "kiruna", " Kiruna "])
+def test_municipality_by_scb_code_or_slug(code):
+    assert municipality_by_code(code).slug == "kiruna"
+
+
+def test_search_synonyms_contain_sami_meankieli_and_finnish_names():
+    groups = {group[1]: group for group in search_synonyms()}
+    assert "Giron" in groups["kiruna"]
+    assert "Jåhkåmåhkke" in groups["jokkmokk"]
+    assert "Haaparanta" in groups["haparanda"]

@@ -1,0 +1,88 @@
+"""A real Celery worker process on Redis, sharing the test database, for the worker integration tests."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from django.conf import settings
+from django.db import connection
+
+ROOT = Path(__file__).resolve().parents[1]
+REDIS_URL = "redis://127.0.0.1:6379/15"
+
+
+def _database_url() -> str:
+    db = connection.settings_dict
+    if connection.vendor != "postgresql":
+        raise RuntimeError(
+            "The worker shares the test database, which needs PostgreSQL (the in-memory SQLite is private)."
+        )
+    user = db.get("USER") or "postgres"
+    host = db.get("HOST") or "127.0.0.1"
+    port = db.get("PORT") or 5432
+    return f"postgres://{user}@{host}:{port}/{db['NAME']}"
+
+
+@contextmanager
+def running_worker(*, queues: str = "celery") -> Iterator[subprocess.Popen[bytes]]:
+    """Start `celery worker` against Redis and the test database; point this process's Celery app at it too."""
+    from portal.celery import app
+
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "portal.settings.test",
+        "DATABASE_URL": _database_url(),
+        "CELERY_BROKER_URL": REDIS_URL,
+        "CELERY_RESULT_BACKEND": REDIS_URL,
+        "STIGAR_DATA_DIR": str(settings.DATA_DIR),
+    }
+    previous = (app.conf.broker_url, app.conf.result_backend)
+    app.conf.broker_url, app.conf.result_backend = REDIS_URL, REDIS_URL
+    app.control.purge()
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "portal",
+            "worker",
+            "--pool=solo",
+            "--loglevel=INFO",
+            "-Q",
+            queues,
+            "--without-gossip",
+            "--without-mingle",
+            "--hostname",
+            f"test-worker-{os.getpid()}@%h",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if process.poll() is not None:
+                raise RuntimeError(
+                    "The Celery worker exited: " + process.stdout.read().decode(errors="replace")
+                )  # type: ignore[union-attr]
+            if app.control.ping(timeout=0.5):
+                break
+        else:
+            raise RuntimeError("The Celery worker did not answer a ping within 60 s")
+        yield process
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        app.conf.broker_url, app.conf.result_backend = previous

@@ -1,0 +1,116 @@
+"""The one permission service: who may do what, by role and municipality. Every write path calls `require`."""
+
+from __future__ import annotations
+
+import enum
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
+
+from .models import Membership, Municipality, Role, Visibility
+
+
+class Action(enum.StrEnum):
+    VIEW_SPRINTS = "view_sprints"
+    EDIT_SPRINT = "edit_sprint"
+    DRAFT_KNOWLEDGE = "draft_knowledge"
+    PUBLISH_KNOWLEDGE = "publish_knowledge"
+    EDIT_TAXONOMY = "edit_taxonomy"
+    VIEW_PROSPECTS = "view_prospects"
+    IMPORT_PROSPECTS = "import_prospects"
+    SHARE_SEGMENTS = "share_segments"
+    VIEW_SHARED_SEGMENTS = "view_shared_segments"
+    VIEW_DASHBOARD = "view_dashboard"
+
+
+# Actions a role may take anywhere, and actions it may take only for its own municipality.
+_ANYWHERE: dict[Role, frozenset[Action]] = {
+    Role.COORDINATOR: frozenset(
+        {
+            Action.VIEW_SPRINTS,
+            Action.EDIT_SPRINT,
+            Action.DRAFT_KNOWLEDGE,
+            Action.PUBLISH_KNOWLEDGE,
+            Action.EDIT_TAXONOMY,
+            Action.VIEW_SHARED_SEGMENTS,
+            Action.VIEW_DASHBOARD,
+        }
+    ),
+    Role.LEAD: frozenset({Action.VIEW_SPRINTS, Action.VIEW_DASHBOARD}),
+    Role.ANALYST: frozenset({Action.VIEW_SPRINTS, Action.VIEW_SHARED_SEGMENTS, Action.VIEW_DASHBOARD}),
+    Role.PARTNER: frozenset({Action.VIEW_SPRINTS, Action.VIEW_SHARED_SEGMENTS, Action.VIEW_DASHBOARD}),
+}
+_OWN_MUNICIPALITY: dict[Role, frozenset[Action]] = {
+    Role.COORDINATOR: frozenset(),
+    Role.LEAD: frozenset({Action.EDIT_SPRINT, Action.DRAFT_KNOWLEDGE}),
+    # Row-level prospect data never leaves its municipality: only its own analysts see it.
+    Role.ANALYST: frozenset({Action.VIEW_PROSPECTS, Action.IMPORT_PROSPECTS, Action.SHARE_SEGMENTS}),
+    Role.PARTNER: frozenset(),
+}
+ANONYMOUS_ACTIONS = frozenset({Action.VIEW_SPRINTS})
+
+_VISIBLE: dict[Role | None, tuple[str, ...]] = {
+    None: (Visibility.PUBLIC,),
+    Role.PARTNER: (Visibility.PUBLIC, Visibility.PARTNERS),
+    Role.LEAD: (Visibility.PUBLIC, Visibility.PARTNERS, Visibility.INTERNAL),
+    Role.ANALYST: (Visibility.PUBLIC, Visibility.PARTNERS, Visibility.INTERNAL),
+    Role.COORDINATOR: (Visibility.PUBLIC, Visibility.PARTNERS, Visibility.INTERNAL),
+}
+
+
+def _membership(user: Any) -> Membership | None:
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return None
+    # Cached on the user object: a request asks many permission questions about the same person.
+    if not hasattr(user, "_stigar_membership"):
+        user._stigar_membership = Membership.objects.select_related("municipality").filter(user=user).first()
+    membership: Membership | None = user._stigar_membership
+    return membership
+
+
+def role_of(user: Any) -> Role | None:
+    """The user's role; a superuser acts as the coordinating team; anonymous and unassigned users have none."""
+    if user is not None and getattr(user, "is_authenticated", False) and user.is_active and user.is_superuser:
+        return Role.COORDINATOR
+    membership = _membership(user)
+    return Role(membership.role) if membership else None
+
+
+def municipality_of(user: Any) -> Municipality | None:
+    membership = _membership(user)
+    return membership.municipality if membership else None
+
+
+def can(user: Any, action: Action, *, municipality: Municipality | None = None) -> bool:
+    """Whether `user` may take `action`, for `municipality` where the action concerns one."""
+    role = role_of(user)
+    if role is None:
+        return action in ANONYMOUS_ACTIONS
+    if action in _ANYWHERE[role]:
+        return True
+    if action in _OWN_MUNICIPALITY[role]:
+        own = municipality_of(user)
+        return own is not None and municipality is not None and own.pk == municipality.pk
+    return False
+
+
+def require(user: Any, action: Action, *, municipality: Municipality | None = None) -> None:
+    """Raise PermissionDenied with a message a person understands unless `user` may take `action`."""
+    if can(user, action, municipality=municipality):
+        return
+    if role_of(user) is None and action not in ANONYMOUS_ACTIONS:
+        raise PermissionDenied(_("You need to log in to do this."))
+    if municipality is not None and action in _OWN_MUNICIPALITY.get(
+        role_of(user) or Role.PARTNER, frozenset()
+    ):
+        raise PermissionDenied(
+            _("You can only do this for your own municipality, not for %(municipality)s.")
+            % {"municipality": municipality}
+        )
+    raise PermissionDenied(_("Your role does not allow this."))
+
+
+def visible_levels(user: Any) -> tuple[str, ...]:
+    """The visibility levels whose content `user` may see (and whose existence may show at all)."""
+    return tuple(str(level) for level in _VISIBLE[role_of(user)])
