@@ -35,6 +35,8 @@ urlpatterns += i18n_patterns(
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("sprints/", include("sprints.urls")),
     path("insights/", include("insights.urls")),
+    path("search/", include("knowledge.search.urls")),
+    path("dashboard/", include("portal.dashboard.urls")),
     path("", include("knowledge.urls")),
     # Wagtail serves the knowledge pages; it must come last because it matches any path.
     path("", include(wagtail_urls)),

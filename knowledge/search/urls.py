@@ -1,0 +1,3 @@
+"""The search page (/search/)."""
+
+urlpatterns: list = []

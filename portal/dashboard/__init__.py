@@ -1,0 +1,1 @@
+"""The programme dashboard and municipality pages: the whole programme at a glance (aggregates only)."""

@@ -1,0 +1,4 @@
+"""Dashboard pages."""
+
+app_name = "dashboard"
+urlpatterns: list = []
