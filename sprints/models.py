@@ -101,21 +101,25 @@ class Sprint(index.Indexed, models.Model):
         verbose_name = _("sprint")
         verbose_name_plural = _("sprints")
         constraints = [
-            models.CheckConstraint(condition=models.Q(end__gte=models.F("start")), name="sprint_end_after_start"),
-            models.UniqueConstraint(fields=["municipality", "slug"], name="sprint_slug_unique_per_municipality"),
+            models.CheckConstraint(
+                condition=models.Q(end__gte=models.F("start")), name="sprint_end_after_start"
+            ),
+            models.UniqueConstraint(
+                fields=["municipality", "slug"], name="sprint_slug_unique_per_municipality"
+            ),
         ]
         indexes = [models.Index(fields=["municipality", "status", "position"], name="sprint_board_idx")]
 
     def __str__(self) -> str:
         return self.title
 
+    def get_absolute_url(self) -> str:
+        return reverse("sprints:detail", kwargs={"municipality": self.municipality.slug, "pk": self.pk})
+
     def clean(self) -> None:
         super().clean()
         if self.start and self.end and self.end < self.start:
             raise ValidationError({"end": _("The end date cannot be before the start date.")})
-
-    def get_absolute_url(self) -> str:
-        return reverse("sprints:detail", kwargs={"municipality": self.municipality.slug, "pk": self.pk})
 
     @property
     def is_finished(self) -> bool:
