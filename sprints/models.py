@@ -266,3 +266,16 @@ class ActivityEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.actor} {self.get_verb_display()} ({self.created_at:%Y-%m-%d %H:%M})"
+
+    @staticmethod
+    def _column_label(value: str) -> str:
+        labels = {**dict(Card.Column.choices), **dict(Status.choices)}
+        return str(labels.get(value, value))
+
+    @property
+    def from_label(self) -> str:
+        return self._column_label(self.from_status)
+
+    @property
+    def to_label(self) -> str:
+        return self._column_label(self.to_status)

@@ -102,6 +102,9 @@ class BoardColumn:
     status: str
     label: str
     sprints: list[Sprint] = field(default_factory=list)
+    # The neighbouring columns (value, label) that a sprint can be moved back to and on to.
+    previous: tuple[str, str] | None = None
+    next: tuple[str, str] | None = None
 
 
 def board_queryset(*, municipality: Municipality, filters: BoardFilters, user: Any) -> QuerySet[Sprint]:
@@ -130,7 +133,16 @@ def board_queryset(*, municipality: Municipality, filters: BoardFilters, user: A
 
 def sprints_for_board(*, municipality: Municipality, filters: BoardFilters, user: Any) -> list[BoardColumn]:
     """The five board columns of a municipality with the sprints `user` may see (two queries)."""
-    columns = {status: BoardColumn(status=status, label=str(label)) for status, label in Status.choices}
+    choices = [(status, str(label)) for status, label in Status.choices]
+    columns = {
+        status: BoardColumn(
+            status=status,
+            label=label,
+            previous=choices[i - 1] if i > 0 else None,
+            next=choices[i + 1] if i + 1 < len(choices) else None,
+        )
+        for i, (status, label) in enumerate(choices)
+    }
     for sprint in board_queryset(municipality=municipality, filters=filters, user=user):
         columns[sprint.status].sprints.append(sprint)
     return list(columns.values())
@@ -293,6 +305,18 @@ def _sum(cells: Any) -> Cell:
         for name in ("ideas", "planned", "running", "finished", "targets", "targets_met"):
             setattr(total, name, getattr(total, name) + getattr(cell, name))
     return total
+
+
+def export_sprints(*, user: Any) -> QuerySet[Sprint]:
+    """Every visible sprint with what the export lists (three queries)."""
+    return with_result_counts(
+        visible_sprints(user)
+        .select_related("municipality", "work_package", "method")
+        .prefetch_related(
+            Prefetch("relocation_phases", queryset=RelocationPhase.objects.order_by("sort_order"))
+        )
+        .order_by("municipality__name", "start", "pk")
+    )
 
 
 @dataclass

@@ -91,7 +91,7 @@ def test_move_without_a_position_puts_the_sprint_last(lead_kiruna, kiruna):
 
 
 def test_move_within_a_column_reorders_it(lead_kiruna, kiruna):
-    a, b, c = (make_sprint(lead_kiruna, kiruna, title=t) for t in "ABC")
+    *_, c = (make_sprint(lead_kiruna, kiruna, title=t) for t in "ABC")
     services.sprint_move(actor=lead_kiruna, sprint=c, status=Status.IDEA, position=0)
     assert list(Sprint.objects.order_by("position").values_list("title", flat=True)) == ["C", "A", "B"]
 
