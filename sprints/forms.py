@@ -75,14 +75,18 @@ class SprintForm(forms.ModelForm):
     def __init__(self, *args: Any, municipality: Municipality, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.instance.municipality = municipality
-        self.fields["team_members"].queryset = people_of(municipality)
-        self.fields["team_members"].required = False
+        team = self.fields["team_members"]
+        assert isinstance(team, forms.ModelMultipleChoiceField)
+        team.queryset = people_of(municipality)
+        team.required = False
         self.fields["relocation_phases"].required = True
         if self.instance.pk:
             # On edit the column changes on the board (sprint_move), not in this form.
             del self.fields["status"]
         else:
-            self.fields["status"].choices = [
+            status = self.fields["status"]
+            assert isinstance(status, forms.ChoiceField)
+            status.choices = [
                 (Status.IDEA, Status.IDEA.label),
                 (Status.PLANNED, Status.PLANNED.label),
                 (Status.RUNNING, Status.RUNNING.label),
@@ -106,7 +110,9 @@ class CardForm(forms.ModelForm):
 
     def __init__(self, *args: Any, municipality: Municipality, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = people_of(municipality)
+        owner = self.fields["owner"]
+        assert isinstance(owner, forms.ModelChoiceField)
+        owner.queryset = people_of(municipality)
 
 
 class CardMoveForm(forms.Form):

@@ -104,11 +104,12 @@ def board(request: HttpRequest, municipality: str) -> HttpResponse:
 
 def _similar_panel(request: HttpRequest, form: SprintForm, municipality: Municipality) -> list[Sprint]:
     """'Has anyone tried this?' for what the form holds now (its bound data, else the sprint being edited)."""
-    data = form.data if form.is_bound else None
-    if data is not None:
+    if form.is_bound:
+        data = request.POST
         phases = [int(pk) for pk in data.getlist("relocation_phases") if str(pk).isdigit()]
-        method = SprintMethod.objects.filter(pk=data.get("method") or None).first()
-        work_package = WorkPackage.objects.filter(pk=data.get("work_package") or None).first()
+        method_pk, wp_pk = data.get("method", ""), data.get("work_package", "")
+        method = SprintMethod.objects.filter(pk=int(method_pk)).first() if method_pk.isdigit() else None
+        work_package = WorkPackage.objects.filter(pk=int(wp_pk)).first() if wp_pk.isdigit() else None
         title = data.get("title", "")
     elif form.instance.pk:
         return selectors.similar_sprints(form.instance, user=request.user)
@@ -314,8 +315,8 @@ def attachment_add(request: HttpRequest, municipality: str, pk: int, result: int
             return HttpResponseRedirect(sprint.get_absolute_url() + f"#result-{item.pk}")
         except ValidationError as error:
             _apply_errors(form, error)
-    for error in form.errors.get("file", []):
-        messages.error(request, _("The file was not attached: %(error)s") % {"error": error})
+    for message in form.errors.get("file", []):
+        messages.error(request, _("The file was not attached: %(error)s") % {"error": message})
     return HttpResponseRedirect(sprint.get_absolute_url() + f"#result-{item.pk}")
 
 
