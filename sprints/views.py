@@ -76,7 +76,7 @@ def overview(request: HttpRequest) -> HttpResponse:
 @require_GET
 def export(request: HttpRequest, fmt: str) -> HttpResponse:
     matrix = selectors.overview_matrix(user=request.user)
-    sprints = list(selectors.export_sprints(user=request.user))
+    sprints = selectors.export_sprints(user=request.user)
     if fmt == "csv":
         return exports.csv_response(sprints)
     return exports.xlsx_response(matrix, sprints)
