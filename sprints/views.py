@@ -98,6 +98,15 @@ def board(request: HttpRequest, municipality: str) -> HttpResponse:
             "statuses": Status.choices,
             "can_edit": can(request.user, Action.EDIT_SPRINT, municipality=place),
             "count": sum(len(column.sprints) for column in columns),
+            # Built once here rather than per card: a board can hold hundreds of cards.
+            "board_url": reverse("sprints:board", kwargs={"municipality": place.slug}),
+            "labels": {
+                "phases": _("Phases"),
+                "back_to": _("Back to"),
+                "on_to": _("On to"),
+                "up": _("Move up"),
+                "down": _("Move down"),
+            },
         },
     )
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from html import escape
 from typing import Any
 
 from django import template
@@ -53,77 +54,58 @@ def matrix_cell(cell: Cell) -> SafeString:
     )
 
 
+def _labels() -> dict[str, str]:
+    # Resolved once per render: the choices' labels are lazy and would be translated again for every bar.
+    return {value: str(label) for value, label in Status.choices}
+
+
 @register.simple_tag
 def timeline_svg(chart: dict[str, Any]) -> SafeString:
-    """The timeline as one SVG: month ticks, a label per municipality and a bar per sprint (with a tooltip)."""
-    labels = dict(Status.choices)
-    ticks = format_html_join(
-        "",
-        '<line x1="{0}" x2="{0}" y1="18" y2="{1}" class="timeline__tick"/>'
-        '<text x="{0}" y="13" class="timeline__tick-label">{2}</text>',
-        ((tick["x"], chart["height"], tick["label"]) for tick in chart["ticks"]),
-    )
-    rows = []
+    """The timeline as one SVG: month ticks, a label per municipality and a bar per sprint (with a tooltip).
+
+    Built with escape() and f-strings rather than format_html: the overview draws hundreds of bars.
+    """
+    labels = _labels()
+    parts = [
+        f'<svg class="timeline" viewBox="0 0 {chart["width"]} {chart["height"]}" role="img" '
+        f'aria-labelledby="timeline-svg-title"><title id="timeline-svg-title">'
+        f"{escape(_('Sprints on a time axis per municipality; the list below has the same content as text.'))}</title>"
+    ]
+    for tick in chart["ticks"]:
+        parts.append(
+            f'<line x1="{tick["x"]}" x2="{tick["x"]}" y1="18" y2="{chart["height"]}" class="timeline__tick"/>'
+            f'<text x="{tick["x"]}" y="13" class="timeline__tick-label">{escape(tick["label"])}</text>'
+        )
     for row in chart["rows"]:
-        rows.append(
-            format_html(
-                '<text x="0" y="{}" class="timeline__label">{}</text>',
-                row["label_y"],
-                row["municipality"].name,
-            )
+        parts.append(
+            f'<text x="0" y="{row["label_y"]}" class="timeline__label">{escape(row["municipality"].name)}</text>'
         )
-        rows.append(
-            format_html_join(
-                "",
-                '<rect x="{}" y="{}" width="{}" height="12" rx="3" class="timeline__bar timeline__bar--{}">'
-                "<title>{} ({} – {}, {})</title></rect>",
-                (
-                    (
-                        bar["x"],
-                        bar["y"],
-                        bar["width"],
-                        bar["sprint"].status,
-                        bar["sprint"].title,
-                        bar["sprint"].start.isoformat(),
-                        bar["sprint"].end.isoformat(),
-                        labels.get(bar["sprint"].status, ""),
-                    )
-                    for bar in row["bars"]
-                ),
+        for bar in row["bars"]:
+            sprint = bar["sprint"]
+            parts.append(
+                f'<rect x="{bar["x"]}" y="{bar["y"]}" width="{bar["width"]}" height="12" rx="3" '
+                f'class="timeline__bar timeline__bar--{escape(sprint.status)}"><title>{escape(sprint.title)} '
+                f"({sprint.start.isoformat()} – {sprint.end.isoformat()}, {escape(labels.get(sprint.status, ''))})"
+                "</title></rect>"
             )
-        )
-    return format_html(
-        '<svg class="timeline" viewBox="0 0 {} {}" role="img" aria-labelledby="timeline-svg-title">'
-        '<title id="timeline-svg-title">{}</title>{}{}</svg>',
-        chart["width"],
-        chart["height"],
-        _("Sprints on a time axis per municipality; the list below has the same content as text."),
-        ticks,
-        mark_safe("".join(rows)),
-    )
+    parts.append("</svg>")
+    return mark_safe("".join(parts))
 
 
 @register.simple_tag
 def timeline_list(chart: dict[str, Any]) -> SafeString:
     """The timeline's text alternative: per municipality, its sprints with dates and status."""
-    labels = dict(Status.choices)
+    labels = _labels()
     parts = []
     for row in chart["timeline"].rows:
-        # The sprint page lives right under its board (sprints/urls.py): one reverse() per municipality, not per sprint.
+        # The sprint page lives right under its board (sprints/urls.py): one reverse() per municipality.
         board = reverse("sprints:board", kwargs={"municipality": row.municipality.slug})
-        items = format_html_join(
-            "",
-            '<li><a href="{}">{}</a>: {} – {} ({})</li>',
-            (
-                (
-                    f"{board}{entry.sprint.pk}/",
-                    entry.sprint.title,
-                    entry.sprint.start.isoformat(),
-                    entry.sprint.end.isoformat(),
-                    labels.get(entry.sprint.status, ""),
-                )
-                for entry in row.entries
-            ),
-        )
-        parts.append(format_html("<h3>{}</h3><ul>{}</ul>", row.municipality.name, items))
+        parts.append(f"<h3>{escape(row.municipality.name)}</h3><ul>")
+        for entry in row.entries:
+            sprint = entry.sprint
+            parts.append(
+                f'<li><a href="{escape(board)}{sprint.pk}/">{escape(sprint.title)}</a>: '
+                f"{sprint.start.isoformat()} – {sprint.end.isoformat()} ({escape(labels.get(sprint.status, ''))})</li>"
+            )
+        parts.append("</ul>")
     return mark_safe("".join(parts))
