@@ -235,6 +235,12 @@ def main() -> None:
                     "meets_targets": (entry.target_queries is None or queries <= entry.target_queries)
                     and (entry.target_p50_ms is None or p50 <= entry.target_p50_ms)
                     and queries == small_queries[entry.name],
+                    # The same verdict on CPU time, which competing processes on a shared machine do not inflate.
+                    "meets_targets_on_cpu_time": (
+                        entry.target_queries is None or queries <= entry.target_queries
+                    )
+                    and (entry.target_p50_ms is None or statistics.median(cpu_times) <= entry.target_p50_ms)
+                    and queries == small_queries[entry.name],
                 }
             )
         sizes = {
@@ -258,11 +264,13 @@ def main() -> None:
     print(header)
     print("-" * len(header))
     for row in rows:
-        verdict = (
-            ""
-            if row["target_queries"] is None and row["target_p50_ms"] is None
-            else ("ok" if row["meets_targets"] else "MISSED")
-        )
+        if row["target_queries"] is None and row["target_p50_ms"] is None:
+            verdict = ""
+        else:
+            verdict = ("ok" if row["meets_targets"] else "MISSED") + (
+                " (cpu: ok)" if row["meets_targets_on_cpu_time"] else " (cpu: MISSED)"
+            )
+
         print(
             f"{row['page']:42} {row['p50_ms']:8.1f} {row['p95_ms']:8.1f} {row['cpu_p50_ms']:8.1f} {row['queries']:8d} "
             f"{row[f'queries_at_{args.small}_sprints']:8d}  {verdict}"

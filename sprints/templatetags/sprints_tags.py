@@ -7,8 +7,8 @@ from typing import Any
 
 from django import template
 from django.urls import reverse
-from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from sprints.models import Status
@@ -17,41 +17,44 @@ from sprints.selectors import Cell
 register = template.Library()
 
 
+# Translated texts of a cell, per language: the matrices draw some two hundred cells per page.
+_CELL_TEXTS: dict[str, tuple[str, str, str]] = {}
+
+
+def _cell_texts() -> tuple[str, str, str]:
+    language = get_language() or ""
+    if language not in _CELL_TEXTS:
+        _CELL_TEXTS[language] = (
+            escape(_("none")),
+            escape(_("%(running)s running, %(finished)s finished, %(early)s planned or ideas")),
+            escape(_("%(met)s of %(targets)s targets met")),
+        )
+    return _CELL_TEXTS[language]
+
+
 @register.simple_tag
 def matrix_cell(cell: Cell) -> SafeString:
-    """Chips for running, finished and early sprints plus targets met, with the same content as text for screen readers."""
+    """Chips for running, finished and early sprints plus targets met, with the same content as text for screen readers.
+
+    Only integers are interpolated into the (escaped) translated texts, so plain string formatting is safe here.
+    """
+    none, counts, met = _cell_texts()
     if not cell.total:
-        return format_html(
-            '<span class="cell cell--empty"><span aria-hidden="true">·</span>'
-            '<span class="visually-hidden">{}</span></span>',
-            _("none"),
+        return mark_safe(
+            f'<span class="cell cell--empty"><span aria-hidden="true">·</span><span class="visually-hidden">{none}</span></span>'
         )
     early = cell.ideas + cell.planned
-    chips = [
-        ("running", cell.running),
-        ("finished", cell.finished),
-        ("early", early),
-    ]
-    visible = format_html_join(
-        "", '<span class="chip chip--{}" aria-hidden="true">{}</span>', ((k, n) for k, n in chips if n)
+    chips = "".join(
+        f'<span class="chip chip--{kind}" aria-hidden="true">{n}</span>'
+        for kind, n in (("running", cell.running), ("finished", cell.finished), ("early", early))
+        if n
     )
-    text = _("%(running)s running, %(finished)s finished, %(early)s planned or ideas") % {
-        "running": cell.running,
-        "finished": cell.finished,
-        "early": early,
-    }
-    targets: SafeString | str = ""
+    text = counts % {"running": cell.running, "finished": cell.finished, "early": early}
+    targets = ""
     if cell.targets:
-        targets = format_html(
-            '<span class="cell__targets" aria-hidden="true">{}/{}</span>', cell.targets_met, cell.targets
-        )
-        text += "; " + _("%(met)s of %(targets)s targets met") % {
-            "met": cell.targets_met,
-            "targets": cell.targets,
-        }
-    return format_html(
-        '<span class="cell">{}{}<span class="visually-hidden">{}</span></span>', visible, targets, text
-    )
+        targets = f'<span class="cell__targets" aria-hidden="true">{cell.targets_met}/{cell.targets}</span>'
+        text += "; " + met % {"met": cell.targets_met, "targets": cell.targets}
+    return mark_safe(f'<span class="cell">{chips}{targets}<span class="visually-hidden">{text}</span></span>')
 
 
 def _labels() -> dict[str, str]:
