@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -11,11 +12,20 @@ from django.db import transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from wagtail.models import Revision
+from wagtail.rich_text import RichText
 
 from themes.models import Municipality, RelocationPhase, SprintMethod, ValueChainStep, Visibility, WorkPackage
 from themes.permissions import Action, can, require
 
-from .models import Evidence, KnowledgeIndexPage, KnowledgePage, LessonPage
+from .importer import ParsedPage
+from .models import (
+    Evidence,
+    ExchangeMeetingPage,
+    KnowledgeIndexPage,
+    KnowledgePage,
+    LessonPage,
+    MethodCardPage,
+)
 from .selectors import knowledge_index
 
 
@@ -135,3 +145,58 @@ def lesson_publish(*, user: Any, lesson: LessonPage) -> Revision:
     revision.publish(user=user)
     lesson.refresh_from_db()
     return revision
+
+
+_PAGE_TYPES: dict[str, type[KnowledgePage]] = {
+    "lesson": LessonPage,
+    "method": MethodCardPage,
+    "exchange": ExchangeMeetingPage,
+}
+
+
+@dataclass(frozen=True)
+class ImportOutcome:
+    page: KnowledgePage
+    created: bool
+    revision: Revision
+    published: bool
+
+
+@transaction.atomic
+def knowledge_page_import(*, parsed: ParsedPage, publish: bool) -> ImportOutcome:
+    """Create or update the page with `parsed.slug` as a new revision (published if asked).
+
+    Run by an operator (manage.py import_knowledge), so there is no user to check; the revision
+    is attributed to the page's owner.
+    """
+    index = _index()
+    page_type = _PAGE_TYPES[parsed.kind]
+    existing = KnowledgePage.objects.child_of(index).filter(slug=parsed.slug).first()
+    created = existing is None
+    if existing is not None:
+        current = existing.specific
+        if not isinstance(current, page_type):
+            raise ValidationError(
+                _("The slug %(slug)s already belongs to a page of another type.") % {"slug": parsed.slug}
+            )
+        page = current.get_latest_revision_as_object()
+    else:
+        page = page_type(slug=parsed.slug, live=False)
+    page.title = parsed.title
+    page.language = parsed.language
+    page.visibility = parsed.visibility
+    page.owner = parsed.owner
+    for name, value in parsed.fields.items():
+        setattr(page, name, value)
+    page.body = [
+        ("section", {"heading": heading, "text": RichText(html)}) for heading, html in parsed.sections
+    ]
+    page.relocation_phases.set(parsed.phases)
+    page.tags.set(parsed.tags)
+    if created:
+        index.add_child(instance=page)
+    revision = page.save_revision(user=parsed.owner, log_action=True)
+    if publish:
+        # The operator decided to publish; the owner (perhaps a lead) is credited, not checked.
+        revision.publish(user=parsed.owner, skip_permission_checks=True)
+    return ImportOutcome(page=page, created=created, revision=revision, published=publish)
