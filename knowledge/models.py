@@ -6,6 +6,7 @@ import datetime
 from typing import Any, ClassVar
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse
@@ -437,3 +438,42 @@ class ExchangeMeetingPage(KnowledgePage):
     @property
     def is_upcoming(self) -> bool:
         return self.date is not None and self.date >= datetime.date.today()
+
+
+class ReviewReminder(models.Model):
+    """One review reminder per owner and ISO week, so the weekly task may run again without mailing twice."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="knowledge_review_reminders"
+    )
+    week = models.CharField(_("ISO week"), max_length=8)  # e.g. 2026-W48
+    page_count = models.PositiveIntegerField(_("pages due"))
+    sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("review reminder")
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(fields=["owner", "week"], name="knowledge_one_review_reminder_per_week"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.owner} {self.week}"
+
+
+class DigestDelivery(models.Model):
+    """The monthly digest sent to one person for one month (at most once)."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="knowledge_digests"
+    )
+    month = models.DateField(_("month"))  # first day of the month the digest covers
+    sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("digest delivery")
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(fields=["recipient", "month"], name="knowledge_one_digest_per_month"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.recipient} {self.month:%Y-%m}"

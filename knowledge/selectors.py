@@ -224,10 +224,10 @@ def method_usage(*, method_card: MethodCardPage, user: Any) -> dict[str, Any]:
     return {"method_lessons": lessons, "sprint_count": sprint_count}
 
 
-def reviews_due_for(*, owner: Any) -> QuerySet[KnowledgePage]:
-    """Pages `owner` keeps, live or draft, whose review-by date has passed or is today, oldest first."""
+def reviews_due_for(*, owner: Any, today: datetime.date | None = None) -> QuerySet[KnowledgePage]:
+    """Pages `owner` keeps, live or draft, whose review-by date has passed, oldest first."""
     return (
-        KnowledgePage.objects.filter(owner=owner, review_by__lte=timezone.localdate())
+        KnowledgePage.objects.filter(owner=owner, review_by__lt=today or timezone.localdate())
         .select_related("municipality")
         .order_by("review_by", "title")
     )
@@ -242,13 +242,15 @@ def owned_knowledge(*, owner: Any) -> QuerySet[KnowledgePage]:
     )
 
 
-def owners_with_reviews_due() -> QuerySet[Any]:
+def owners_with_reviews_due(*, today: datetime.date | None = None) -> QuerySet[Any]:
     """Users who own at least one page past its review date (for the weekly reminder)."""
     from django.contrib.auth import get_user_model
 
     return (
         get_user_model()
-        .objects.filter(owned_pages__knowledgepage__review_by__lte=timezone.localdate(), is_active=True)
+        .objects.filter(
+            owned_pages__knowledgepage__review_by__lt=today or timezone.localdate(), is_active=True
+        )
         .exclude(email="")
         .distinct()
         .order_by("pk")

@@ -7,8 +7,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import EmailMultiAlternatives, send_mail
 from django.db import transaction
+from django.db.models import QuerySet
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import formats, timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from wagtail.models import Revision
@@ -19,14 +26,16 @@ from themes.permissions import Action, can, require
 
 from .importer import ParsedPage
 from .models import (
+    DigestDelivery,
     Evidence,
     ExchangeMeetingPage,
     KnowledgeIndexPage,
     KnowledgePage,
     LessonPage,
     MethodCardPage,
+    ReviewReminder,
 )
-from .selectors import knowledge_index
+from .selectors import digest_for, knowledge_index, owners_with_reviews_due, reviews_due_for
 
 
 def _index() -> KnowledgeIndexPage:
@@ -200,3 +209,71 @@ def knowledge_page_import(*, parsed: ParsedPage, publish: bool) -> ImportOutcome
         # The operator decided to publish; the owner (perhaps a lead) is credited, not checked.
         revision.publish(user=parsed.owner, skip_permission_checks=True)
     return ImportOutcome(page=page, created=created, revision=revision, published=publish)
+
+
+def _absolute(path: str) -> str:
+    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
+
+
+@transaction.atomic
+def review_reminders_send(*, today: datetime.date | None = None) -> int:
+    """E-mail every owner whose pages are past their review date, once per ISO week; returns e-mails sent."""
+    today = today or timezone.localdate()
+    year, week, _weekday = today.isocalendar()
+    label = f"{year}-W{week:02d}"
+    sent = 0
+    for owner in owners_with_reviews_due(today=today):
+        if ReviewReminder.objects.filter(owner=owner, week=label).exists():
+            continue
+        pages = list(reviews_due_for(owner=owner, today=today))
+        context = {
+            "owner": owner,
+            "pages": [(page, _absolute(page.url or "")) for page in pages],
+            "reviews_url": _absolute(reverse("knowledge:my-reviews")),
+        }
+        parts = []
+        for language in ("sv", "en"):
+            with translation.override(language):
+                parts.append(render_to_string("knowledge/email/review_reminder.txt", context))
+        with translation.override("sv"):
+            subject = _("Stigar: %(count)s knowledge page(s) to review") % {"count": len(pages)}
+        send_mail(subject, "\n\n---\n\n".join(parts), None, [owner.email])
+        ReviewReminder.objects.create(owner=owner, week=label, page_count=len(pages))
+        sent += 1
+    return sent
+
+
+def digest_recipients() -> QuerySet[Any]:
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, membership__isnull=False)
+        .exclude(email="")
+        .select_related("membership")
+        .order_by("pk")
+    )
+
+
+def digest_send(*, year: int, month: int) -> int:
+    """Send the month's digest (Swedish, then English) to everyone in the programme, each seeing their own
+    visibility; at most once per person and month. Returns e-mails sent."""
+    first = datetime.date(year, month, 1)
+    sent = 0
+    for recipient in digest_recipients():
+        with transaction.atomic():
+            _delivery, created = DigestDelivery.objects.get_or_create(recipient=recipient, month=first)
+            if not created:
+                continue
+            context = digest_for(user=recipient, year=year, month=month)
+            context["absolute"] = _absolute("")
+            text_parts, html_parts = [], []
+            for language in ("sv", "en"):
+                with translation.override(language):
+                    text_parts.append(render_to_string("knowledge/email/digest.txt", context))
+                    html_parts.append(render_to_string("knowledge/email/digest.html", context))
+            with translation.override("sv"):
+                subject = _("Stigar digest %(month)s") % {"month": formats.date_format(first, "F Y")}
+            message = EmailMultiAlternatives(subject, "\n\n---\n\n".join(text_parts), None, [recipient.email])
+            message.attach_alternative("<hr>".join(html_parts), "text/html")
+            message.send()
+            sent += 1
+    return sent
