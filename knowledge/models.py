@@ -262,6 +262,15 @@ class LessonPage(KnowledgePage):
     what_we_did = RichTextField(_("what we did"), blank=True)
     result = RichTextField(_("result"), blank=True)
     advice = RichTextField(_("advice"), blank=True)
+    source_sprint = models.ForeignKey(
+        "sprints.Sprint",
+        verbose_name=_("source sprint"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="lessons",
+        help_text=_("The sprint this lesson was learned in: its evidence trail."),
+    )
 
     content_panels: ClassVar[list[Any]] = [
         *Page.content_panels,
@@ -271,6 +280,7 @@ class LessonPage(KnowledgePage):
         FieldPanel("result"),
         FieldPanel("advice"),
         FieldPanel("evidence"),
+        FieldPanel("source_sprint"),
         FieldPanel("body"),
         *KnowledgePage.taxonomy_panels,
     ]
@@ -281,6 +291,7 @@ class LessonPage(KnowledgePage):
         index.SearchField("result", boost=2),
         index.SearchField("advice", boost=2),
         index.FilterField("evidence"),
+        index.FilterField("source_sprint"),
     ]
     api_fields: ClassVar[list[APIField]] = [
         *KnowledgePage.api_fields,
@@ -307,6 +318,10 @@ class LessonPage(KnowledgePage):
 
     def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context(request, *args, **kwargs)
+        sprint = self.source_sprint
+        context["source_sprint"] = (
+            sprint if sprint is not None and sprint.visibility in visible_levels(request.user) else None
+        )
         context["meetings"] = list(
             self.exchange_meetings.live()
             .filter(visibility__in=visible_levels(request.user))
