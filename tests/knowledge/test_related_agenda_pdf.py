@@ -18,8 +18,12 @@ pytestmark = pytest.mark.django_db
 
 def test_related_knowledge_prefers_shared_method_tags_and_words(db):
     method = SprintMethod.objects.get(code="test-week")
-    lesson = make_lesson(title="Testvecka för distansarbetare i Kiruna", method=method, tags=("distansarbete",))
-    close = make_lesson(title="Testvecka för distansarbetare i Pajala", method=method, tags=("distansarbete",))
+    lesson = make_lesson(
+        title="Testvecka för distansarbetare i Kiruna", method=method, tags=("distansarbete",)
+    )
+    close = make_lesson(
+        title="Testvecka för distansarbetare i Pajala", method=method, tags=("distansarbete",)
+    )
     loose = make_lesson(title="Annonsering på mässor", tags=("distansarbete",))
     card = make_method_card(title="Testvecka", method=method)
     make_lesson(title="Helt orelaterad", phases=())
@@ -39,7 +43,9 @@ def test_a_lesson_page_shows_related_knowledge(client):
 
 def test_the_index_filters_by_type_work_package_phase_evidence_and_tag(client, kiruna):
     wp2 = WorkPackage.objects.get(code="WP2")
-    make_lesson(title="Mätt lärdom", evidence="measured", work_package=wp2, municipality=kiruna, tags=("kompetens",))
+    make_lesson(
+        title="Mätt lärdom", evidence="measured", work_package=wp2, municipality=kiruna, tags=("kompetens",)
+    )
     make_lesson(title="Anekdot", evidence="anecdote", phases=("settle",))
     make_method_card(title="Metodkortet")
 
@@ -70,7 +76,9 @@ def test_a_reserved_slug_is_refused():
         lesson.clean()
 
 
-def test_the_agenda_proposal_groups_new_lessons_and_finished_sprints_by_phase(lead_kiruna, kiruna, coordinator):
+def test_the_agenda_proposal_groups_new_lessons_and_finished_sprints_by_phase(
+    lead_kiruna, kiruna, coordinator
+):
     today = timezone.localdate()
     make_meeting(title="Förra mötet", date=today - datetime.timedelta(days=30))
     make_lesson(title="Ny om besök", phases=("visit",))
