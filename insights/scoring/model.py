@@ -65,10 +65,16 @@ def _column_transformer(kind: str) -> ColumnTransformer:
     if kind == "logistic_regression":
         categorical: Any = OneHotEncoder(handle_unknown="ignore", min_frequency=20, sparse_output=False)
     else:
-        categorical = OrdinalEncoder(handle_unknown="use_encoded_value", unknown_value=-1, encoded_missing_value=-1)
+        categorical = OrdinalEncoder(
+            handle_unknown="use_encoded_value", unknown_value=-1, encoded_missing_value=-1
+        )
     return ColumnTransformer(
         [
-            ("num", Pipeline([("impute", SimpleImputer(strategy="median")), ("scale", StandardScaler())]), NUMERIC),
+            (
+                "num",
+                Pipeline([("impute", SimpleImputer(strategy="median")), ("scale", StandardScaler())]),
+                NUMERIC,
+            ),
             ("bool", "passthrough", BOOLEAN),
             ("cat", categorical, CATEGORICAL),
         ],
@@ -163,7 +169,11 @@ def train_model(
     cv: dict[str, float] = {}
     for kind in ("logistic_regression", "hist_gradient_boosting"):
         scores = cross_val_score(
-            candidate_pipeline(kind, seed=seed, calibrated=False), x_train, y_train, cv=folds, scoring="roc_auc"
+            candidate_pipeline(kind, seed=seed, calibrated=False),
+            x_train,
+            y_train,
+            cv=folds,
+            scoring="roc_auc",
         )
         cv[kind] = round(float(scores.mean()), 4)
     kind = (
@@ -207,7 +217,9 @@ def _factor_matrix(model: PropensityModel) -> tuple[list[str], np.ndarray]:
     matrix = np.zeros((len(names), len(FACTORS)))
     for i, name in enumerate(names):
         _, _, rest = name.partition("__")
-        column = next(c for c in sorted(FACTOR_OF, key=len, reverse=True) if rest == c or rest.startswith(c + "_"))
+        column = next(
+            c for c in sorted(FACTOR_OF, key=len, reverse=True) if rest == c or rest.startswith(c + "_")
+        )
         matrix[i, FACTORS.index(FACTOR_OF[column])] = 1.0
     return names, matrix
 
@@ -244,7 +256,8 @@ def top_factors(contributions: pd.DataFrame, *, count: int = 3) -> list[list[tup
     values = contributions.to_numpy()
     order = np.argsort(-np.abs(values), axis=1)[:, :count]
     return [
-        [(contributions.columns[j], round(float(values[i, j]), 3)) for j in order[i]] for i in range(len(values))
+        [(contributions.columns[j], round(float(values[i, j]), 3)) for j in order[i]]
+        for i in range(len(values))
     ]
 
 

@@ -91,16 +91,10 @@ def read_prospect_file(source: str | Path | BinaryIO, *, name: str | None = None
 
     Blank lines keep their number (a spreadsheet shows them too) and are dropped.
     """
-    if isinstance(source, str | Path):
-        data = Path(source).read_bytes()
-    else:
-        data = source.read()
+    data = Path(source).read_bytes() if isinstance(source, str | Path) else source.read()
     if not data.strip():
         raise FileProblem("The file is empty.")
-    if data.startswith(XLSX_MAGIC):
-        frame = read_xlsx(data)
-    else:
-        frame = read_csv_text(_decode(data))
+    frame = read_xlsx(data) if data.startswith(XLSX_MAGIC) else read_csv_text(_decode(data))
     frame.index = pd.RangeIndex(2, len(frame) + 2)
     if len(frame.columns) and len(frame):
         stripped = {column: frame[column].str.strip() for column in frame.columns}

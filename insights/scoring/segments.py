@@ -6,7 +6,6 @@ import numpy as np
 import pandas as pd
 
 from .aida import PHASES_BY_STAGE, STAGES
-from .schema import KNOWN_INTERESTS
 
 # Countries with enough visitors to be a segment of their own; the rest are "other".
 MARKETS = ("DE", "NL", "SE", "GB", "FR", "CH", "NO", "FI", "DK")
@@ -130,7 +129,7 @@ def shared_table(cells: pd.DataFrame, *, threshold: int = 10) -> pd.DataFrame:
                 break
     table["suppressed"] = suppressed
     table["mean_score"] = np.where(suppressed, np.nan, table["score_sum"] / table["n"])
-    table["n_published"] = pd.array(np.where(suppressed, pd.NA, n), dtype="Int64")
+    table["n_published"] = pd.Series(n, index=table.index, dtype="Int64").mask(suppressed)
     return table.drop(columns=["score_sum"])
 
 

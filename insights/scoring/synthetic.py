@@ -70,19 +70,23 @@ def generate_prospects(
     rng = np.random.default_rng(seed)
     today = reference_date or dt.date(2026, 6, 30)
     engagement = rng.normal(size=rows)  # a latent interest in moving north that drives every signal together
-    countries = rng.choice(list(COUNTRIES), size=rows, p=np.array(list(COUNTRIES.values())) / sum(COUNTRIES.values()))
+    countries = rng.choice(
+        list(COUNTRIES), size=rows, p=np.array(list(COUNTRIES.values())) / sum(COUNTRIES.values())
+    )
     age = rng.choice(AGE_BANDS, size=rows, p=AGE_SHARES)
     household = rng.choice(["single", "couple", "family"], size=rows, p=[0.3, 0.4, 0.3])
     visits = rng.poisson(np.exp(0.2 + 0.45 * engagement))
     days_ago = rng.exponential(500, size=rows).astype(int) + 1
-    last_visit = pd.to_datetime(today) - pd.to_timedelta(days_ago, unit="D")
-    last_visit = pd.Series(last_visit).where(visits > 0)
+    last_visit = pd.Series(pd.to_datetime(today) - pd.to_timedelta(days_ago, unit="D")).where(visits > 0)
     season = rng.choice(["winter", "summer", "both", ""], size=rows, p=[0.45, 0.3, 0.2, 0.05])
     # Interests: each known interest independently, more likely for engaged prospects.
     picks = rng.random((rows, len(KNOWN_INTERESTS))) < np.array([0.45, 0.25, 0.35, 0.2, 0.15, 0.12, 0.3, 0.1])
     combination = picks @ (1 << np.arange(len(KNOWN_INTERESTS)))
     words = np.array(
-        ["|".join(k for i, k in enumerate(KNOWN_INTERESTS) if c >> i & 1) for c in range(1 << len(KNOWN_INTERESTS))],
+        [
+            "|".join(k for i, k in enumerate(KNOWN_INTERESTS) if c >> i & 1)
+            for c in range(1 << len(KNOWN_INTERESTS))
+        ],
         dtype=object,
     )
     interests = words[combination]

@@ -30,9 +30,7 @@ PERSONAL_NUMBER = re.compile(
     r"(?<!\d)(?P<century>1[89]|20)?(?P<yy>\d{2})(?P<mm>\d{2})(?P<dd>\d{2})[-+]?\d{4}(?!\d)"
 )
 PERSONAL_NUMBER_ANYWHERE = re.compile(r"(?<!\d)(?:1[89]|20)?\d{6}[-+]?\d{4}(?!\d)")
-PERSONAL_NUMBER_MESSAGE = (
-    "This value looks like a Swedish personal identity number; personal identity numbers must not be imported."
-)
+PERSONAL_NUMBER_MESSAGE = "This value looks like a Swedish personal identity number; personal identity numbers must not be imported."
 TOKEN = re.compile(r"^[a-z0-9_åäöéü]+$")
 INTEGER_LIMIT = 1_000_000
 
@@ -94,7 +92,9 @@ class _Errors:
         personal = frame[frame["message"] == PERSONAL_NUMBER_MESSAGE][["row", "column"]]
         if len(personal):
             cell = pd.MultiIndex.from_frame(frame[["row", "column"]])
-            hidden = cell.isin(pd.MultiIndex.from_frame(personal)) & (frame["message"] != PERSONAL_NUMBER_MESSAGE)
+            hidden = cell.isin(pd.MultiIndex.from_frame(personal)) & (
+                frame["message"] != PERSONAL_NUMBER_MESSAGE
+            )
             frame = frame[~hidden]
         frame["position"] = frame["column"].map(lambda name: self.order.get(name, len(self.order)))
         frame = frame.sort_values(["row", "position"], kind="stable")
@@ -199,9 +199,7 @@ def _check_column(column: Column, header: str, values: pd.Series, errors: _Error
         numbers = _parse_numbers(values)
         not_number = present & numbers.isna()
         kind = "a whole number" if column.kind is Kind.INTEGER else "a number"
-        errors.add(
-            values.index[not_number], header, "Not " + kind + " " + values[not_number].map(repr) + "."
-        )
+        errors.add(values.index[not_number], header, "Not " + kind + " " + values[not_number].map(repr) + ".")
         negative = numbers < 0
         errors.add(values.index[negative], header, "The number must not be negative.")
         if column.kind is Kind.INTEGER:
@@ -222,7 +220,9 @@ def _check_column(column: Column, header: str, values: pd.Series, errors: _Error
     tokens = lowered[present].str.split("|").explode()
     bad_rows = tokens[~tokens.str.match(TOKEN)].index.unique()
     errors.add(
-        bad_rows, header, "Interests must be words of letters, digits or _ separated by |, e.g. hiking|fishing."
+        bad_rows,
+        header,
+        "Interests must be words of letters, digits or _ separated by |, e.g. hiking|fishing.",
     )
     return lowered
 
@@ -274,7 +274,9 @@ def validate_frame(raw: pd.DataFrame) -> ValidationResult:
         present = refs[refs != ""]
         duplicated = present.duplicated(keep="first")
         if duplicated.any():
-            first_row = pd.Series(present.index, index=present.index).groupby(present.to_numpy()).transform("min")
+            first_row = (
+                pd.Series(present.index, index=present.index).groupby(present.to_numpy()).transform("min")
+            )
             header = next(h for h, n in mapping.items() if n == "prospect_ref")
             errors.add(
                 present.index[duplicated],
@@ -298,6 +300,7 @@ def _empty_prospects() -> pd.DataFrame:
 
 def _prospects(typed: dict[str, pd.Series], index: pd.Index) -> pd.DataFrame:
     """The typed frame with every schema column; optional columns get their documented defaults."""
+
     def get(name: str) -> pd.Series | None:
         return typed.get(name)
 
@@ -337,7 +340,9 @@ def _prospects(typed: dict[str, pd.Series], index: pd.Index) -> pd.DataFrame:
             "profession": text("profession", ""),
             "spend_sek": spend.round(2) if spend is not None else pd.Series(np.nan, index=index),
             "consent_analytics": flag("consent_analytics"),
-            "relocated": relocated if relocated is not None else pd.Series(pd.NA, index=index, dtype="boolean"),
+            "relocated": relocated
+            if relocated is not None
+            else pd.Series(pd.NA, index=index, dtype="boolean"),
         },
         index=index,
     )
