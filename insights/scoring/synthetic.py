@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import IO
 
 import numpy as np
 import pandas as pd
@@ -119,7 +120,7 @@ def generate_prospects(
     return frame
 
 
-def write_prospects_csv(frame: pd.DataFrame, path: str | Path, *, dialect: str = "en") -> None:
+def write_prospects_csv(frame: pd.DataFrame, path: str | Path | IO[str], *, dialect: str = "en") -> None:
     """Write in the import format: `en` (comma, decimal point, English headers) or `sv` (Swedish Excel: BOM, semicolon,
     decimal comma, Swedish headers and values). The first column's values start with SYNTH, marking the data synthetic."""
     out = frame.copy()

@@ -219,6 +219,7 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "worker-heartbeat": {"task": "portal.tasks.worker_heartbeat", "schedule": 60.0},
+    "insights-prospect-retention": {"task": "insights.tasks.prospects_expire_task", "schedule": 6 * 3600.0},
 }
 
 # --- REST API ---------------------------------------------------------------------------------
