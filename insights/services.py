@@ -7,6 +7,7 @@ every call on behalf of a person passes the user and is checked with `themes.per
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -196,6 +197,47 @@ def prospects_import(
     return ImportReport(
         "imported", imported=len(rows), skipped_no_consent=result.skipped_no_consent, batch_id=batch.pk
     )
+
+
+def import_batch_create(
+    *, actor: Any, municipality: Municipality, upload: Any, source: str = ""
+) -> ImportBatch:
+    """Store an uploaded file and queue its import (the task reports progress; the page polls it)."""
+    require(actor, Action.IMPORT_PROSPECTS, municipality=municipality)
+    from .tasks import prospects_import_task
+
+    folder = Path(settings.DATA_DIR) / "uploads" / municipality.slug
+    folder.mkdir(parents=True, exist_ok=True)
+    task_id = str(uuid.uuid4())
+    stored = folder / f"{task_id}{Path(upload.name).suffix.lower()}"
+    with stored.open("wb") as handle:
+        for chunk in upload.chunks():
+            handle.write(chunk)
+    with transaction.atomic():
+        batch = ImportBatch.objects.create(
+            municipality=municipality,
+            uploaded_by=actor,
+            file_name=Path(upload.name).name[:255],
+            stored_path=str(stored),
+            source=source[:120],
+            task_id=task_id,
+        )
+        transaction.on_commit(
+            lambda: prospects_import_task.apply_async((batch.pk, actor.pk), task_id=task_id)
+        )
+    return batch
+
+
+def scoring_queue(*, actor: Any, municipality: Municipality) -> str:
+    """Queue a scoring run for the municipality; returns the task id whose progress the page shows."""
+    require(actor, Action.IMPORT_PROSPECTS, municipality=municipality)
+    from .tasks import prospects_score_task
+
+    task_id = str(uuid.uuid4())
+    transaction.on_commit(
+        lambda: prospects_score_task.apply_async((municipality.pk, actor.pk), task_id=task_id)
+    )
+    return task_id
 
 
 def import_batch_fail(*, batch: ImportBatch, message: str) -> None:

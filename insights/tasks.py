@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from celery import Task, shared_task
@@ -51,6 +52,8 @@ def prospects_import_task(self: Task, batch_id: int, user_id: int) -> dict[str, 
     except Exception as exc:
         import_batch_fail(batch=batch, message=f"The import stopped unexpectedly: {type(exc).__name__}")
         raise
+    # The upload holds the source's own ids; once the batch has its outcome, the file is not kept.
+    Path(batch.stored_path).unlink(missing_ok=True)
     if report.status == "imported":
         transaction.on_commit(lambda: prospects_score_task.delay(batch.municipality_id, user_id))
     return {"status": report.status, "imported": report.imported}
