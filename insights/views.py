@@ -33,6 +33,8 @@ from .scoring.aida import PHASES_BY_STAGE
 from .scoring.schema import COLUMNS
 
 SCORE_TASK_CACHE = "insights:score-task:{pk}"
+SEGMENT_PAGE_LIMIT = 60
+SEGMENT_PAGE_MIN_SIZE = 10
 
 
 def _own_municipality(request: HttpRequest) -> Municipality:
@@ -253,7 +255,11 @@ def segments(request: HttpRequest) -> HttpResponse:
                 ),
             }
         )
-    rows.sort(key=lambda row: (row["pin"] is None,))
+    # Pinned segments first, then the most promising; a page of hundreds of tiny segments helps nobody.
+    rows.sort(key=lambda row: (row["pin"] is None, -(row["segment"].mean_score or 0)))
+    rows = [row for row in rows if row["pin"] is not None or row["segment"].size >= SEGMENT_PAGE_MIN_SIZE][
+        :SEGMENT_PAGE_LIMIT
+    ]
     return render(
         request,
         "insights/segments.html",
