@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pandas as pd
@@ -136,13 +134,17 @@ def test_rows_without_consent_are_validated_too(write_csv):
 
 
 def test_missing_required_column_is_reported_on_the_header_row(write_csv):
-    result = validate_file(write_csv("prospect_ref,country,age_band,household,consent_analytics\nA,SE,25-34,single,yes\n"))
+    result = validate_file(
+        write_csv("prospect_ref,country,age_band,household,consent_analytics\nA,SE,25-34,single,yes\n")
+    )
     assert [e.as_dict() for e in result.errors] == [
         {"row": 1, "column": "visits", "message": "The required column visits (Swedish: besök) is missing."}
     ]
 
 
-@pytest.mark.parametrize("header", ["email", "E-post", "Namn", "phone", "Telefon", "adress", "Personnummer", "Last name"])
+@pytest.mark.parametrize(
+    "header", ["email", "E-post", "Namn", "phone", "Telefon", "adress", "Personnummer", "Last name"]
+)
 def test_direct_identifier_columns_are_refused(write_csv, header):
     result = validate_file(write_csv(f"{HEADER},{header}\nA,SE,25-34,single,1,yes,x\n"))
     assert [(e.row, e.column) for e in result.errors] == [(1, header)]
@@ -172,12 +174,16 @@ def test_personal_identity_numbers_in_any_column_reject_the_file(write_csv, valu
 
 
 def test_personal_number_value_is_never_echoed(write_csv):
-    result = validate_file(write_csv(f"{HEADER}\n19800101-1234,SE,25-34,single,1,yes\nB,SE,25-34,single,800101-1234,yes\n"))
+    result = validate_file(
+        write_csv(f"{HEADER}\n19800101-1234,SE,25-34,single,1,yes\nB,SE,25-34,single,800101-1234,yes\n")
+    )
     assert [(e.row, e.column) for e in result.errors] == [(2, "prospect_ref"), (3, "visits")]
     assert all("1234" not in e.message for e in result.errors)
 
 
-@pytest.mark.parametrize(("content", "message"), [("", "empty"), ("   \n\n", "empty"), (HEADER + "\n", "no rows")])
+@pytest.mark.parametrize(
+    ("content", "message"), [("", "empty"), ("   \n\n", "empty"), (HEADER + "\n", "no rows")]
+)
 def test_whole_file_problems_have_no_row(write_csv, content, message):
     result = validate_file(write_csv(content))
     assert [(e.row, e.column) for e in result.errors] == [(None, None)]
@@ -246,12 +252,8 @@ def test_command_exits_1_on_a_rejected_file(write_csv, capsys, kiruna):
 
 def test_generate_prospects_command_writes_importable_synthetic_data(tmp_path, kiruna):
     out = tmp_path / "gen.csv"
-    subprocess.run(
-        [sys.executable, "manage.py", "generate_prospects", "--municipality", "kiruna", "--rows", "50", "--seed", "3", "--output", str(out)],
-        check=True,
-        cwd=Path(__file__).resolve().parents[2],
-        env={"DJANGO_SETTINGS_MODULE": "portal.settings.test", "PATH": "/usr/bin:/bin"},
-        capture_output=True,
+    call_command(
+        "generate_prospects", "--municipality", "kiruna", "--rows", "50", "--seed", "3", "--output", str(out)
     )
     frame = pd.read_csv(out)
     assert len(frame) == 50
