@@ -224,6 +224,7 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "knowledge.tasks.send_review_reminders",
         "schedule": 7 * 24 * 60 * 60.0,  # weekly; the task mails each owner at most once per ISO week
     },
+    "insights-prospect-retention": {"task": "insights.tasks.prospects_expire_task", "schedule": 6 * 3600.0},
 }
 
 # --- REST API ---------------------------------------------------------------------------------
