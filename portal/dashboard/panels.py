@@ -1,0 +1,395 @@
+"""The dashboard's panels: selector figures turned into labelled charts in the active language, cached until data change."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils import formats
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from themes.models import Municipality
+
+from . import cache, selectors, spi
+from .charts import Chart, Series
+
+
+@dataclass
+class Dashboard:
+    """Everything a dashboard page shows: charts by key (for the downloads), headline figures and lists."""
+
+    charts: dict[str, Chart] = field(default_factory=dict)
+    headline: list[tuple[str, str]] = field(default_factory=list)
+    extra: dict[str, Any] = field(default_factory=dict)
+    # Panels whose app has not landed yet: shown as a short note instead of an empty chart.
+    unavailable: list[str] = field(default_factory=list)
+
+
+def _key(*parts: object) -> str:
+    return ":".join(str(p) for p in (get_language() or "sv", *parts))
+
+
+def _month_label(month: dt.date) -> str:
+    return formats.date_format(month, "M Y")
+
+
+# --- EU-SPI ---------------------------------------------------------------------------------------------
+
+
+def spi_chart() -> Chart:
+    components = [c for d in spi.DIMENSIONS for c in d.components]
+    return Chart(
+        key="eu-spi",
+        title=_("EU Social Progress Index 2020: Övre Norrland (SE33) and the EU average"),
+        kind="bars",
+        category_header=_("Component"),
+        categories=tuple(str(c.label) for c in components),
+        series=(
+            Series(_("Övre Norrland (SE33)"), tuple(c.region for c in components)),
+            Series(_("EU average"), tuple(c.eu for c in components)),
+        ),
+        unit=_("score 0–100"),
+        decimals=1,
+        note=spi.SOURCE,
+    )
+
+
+def spi_dimensions_chart() -> Chart:
+    dims = spi.DIMENSIONS
+    return Chart(
+        key="eu-spi-dimensions",
+        title=_("EU-SPI 2020 dimensions: published and recomputed scores"),
+        kind="bars",
+        category_header=_("Dimension"),
+        categories=(*(str(d.label) for d in dims), _("Overall")),
+        series=(
+            Series(_("Published (SE33)"), (*(d.published_region for d in dims), spi.PUBLISHED_OVERALL)),
+            Series(
+                _("Recomputed (power mean, p = 0.5)"),
+                (*(round(d.region, 2) for d in dims), round(spi.overall(), 2)),
+            ),
+            Series(_("EU average"), (*(d.published_eu for d in dims), spi.PUBLISHED_EU_OVERALL)),
+        ),
+        unit=_("score 0–100"),
+        decimals=2,
+        note=spi.SOURCE,
+    )
+
+
+def spi_context() -> dict[str, Any]:
+    return {
+        "overall": spi.overall(),
+        "published_overall": spi.PUBLISHED_OVERALL,
+        "eu_overall": spi.PUBLISHED_EU_OVERALL,
+        "rank": spi.RANK,
+        "regions": spi.REGIONS_RANKED,
+        "gdp": spi.GDP_PER_HEAD_PPS,
+        "gdp_rank": spi.GDP_RANK,
+        "stage": spi.DEVELOPMENT_STAGE,
+        "population": spi.POPULATION,
+        "exponent": spi.POWER_MEAN_EXPONENT,
+    }
+
+
+# --- programme ------------------------------------------------------------------------------------------
+
+
+def _matrix(
+    key: str, title: str, tax_rows: list[Municipality], columns: list[Any], counts: dict[tuple[str, str], int]
+) -> Chart:
+    return Chart(
+        key=key,
+        title=title,
+        kind="matrix",
+        category_header=_("Municipality"),
+        categories=tuple(m.name for m in tax_rows),
+        series=tuple(
+            Series(
+                getattr(c, "label", c.code), tuple(float(counts.get((m.slug, c.code), 0)) for m in tax_rows)
+            )
+            for c in columns
+        ),
+        unit=_("sprints"),
+        links=tuple(reverse("dashboard:municipality", args=[m.slug]) for m in tax_rows),
+    )
+
+
+STATUS_LABELS = (
+    ("idea", "Idea"),
+    ("planned", "Planned"),
+    ("running", "Running"),
+    ("learned", "Learned"),
+    ("closed", "Closed"),
+)
+
+
+def _status_label(code: str) -> str:
+    labels = {
+        "idea": _("Idea"),
+        "planned": _("Planned"),
+        "running": _("Running"),
+        "learned": _("Learned"),
+        "closed": _("Closed"),
+    }
+    return labels.get(code, code)
+
+
+def programme_figures(*, levels: tuple[str, ...], today: dt.date) -> selectors.ProgrammeFigures:
+    """The raw figures, shared by the programme page and the 14 municipality pages (their comparison with the region)."""
+    return cache.cached(
+        f"figures:{','.join(levels)}:{today.isoformat()}",
+        lambda: selectors.programme_figures(levels=levels, today=today),
+    )
+
+
+def build_programme(*, levels: tuple[str, ...], today: dt.date) -> Dashboard:
+    figures = programme_figures(levels=levels, today=today)
+    tax = figures.taxonomy
+    munis = tax.municipalities
+    board = Dashboard()
+    links = tuple(reverse("dashboard:municipality", args=[m.slug]) for m in munis)
+    board.extra["municipalities"] = [{"slug": m.slug, "name": m.name} for m in munis]
+    board.extra["suppression_threshold"] = settings.SUPPRESSION_THRESHOLD
+
+    if figures.sprints is None:
+        board.unavailable.append("sprints")
+    else:
+        sc = figures.sprints
+        board.charts["sprints-by-phase"] = _matrix(
+            "sprints-by-phase",
+            _("Sprints by municipality and relocation phase"),
+            munis,
+            tax.phases,
+            sc.by_phase,
+        )
+        board.charts["sprints-by-work-package"] = _matrix(
+            "sprints-by-work-package",
+            _("Sprints by municipality and work package"),
+            munis,
+            tax.work_packages,
+            sc.by_work_package,
+        )
+        board.charts["sprints-by-status"] = Chart(
+            key="sprints-by-status",
+            title=_("Sprints by municipality and board column"),
+            kind="stacked",
+            category_header=_("Municipality"),
+            categories=tuple(m.name for m in munis),
+            series=tuple(
+                Series(_status_label(code), tuple(float(sc.by_status.get((m.slug, code), 0)) for m in munis))
+                for code, _label in STATUS_LABELS
+            ),
+            unit=_("sprints"),
+            links=links,
+        )
+        board.charts["method-use"] = Chart(
+            key="method-use",
+            title=_("Sprint methods in use: sprints and municipalities"),
+            kind="bars",
+            category_header=_("Sprint method"),
+            categories=tuple(method.label for method in tax.methods),
+            series=(
+                Series(
+                    _("Sprints"),
+                    tuple(
+                        float(sum(n for (_m, c), n in sc.by_method.items() if c == method.code))
+                        for method in tax.methods
+                    ),
+                ),
+                Series(
+                    _("Municipalities"),
+                    tuple(
+                        float(len({m for (m, c), n in sc.by_method.items() if c == method.code and n}))
+                        for method in tax.methods
+                    ),
+                ),
+            ),
+        )
+        total = sc.total()
+        board.headline += [
+            (_("Sprints"), formats.number_format(total, force_grouping=True)),
+            (
+                _("Running"),
+                formats.number_format(sc.in_statuses(selectors.RUNNING_STATUSES), force_grouping=True),
+            ),
+            (
+                _("Finished"),
+                formats.number_format(sc.in_statuses(selectors.FINISHED_STATUSES), force_grouping=True),
+            ),
+            (
+                _("Phases no one works on"),
+                formats.number_format(
+                    sum(
+                        1
+                        for p in tax.phases
+                        if not any(n for (_m, c), n in sc.by_phase.items() if c == p.code)
+                    )
+                ),
+            ),
+        ]
+
+    if figures.results is not None:
+        rc = figures.results
+        empty = selectors.ResultCounts(0, 0, 0)
+        board.charts["results-against-targets"] = Chart(
+            key="results-against-targets",
+            title=_("Results against targets by municipality"),
+            kind="bars",
+            category_header=_("Municipality"),
+            categories=tuple(m.name for m in munis),
+            series=(
+                Series(
+                    _("Results with a target"), tuple(float(rc.get(m.slug, empty).with_target) for m in munis)
+                ),
+                Series(_("Target met"), tuple(float(rc.get(m.slug, empty).met) for m in munis)),
+                Series(_("Target met (%)"), tuple(rc.get(m.slug, empty).met_share for m in munis)),
+            ),
+            links=links,
+            decimals=0,
+        )
+        with_target = sum(r.with_target for r in rc.values())
+        met = sum(r.met for r in rc.values())
+        board.headline.append(
+            (
+                _("Results that met their target"),
+                f"{met} / {with_target}" if with_target else "–",
+            )
+        )
+
+    if figures.lesson_activity is None:
+        board.unavailable.append("knowledge")
+    else:
+        la = figures.lesson_activity
+        board.charts["lessons-per-month"] = Chart(
+            key="lessons-per-month",
+            title=_("Lessons published and reviewed per month"),
+            kind="columns",
+            category_header=_("Month"),
+            categories=tuple(_month_label(m) for m in la.months),
+            series=(
+                Series(_("Published"), tuple(float(n) for n in la.published)),
+                Series(_("Reviewed"), tuple(float(n) for n in la.reviewed)),
+            ),
+            unit=_("lessons"),
+        )
+        board.extra["overdue"] = figures.overdue
+        board.extra["overdue_total"] = figures.overdue_total
+        board.headline.append((_("Lessons published"), str(sum((figures.lessons or {}).values()))))
+        board.headline.append((_("Overdue reviews"), str(figures.overdue_total or 0)))
+    board.unavailable.append("insights")
+    board.charts["eu-spi"] = spi_chart()
+    board.charts["eu-spi-dimensions"] = spi_dimensions_chart()
+    board.extra["spi"] = spi_context()
+    return board
+
+
+def programme(*, levels: tuple[str, ...], today: dt.date) -> Dashboard:
+    return cache.cached(
+        _key("programme", ",".join(levels), today.isoformat()),
+        lambda: build_programme(levels=levels, today=today),
+    )
+
+
+# --- municipality ---------------------------------------------------------------------------------------
+
+
+def _comparison_rows(figures: selectors.ProgrammeFigures) -> list[tuple[str, dict[str, float]]]:
+    """Per-municipality headline figures (metric label, {slug: value}) from the programme's grouped counts."""
+    slugs = [m.slug for m in figures.taxonomy.municipalities]
+    rows: list[tuple[str, dict[str, float]]] = []
+    if figures.sprints is not None:
+        sc = figures.sprints
+        rows += [
+            (_("Sprints"), {s: float(sc.total(s)) for s in slugs}),
+            (_("Running"), {s: float(sc.in_statuses(selectors.RUNNING_STATUSES, s)) for s in slugs}),
+            (_("Finished"), {s: float(sc.in_statuses(selectors.FINISHED_STATUSES, s)) for s in slugs}),
+        ]
+    if figures.results is not None:
+        rc = figures.results
+        rows += [
+            (_("Results logged"), {s: float(rc[s].results) if s in rc else 0.0 for s in slugs}),
+            (_("Target met"), {s: float(rc[s].met) if s in rc else 0.0 for s in slugs}),
+        ]
+    if figures.lessons is not None:
+        rows.append((_("Lessons published"), {s: float(figures.lessons.get(s, 0)) for s in slugs}))
+    return rows
+
+
+def build_municipality(*, municipality: Municipality, levels: tuple[str, ...], today: dt.date) -> Dashboard:
+    region = programme_figures(levels=levels, today=today)
+    figures = selectors.municipality_figures(municipality=municipality, levels=levels)
+    board = Dashboard()
+    board.extra["figures"] = figures
+    count = len(region.taxonomy.municipalities) or 1
+
+    rows = _comparison_rows(region)
+    if rows:
+        board.charts["comparison"] = Chart(
+            key="comparison",
+            title=_("%(name)s compared with the region") % {"name": municipality.name},
+            kind="bars",
+            category_header=_("Figure"),
+            categories=tuple(label for label, _values in rows),
+            series=(
+                Series(municipality.name, tuple(values.get(municipality.slug, 0.0) for _l, values in rows)),
+                Series(_("Average of the 14"), tuple(round(sum(v.values()) / count, 1) for _l, v in rows)),
+                Series(_("Highest"), tuple(max(v.values(), default=0.0) for _l, v in rows)),
+            ),
+            decimals=1,
+        )
+    if figures.sprints is None or region.sprints is None:
+        board.unavailable.append("sprints")
+    else:
+        by_method = region.sprints.by_method
+        methods = region.taxonomy.methods
+        board.charts["method-mix"] = Chart(
+            key="method-mix",
+            title=_("Method mix: %(name)s and the average municipality") % {"name": municipality.name},
+            kind="bars",
+            category_header=_("Sprint method"),
+            categories=tuple(m.label for m in methods),
+            series=(
+                Series(
+                    municipality.name,
+                    tuple(float(by_method.get((municipality.slug, m.code), 0)) for m in methods),
+                ),
+                Series(
+                    _("Average of the 14"),
+                    tuple(
+                        round(sum(n for (_s, c), n in by_method.items() if c == m.code) / count, 1)
+                        for m in methods
+                    ),
+                ),
+            ),
+            decimals=1,
+        )
+        board.charts["phases"] = Chart(
+            key="phases",
+            title=_("Sprints of %(name)s by relocation phase") % {"name": municipality.name},
+            kind="bars",
+            category_header=_("Relocation phase"),
+            categories=tuple(p.label for p in region.taxonomy.phases),
+            series=(
+                Series(
+                    municipality.name,
+                    tuple(
+                        float(region.sprints.by_phase.get((municipality.slug, p.code), 0))
+                        for p in region.taxonomy.phases
+                    ),
+                ),
+            ),
+        )
+    if figures.lessons is None:
+        board.unavailable.append("knowledge")
+    return board
+
+
+def municipality(*, municipality: Municipality, levels: tuple[str, ...], today: dt.date) -> Dashboard:
+    return cache.cached(
+        _key("municipality", municipality.slug, ",".join(levels), today.isoformat()),
+        lambda: build_municipality(municipality=municipality, levels=levels, today=today),
+    )

@@ -1,0 +1,385 @@
+"""Every number on the dashboard, computed with aggregate queries (grouped counts, never one query per municipality).
+
+The sprints, knowledge and insights apps are read through their models (reads only) and, for shared segments, through
+the insights app's own selector, so that its suppression rules apply. A figure whose app has no models yet is None.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.apps import apps
+from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q
+from django.db.models.functions import TruncMonth
+
+from themes.models import Municipality, RelocationPhase, SprintMethod, WorkPackage
+
+Key = tuple[str, str]
+
+
+def _model(app_label: str, name: str) -> Any:
+    """A sibling app's model class, or None while that app has not defined it yet (typed Any: it is looked up by name)."""
+    try:
+        return apps.get_model(app_label, name)
+    except LookupError:
+        return None
+
+
+# --- taxonomy -------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Taxonomy:
+    municipalities: list[Municipality]
+    phases: list[RelocationPhase]
+    work_packages: list[WorkPackage]
+    methods: list[SprintMethod]
+
+
+def taxonomy() -> Taxonomy:
+    """The rows and columns of every matrix (four queries)."""
+    return Taxonomy(
+        municipalities=list(Municipality.objects.order_by("name")),
+        phases=list(RelocationPhase.objects.all()),
+        work_packages=list(WorkPackage.objects.all()),
+        methods=list(SprintMethod.objects.all()),
+    )
+
+
+# --- sprints --------------------------------------------------------------------------------------------
+
+# Mirrors sprints.models.FINISHED_STATUSES; kept here so the dashboard does not import a sibling's models module.
+FINISHED_STATUSES = ("learned", "closed")
+RUNNING_STATUSES = ("running",)
+
+
+@dataclass
+class SprintCounts:
+    """Sprint counts keyed by (municipality slug, code) for phases, work packages, statuses and methods."""
+
+    by_phase: Counter[Key] = field(default_factory=Counter)
+    by_work_package: Counter[Key] = field(default_factory=Counter)
+    by_status: Counter[Key] = field(default_factory=Counter)
+    by_method: Counter[Key] = field(default_factory=Counter)
+
+    def total(self, slug: str | None = None) -> int:
+        return sum(n for (m, _), n in self.by_status.items() if slug is None or m == slug)
+
+    def in_statuses(self, statuses: tuple[str, ...], slug: str | None = None) -> int:
+        return sum(n for (m, s), n in self.by_status.items() if s in statuses and (slug is None or m == slug))
+
+
+def sprint_counts(*, levels: tuple[str, ...]) -> SprintCounts | None:
+    """Two grouped queries: one over sprints (work package × status × method), one over the sprint–phase links."""
+    Sprint = _model("sprints", "Sprint")
+    if Sprint is None:
+        return None
+    counts = SprintCounts()
+    rows = (
+        Sprint._default_manager.filter(visibility__in=levels)
+        .values_list("municipality__slug", "work_package__code", "status", "method__code")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    for slug, wp, status, method, n in rows:
+        counts.by_work_package[(slug, wp)] += n
+        counts.by_status[(slug, status)] += n
+        counts.by_method[(slug, method)] += n
+    through = Sprint._meta.get_field("relocation_phases").remote_field.through  # type: ignore[union-attr]
+    phase_rows = (
+        through._default_manager.filter(sprint__visibility__in=levels)
+        .values_list("sprint__municipality__slug", "relocationphase__code")
+        .annotate(n=Count("sprint_id", distinct=True))
+        .order_by()
+    )
+    for slug, phase, n in phase_rows:
+        counts.by_phase[(slug, phase)] += n
+    return counts
+
+
+@dataclass(frozen=True)
+class ResultCounts:
+    results: int
+    with_target: int
+    met: int
+
+    @property
+    def met_share(self) -> float | None:
+        """Share of results with a target that reached it, in per cent; None when no result has a target."""
+        return round(100 * self.met / self.with_target, 1) if self.with_target else None
+
+
+# A target below the baseline means lower is better (e.g. days to find housing); otherwise higher is better.
+_LOWER_IS_BETTER = Q(baseline__isnull=False, target__lt=F("baseline"))
+_HIGHER_IS_BETTER = Q(baseline__isnull=True) | Q(target__gte=F("baseline"))
+TARGET_MET = Q(target__isnull=False) & (
+    (_LOWER_IS_BETTER & Q(actual__lte=F("target"))) | (_HIGHER_IS_BETTER & Q(actual__gte=F("target")))
+)
+
+
+def result_counts(*, levels: tuple[str, ...]) -> dict[str, ResultCounts] | None:
+    """Results logged, results with a target and results that met it, per municipality slug (one query)."""
+    Result = _model("sprints", "Result")
+    if Result is None:
+        return None
+    rows = (
+        Result._default_manager.filter(sprint__visibility__in=levels)
+        .values_list("sprint__municipality__slug")
+        .annotate(
+            results=Count("id"),
+            with_target=Count("id", filter=Q(target__isnull=False)),
+            met=Count("id", filter=TARGET_MET),
+        )
+        .order_by()
+    )
+    return {slug: ResultCounts(results, with_target, met) for slug, results, with_target, met in rows}
+
+
+# --- knowledge ------------------------------------------------------------------------------------------
+
+
+def _months(today: dt.date, count: int) -> list[dt.date]:
+    """The first days of the `count` months ending with today's month, oldest first."""
+    months, year, month = [], today.year, today.month
+    for _ in range(count):
+        months.append(dt.date(year, month, 1))
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    return months[::-1]
+
+
+def _visible_lessons(levels: tuple[str, ...]) -> Any:
+    LessonPage = _model("knowledge", "LessonPage")
+    if LessonPage is None:
+        return None
+    return LessonPage._default_manager.live().filter(visibility__in=levels)  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True)
+class LessonActivity:
+    months: list[dt.date]
+    published: list[int]
+    reviewed: list[int]
+
+
+def lesson_activity(*, levels: tuple[str, ...], today: dt.date, months: int = 12) -> LessonActivity | None:
+    """Lessons first published, and lesson reviews approved in Wagtail's workflow, per month (two queries)."""
+    lessons = _visible_lessons(levels)
+    if lessons is None:
+        return None
+    from wagtail.models import TaskState
+
+    window = _months(today, months)
+    start = dt.datetime.combine(window[0], dt.time.min, tzinfo=dt.UTC)
+    published = Counter(
+        {
+            month.date() if isinstance(month, dt.datetime) else month: n
+            for month, n in lessons.filter(first_published_at__gte=start)
+            .annotate(month=TruncMonth("first_published_at"))
+            .values_list("month")
+            .annotate(n=Count("id"))
+            .order_by()
+        }
+    )
+    reviewed = Counter(
+        {
+            month.date() if isinstance(month, dt.datetime) else month: n
+            for month, n in TaskState.objects.filter(
+                status=TaskState.STATUS_APPROVED,
+                finished_at__gte=start,
+                workflow_state__base_content_type__model="lessonpage",
+                workflow_state__object_id__in=lessons.values("pk").order_by(),
+            )
+            .annotate(month=TruncMonth("finished_at"))
+            .values_list("month")
+            .annotate(n=Count("id"))
+            .order_by()
+        }
+    )
+    return LessonActivity(
+        months=window,
+        published=[published.get(m, 0) for m in window],
+        reviewed=[reviewed.get(m, 0) for m in window],
+    )
+
+
+@dataclass(frozen=True)
+class OverdueReview:
+    title: str
+    url: str
+    municipality: str
+    review_by: dt.date
+    owner: str
+
+
+def overdue_reviews(
+    *, levels: tuple[str, ...], today: dt.date, limit: int = 20
+) -> list[OverdueReview] | None:
+    """Live lessons past their review-by date, oldest first (one query)."""
+    lessons = _visible_lessons(levels)
+    if lessons is None:
+        return None
+    rows = (
+        lessons.filter(review_by__lt=today)
+        .select_related("municipality", "owner")
+        .order_by("review_by", "title")[:limit]
+    )
+    return [
+        OverdueReview(
+            title=row.title,
+            url=row.url or "",
+            municipality=row.municipality.name if row.municipality_id else "",
+            review_by=row.review_by,
+            owner=(row.owner.get_full_name() or row.owner.username) if row.owner_id else "",
+        )
+        for row in rows
+    ]
+
+
+def overdue_review_count(*, levels: tuple[str, ...], today: dt.date) -> int | None:
+    lessons = _visible_lessons(levels)
+    return None if lessons is None else int(lessons.filter(review_by__lt=today).count())
+
+
+def lessons_by_municipality(*, levels: tuple[str, ...]) -> dict[str, int] | None:
+    """Live lessons per municipality slug; region-wide lessons under the empty slug (one query)."""
+    lessons = _visible_lessons(levels)
+    if lessons is None:
+        return None
+    rows = lessons.values_list("municipality__slug").annotate(n=Count("id")).order_by()
+    return {slug or "": n for slug, n in rows}
+
+
+# --- the dashboard as a whole ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ProgrammeFigures:
+    taxonomy: Taxonomy
+    sprints: SprintCounts | None
+    results: dict[str, ResultCounts] | None
+    lessons: dict[str, int] | None
+    lesson_activity: LessonActivity | None
+    overdue: list[OverdueReview] | None
+    overdue_total: int | None
+
+
+def programme_figures(*, levels: tuple[str, ...], today: dt.date) -> ProgrammeFigures:
+    return ProgrammeFigures(
+        taxonomy=taxonomy(),
+        sprints=sprint_counts(levels=levels),
+        results=result_counts(levels=levels),
+        lessons=lessons_by_municipality(levels=levels),
+        lesson_activity=lesson_activity(levels=levels, today=today),
+        overdue=overdue_reviews(levels=levels, today=today),
+        overdue_total=overdue_review_count(levels=levels, today=today),
+    )
+
+
+@dataclass(frozen=True)
+class MunicipalitySprint:
+    title: str
+    url: str
+    status: str
+    status_label: str
+    work_package: str
+    method: str
+    phases: list[str]
+    start: dt.date
+    end: dt.date
+
+
+@dataclass(frozen=True)
+class MunicipalityResult:
+    sprint: str
+    metric: str
+    unit: str
+    baseline: float | None
+    target: float | None
+    actual: float
+    date: dt.date
+    met: bool | None
+
+
+@dataclass(frozen=True)
+class MunicipalityLesson:
+    title: str
+    url: str
+    evidence: str
+    published: dt.date | None
+
+
+@dataclass(frozen=True)
+class MunicipalityFigures:
+    sprints: list[MunicipalitySprint] | None
+    results: list[MunicipalityResult] | None
+    lessons: list[MunicipalityLesson] | None
+
+
+def _number(value: Any) -> float | None:
+    return None if value is None else float(value)
+
+
+def municipality_figures(*, municipality: Municipality, levels: tuple[str, ...]) -> MunicipalityFigures:
+    """One municipality's sprints (two queries), results (one) and lessons (one); the region comes from the programme."""
+    Sprint, Result = _model("sprints", "Sprint"), _model("sprints", "Result")
+    sprints: list[MunicipalitySprint] | None = None
+    results: list[MunicipalityResult] | None = None
+    if Sprint is not None:
+        rows = (
+            Sprint._default_manager.filter(municipality=municipality, visibility__in=levels)
+            .select_related("work_package", "method", "municipality")
+            .prefetch_related("relocation_phases")
+            .order_by("-start", "title")
+        )
+        sprints = [
+            MunicipalitySprint(
+                title=s.title,
+                url=s.get_absolute_url() if hasattr(s, "get_absolute_url") else "",
+                status=s.status,
+                status_label=str(s.get_status_display()),
+                work_package=s.work_package.code,
+                method=s.method.label,
+                phases=[p.label for p in s.relocation_phases.all()],
+                start=s.start,
+                end=s.end,
+            )
+            for s in rows
+        ]
+    if Result is not None:
+        result_rows = (
+            Result._default_manager.filter(sprint__municipality=municipality, sprint__visibility__in=levels)
+            .select_related("sprint")
+            .annotate(met=ExpressionWrapper(TARGET_MET, output_field=BooleanField()))
+            .order_by("-date", "metric")
+        )
+        results = [
+            MunicipalityResult(
+                sprint=r.sprint.title,
+                metric=r.metric,
+                unit=r.unit,
+                baseline=_number(r.baseline),
+                target=_number(r.target),
+                actual=float(r.actual),
+                date=r.date,
+                met=None if r.target is None else bool(r.met),
+            )
+            for r in result_rows
+        ]
+    lessons: list[MunicipalityLesson] | None = None
+    visible = _visible_lessons(levels)
+    if visible is not None:
+        lessons = [
+            MunicipalityLesson(
+                title=lesson.title,
+                url=lesson.url or "",
+                evidence=str(lesson.get_evidence_display())
+                if hasattr(lesson, "get_evidence_display")
+                else "",
+                published=lesson.first_published_at.date() if lesson.first_published_at else None,
+            )
+            for lesson in visible.filter(municipality=municipality).order_by("-first_published_at")
+        ]
+    return MunicipalityFigures(sprints=sprints, results=results, lessons=lessons)
