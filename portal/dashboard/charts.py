@@ -23,7 +23,7 @@ INK = "#1b2024"
 MUTED = "#4d5861"
 GRID = "#d5dbd7"
 WIDTH = 640
-LABEL_WIDTH = 170
+LABEL_CHARS = 34  # longer category labels are shortened in the picture; the data table has them in full
 FONT = 'font-family="system-ui, sans-serif"'
 
 
@@ -137,62 +137,70 @@ def _text(x: float, y: float, content: str, *, anchor: str = "start", size: int 
     )
 
 
-def _clip(label: str, limit: int = 24) -> str:
+def _label_width(chart: Chart) -> float:
+    """Room for the longest category label (about 6.6 units per character at font size 12), within limits."""
+    longest = max((len(_clip(c)) for c in chart.categories), default=8)
+    return min(max(longest * 6.6 + 14, 90.0), 240.0)
+
+
+def _clip(label: str, limit: int = LABEL_CHARS) -> str:
     return label if len(label) <= limit else label[: limit - 1] + "…"
 
 
-def _legend(series: Sequence[Series], y: float) -> list[str]:
-    parts, x = [], float(LABEL_WIDTH)
+def _legend(series: Sequence[Series], y: float, left: float) -> list[str]:
+    parts, x = [], left
     for i, s in enumerate(series):
-        width = 26 + 7 * len(_clip(s.label, 28))
+        width = 26 + 6.6 * len(_clip(s.label, 40))
         if x + width > WIDTH:
-            x, y = float(LABEL_WIDTH), y + 18
+            x, y = left, y + 18
         parts.append(
             f'<rect x="{x:.1f}" y="{y - 10:.1f}" width="12" height="12" fill="{PALETTE[i % len(PALETTE)]}"/>'
         )
-        parts.append(_text(x + 16, y, _clip(s.label, 28), size=11))
+        parts.append(_text(x + 16, y, _clip(s.label, 40), size=11))
         x += width
     return parts
 
 
 def _bars(chart: Chart) -> tuple[list[str], float]:
     """Horizontal bars; several series are drawn side by side (grouped), one colour each."""
+    left = _label_width(chart)
     n = len(chart.series)
     bar = 14 if n > 1 else 18
     row = bar * n + 10
-    plot = WIDTH - LABEL_WIDTH - 60
+    plot = WIDTH - left - 60
     top = chart.maximum or 1.0
     parts: list[str] = []
     y = 8.0
     for label, values in chart.rows:
-        parts.append(_text(LABEL_WIDTH - 8, y + row / 2 - 2, _clip(label), anchor="end"))
+        parts.append(_text(left - 8, y + row / 2 - 2, _clip(label), anchor="end"))
         for j, v in enumerate(values):
             by = y + j * bar
             if v is None:
-                parts.append(_text(LABEL_WIDTH + 4, by + bar - 4, "–", fill=MUTED))
+                parts.append(_text(left + 4, by + bar - 4, "–", fill=MUTED))
                 continue
             w = plot * (v / top)
             colour = PALETTE[j % len(PALETTE)]
             parts.append(
-                f'<rect x="{LABEL_WIDTH}" y="{by:.1f}" width="{w:.1f}" height="{bar - 2}" fill="{colour}"/>'
+                f'<rect x="{left}" y="{by:.1f}" width="{w:.1f}" height="{bar - 2}" fill="{colour}"/>'
             )
-            parts.append(_text(LABEL_WIDTH + w + 4, by + bar - 5, chart.format(v), size=11))
+            parts.append(_text(left + w + 4, by + bar - 5, chart.format(v), size=11))
         y += row
     if n > 1:
-        parts += _legend(chart.series, y + 14)
+        parts += _legend(chart.series, y + 14, left)
         y += 22 * ((n + 2) // 3)
     return parts, y + 8
 
 
 def _stacked(chart: Chart) -> tuple[list[str], float]:
+    left = _label_width(chart)
     row, bar = 26, 18
-    plot = WIDTH - LABEL_WIDTH - 50
+    plot = WIDTH - left - 50
     top = chart.maximum or 1.0
     parts: list[str] = []
     y = 8.0
     for label, values in chart.rows:
-        parts.append(_text(LABEL_WIDTH - 8, y + bar - 4, _clip(label), anchor="end"))
-        x = float(LABEL_WIDTH)
+        parts.append(_text(left - 8, y + bar - 4, _clip(label), anchor="end"))
+        x = float(left)
         for j, v in enumerate(values):
             if not v:
                 continue
@@ -205,7 +213,7 @@ def _stacked(chart: Chart) -> tuple[list[str], float]:
         total = sum(v or 0 for v in values)
         parts.append(_text(x + 4, y + bar - 4, chart.format(total), size=11))
         y += row
-    parts += _legend(chart.series, y + 14)
+    parts += _legend(chart.series, y + 14, left)
     return parts, y + 22 * ((len(chart.series) + 2) // 3) + 10
 
 
@@ -237,20 +245,21 @@ def _columns(chart: Chart) -> tuple[list[str], float]:
         parts.append(
             _text(left + i * slot + slot / 2, base + 14, label, anchor="middle", size=10, fill=MUTED)
         )
-    parts += _legend(chart.series, height + 4)
+    parts += _legend(chart.series, height + 4, left)
     return parts, height + 12 + 18 * ((n + 2) // 3)
 
 
 def _funnel(chart: Chart) -> tuple[list[str], float]:
     """Centred bars narrowing from the first stage to the last (the AIDA funnel); the first series only."""
+    left = _label_width(chart)
     values = chart.series[0].values if chart.series else ()
     top = chart.maximum or 1.0
-    plot = WIDTH - LABEL_WIDTH - 20
-    centre = LABEL_WIDTH + plot / 2
+    plot = WIDTH - left - 20
+    centre = left + plot / 2
     parts: list[str] = []
     y = 6.0
     for i, (label, v) in enumerate(zip(chart.categories, values, strict=True)):
-        parts.append(_text(LABEL_WIDTH - 8, y + 20, _clip(label), anchor="end"))
+        parts.append(_text(left - 8, y + 20, _clip(label), anchor="end"))
         if v is None:
             parts.append(_text(centre, y + 20, "–", anchor="middle", fill=MUTED))
         else:
