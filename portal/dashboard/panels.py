@@ -12,7 +12,7 @@ from django.utils import formats
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from themes.models import Municipality
+from themes.models import AidaStage, Municipality
 
 from . import cache, selectors, spi
 from .charts import Chart, Series
@@ -280,11 +280,58 @@ def build_programme(*, levels: tuple[str, ...], today: dt.date) -> Dashboard:
         board.extra["overdue_total"] = figures.overdue_total
         board.headline.append((_("Lessons published"), str(sum((figures.lessons or {}).values()))))
         board.headline.append((_("Overdue reviews"), str(figures.overdue_total or 0)))
-    board.unavailable.append("insights")
+    if figures.funnel is None:
+        board.unavailable.append("insights")
+    else:
+        _funnel_charts(board, figures.funnel, munis)
     board.charts["eu-spi"] = spi_chart()
     board.charts["eu-spi-dimensions"] = spi_dimensions_chart()
     board.extra["spi"] = spi_context()
     return board
+
+
+def _area_label(area: str, munis: list[Municipality]) -> str:
+    clusters = dict(Municipality.Cluster.choices)
+    if area in clusters:
+        return str(clusters[area])
+    return next((m.name for m in munis if m.slug == area), area)
+
+
+def _funnel_charts(board: Dashboard, funnel: selectors.AidaFunnel, munis: list[Municipality]) -> None:
+    stage_labels = dict(AidaStage.choices)
+    note = _(
+        "A dash is a figure that is suppressed: it describes fewer than %(n)d prospects, or would reveal one that does."
+    ) % {"n": settings.SUPPRESSION_THRESHOLD}
+    board.charts["aida-funnel"] = Chart(
+        key="aida-funnel",
+        title=_("AIDA funnel of the shared segments"),
+        kind="funnel",
+        category_header=_("AIDA stage"),
+        categories=tuple(str(stage_labels[s]) for s in funnel.stages),
+        series=(Series(_("Prospects"), tuple(_as_float(funnel.totals[s]) for s in funnel.stages)),),
+        unit=_("prospects, all municipalities"),
+        note=note,
+    )
+    board.charts["aida-by-area"] = Chart(
+        key="aida-by-area",
+        title=_("Shared segments by area and AIDA stage"),
+        kind="matrix",
+        category_header=_("Area"),
+        categories=tuple(_area_label(a, munis) for a in funnel.areas),
+        series=(
+            *(
+                Series(str(stage_labels[s]), tuple(_as_float(funnel.by_area[(a, s)]) for a in funnel.areas))
+                for s in funnel.stages
+            ),
+            Series(_("All stages"), tuple(_as_float(funnel.area_totals[a]) for a in funnel.areas)),
+        ),
+        unit=_("prospects"),
+        note=note,
+    )
+
+
+def _as_float(value: int | None) -> float | None:
+    return None if value is None else float(value)
 
 
 def programme(*, levels: tuple[str, ...], today: dt.date) -> Dashboard:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.apps import apps
+from django.conf import settings
 from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q
 from django.db.models.functions import TruncMonth
 
@@ -252,6 +253,62 @@ def lessons_by_municipality(*, levels: tuple[str, ...]) -> dict[str, int] | None
     return {slug or "": n for slug, n in rows}
 
 
+# --- insights -------------------------------------------------------------------------------------------
+
+AIDA_STAGES = ("attention", "interest", "desire", "action")
+
+
+@dataclass(frozen=True)
+class AidaFunnel:
+    """Prospects in shared segments by AIDA stage, region-wide and per statistics area, after suppression.
+
+    A value is None where it is suppressed (it describes fewer than the threshold, or would let a suppressed value be
+    recovered from totals) or where there is nothing to publish; no published value is below the threshold.
+    """
+
+    stages: tuple[str, ...]
+    totals: dict[str, int | None]
+    areas: list[str]
+    by_area: dict[tuple[str, str], int | None]
+    area_totals: dict[str, int | None]
+
+
+def aida_funnel(*, threshold: int) -> AidaFunnel | None:
+    """The AIDA mix of the scored segments, summed per statistics area (small municipalities in their cluster) and
+    suppressed with the insights app's own primary and secondary suppression (one query)."""
+    Segment = _model("insights", "Segment")
+    if Segment is None:
+        return None
+    import pandas as pd
+    from insights.scoring.segments import ALL, REGION, shared_table
+
+    cells: Counter[tuple[str, str]] = Counter()
+    rows = Segment._default_manager.filter(size__gt=0, mean_score__isnull=False).values_list(
+        "municipality__slug", "municipality__cluster", "aida_mix"
+    )
+    for slug, cluster, mix in rows:
+        area = cluster or slug
+        for stage in AIDA_STAGES:
+            cells[(stage, area)] += int((mix or {}).get(stage, 0))
+    frame = pd.DataFrame(
+        [{"segment": stage, "area": area, "n": n, "score_sum": 0.0} for (stage, area), n in cells.items()],
+        columns=["segment", "area", "n", "score_sum"],
+    )
+    published: dict[tuple[str, str], int | None] = {}
+    if not frame.empty:
+        table = shared_table(frame, threshold=threshold)
+        for stage, area, n in zip(table["segment"], table["area"], table["n_published"], strict=True):
+            published[(stage, area)] = None if pd.isna(n) else int(n)
+    areas = sorted({area for _stage, area in cells})
+    return AidaFunnel(
+        stages=AIDA_STAGES,
+        totals={stage: published.get((stage, REGION)) for stage in AIDA_STAGES},
+        areas=areas,
+        by_area={(area, stage): published.get((stage, area)) for area in areas for stage in AIDA_STAGES},
+        area_totals={area: published.get((ALL, area)) for area in areas},
+    )
+
+
 # --- the dashboard as a whole ---------------------------------------------------------------------------
 
 
@@ -264,6 +321,7 @@ class ProgrammeFigures:
     lesson_activity: LessonActivity | None
     overdue: list[OverdueReview] | None
     overdue_total: int | None
+    funnel: AidaFunnel | None
 
 
 def programme_figures(*, levels: tuple[str, ...], today: dt.date) -> ProgrammeFigures:
@@ -275,6 +333,7 @@ def programme_figures(*, levels: tuple[str, ...], today: dt.date) -> ProgrammeFi
         lesson_activity=lesson_activity(levels=levels, today=today),
         overdue=overdue_reviews(levels=levels, today=today),
         overdue_total=overdue_review_count(levels=levels, today=today),
+        funnel=aida_funnel(threshold=settings.SUPPRESSION_THRESHOLD),
     )
 
 
