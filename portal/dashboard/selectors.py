@@ -13,8 +13,8 @@ from typing import Any
 
 from django.apps import apps
 from django.conf import settings
-from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q
-from django.db.models.functions import TruncMonth
+from django.db.models import BooleanField, CharField, Count, ExpressionWrapper, F, Q
+from django.db.models.functions import Cast, TruncMonth
 
 from themes.models import Municipality, RelocationPhase, SprintMethod, WorkPackage
 
@@ -190,8 +190,10 @@ def lesson_activity(*, levels: tuple[str, ...], today: dt.date, months: int = 12
             for month, n in TaskState.objects.filter(
                 status=TaskState.STATUS_APPROVED,
                 finished_at__gte=start,
-                workflow_state__base_content_type__model="lessonpage",
-                workflow_state__object_id__in=lessons.values("pk").order_by(),
+                # Wagtail keeps the reviewed object's id as text (generic relation): compare it as text.
+                workflow_state__object_id__in=lessons.annotate(id_text=Cast("pk", CharField()))
+                .values("id_text")
+                .order_by(),
             )
             .annotate(month=TruncMonth("finished_at"))
             .values_list("month")
