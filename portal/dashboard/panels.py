@@ -12,6 +12,7 @@ from django.utils import formats
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from sprints.models import Status
 from themes.models import AidaStage, Municipality
 
 from . import cache, selectors, spi
@@ -118,26 +119,6 @@ def _matrix(
     )
 
 
-STATUS_LABELS = (
-    ("idea", "Idea"),
-    ("planned", "Planned"),
-    ("running", "Running"),
-    ("learned", "Learned"),
-    ("closed", "Closed"),
-)
-
-
-def _status_label(code: str) -> str:
-    labels = {
-        "idea": _("Idea"),
-        "planned": _("Planned"),
-        "running": _("Running"),
-        "learned": _("Learned"),
-        "closed": _("Closed"),
-    }
-    return labels.get(code, code)
-
-
 def programme_figures(*, levels: tuple[str, ...], today: dt.date) -> selectors.ProgrammeFigures:
     """The raw figures, shared by the programme page and the 14 municipality pages (their comparison with the region)."""
     return cache.cached(
@@ -155,110 +136,108 @@ def build_programme(*, levels: tuple[str, ...], today: dt.date) -> Dashboard:
     board.extra["municipalities"] = [{"slug": m.slug, "name": m.name} for m in munis]
     board.extra["suppression_threshold"] = settings.SUPPRESSION_THRESHOLD
 
-    if figures.sprints is None:
-        board.unavailable.append("sprints")
-    else:
-        sc = figures.sprints
-        board.charts["sprints-by-phase"] = _matrix(
-            "sprints-by-phase",
-            _("Sprints by municipality and relocation phase"),
-            munis,
-            tax.phases,
-            sc.by_phase,
-        )
-        board.charts["sprints-by-work-package"] = _matrix(
-            "sprints-by-work-package",
-            _("Sprints by municipality and work package"),
-            munis,
-            tax.work_packages,
-            sc.by_work_package,
-        )
-        board.charts["sprints-by-status"] = Chart(
-            key="sprints-by-status",
-            title=_("Sprints by municipality and board column"),
-            kind="stacked",
-            category_header=_("Municipality"),
-            categories=tuple(m.name for m in munis),
-            series=tuple(
-                Series(_status_label(code), tuple(float(sc.by_status.get((m.slug, code), 0)) for m in munis))
-                for code, _label in STATUS_LABELS
-            ),
-            unit=_("sprints"),
-            links=links,
-        )
-        board.charts["method-use"] = Chart(
-            key="method-use",
-            title=_("Sprint methods in use: sprints and municipalities"),
-            kind="bars",
-            category_header=_("Sprint method"),
-            categories=tuple(method.label for method in tax.methods),
-            series=(
-                Series(
-                    _("Sprints"),
-                    tuple(
-                        float(sum(n for (_m, c), n in sc.by_method.items() if c == method.code))
-                        for method in tax.methods
-                    ),
-                ),
-                Series(
-                    _("Municipalities"),
-                    tuple(
-                        float(len({m for (m, c), n in sc.by_method.items() if c == method.code and n}))
-                        for method in tax.methods
-                    ),
+    sc = figures.sprints
+    board.charts["sprints-by-phase"] = _matrix(
+        "sprints-by-phase",
+        _("Sprints by municipality and relocation phase"),
+        munis,
+        tax.phases,
+        sc.by_phase,
+    )
+    board.charts["sprints-by-work-package"] = _matrix(
+        "sprints-by-work-package",
+        _("Sprints by municipality and work package"),
+        munis,
+        tax.work_packages,
+        sc.by_work_package,
+    )
+    board.charts["sprints-by-status"] = Chart(
+        key="sprints-by-status",
+        title=_("Sprints by municipality and board column"),
+        kind="stacked",
+        category_header=_("Municipality"),
+        categories=tuple(m.name for m in munis),
+        series=tuple(
+            Series(str(label), tuple(float(sc.by_status.get((m.slug, code), 0)) for m in munis))
+            for code, label in Status.choices
+        ),
+        unit=_("sprints"),
+        links=links,
+    )
+    board.charts["method-use"] = Chart(
+        key="method-use",
+        title=_("Sprint methods in use: sprints and municipalities"),
+        kind="bars",
+        category_header=_("Sprint method"),
+        categories=tuple(method.label for method in tax.methods),
+        series=(
+            Series(
+                _("Sprints"),
+                tuple(
+                    float(sum(n for (_m, c), n in sc.by_method.items() if c == method.code))
+                    for method in tax.methods
                 ),
             ),
-        )
-        total = sc.total()
-        board.headline += [
-            (_("Sprints"), formats.number_format(total, force_grouping=True)),
-            (
-                _("Running"),
-                formats.number_format(sc.in_statuses(selectors.RUNNING_STATUSES), force_grouping=True),
-            ),
-            (
-                _("Finished"),
-                formats.number_format(sc.in_statuses(selectors.FINISHED_STATUSES), force_grouping=True),
-            ),
-            (
-                _("Phases no one works on"),
-                formats.number_format(
-                    sum(
-                        1
-                        for p in tax.phases
-                        if not any(n for (_m, c), n in sc.by_phase.items() if c == p.code)
-                    )
+            Series(
+                _("Municipalities"),
+                tuple(
+                    float(len({m for (m, c), n in sc.by_method.items() if c == method.code and n}))
+                    for method in tax.methods
                 ),
             ),
-        ]
+        ),
+    )
+    total = sc.total()
+    board.headline += [
+        (_("Sprints"), formats.number_format(total, force_grouping=True)),
+        (
+            _("Running"),
+            formats.number_format(sc.in_statuses(selectors.RUNNING), force_grouping=True),
+        ),
+        (
+            _("Finished"),
+            formats.number_format(sc.in_statuses(selectors.FINISHED), force_grouping=True),
+        ),
+        (
+            _("Phases no one works on"),
+            formats.number_format(
+                sum(1 for p in tax.phases if not any(n for (_m, c), n in sc.by_phase.items() if c == p.code))
+            ),
+        ),
+    ]
 
-    if figures.results is not None:
-        rc = figures.results
-        empty = selectors.ResultCounts(0, 0, 0)
-        board.charts["results-against-targets"] = Chart(
-            key="results-against-targets",
-            title=_("Results against targets by municipality"),
-            kind="bars",
-            category_header=_("Municipality"),
-            categories=tuple(m.name for m in munis),
-            series=(
-                Series(
-                    _("Results with a target"), tuple(float(rc.get(m.slug, empty).with_target) for m in munis)
-                ),
-                Series(_("Target met"), tuple(float(rc.get(m.slug, empty).met) for m in munis)),
-                Series(_("Target met (%)"), tuple(rc.get(m.slug, empty).met_share for m in munis)),
+    rc = figures.results
+    empty = selectors.ResultCounts(0, 0, 0)
+    board.charts["results-against-targets"] = Chart(
+        key="results-against-targets",
+        title=_("Results against targets by municipality"),
+        kind="stacked",
+        category_header=_("Municipality"),
+        categories=tuple(m.name for m in munis),
+        series=(
+            Series(_("Target met"), tuple(float(rc.get(m.slug, empty).met) for m in munis)),
+            Series(
+                _("Target not met"),
+                tuple(float(rc.get(m.slug, empty).with_target - rc.get(m.slug, empty).met) for m in munis),
             ),
-            links=links,
-            decimals=0,
+            Series(
+                _("No target"),
+                tuple(
+                    float(rc.get(m.slug, empty).results - rc.get(m.slug, empty).with_target) for m in munis
+                ),
+            ),
+        ),
+        unit=_("results"),
+        links=links,
+    )
+    with_target = sum(r.with_target for r in rc.values())
+    met = sum(r.met for r in rc.values())
+    board.headline.append(
+        (
+            _("Results that met their target"),
+            f"{met} / {with_target}" if with_target else "–",
         )
-        with_target = sum(r.with_target for r in rc.values())
-        met = sum(r.met for r in rc.values())
-        board.headline.append(
-            (
-                _("Results that met their target"),
-                f"{met} / {with_target}" if with_target else "–",
-            )
-        )
+    )
 
     if figures.lesson_activity is None:
         board.unavailable.append("knowledge")
@@ -348,19 +327,14 @@ def _comparison_rows(figures: selectors.ProgrammeFigures) -> list[tuple[str, dic
     """Per-municipality headline figures (metric label, {slug: value}) from the programme's grouped counts."""
     slugs = [m.slug for m in figures.taxonomy.municipalities]
     rows: list[tuple[str, dict[str, float]]] = []
-    if figures.sprints is not None:
-        sc = figures.sprints
-        rows += [
-            (_("Sprints"), {s: float(sc.total(s)) for s in slugs}),
-            (_("Running"), {s: float(sc.in_statuses(selectors.RUNNING_STATUSES, s)) for s in slugs}),
-            (_("Finished"), {s: float(sc.in_statuses(selectors.FINISHED_STATUSES, s)) for s in slugs}),
-        ]
-    if figures.results is not None:
-        rc = figures.results
-        rows += [
-            (_("Results logged"), {s: float(rc[s].results) if s in rc else 0.0 for s in slugs}),
-            (_("Target met"), {s: float(rc[s].met) if s in rc else 0.0 for s in slugs}),
-        ]
+    sc, rc = figures.sprints, figures.results
+    rows += [
+        (_("Sprints"), {s: float(sc.total(s)) for s in slugs}),
+        (_("Running"), {s: float(sc.in_statuses(selectors.RUNNING, s)) for s in slugs}),
+        (_("Finished"), {s: float(sc.in_statuses(selectors.FINISHED, s)) for s in slugs}),
+        (_("Results logged"), {s: float(rc[s].results) if s in rc else 0.0 for s in slugs}),
+        (_("Target met"), {s: float(rc[s].met) if s in rc else 0.0 for s in slugs}),
+    ]
     if figures.lessons is not None:
         rows.append((_("Lessons published"), {s: float(figures.lessons.get(s, 0)) for s in slugs}))
     return rows
@@ -388,48 +362,45 @@ def build_municipality(*, municipality: Municipality, levels: tuple[str, ...], t
             ),
             decimals=1,
         )
-    if figures.sprints is None or region.sprints is None:
-        board.unavailable.append("sprints")
-    else:
-        by_method = region.sprints.by_method
-        methods = region.taxonomy.methods
-        board.charts["method-mix"] = Chart(
-            key="method-mix",
-            title=_("Method mix: %(name)s and the average municipality") % {"name": municipality.name},
-            kind="bars",
-            category_header=_("Sprint method"),
-            categories=tuple(m.label for m in methods),
-            series=(
-                Series(
-                    municipality.name,
-                    tuple(float(by_method.get((municipality.slug, m.code), 0)) for m in methods),
-                ),
-                Series(
-                    _("Average of the 14"),
-                    tuple(
-                        round(sum(n for (_s, c), n in by_method.items() if c == m.code) / count, 1)
-                        for m in methods
-                    ),
+    by_method = region.sprints.by_method
+    methods = region.taxonomy.methods
+    board.charts["method-mix"] = Chart(
+        key="method-mix",
+        title=_("Method mix: %(name)s and the average municipality") % {"name": municipality.name},
+        kind="bars",
+        category_header=_("Sprint method"),
+        categories=tuple(m.label for m in methods),
+        series=(
+            Series(
+                municipality.name,
+                tuple(float(by_method.get((municipality.slug, m.code), 0)) for m in methods),
+            ),
+            Series(
+                _("Average of the 14"),
+                tuple(
+                    round(sum(n for (_s, c), n in by_method.items() if c == m.code) / count, 1)
+                    for m in methods
                 ),
             ),
-            decimals=1,
-        )
-        board.charts["phases"] = Chart(
-            key="phases",
-            title=_("Sprints of %(name)s by relocation phase") % {"name": municipality.name},
-            kind="bars",
-            category_header=_("Relocation phase"),
-            categories=tuple(p.label for p in region.taxonomy.phases),
-            series=(
-                Series(
-                    municipality.name,
-                    tuple(
-                        float(region.sprints.by_phase.get((municipality.slug, p.code), 0))
-                        for p in region.taxonomy.phases
-                    ),
+        ),
+        decimals=1,
+    )
+    board.charts["phases"] = Chart(
+        key="phases",
+        title=_("Sprints of %(name)s by relocation phase") % {"name": municipality.name},
+        kind="bars",
+        category_header=_("Relocation phase"),
+        categories=tuple(p.label for p in region.taxonomy.phases),
+        series=(
+            Series(
+                municipality.name,
+                tuple(
+                    float(region.sprints.by_phase.get((municipality.slug, p.code), 0))
+                    for p in region.taxonomy.phases
                 ),
             ),
-        )
+        ),
+    )
     if figures.lessons is None:
         board.unavailable.append("knowledge")
     return board

@@ -1,7 +1,7 @@
 """Every number on the dashboard, computed with aggregate queries (grouped counts, never one query per municipality).
 
-The sprints, knowledge and insights apps are read through their models (reads only) and, for shared segments, through
-the insights app's own selector, so that its suppression rules apply. A figure whose app has no models yet is None.
+The sprints, knowledge and insights apps are read through their models (reads only) and their own rules (what counts as
+a target met, how segment cells are suppressed). A figure whose app has no models yet is None.
 """
 
 from __future__ import annotations
@@ -13,9 +13,11 @@ from typing import Any
 
 from django.apps import apps
 from django.conf import settings
-from django.db.models import BooleanField, CharField, Count, ExpressionWrapper, F, Q
+from django.db.models import BooleanField, CharField, Count, ExpressionWrapper, Q
 from django.db.models.functions import Cast, TruncMonth
 
+from sprints.models import FINISHED_STATUSES, Result, Sprint, Status
+from sprints.selectors import target_met_q
 from themes.models import Municipality, RelocationPhase, SprintMethod, WorkPackage
 
 Key = tuple[str, str]
@@ -52,9 +54,8 @@ def taxonomy() -> Taxonomy:
 
 # --- sprints --------------------------------------------------------------------------------------------
 
-# Mirrors sprints.models.FINISHED_STATUSES; kept here so the dashboard does not import a sibling's models module.
-FINISHED_STATUSES = ("learned", "closed")
-RUNNING_STATUSES = ("running",)
+FINISHED = tuple(str(s) for s in FINISHED_STATUSES)
+RUNNING = (str(Status.RUNNING),)
 
 
 @dataclass
@@ -73,14 +74,11 @@ class SprintCounts:
         return sum(n for (m, s), n in self.by_status.items() if s in statuses and (slug is None or m == slug))
 
 
-def sprint_counts(*, levels: tuple[str, ...]) -> SprintCounts | None:
+def sprint_counts(*, levels: tuple[str, ...]) -> SprintCounts:
     """Two grouped queries: one over sprints (work package × status × method), one over the sprint–phase links."""
-    Sprint = _model("sprints", "Sprint")
-    if Sprint is None:
-        return None
     counts = SprintCounts()
     rows = (
-        Sprint._default_manager.filter(visibility__in=levels)
+        Sprint.objects.filter(visibility__in=levels)
         .values_list("municipality__slug", "work_package__code", "status", "method__code")
         .annotate(n=Count("id"))
         .order_by()
@@ -89,9 +87,8 @@ def sprint_counts(*, levels: tuple[str, ...]) -> SprintCounts | None:
         counts.by_work_package[(slug, wp)] += n
         counts.by_status[(slug, status)] += n
         counts.by_method[(slug, method)] += n
-    through = Sprint._meta.get_field("relocation_phases").remote_field.through  # type: ignore[union-attr]
     phase_rows = (
-        through._default_manager.filter(sprint__visibility__in=levels)
+        Sprint.relocation_phases.through.objects.filter(sprint__visibility__in=levels)
         .values_list("sprint__municipality__slug", "relocationphase__code")
         .annotate(n=Count("sprint_id", distinct=True))
         .order_by()
@@ -113,26 +110,16 @@ class ResultCounts:
         return round(100 * self.met / self.with_target, 1) if self.with_target else None
 
 
-# A target below the baseline means lower is better (e.g. days to find housing); otherwise higher is better.
-_LOWER_IS_BETTER = Q(baseline__isnull=False, target__lt=F("baseline"))
-_HIGHER_IS_BETTER = Q(baseline__isnull=True) | Q(target__gte=F("baseline"))
-TARGET_MET = Q(target__isnull=False) & (
-    (_LOWER_IS_BETTER & Q(actual__lte=F("target"))) | (_HIGHER_IS_BETTER & Q(actual__gte=F("target")))
-)
-
-
-def result_counts(*, levels: tuple[str, ...]) -> dict[str, ResultCounts] | None:
-    """Results logged, results with a target and results that met it, per municipality slug (one query)."""
-    Result = _model("sprints", "Result")
-    if Result is None:
-        return None
+def result_counts(*, levels: tuple[str, ...]) -> dict[str, ResultCounts]:
+    """Results logged, results with a target and results that met it (the sprints app's own rule), per municipality
+    slug (one query)."""
     rows = (
-        Result._default_manager.filter(sprint__visibility__in=levels)
+        Result.objects.filter(sprint__visibility__in=levels)
         .values_list("sprint__municipality__slug")
         .annotate(
             results=Count("id"),
             with_target=Count("id", filter=Q(target__isnull=False)),
-            met=Count("id", filter=TARGET_MET),
+            met=Count("id", filter=target_met_q()),
         )
         .order_by()
     )
@@ -317,8 +304,8 @@ def aida_funnel(*, threshold: int) -> AidaFunnel | None:
 @dataclass(frozen=True)
 class ProgrammeFigures:
     taxonomy: Taxonomy
-    sprints: SprintCounts | None
-    results: dict[str, ResultCounts] | None
+    sprints: SprintCounts
+    results: dict[str, ResultCounts]
     lessons: dict[str, int] | None
     lesson_activity: LessonActivity | None
     overdue: list[OverdueReview] | None
@@ -374,8 +361,8 @@ class MunicipalityLesson:
 
 @dataclass(frozen=True)
 class MunicipalityFigures:
-    sprints: list[MunicipalitySprint] | None
-    results: list[MunicipalityResult] | None
+    sprints: list[MunicipalitySprint]
+    results: list[MunicipalityResult]
     lessons: list[MunicipalityLesson] | None
 
 
@@ -385,50 +372,45 @@ def _number(value: Any) -> float | None:
 
 def municipality_figures(*, municipality: Municipality, levels: tuple[str, ...]) -> MunicipalityFigures:
     """One municipality's sprints (two queries), results (one) and lessons (one); the region comes from the programme."""
-    Sprint, Result = _model("sprints", "Sprint"), _model("sprints", "Result")
-    sprints: list[MunicipalitySprint] | None = None
-    results: list[MunicipalityResult] | None = None
-    if Sprint is not None:
-        rows = (
-            Sprint._default_manager.filter(municipality=municipality, visibility__in=levels)
-            .select_related("work_package", "method", "municipality")
-            .prefetch_related("relocation_phases")
-            .order_by("-start", "title")
+    sprint_rows = (
+        Sprint.objects.filter(municipality=municipality, visibility__in=levels)
+        .select_related("work_package", "method", "municipality")
+        .prefetch_related("relocation_phases")
+        .order_by("-start", "title")
+    )
+    sprints = [
+        MunicipalitySprint(
+            title=s.title,
+            url=s.get_absolute_url(),
+            status=s.status,
+            status_label=str(s.get_status_display()),
+            work_package=s.work_package.code,
+            method=s.method.label,
+            phases=[p.label for p in s.relocation_phases.all()],
+            start=s.start,
+            end=s.end,
         )
-        sprints = [
-            MunicipalitySprint(
-                title=s.title,
-                url=s.get_absolute_url() if hasattr(s, "get_absolute_url") else "",
-                status=s.status,
-                status_label=str(s.get_status_display()),
-                work_package=s.work_package.code,
-                method=s.method.label,
-                phases=[p.label for p in s.relocation_phases.all()],
-                start=s.start,
-                end=s.end,
-            )
-            for s in rows
-        ]
-    if Result is not None:
-        result_rows = (
-            Result._default_manager.filter(sprint__municipality=municipality, sprint__visibility__in=levels)
-            .select_related("sprint")
-            .annotate(met=ExpressionWrapper(TARGET_MET, output_field=BooleanField()))
-            .order_by("-date", "metric")
+        for s in sprint_rows
+    ]
+    result_rows = (
+        Result.objects.filter(sprint__municipality=municipality, sprint__visibility__in=levels)
+        .select_related("sprint")
+        .annotate(met=ExpressionWrapper(target_met_q(), output_field=BooleanField()))
+        .order_by("-date", "metric")
+    )
+    results = [
+        MunicipalityResult(
+            sprint=r.sprint.title,
+            metric=r.metric,
+            unit=r.unit,
+            baseline=_number(r.baseline),
+            target=_number(r.target),
+            actual=float(r.actual),
+            date=r.date,
+            met=None if r.target is None else bool(r.met),  # type: ignore[attr-defined]
         )
-        results = [
-            MunicipalityResult(
-                sprint=r.sprint.title,
-                metric=r.metric,
-                unit=r.unit,
-                baseline=_number(r.baseline),
-                target=_number(r.target),
-                actual=float(r.actual),
-                date=r.date,
-                met=None if r.target is None else bool(r.met),
-            )
-            for r in result_rows
-        ]
+        for r in result_rows
+    ]
     lessons: list[MunicipalityLesson] | None = None
     visible = _visible_lessons(levels)
     if visible is not None:

@@ -3,19 +3,28 @@
 from __future__ import annotations
 
 import csv
+import datetime
 import io
+from decimal import Decimal
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.utils import timezone
+from django.utils import timezone, translation
 from openpyxl import load_workbook
 
 from portal.dashboard import cache as dashboard_cache
-from portal.dashboard import exports, spi
+from portal.dashboard import exports, panels, selectors, spi
 from portal.dashboard.charts import Chart, Series, describe, svg
-from themes.models import Municipality
+from themes.models import Municipality, SprintMethod
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """Figures built outside a request are labelled in English here, so that tests can name rows and columns."""
+    with translation.override("en"):
+        yield
 
 
 # --- EU-SPI 2020, SE33 Övre Norrland ---------------------------------------------------------------------
@@ -169,6 +178,274 @@ def test_the_dashboard_has_print_styles_and_a_print_button(client, coordinator):
 
     css = Path(finders.find("dashboard/dashboard.css")).read_text(encoding="utf-8")
     assert "@media print" in css
+
+
+# --- sprint figures on fixture data ---------------------------------------------------------------------------
+#
+# Four sprints, hand-counted:
+#   Kiruna  A  internal  WP1  test-week   running  phases visit, decide   results: met (0→20, 26), not met (10→5, 7),
+#                                                                          no target (3)
+#   Kiruna  B  public    WP2  interviews  closed   phase discover          result: met (no baseline, 10→10)
+#   Luleå   C  partners  WP1  test-week   idea     phase visit             no results
+#   Pajala  D  internal  WP3  hackathon   learned  phases move, settle, stay  result: met (50→40, 35; lower is better)
+ALL_LEVELS = ("public", "partners", "internal")
+PARTNER_LEVELS = ("public", "partners")
+
+
+def _sprint(actor, slug, title, *, wp, method, status, visibility, phases):
+    from sprints import services
+    from themes.models import RelocationPhase, SprintMethod, WorkPackage
+
+    return services.sprint_create(
+        actor=actor,
+        municipality=Municipality.objects.get(slug=slug),
+        title=title,
+        goal="Syntetiskt testmål.",
+        work_package=WorkPackage.objects.get(code=wp),
+        method=SprintMethod.objects.get(code=method),
+        start=datetime.date(2026, 3, 1),
+        end=datetime.date(2026, 4, 15),
+        relocation_phases=list(RelocationPhase.objects.filter(code__in=phases)),
+        status=status,
+        visibility=visibility,
+    )
+
+
+def _result(actor, sprint, actual, *, baseline=None, target=None):
+    from sprints import services
+
+    return services.result_log(
+        actor=actor,
+        sprint=sprint,
+        metric="Mätvärde",
+        actual=Decimal(actual),
+        baseline=None if baseline is None else Decimal(baseline),
+        target=None if target is None else Decimal(target),
+        date=datetime.date(2026, 4, 10),
+    )
+
+
+@pytest.fixture
+def programme_data(coordinator):
+    a = _sprint(
+        coordinator,
+        "kiruna",
+        "Sprint A",
+        wp="WP1",
+        method="test-week",
+        status="running",
+        visibility="internal",
+        phases=["visit", "decide"],
+    )
+    b = _sprint(
+        coordinator,
+        "kiruna",
+        "Sprint B",
+        wp="WP2",
+        method="interviews",
+        status="closed",
+        visibility="public",
+        phases=["discover"],
+    )
+    c = _sprint(
+        coordinator,
+        "lulea",
+        "Sprint C",
+        wp="WP1",
+        method="test-week",
+        status="idea",
+        visibility="partners",
+        phases=["visit"],
+    )
+    d = _sprint(
+        coordinator,
+        "pajala",
+        "Sprint D",
+        wp="WP3",
+        method="hackathon",
+        status="learned",
+        visibility="internal",
+        phases=["move", "settle", "stay"],
+    )
+    _result(coordinator, a, "26", baseline="0", target="20")
+    _result(coordinator, a, "7", baseline="10", target="5")
+    _result(coordinator, a, "3")
+    _result(coordinator, b, "10", target="10")
+    _result(coordinator, d, "35", baseline="50", target="40")
+    return {"a": a, "b": b, "c": c, "d": d}
+
+
+def test_sprints_are_counted_by_municipality_and_relocation_phase(programme_data):
+    counts = selectors.sprint_counts(levels=ALL_LEVELS)
+    assert dict(counts.by_phase) == {
+        ("kiruna", "visit"): 1,
+        ("kiruna", "decide"): 1,
+        ("kiruna", "discover"): 1,
+        ("lulea", "visit"): 1,
+        ("pajala", "move"): 1,
+        ("pajala", "settle"): 1,
+        ("pajala", "stay"): 1,
+    }
+
+
+def test_sprints_are_counted_by_work_package_status_and_method(programme_data):
+    counts = selectors.sprint_counts(levels=ALL_LEVELS)
+    assert dict(counts.by_work_package) == {
+        ("kiruna", "WP1"): 1,
+        ("kiruna", "WP2"): 1,
+        ("lulea", "WP1"): 1,
+        ("pajala", "WP3"): 1,
+    }
+    assert dict(counts.by_status) == {
+        ("kiruna", "running"): 1,
+        ("kiruna", "closed"): 1,
+        ("lulea", "idea"): 1,
+        ("pajala", "learned"): 1,
+    }
+    assert counts.by_method[("lulea", "test-week")] == 1 and counts.by_method[("kiruna", "interviews")] == 1
+    assert (
+        counts.total(),
+        counts.in_statuses(selectors.RUNNING),
+        counts.in_statuses(selectors.FINISHED),
+    ) == (4, 1, 2)
+
+
+def test_a_partner_counts_only_the_sprints_a_partner_may_see(programme_data):
+    counts = selectors.sprint_counts(levels=PARTNER_LEVELS)
+    assert counts.total() == 2
+    assert dict(counts.by_phase) == {("kiruna", "discover"): 1, ("lulea", "visit"): 1}
+    assert selectors.result_counts(levels=PARTNER_LEVELS) == {"kiruna": selectors.ResultCounts(1, 1, 1)}
+
+
+def test_results_are_counted_against_their_targets_in_the_direction_from_the_baseline(programme_data):
+    assert selectors.result_counts(levels=ALL_LEVELS) == {
+        "kiruna": selectors.ResultCounts(results=4, with_target=3, met=2),
+        "pajala": selectors.ResultCounts(results=1, with_target=1, met=1),
+    }
+    assert selectors.ResultCounts(4, 3, 2).met_share == 66.7
+
+
+def _chart_row(chart, name):
+    return dict(zip(chart.categories, zip(*(s.values for s in chart.series), strict=True), strict=True))[name]
+
+
+def test_the_programme_board_shows_the_hand_counted_figures(programme_data):
+    board = panels.build_programme(levels=ALL_LEVELS, today=datetime.date(2026, 5, 1))
+    # Phases in DOMAIN.md order: discover, consider, visit, decide, move, settle, stay.
+    assert _chart_row(board.charts["sprints-by-phase"], "Kiruna") == (1, 0, 1, 1, 0, 0, 0)
+    assert _chart_row(board.charts["sprints-by-phase"], "Pajala") == (0, 0, 0, 0, 1, 1, 1)
+    assert _chart_row(board.charts["sprints-by-work-package"], "Luleå") == (1, 0, 0, 0)
+    # Board columns: idea, planned, running, learned, closed.
+    assert _chart_row(board.charts["sprints-by-status"], "Kiruna") == (0, 0, 1, 0, 1)
+    # Target met, not met, no target.
+    assert _chart_row(board.charts["results-against-targets"], "Kiruna") == (2, 1, 1)
+    assert _chart_row(board.charts["results-against-targets"], "Pajala") == (1, 0, 0)
+    headline = dict(board.headline)
+    assert [headline[k] for k in ("Sprints", "Running", "Finished", "Results that met their target")] == [
+        "4",
+        "1",
+        "2",
+        "3 / 4",
+    ]
+    assert headline["Phases no one works on"] == "1"  # consider
+
+
+def test_method_use_counts_sprints_and_municipalities_per_method(programme_data):
+    board = panels.build_programme(levels=ALL_LEVELS, today=datetime.date(2026, 5, 1))
+    chart = board.charts["method-use"]
+    labels = {m.code: m.label for m in SprintMethod.objects.all()}
+    assert _chart_row(chart, labels["test-week"]) == (2, 2)
+    assert _chart_row(chart, labels["hackathon"]) == (1, 1)
+    assert _chart_row(chart, labels["pilot"]) == (0, 0)
+
+
+def test_the_municipality_board_compares_it_with_the_region(programme_data, kiruna):
+    board = panels.build_municipality(municipality=kiruna, levels=ALL_LEVELS, today=datetime.date(2026, 5, 1))
+    comparison = board.charts["comparison"]
+    # Kiruna, the average of the 14 and the highest: sprints 2 (4 / 14 = 0.3), results 4 (5 / 14 = 0.4), met 2 (3 / 14).
+    assert _chart_row(comparison, "Sprints") == (2, 0.3, 2)
+    assert _chart_row(comparison, "Results logged") == (4, 0.4, 4)
+    assert _chart_row(comparison, "Target met") == (2, 0.2, 2)
+    labels = {m.code: m.label for m in SprintMethod.objects.all()}
+    assert _chart_row(board.charts["method-mix"], labels["test-week"]) == (1, 0.1)
+    figures = board.extra["figures"]
+    assert [s.title for s in figures.sprints] == ["Sprint A", "Sprint B"]
+    assert sorted((r.met for r in figures.results), key=str) == [False, None, True, True]
+
+
+def test_the_municipality_page_lists_its_sprints_and_results_but_not_hidden_ones(
+    client, partner, programme_data
+):
+    client.force_login(partner)
+    html = client.get("/dashboard/kiruna/").content.decode()
+    assert "Sprint B" in html
+    assert "Sprint A" not in html  # internal
+    assert "Sprint C" not in html  # another municipality's
+
+
+def test_the_dashboard_counts_a_new_result_at_once_despite_the_cache(client, coordinator, programme_data):
+    client.force_login(coordinator)
+    assert ">3 / 4<" in client.get("/en/dashboard/").content.decode()
+    _result(coordinator, programme_data["c"], "12", target="10")
+    assert ">4 / 5<" in client.get("/en/dashboard/").content.decode()
+
+
+def test_the_programme_dashboard_needs_a_constant_number_of_queries(
+    client, coordinator, programme_data, django_assert_max_num_queries
+):
+    client.force_login(coordinator)
+    client.get("/dashboard/")  # the session and the user are loaded once
+    dashboard_cache.invalidate()
+    with django_assert_max_num_queries(20) as few:
+        client.get("/dashboard/")
+    for slug in ("boden", "kalix", "gallivare", "haparanda"):
+        for i in range(3):
+            sprint = _sprint(
+                coordinator,
+                slug,
+                f"Extra {i}",
+                wp="WP4",
+                method="pilot",
+                status="planned",
+                visibility="public",
+                phases=["consider", "stay"],
+            )
+            _result(coordinator, sprint, "1", target="2")
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get("/dashboard/")
+
+
+def test_a_municipality_page_needs_a_constant_number_of_queries(
+    client, coordinator, programme_data, django_assert_max_num_queries
+):
+    client.force_login(coordinator)
+    client.get("/dashboard/kiruna/")
+    dashboard_cache.invalidate()
+    with django_assert_max_num_queries(20) as few:
+        client.get("/dashboard/kiruna/")
+    for i in range(5):
+        sprint = _sprint(
+            coordinator,
+            "kiruna",
+            f"Extra {i}",
+            wp="WP4",
+            method="pilot",
+            status="planned",
+            visibility="public",
+            phases=["consider", "stay"],
+        )
+        _result(coordinator, sprint, "1", target="2")
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get("/dashboard/kiruna/")
+
+
+def test_a_cached_dashboard_needs_almost_no_queries(
+    client, coordinator, programme_data, django_assert_max_num_queries
+):
+    client.force_login(coordinator)
+    client.get("/dashboard/")
+    with django_assert_max_num_queries(4):  # session, user, membership, cache version lives in the cache
+        client.get("/dashboard/")
 
 
 # --- caching -----------------------------------------------------------------------------------------------
