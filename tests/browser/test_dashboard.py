@@ -2,7 +2,13 @@
 
 import pytest
 
-from tests.browser.conftest import PHONE, horizontal_overflow, login, screenshot, serious_accessibility_violations
+from tests.browser.conftest import (
+    PHONE,
+    horizontal_overflow,
+    login,
+    screenshot,
+    serious_accessibility_violations,
+)
 from tests.factories import user_with_role
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
