@@ -119,11 +119,18 @@ def _matrix(
     )
 
 
+OVERDUE_SHOWN = 20
+
+
+def region_figures(*, levels: tuple[str, ...]) -> selectors.RegionFigures:
+    """The raw figures shared by the programme page and the 14 municipality pages (their comparison with the region)."""
+    return cache.cached(f"region:{','.join(levels)}", lambda: selectors.region_figures(levels=levels))
+
+
 def programme_figures(*, levels: tuple[str, ...], today: dt.date) -> selectors.ProgrammeFigures:
-    """The raw figures, shared by the programme page and the 14 municipality pages (their comparison with the region)."""
     return cache.cached(
         f"figures:{','.join(levels)}:{today.isoformat()}",
-        lambda: selectors.programme_figures(levels=levels, today=today),
+        lambda: selectors.programme_figures(region=region_figures(levels=levels), levels=levels, today=today),
     )
 
 
@@ -166,7 +173,7 @@ def build_programme(*, levels: tuple[str, ...], today: dt.date) -> Dashboard:
     )
     board.charts["method-use"] = Chart(
         key="method-use",
-        title=_("Sprint methods in use: sprints and municipalities"),
+        title=_("Sprint methods in use: sprints, municipalities and lessons"),
         kind="bars",
         category_header=_("Sprint method"),
         categories=tuple(method.label for method in tax.methods),
@@ -185,7 +192,13 @@ def build_programme(*, levels: tuple[str, ...], today: dt.date) -> Dashboard:
                     for method in tax.methods
                 ),
             ),
+            Series(
+                _("Lessons"),
+                tuple(float(figures.lessons_by_method.get(method.code, 0)) for method in tax.methods),
+            ),
         ),
+        note=_("Methods with a published method card: %(methods)s.")
+        % {"methods": ", ".join(m.label for m in tax.methods if figures.method_cards.get(m.code)) or "–"},
     )
     total = sc.total()
     board.headline += [
@@ -239,26 +252,51 @@ def build_programme(*, levels: tuple[str, ...], today: dt.date) -> Dashboard:
         )
     )
 
-    if figures.lesson_activity is None:
-        board.unavailable.append("knowledge")
-    else:
-        la = figures.lesson_activity
-        board.charts["lessons-per-month"] = Chart(
-            key="lessons-per-month",
-            title=_("Lessons published and reviewed per month"),
-            kind="columns",
-            category_header=_("Month"),
-            categories=tuple(_month_label(m) for m in la.months),
-            series=(
-                Series(_("Published"), tuple(float(n) for n in la.published)),
-                Series(_("Reviewed"), tuple(float(n) for n in la.reviewed)),
+    la = figures.lesson_activity
+    board.charts["lessons-per-month"] = Chart(
+        key="lessons-per-month",
+        title=_("Lessons published and reviewed per month"),
+        kind="columns",
+        category_header=_("Month"),
+        categories=tuple(_month_label(m) for m in la.months),
+        series=(
+            Series(_("Published"), tuple(float(n) for n in la.published)),
+            Series(_("Reviewed"), tuple(float(n) for n in la.reviewed)),
+        ),
+        unit=_("lessons"),
+    )
+    lc = figures.lessons
+    board.charts["reuse"] = Chart(
+        key="reuse",
+        title=_("Lessons and their reuse by municipality"),
+        kind="bars",
+        category_header=_("Municipality"),
+        categories=tuple(m.name for m in munis),
+        series=(
+            Series(_("Lessons published"), tuple(float(lc.published.get(m.slug, 0)) for m in munis)),
+            Series(_("From a sprint"), tuple(float(lc.from_sprint.get(m.slug, 0)) for m in munis)),
+            Series(
+                _("Discussed with other municipalities"),
+                tuple(float(lc.shared.get(m.slug, 0)) for m in munis),
             ),
-            unit=_("lessons"),
-        )
-        board.extra["overdue"] = figures.overdue
-        board.extra["overdue_total"] = figures.overdue_total
-        board.headline.append((_("Lessons published"), str(sum((figures.lessons or {}).values()))))
-        board.headline.append((_("Overdue reviews"), str(figures.overdue_total or 0)))
+        ),
+        unit=_("lessons"),
+        note=_(
+            "Discussed with other municipalities: on the agenda of an exchange meeting that another municipality took part in."
+        ),
+        links=links,
+    )
+    used_cards = sum(
+        1 for code in figures.method_cards if any(n for (_m, c), n in sc.by_method.items() if c == code)
+    )
+    board.extra["overdue"] = figures.overdue[:OVERDUE_SHOWN]
+    board.extra["overdue_total"] = len(figures.overdue)
+    board.headline += [
+        (_("Lessons published"), formats.number_format(sum(lc.published.values()), force_grouping=True)),
+        (_("Lessons discussed across municipalities"), str(sum(lc.shared.values()))),
+        (_("Method cards used in sprints"), f"{used_cards} / {len(figures.method_cards)}"),
+        (_("Overdue reviews"), str(len(figures.overdue))),
+    ]
     if figures.funnel is None:
         board.unavailable.append("insights")
     else:
@@ -323,7 +361,7 @@ def programme(*, levels: tuple[str, ...], today: dt.date) -> Dashboard:
 # --- municipality ---------------------------------------------------------------------------------------
 
 
-def _comparison_rows(figures: selectors.ProgrammeFigures) -> list[tuple[str, dict[str, float]]]:
+def _comparison_rows(figures: selectors.RegionFigures) -> list[tuple[str, dict[str, float]]]:
     """Per-municipality headline figures (metric label, {slug: value}) from the programme's grouped counts."""
     slugs = [m.slug for m in figures.taxonomy.municipalities]
     rows: list[tuple[str, dict[str, float]]] = []
@@ -335,13 +373,12 @@ def _comparison_rows(figures: selectors.ProgrammeFigures) -> list[tuple[str, dic
         (_("Results logged"), {s: float(rc[s].results) if s in rc else 0.0 for s in slugs}),
         (_("Target met"), {s: float(rc[s].met) if s in rc else 0.0 for s in slugs}),
     ]
-    if figures.lessons is not None:
-        rows.append((_("Lessons published"), {s: float(figures.lessons.get(s, 0)) for s in slugs}))
+    rows.append((_("Lessons published"), {s: float(figures.lessons.published.get(s, 0)) for s in slugs}))
     return rows
 
 
-def build_municipality(*, municipality: Municipality, levels: tuple[str, ...], today: dt.date) -> Dashboard:
-    region = programme_figures(levels=levels, today=today)
+def build_municipality(*, municipality: Municipality, levels: tuple[str, ...]) -> Dashboard:
+    region = region_figures(levels=levels)
     figures = selectors.municipality_figures(municipality=municipality, levels=levels)
     board = Dashboard()
     board.extra["figures"] = figures
@@ -401,13 +438,16 @@ def build_municipality(*, municipality: Municipality, levels: tuple[str, ...], t
             ),
         ),
     )
-    if figures.lessons is None:
-        board.unavailable.append("knowledge")
     return board
 
 
-def municipality(*, municipality: Municipality, levels: tuple[str, ...], today: dt.date) -> Dashboard:
+def find_municipality(*, slug: str, levels: tuple[str, ...]) -> Municipality | None:
+    """The municipality from the (cached) region figures, saving a query on every municipality page."""
+    return next((m for m in region_figures(levels=levels).taxonomy.municipalities if m.slug == slug), None)
+
+
+def municipality(*, municipality: Municipality, levels: tuple[str, ...]) -> Dashboard:
     return cache.cached(
-        _key("municipality", municipality.slug, ",".join(levels), today.isoformat()),
-        lambda: build_municipality(municipality=municipality, levels=levels, today=today),
+        _key("municipality", municipality.slug, ",".join(levels)),
+        lambda: build_municipality(municipality=municipality, levels=levels),
     )

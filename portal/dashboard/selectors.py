@@ -13,9 +13,22 @@ from typing import Any
 
 from django.apps import apps
 from django.conf import settings
-from django.db.models import BooleanField, CharField, Count, ExpressionWrapper, Q
+from django.db.models import (
+    BooleanField,
+    CharField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    Model,
+    OuterRef,
+    Q,
+    QuerySet,
+)
 from django.db.models.functions import Cast, TruncMonth
+from django.utils import timezone
+from wagtail.models import TaskState
 
+from knowledge.models import ExchangeMeetingPage, LessonPage, MethodCardPage
 from sprints.models import FINISHED_STATUSES, Result, Sprint, Status
 from sprints.selectors import target_met_q
 from themes.models import Municipality, RelocationPhase, SprintMethod, WorkPackage
@@ -138,11 +151,8 @@ def _months(today: dt.date, count: int) -> list[dt.date]:
     return months[::-1]
 
 
-def _visible_lessons(levels: tuple[str, ...]) -> Any:
-    LessonPage = _model("knowledge", "LessonPage")
-    if LessonPage is None:
-        return None
-    return LessonPage._default_manager.live().filter(visibility__in=levels)  # type: ignore[attr-defined]
+def _visible_lessons(levels: tuple[str, ...]) -> QuerySet[LessonPage]:
+    return LessonPage.objects.live().filter(visibility__in=levels)
 
 
 @dataclass(frozen=True)
@@ -152,42 +162,38 @@ class LessonActivity:
     reviewed: list[int]
 
 
-def lesson_activity(*, levels: tuple[str, ...], today: dt.date, months: int = 12) -> LessonActivity | None:
+def _month_key(value: dt.date | dt.datetime) -> dt.date:
+    return value.date() if isinstance(value, dt.datetime) else value
+
+
+def lesson_activity(*, levels: tuple[str, ...], today: dt.date, months: int = 12) -> LessonActivity:
     """Lessons first published, and lesson reviews approved in Wagtail's workflow, per month (two queries)."""
     lessons = _visible_lessons(levels)
-    if lessons is None:
-        return None
-    from wagtail.models import TaskState
-
     window = _months(today, months)
-    start = dt.datetime.combine(window[0], dt.time.min, tzinfo=dt.UTC)
-    published = Counter(
-        {
-            month.date() if isinstance(month, dt.datetime) else month: n
-            for month, n in lessons.filter(first_published_at__gte=start)
-            .annotate(month=TruncMonth("first_published_at"))
-            .values_list("month")
-            .annotate(n=Count("id"))
-            .order_by()
-        }
-    )
-    reviewed = Counter(
-        {
-            month.date() if isinstance(month, dt.datetime) else month: n
-            for month, n in TaskState.objects.filter(
-                status=TaskState.STATUS_APPROVED,
-                finished_at__gte=start,
-                # Wagtail keeps the reviewed object's id as text (generic relation): compare it as text.
-                workflow_state__object_id__in=lessons.annotate(id_text=Cast("pk", CharField()))
-                .values("id_text")
-                .order_by(),
-            )
-            .annotate(month=TruncMonth("finished_at"))
-            .values_list("month")
-            .annotate(n=Count("id"))
-            .order_by()
-        }
-    )
+    start = timezone.make_aware(dt.datetime.combine(window[0], dt.time.min))
+    published = {
+        _month_key(month): n
+        for month, n in lessons.filter(first_published_at__gte=start)
+        .annotate(month=TruncMonth("first_published_at"))
+        .values_list("month")
+        .annotate(n=Count("id"))
+        .order_by()
+    }
+    reviewed = {
+        _month_key(month): n
+        for month, n in TaskState.objects.filter(
+            status=TaskState.STATUS_APPROVED,
+            finished_at__gte=start,
+            # Wagtail keeps the reviewed object's id as text (a generic relation): compare it as text.
+            workflow_state__object_id__in=lessons.annotate(id_text=Cast("pk", CharField()))
+            .values("id_text")
+            .order_by(),
+        )
+        .annotate(month=TruncMonth("finished_at"))
+        .values_list("month")
+        .annotate(n=Count("id"))
+        .order_by()
+    }
     return LessonActivity(
         months=window,
         published=[published.get(m, 0) for m in window],
@@ -204,42 +210,95 @@ class OverdueReview:
     owner: str
 
 
-def overdue_reviews(
-    *, levels: tuple[str, ...], today: dt.date, limit: int = 20
-) -> list[OverdueReview] | None:
-    """Live lessons past their review-by date, oldest first (one query)."""
-    lessons = _visible_lessons(levels)
-    if lessons is None:
-        return None
+def overdue_reviews(*, levels: tuple[str, ...], today: dt.date) -> list[OverdueReview]:
+    """Live lessons past their review-by date, oldest first (one query; they are few, so all of them)."""
     rows = (
-        lessons.filter(review_by__lt=today)
+        _visible_lessons(levels)
+        .filter(review_by__lt=today)
         .select_related("municipality", "owner")
-        .order_by("review_by", "title")[:limit]
+        .order_by("review_by", "title")
     )
     return [
         OverdueReview(
             title=row.title,
             url=row.url or "",
-            municipality=row.municipality.name if row.municipality_id else "",
+            municipality=row.municipality.name if row.municipality else "",
             review_by=row.review_by,
-            owner=(row.owner.get_full_name() or row.owner.username) if row.owner_id else "",
+            owner=(row.owner.get_full_name() or row.owner.username) if row.owner else "",
         )
         for row in rows
+        if row.review_by is not None
     ]
 
 
-def overdue_review_count(*, levels: tuple[str, ...], today: dt.date) -> int | None:
-    lessons = _visible_lessons(levels)
-    return None if lessons is None else int(lessons.filter(review_by__lt=today).count())
+@dataclass(frozen=True)
+class LessonCounts:
+    """Per municipality slug: lessons published, from a sprint, and discussed with other municipalities."""
+
+    published: dict[str, int]
+    from_sprint: dict[str, int]
+    shared: dict[str, int]
 
 
-def lessons_by_municipality(*, levels: tuple[str, ...]) -> dict[str, int] | None:
-    """Live lessons per municipality slug; region-wide lessons under the empty slug (one query)."""
-    lessons = _visible_lessons(levels)
-    if lessons is None:
-        return None
-    rows = lessons.values_list("municipality__slug").annotate(n=Count("id")).order_by()
-    return {slug or "": n for slug, n in rows}
+def lesson_counts(*, levels: tuple[str, ...]) -> LessonCounts:
+    """One grouped query; region-wide lessons are left out (they belong to no municipality).
+
+    A lesson counts as shared when a live exchange meeting that another municipality took part in discussed it, and as
+    from a sprint when it was promoted from one (its evidence trail).
+    """
+    other_municipality_discussed = Exists(
+        ExchangeMeetingPage.participating_municipalities.through.objects.filter(
+            exchangemeetingpage__live=True,
+            exchangemeetingpage__linked_lessons=OuterRef("pk"),
+        ).exclude(municipality_id=OuterRef("municipality_id"))
+    )
+    from_sprint = Q(source_sprint__isnull=False) if _has_field(LessonPage, "source_sprint") else Q(pk__in=[])
+    rows = (
+        _visible_lessons(levels)
+        .filter(municipality__isnull=False)
+        .annotate(shared=other_municipality_discussed)
+        .values_list("municipality__slug")
+        .annotate(
+            n=Count("id"),
+            from_sprint=Count("id", filter=from_sprint),
+            shared_n=Count("id", filter=Q(shared=True)),
+        )
+        .order_by()
+    )
+    counts = LessonCounts(published={}, from_sprint={}, shared={})
+    for slug, n, promoted, shared in rows:
+        counts.published[slug] = n
+        counts.from_sprint[slug] = promoted
+        counts.shared[slug] = shared
+    return counts
+
+
+def _has_field(model: type[Model], name: str) -> bool:
+    return any(f.name == name for f in model._meta.get_fields())
+
+
+def method_cards(*, levels: tuple[str, ...]) -> dict[str, int]:
+    """Live method cards the user may see, per sprint method code (one query)."""
+    rows = (
+        MethodCardPage.objects.live()
+        .filter(visibility__in=levels, method__isnull=False)
+        .values_list("method__code")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return dict(rows)
+
+
+def lessons_by_method(*, levels: tuple[str, ...]) -> dict[str, int]:
+    """Live lessons per sprint method code (one query)."""
+    rows = (
+        _visible_lessons(levels)
+        .filter(method__isnull=False)
+        .values_list("method__code")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return dict(rows)
 
 
 # --- insights -------------------------------------------------------------------------------------------
@@ -302,26 +361,46 @@ def aida_funnel(*, threshold: int) -> AidaFunnel | None:
 
 
 @dataclass(frozen=True)
-class ProgrammeFigures:
+class RegionFigures:
+    """What both the programme page and each municipality page (its comparison with the region) need."""
+
     taxonomy: Taxonomy
     sprints: SprintCounts
     results: dict[str, ResultCounts]
-    lessons: dict[str, int] | None
-    lesson_activity: LessonActivity | None
-    overdue: list[OverdueReview] | None
-    overdue_total: int | None
-    funnel: AidaFunnel | None
+    lessons: LessonCounts
 
 
-def programme_figures(*, levels: tuple[str, ...], today: dt.date) -> ProgrammeFigures:
-    return ProgrammeFigures(
+def region_figures(*, levels: tuple[str, ...]) -> RegionFigures:
+    """Seven queries: the taxonomy (four), sprints (two), results (one) and lessons (one)."""
+    return RegionFigures(
         taxonomy=taxonomy(),
         sprints=sprint_counts(levels=levels),
         results=result_counts(levels=levels),
-        lessons=lessons_by_municipality(levels=levels),
+        lessons=lesson_counts(levels=levels),
+    )
+
+
+@dataclass(frozen=True)
+class ProgrammeFigures(RegionFigures):
+    lesson_activity: LessonActivity
+    overdue: list[OverdueReview]
+    method_cards: dict[str, int]
+    lessons_by_method: dict[str, int]
+    funnel: AidaFunnel | None
+
+
+def programme_figures(*, region: RegionFigures, levels: tuple[str, ...], today: dt.date) -> ProgrammeFigures:
+    """The region's figures plus six queries: lesson activity (two), overdue reviews, method cards, lessons by method
+    and the AIDA funnel."""
+    return ProgrammeFigures(
+        taxonomy=region.taxonomy,
+        sprints=region.sprints,
+        results=region.results,
+        lessons=region.lessons,
         lesson_activity=lesson_activity(levels=levels, today=today),
         overdue=overdue_reviews(levels=levels, today=today),
-        overdue_total=overdue_review_count(levels=levels, today=today),
+        method_cards=method_cards(levels=levels),
+        lessons_by_method=lessons_by_method(levels=levels),
         funnel=aida_funnel(threshold=settings.SUPPRESSION_THRESHOLD),
     )
 
@@ -363,7 +442,7 @@ class MunicipalityLesson:
 class MunicipalityFigures:
     sprints: list[MunicipalitySprint]
     results: list[MunicipalityResult]
-    lessons: list[MunicipalityLesson] | None
+    lessons: list[MunicipalityLesson]
 
 
 def _number(value: Any) -> float | None:
@@ -411,18 +490,15 @@ def municipality_figures(*, municipality: Municipality, levels: tuple[str, ...])
         )
         for r in result_rows
     ]
-    lessons: list[MunicipalityLesson] | None = None
-    visible = _visible_lessons(levels)
-    if visible is not None:
-        lessons = [
-            MunicipalityLesson(
-                title=lesson.title,
-                url=lesson.url or "",
-                evidence=str(lesson.get_evidence_display())
-                if hasattr(lesson, "get_evidence_display")
-                else "",
-                published=lesson.first_published_at.date() if lesson.first_published_at else None,
-            )
-            for lesson in visible.filter(municipality=municipality).order_by("-first_published_at")
-        ]
+    lessons = [
+        MunicipalityLesson(
+            title=lesson.title,
+            url=lesson.url or "",
+            evidence=str(lesson.get_evidence_display()),
+            published=timezone.localdate(lesson.first_published_at) if lesson.first_published_at else None,
+        )
+        for lesson in _visible_lessons(levels)
+        .filter(municipality=municipality)
+        .order_by("-first_published_at", "title")
+    ]
     return MunicipalityFigures(sprints=sprints, results=results, lessons=lessons)

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -40,10 +40,11 @@ def _programme(request: HttpRequest) -> panels.Dashboard:
 
 
 def _municipality(request: HttpRequest, slug: str) -> tuple[Municipality, panels.Dashboard]:
-    place = get_object_or_404(Municipality, slug=slug)
-    board = panels.municipality(
-        municipality=place, levels=visible_levels(request.user), today=timezone.localdate()
-    )
+    levels = visible_levels(request.user)
+    place = panels.find_municipality(slug=slug, levels=levels)
+    if place is None:
+        raise Http404(_("No such municipality."))
+    board = panels.municipality(municipality=place, levels=levels)
     return place, board
 
 

@@ -354,13 +354,14 @@ def test_method_use_counts_sprints_and_municipalities_per_method(programme_data)
     board = panels.build_programme(levels=ALL_LEVELS, today=datetime.date(2026, 5, 1))
     chart = board.charts["method-use"]
     labels = {m.code: m.label for m in SprintMethod.objects.all()}
-    assert _chart_row(chart, labels["test-week"]) == (2, 2)
-    assert _chart_row(chart, labels["hackathon"]) == (1, 1)
-    assert _chart_row(chart, labels["pilot"]) == (0, 0)
+    # Sprints, municipalities, lessons (no lessons in this fixture).
+    assert _chart_row(chart, labels["test-week"]) == (2, 2, 0)
+    assert _chart_row(chart, labels["hackathon"]) == (1, 1, 0)
+    assert _chart_row(chart, labels["pilot"]) == (0, 0, 0)
 
 
 def test_the_municipality_board_compares_it_with_the_region(programme_data, kiruna):
-    board = panels.build_municipality(municipality=kiruna, levels=ALL_LEVELS, today=datetime.date(2026, 5, 1))
+    board = panels.build_municipality(municipality=kiruna, levels=ALL_LEVELS)
     comparison = board.charts["comparison"]
     # Kiruna, the average of the 14 and the highest: sprints 2 (4 / 14 = 0.3), results 4 (5 / 14 = 0.4), met 2 (3 / 14).
     assert _chart_row(comparison, "Sprints") == (2, 0.3, 2)
@@ -421,7 +422,7 @@ def test_a_municipality_page_needs_a_constant_number_of_queries(
     client.force_login(coordinator)
     client.get("/dashboard/kiruna/")
     dashboard_cache.invalidate()
-    with django_assert_max_num_queries(20) as few:
+    with django_assert_max_num_queries(15) as few:
         client.get("/dashboard/kiruna/")
     for i in range(5):
         sprint = _sprint(
@@ -446,6 +447,110 @@ def test_a_cached_dashboard_needs_almost_no_queries(
     client.get("/dashboard/")
     with django_assert_max_num_queries(4):  # session, user, membership, cache version lives in the cache
         client.get("/dashboard/")
+
+
+# --- knowledge figures on fixture data ------------------------------------------------------------------------
+
+
+def _lesson(title, municipality, **fields):
+    from tests.knowledge.factories import make_lesson
+
+    return make_lesson(title=title, municipality=municipality, **fields)
+
+
+def test_lessons_published_and_reviewed_are_counted_per_month(coordinator, lead_kiruna, kiruna, lulea):
+    from knowledge import services
+    from knowledge.models import LessonPage
+
+    today = timezone.localdate()
+    _lesson("Publik lärdom", kiruna, visibility="public")
+    internal = _lesson("Intern lärdom", lulea, visibility="internal")
+    older = _lesson("Äldre lärdom", kiruna, visibility="public")
+    three_months_ago = timezone.now() - datetime.timedelta(days=92)
+    LessonPage.objects.filter(pk=older.pk).update(first_published_at=three_months_ago)
+    reviewed = services.lesson_create_draft(user=lead_kiruna, title="Granskad lärdom", municipality=kiruna)
+    services.lesson_submit_for_review(user=lead_kiruna, lesson=reviewed)
+    services.lesson_publish(
+        user=coordinator, lesson=reviewed
+    )  # approved in the workflow this month, internal
+
+    activity = selectors.lesson_activity(levels=ALL_LEVELS, today=today)
+    assert activity.months[-1] == today.replace(day=1) and len(activity.months) == 12
+    assert activity.published[-1] == 3  # public, internal and the reviewed one
+    assert activity.reviewed[-1] == 1
+    old_month = timezone.localdate(three_months_ago).replace(day=1)
+    assert activity.published[activity.months.index(old_month)] == 1
+    assert sum(activity.published) == 4
+    partner_view = selectors.lesson_activity(levels=PARTNER_LEVELS, today=today)
+    assert (partner_view.published[-1], partner_view.reviewed[-1]) == (1, 0)
+    assert internal.visibility == "internal"
+
+
+def test_overdue_reviews_list_live_visible_lessons_past_their_review_date(kiruna, coordinator):
+    today = datetime.date(2026, 11, 24)
+    _lesson("Förfallen", kiruna, review_by=datetime.date(2026, 1, 31), owner=coordinator)
+    _lesson("Äldst förfallen", None, review_by=datetime.date(2025, 12, 1), visibility="internal")
+    _lesson("Inte förfallen än", kiruna, review_by=datetime.date(2026, 11, 24))
+    _lesson("Utkast", kiruna, review_by=datetime.date(2026, 1, 1), live=False)
+    overdue = selectors.overdue_reviews(levels=ALL_LEVELS, today=today)
+    assert [(o.title, o.municipality, o.owner) for o in overdue] == [
+        ("Äldst förfallen", "", ""),
+        ("Förfallen", "Kiruna", "coord"),
+    ]
+    assert [o.title for o in selectors.overdue_reviews(levels=PARTNER_LEVELS, today=today)] == ["Förfallen"]
+
+
+def test_reuse_counts_lessons_from_sprints_and_lessons_discussed_with_other_municipalities(kiruna, lulea):
+    from tests.knowledge.factories import make_meeting
+
+    shared = _lesson("Delad", kiruna)
+    only_home = _lesson("Bara hemma", kiruna)
+    _lesson("Aldrig diskuterad", lulea)
+    _lesson("Regional", None)
+    _lesson("Intern", lulea, visibility="internal")
+    with_lulea = make_meeting(title="Möte med Luleå")
+    with_lulea.participating_municipalities.set([kiruna, lulea])
+    with_lulea.linked_lessons.set([shared])
+    with_lulea.save_revision().publish()
+    kiruna_alone = make_meeting(title="Kirunas eget möte")
+    kiruna_alone.participating_municipalities.set([kiruna])
+    kiruna_alone.linked_lessons.set([only_home])
+    kiruna_alone.save_revision().publish()
+
+    counts = selectors.lesson_counts(levels=ALL_LEVELS)
+    assert counts.published == {"kiruna": 2, "lulea": 2}
+    assert counts.shared == {"kiruna": 1, "lulea": 0}
+    assert selectors.lesson_counts(levels=PARTNER_LEVELS).published == {"kiruna": 2, "lulea": 1}
+
+
+def test_method_cards_in_use_are_cards_whose_method_sprints_use(programme_data, kiruna):
+    from tests.knowledge.factories import make_method_card
+
+    make_method_card(title="Testvecka", method=SprintMethod.objects.get(code="test-week"))
+    make_method_card(title="Pilot", method=SprintMethod.objects.get(code="pilot"))
+    make_method_card(
+        title="Intern hackathon", method=SprintMethod.objects.get(code="hackathon"), visibility="internal"
+    )
+    _lesson("Lärdom om testveckan", kiruna, method=SprintMethod.objects.get(code="test-week"))
+    board = panels.build_programme(levels=ALL_LEVELS, today=datetime.date(2026, 5, 1))
+    assert (
+        dict(board.headline)["Method cards used in sprints"] == "2 / 3"
+    )  # test week and hackathon have sprints
+    labels = {m.code: m.label for m in SprintMethod.objects.all()}
+    assert _chart_row(board.charts["method-use"], labels["test-week"]) == (2, 2, 1)
+    partner_board = panels.build_programme(levels=PARTNER_LEVELS, today=datetime.date(2026, 5, 1))
+    # A partner sees neither the internal card nor the internal hackathon sprint.
+    assert dict(partner_board.headline)["Method cards used in sprints"] == "1 / 2"
+
+
+def test_the_municipality_page_lists_its_published_lessons(client, coordinator, kiruna, lulea):
+    _lesson("Kirunas lärdom", kiruna)
+    _lesson("Luleås lärdom", lulea)
+    _lesson("Kirunas utkast", kiruna, live=False)
+    client.force_login(coordinator)
+    html = client.get("/dashboard/kiruna/").content.decode()
+    assert "Kirunas lärdom" in html
+    assert "Luleås lärdom" not in html and "Kirunas utkast" not in html
 
 
 # --- caching -----------------------------------------------------------------------------------------------
