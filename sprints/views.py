@@ -139,14 +139,6 @@ def _related_lessons(
     return list(lessons.distinct()[:limit])
 
 
-def _lessons_from_sprint(user: Any, sprint: Sprint) -> list[Any]:
-    if not apps.is_installed("knowledge"):
-        return []
-    from knowledge.selectors import lessons_from_sprint
-
-    return lessons_from_sprint(sprint=sprint, user=user)
-
-
 def _similar_panel(
     request: HttpRequest, form: SprintForm, municipality: Municipality
 ) -> tuple[list[Sprint], list[Any]]:
@@ -258,9 +250,6 @@ def _detail_context(
         "card_form": card_form or CardForm(municipality=sprint.municipality),
         "attachment_form": AttachmentForm(),
         "similar": selectors.similar_sprints(sprint, user=request.user, limit=3),
-        "lessons": _lessons_from_sprint(request.user, sprint),
-        "can_draft_lesson": apps.is_installed("knowledge")
-        and can(request.user, Action.DRAFT_KNOWLEDGE, municipality=sprint.municipality),
         "statuses": Status.choices,
     }
 
