@@ -97,7 +97,7 @@ class Sprint(index.Indexed, models.Model):
     ]
 
     class Meta:
-        ordering = ["municipality__name", "position", "pk"]
+        ordering = ["status", "position", "pk"]
         verbose_name = _("sprint")
         verbose_name_plural = _("sprints")
         constraints = [
