@@ -16,6 +16,18 @@ from tests.factories import user_with_role
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
+@pytest.fixture(autouse=True)
+def _taxonomy():
+    """The taxonomy comes from a data migration. A transactional test before this one flushes it, and
+    serialized_rollback does not bring it back when the database was set up outside Playwright's context
+    (the serialized copy lives on another connection object), so it is reloaded here, idempotently."""
+    import importlib
+
+    from django.apps import apps
+
+    importlib.import_module("themes.migrations.0002_taxonomy_data").load(apps, None)
+
+
 def _column_of(page, title: str) -> str:
     card = page.locator(".sprint-card", has_text=title)
     return card.evaluate("el => el.closest('.board__column').dataset.status")
