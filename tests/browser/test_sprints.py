@@ -18,9 +18,9 @@ pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 @pytest.fixture(autouse=True)
 def _taxonomy():
-    """The taxonomy comes from a data migration. A transactional test before this one flushes it, and
-    serialized_rollback does not bring it back when the database was set up outside Playwright's context
-    (the serialized copy lives on another connection object), so it is reloaded here, idempotently."""
+    """The taxonomy comes from a data migration. When other test files set up the database first, the connection
+    this test uses has no serialized copy to restore after an earlier transactional test's flush (seen with
+    tests/knowledge before this file), so the taxonomy is reloaded here; the migration's loader is idempotent."""
     import importlib
 
     from django.apps import apps
