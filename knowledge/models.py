@@ -117,7 +117,7 @@ class KnowledgePage(Page):
         on_delete=models.PROTECT,
         null=True,
         blank=True,
-        related_name="knowledge_pages",
+        related_name="+",
         help_text=_("Leave empty for knowledge that concerns the whole region."),
     )
     work_package = models.ForeignKey(
@@ -126,7 +126,7 @@ class KnowledgePage(Page):
         on_delete=models.PROTECT,
         null=True,
         blank=True,
-        related_name="knowledge_pages",
+        related_name="+",
     )
     value_chain_step = models.ForeignKey(
         "themes.ValueChainStep",
@@ -134,7 +134,7 @@ class KnowledgePage(Page):
         on_delete=models.PROTECT,
         null=True,
         blank=True,
-        related_name="knowledge_pages",
+        related_name="+",
     )
     relocation_phases = ParentalManyToManyField(
         "themes.RelocationPhase",
@@ -148,7 +148,7 @@ class KnowledgePage(Page):
         on_delete=models.PROTECT,
         null=True,
         blank=True,
-        related_name="knowledge_pages",
+        related_name="+",
     )
     tags = ClusterTaggableManager(verbose_name=_("tags"), through=KnowledgeTag, blank=True)
     review_by = models.DateField(_("review by"), null=True, blank=True)
@@ -227,7 +227,7 @@ class KnowledgePage(Page):
 
     @property
     def municipality_slug(self) -> str | None:
-        return self.municipality.slug if self.municipality_id else None
+        return self.municipality.slug if self.municipality is not None else None
 
     @property
     def review_overdue(self) -> bool:
@@ -268,7 +268,9 @@ class LessonPage(KnowledgePage):
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
-        related_name="lessons",
+        # No reverse manager on Sprint (the sprints app does not know knowledge exists); the sprint page
+        # lists its lessons through knowledge.selectors.lessons_from_sprint.
+        related_name="+",
         help_text=_("The sprint this lesson was learned in: its evidence trail."),
     )
 

@@ -128,7 +128,9 @@ class ListingFilters:
 def knowledge_listing(*, index: KnowledgeIndexPage, user: Any, params: Mapping[str, str]) -> dict[str, Any]:
     """The index page's context: one page of filtered, visible knowledge and the filter options."""
     filters = ListingFilters.from_params(params)
-    pages = filters.apply(visible_knowledge(user=user).descendant_of(index))
+    pages = filters.apply(
+        visible_knowledge(user=user).filter(path__startswith=index.path, depth__gt=index.depth)
+    )
     paginator = Paginator(pages, PAGE_SIZE)
     listing: PaginatorPage[KnowledgePage] = paginator.get_page(params.get("page"))
     used_tags = (

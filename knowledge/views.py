@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -45,7 +47,7 @@ def digest(request: HttpRequest, year: int | None = None, month: int | None = No
     if not (1 <= month <= 12 and 2000 <= year <= 2100):
         raise Http404
     context = selectors.digest_for(user=request.user, year=year, month=month)
-    previous = context["month_start"].replace(day=1) - timezone.timedelta(days=1)
+    previous = context["month_start"] - datetime.timedelta(days=1)
     context["previous_url"] = reverse("knowledge:digest-month", args=(previous.year, previous.month))
     return render(request, "knowledge/digest.html", context)
 
