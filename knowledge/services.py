@@ -121,8 +121,11 @@ def _can_edit(user: Any, page: KnowledgePage) -> bool:
 
 
 @transaction.atomic
-def lesson_submit_for_review(*, user: Any, lesson: LessonPage) -> None:
-    """Start the coordinating team's review workflow on the lesson's latest revision (no-op if already under review)."""
+def lesson_submit_for_review(*, user: Any, lesson: LessonPage, visibility: str | None = None) -> None:
+    """Start the coordinating team's review workflow on the lesson's latest revision (no-op if already under review).
+
+    `visibility` is who the author proposes should see the lesson; the reviewers can still change it.
+    """
     _require_draft(user, lesson.municipality)
     if not _can_edit(user, lesson):
         raise PermissionDenied(
@@ -133,8 +136,13 @@ def lesson_submit_for_review(*, user: Any, lesson: LessonPage) -> None:
     workflow = lesson.get_workflow()
     if workflow is None:
         raise ValidationError(_("No review workflow is configured for the knowledge base."))
-    if lesson.latest_revision is None:
-        lesson.save_revision(user=user, log_action=True)
+    if visibility is not None and visibility not in Visibility.values:
+        raise ValidationError(_("Unknown visibility %(value)s.") % {"value": visibility})
+    if visibility is not None or lesson.latest_revision is None:
+        draft = lesson.get_latest_revision_as_object()
+        draft.visibility = visibility or draft.visibility
+        draft.save_revision(user=user, log_action=True)
+        lesson.refresh_from_db()
     workflow.start(lesson, user)
 
 

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from wagtail.views import serve
 
 from sprints.selectors import visible_sprints
+from themes.models import Visibility
 from themes.permissions import Action, can
 
 from . import selectors, services
@@ -81,7 +82,9 @@ def lesson_draft(request: HttpRequest, page_id: int) -> HttpResponse:
     if request.method == "POST":
         action = request.POST.get("action")
         if action == "submit":
-            services.lesson_submit_for_review(user=request.user, lesson=lesson)
+            services.lesson_submit_for_review(
+                user=request.user, lesson=lesson, visibility=request.POST.get("visibility") or None
+            )
             messages.success(request, _("The lesson was sent to the coordinating team for review."))
         elif action == "publish":
             services.lesson_publish(user=request.user, lesson=lesson)
@@ -107,6 +110,7 @@ def lesson_draft(request: HttpRequest, page_id: int) -> HttpResponse:
             "in_review": in_review,
             "can_submit": not in_review and lesson.has_unpublished_changes,
             "can_publish": can_publish,
+            "visibilities": Visibility.choices,
         },
     )
 
