@@ -297,12 +297,16 @@ def _results_html(sprint: Sprint) -> tuple[str, bool]:
     items, measured = [], False
     for result in sprint.results.order_by("date", "pk"):
         unit = f" {result.unit}" if result.unit else ""
-        parts = [f"{result.actual}{unit}"]
+
+        def number(value: Any) -> str:
+            return str(formats.number_format(value.normalize(), use_l10n=True))
+
+        parts = [f"{number(result.actual)}{unit}"]
         if result.baseline is not None:
             measured = True
-            parts.append(_("baseline %(value)s") % {"value": f"{result.baseline}{unit}"})
+            parts.append(_("baseline %(value)s") % {"value": f"{number(result.baseline)}{unit}"})
         if result.target is not None:
-            parts.append(_("target %(value)s") % {"value": f"{result.target}{unit}"})
+            parts.append(_("target %(value)s") % {"value": f"{number(result.target)}{unit}"})
         note = f" – {result.evidence_note}" if result.evidence_note else ""
         items.append(f"<li>{escape(result.metric)}: {escape(', '.join(parts))}{escape(note)}</li>")
     return (f"<ul>{''.join(items)}</ul>" if items else ""), measured
@@ -322,8 +326,8 @@ def lesson_promote_from_sprint(*, user: Any, sprint: Sprint) -> LessonPage:
     if existing is not None:
         return existing
     retrospective = Retrospective.objects.filter(sprint=sprint).first()
-    results, measured = _results_html(sprint)
     with translation.override("sv"):
+        results, measured = _results_html(sprint)
         what_we_did = _paragraphs(
             _("%(method)s from %(start)s to %(end)s.")
             % {"method": sprint.method.label_sv, "start": sprint.start, "end": sprint.end}
@@ -334,8 +338,7 @@ def lesson_promote_from_sprint(*, user: Any, sprint: Sprint) -> LessonPage:
     advice = ""
     if retrospective:
         advice = "".join(
-            _paragraphs(text)
-            for text in (retrospective.what_worked, retrospective.what_did_not_work, retrospective.next_step)
+            _paragraphs(text) for text in (retrospective.what_did_not_work, retrospective.next_step)
         )
     if measured:
         evidence = Evidence.MEASURED
@@ -347,7 +350,8 @@ def lesson_promote_from_sprint(*, user: Any, sprint: Sprint) -> LessonPage:
         user=user,
         title=sprint.title,
         municipality=sprint.municipality,
-        summary=_paragraphs(sprint.goal),
+        # The summary starts as what worked: the author rewrites it into the lesson itself.
+        summary=_paragraphs(retrospective.what_worked if retrospective else sprint.goal),
         context=_paragraphs(sprint.goal),
         what_we_did=what_we_did,
         result=results + surprises,

@@ -20,10 +20,15 @@ def test_a_retrospective_becomes_a_lesson_that_a_partner_finds(page):
     lead = user_with_role("lead", "kiruna", username="lead-kiruna")
     user_with_role("coordinator", username="coord")
     user_with_role("partner", username="partner1")
-    sprint = make_sprint(lead, lead.membership.municipality, title="Testvecka med lokala värdar", visibility="public")
+    sprint = make_sprint(
+        lead, lead.membership.municipality, title="Testvecka med lokala värdar", visibility="public"
+    )
     log_result(lead, sprint)
     sprint_services.sprint_close_with_retrospective(
-        actor=lead, sprint=sprint, what_worked="Lokala värdar visade vardagen.", surprises="Frågor om förskola."
+        actor=lead,
+        sprint=sprint,
+        what_worked="Lokala värdar visade vardagen.",
+        surprises="Frågor om förskola.",
     )
 
     # The lead promotes the retrospective and submits the draft, proposing partner visibility.
@@ -33,7 +38,7 @@ def test_a_retrospective_becomes_a_lesson_that_a_partner_finds(page):
     page.wait_for_load_state("networkidle")
     assert page.locator("h1").inner_text() == "Testvecka med lokala värdar"
     assert page.locator(".draft-status").inner_text() == "Utkast"
-    assert "Lokala värdar visade vardagen." in page.locator(".knowledge-main").inner_text()
+    assert "Lokala värdar visade vardagen." in page.locator(".knowledge-summary").inner_text()
     draft_url = page.url
     page.get_by_label("Vem ska se den när den publiceras?").select_option("partners")
     page.get_by_role("button", name="Skicka på granskning").click()
