@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
@@ -221,6 +222,23 @@ class KnowledgePage(Page):
         if self.slug in RESERVED_SLUGS:
             raise ValidationError({"slug": _("This address is used by the knowledge base itself.")})
 
+    @cached_property
+    def phase_list(self) -> list[Any]:
+        """The page's relocation phases in cycle order (pre-filled for listings by selectors.attach_taxonomy)."""
+        return sorted(self.relocation_phases.all(), key=lambda phase: phase.sort_order)
+
+    @cached_property
+    def tag_list(self) -> list[Any]:
+        return sorted(self.tags.all(), key=lambda tag: tag.name)
+
+    @property
+    def kind_label(self) -> str:
+        return str(
+            {"lesson": _("Lesson"), "method": _("Method card"), "exchange": _("Exchange meeting")}.get(
+                self.kind, ""
+            )
+        )
+
     @property
     def tag_names(self) -> list[str]:
         return [tag.name for tag in self.tags.all()]
@@ -243,9 +261,10 @@ class KnowledgePage(Page):
         return super().serve(request, *args, **kwargs)
 
     def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
-        from .selectors import related_knowledge
+        from .selectors import attach_taxonomy, related_knowledge
 
         context = super().get_context(request, *args, **kwargs)
+        attach_taxonomy([self])
         context["related"] = related_knowledge(page=self, user=request.user)
         return context
 
