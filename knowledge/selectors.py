@@ -13,7 +13,6 @@ from django.core.paginator import Page as PaginatorPage
 from django.core.paginator import Paginator
 from django.db.models import F, Q, QuerySet, Subquery
 from django.utils import timezone
-from django.utils.html import strip_tags
 from taggit.models import Tag
 from wagtail.models import Page
 
@@ -222,17 +221,29 @@ def knowledge_listing(*, index: KnowledgeIndexPage, user: Any, params: Mapping[s
 
 
 _WORD = re.compile(r"\w{4,}", re.UNICODE)
+_TAG = re.compile(r"<[^>]+>")
 
 
-def _words(page: KnowledgePage) -> set[str]:
-    return {w.lower() for w in _WORD.findall(f"{page.title} {strip_tags(page.summary or '')}")}
+def _words(title: str, summary: str) -> set[str]:
+    return {w.lower() for w in _WORD.findall(f"{title} {_TAG.sub(' ', summary or '')}")}
+
+
+@dataclass
+class _Candidate:
+    title: str
+    words: set[str]
+    method_id: int | None
+    work_package_id: int | None
+    municipality_id: int | None
+    phase_ids: set[int]
+    tag_ids: set[int]
 
 
 def related_knowledge(*, page: KnowledgePage, user: Any, limit: int = 5) -> list[KnowledgePage]:
     """Lessons and method cards that share taxonomy or tags with `page` and read alike, best first.
 
-    Candidates come from the database by shared vocabulary (bounded), then they are ranked in Python by
-    shared taxonomy, shared tags and word overlap (Jaccard) of title and summary.
+    Candidates come from the database by shared vocabulary (the newest 200), scored from plain rows (shared
+    taxonomy, shared tags, and word overlap (Jaccard) of title and summary); only the best are loaded as pages.
     """
     phase_ids = {p.pk for p in page.phase_list}
     tag_ids = {t.pk for t in page.tag_list}
@@ -254,26 +265,45 @@ def related_knowledge(*, page: KnowledgePage, user: Any, limit: int = 5) -> list
         .values("pk")
         .distinct()[:200]
     )
-    candidates = list(KnowledgePage.objects.filter(pk__in=Subquery(candidate_ids)))
+    rows = KnowledgePage.objects.filter(pk__in=Subquery(candidate_ids)).values_list(
+        "pk",
+        "title",
+        "summary",
+        "method_id",
+        "work_package_id",
+        "municipality_id",
+        "relocation_phases",
+        "tagged_items__tag_id",
+    )
+    candidates: dict[int, _Candidate] = {}
+    for pk, title, summary, method_id, work_package_id, municipality_id, phase_id, tag_id in rows:
+        candidate = candidates.get(pk)
+        if candidate is None:
+            candidate = candidates[pk] = _Candidate(
+                title, _words(title, summary), method_id, work_package_id, municipality_id, set(), set()
+            )
+        if phase_id is not None:
+            candidate.phase_ids.add(phase_id)
+        if tag_id is not None:
+            candidate.tag_ids.add(tag_id)
     if not candidates:
         return []
-    attach_taxonomy(candidates)
-    own_words = _words(page)
+    own_words = _words(page.title, page.summary)
 
-    def score(other: KnowledgePage) -> float:
+    def score(other: _Candidate) -> float:
         value = 0.0
         value += 2 if page.method_id and other.method_id == page.method_id else 0
         value += 1 if page.work_package_id and other.work_package_id == page.work_package_id else 0
         value += 1 if page.municipality_id and other.municipality_id == page.municipality_id else 0
-        value += len(phase_ids & {p.pk for p in other.phase_list})
-        value += 2 * len(tag_ids & {t.pk for t in other.tag_list})
-        other_words = _words(other)
-        if own_words and other_words:
-            value += 4 * len(own_words & other_words) / len(own_words | other_words)
+        value += len(phase_ids & other.phase_ids)
+        value += 2 * len(tag_ids & other.tag_ids)
+        if own_words and other.words:
+            value += 4 * len(own_words & other.words) / len(own_words | other.words)
         return value
 
-    ranked = sorted(candidates, key=lambda other: (-score(other), other.title))
-    return ranked[:limit]
+    best = sorted(candidates, key=lambda pk: (-score(candidates[pk]), candidates[pk].title))[:limit]
+    pages = {p.pk: p for p in KnowledgePage.objects.filter(pk__in=best)}
+    return [pages[pk] for pk in best if pk in pages]
 
 
 def method_usage(*, method_card: MethodCardPage, user: Any) -> dict[str, Any]:
