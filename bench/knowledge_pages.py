@@ -81,10 +81,28 @@ ENTRIES: list[Entry] = [
     Entry("monthly digest (partner)", lambda d: "/kunskap/sammanfattning/", "partner", 15),
 ]
 
-WORDS = (
-    "testvecka distansarbete välkomst förskola bostad coworking medföljande partner flyttguide kampanj "
-    "föreningsliv sommarjobb värdar boende mottagande kompetens matchning energi tomter besökare"
-).split()
+WORDS = [
+    "testvecka",
+    "distansarbete",
+    "välkomst",
+    "förskola",
+    "bostad",
+    "coworking",
+    "medföljande",
+    "partner",
+    "flyttguide",
+    "kampanj",
+    "föreningsliv",
+    "sommarjobb",
+    "värdar",
+    "boende",
+    "mottagande",
+    "kompetens",
+    "matchning",
+    "energi",
+    "tomter",
+    "besökare",
+]
 
 
 def build(*, lessons: int, start_index: int = 0) -> dict[str, Any]:
