@@ -81,6 +81,7 @@ SWEDISH_LEXICON: frozenset[str] = frozenset(
     arbetsmarknad jobbmatchning rekrytering värvning etablering integration
     landsbygd glesbygd centrum tätort inland kust dal gräns
     samhälle välfärd ekonomi budget kostnad pris värde kvalitet trygghet säkerhet
+    fråga led park paket mässa hyra skoter cykel bil båt stuga
     """.split()
 )
 

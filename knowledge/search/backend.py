@@ -209,7 +209,8 @@ def _content_types(model: type[models.Model]) -> list[str]:
 
 
 def document_id(obj: Any) -> str:
-    return f"{type(obj).indexed_get_toplevel_content_type()}:{obj.pk}"
+    """One id per object whatever class it is loaded as: the root indexed model's content type and the pk."""
+    return f"{_content_types(type(obj))[-1]}:{obj.pk}"
 
 
 def _language_of(obj: Any, text: str, default: str) -> str:
@@ -643,7 +644,13 @@ class WhooshSearchResults(BaseSearchResults):  # type: ignore[misc]
             setattr(obj, self._highlight_field, highlight(text, terms, language) if text else "")
 
     def facet(self, field_name: str) -> OrderedDict[Any, int]:
-        search_field = self.query_compiler._get_filterable_field(field_name)
+        model = self.query_compiler.queryset.model
+        # A foreign key may be named as in search_fields ("municipality") or by its column ("municipality_id").
+        search_field = self.query_compiler._get_filterable_field(field_name) or next(
+            (f for f in model.get_filterable_search_fields() if f.field_name == field_name), None
+        )
+        if search_field is not None:
+            field_name = search_field.get_attname(model)
         if search_field is None:
             raise FilterFieldError(
                 f'Cannot facet search results with field "{field_name}". Please add '
