@@ -57,8 +57,7 @@ class FoldFilter(Filter):  # type: ignore[misc]
 # word (bostadsbrist = bostad + s + brist); splitting them into known parts lets "brist på bostäder"
 # and "bostadsbrist" find each other. Only parts from this list are split off, so unknown words are
 # never cut into nonsense.
-SWEDISH_LEXICON: frozenset[str] = frozenset(
-    """
+_LEXICON_TEXT = """
     arbete arbetsgivare arbetskraft arbetsplats anställning anställd jobb tjänst yrke lön karriär
     bostad hus lägenhet boende hyra hyresrätt villa tomt stad land by ort plats region kommun län
     brist behov efterfrågan utbud tillgång kapacitet resurs resurser möjlighet utmaning problem
@@ -82,8 +81,8 @@ SWEDISH_LEXICON: frozenset[str] = frozenset(
     landsbygd glesbygd centrum tätort inland kust dal gräns
     samhälle välfärd ekonomi budget kostnad pris värde kvalitet trygghet säkerhet
     fråga led park paket mässa hyra skoter cykel bil båt stuga
-    """.split()
-)
+"""
+SWEDISH_LEXICON: frozenset[str] = frozenset(_LEXICON_TEXT.split())
 
 # Plurals with an umlaut that Snowball cannot bring back to the singular (bostäder -> bostad):
 # (ending of the inflected form, replacement); applied only when the result is a known word or ends

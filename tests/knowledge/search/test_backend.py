@@ -3,24 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from modelsearch.backends import get_search_backend
 
 from knowledge.models import KnowledgePage, LessonPage
 from tests.knowledge.factories import make_lesson, make_method_card
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def backend(settings, tmp_path):
-    settings.WAGTAILSEARCH_BACKENDS = {
-        "default": {
-            "BACKEND": "knowledge.search.backend",
-            "PATH": str(tmp_path / "search"),
-            "SYNONYMS": "themes.selectors.search_synonyms",
-        }
-    }
-    return get_search_backend()
 
 
 def titles(results) -> list[str]:

@@ -27,7 +27,10 @@ def test_database_selects_modelsearchs_database_backend(settings, tmp_path):
 
 @pytest.mark.parametrize(
     ("name", "module"),
-    [("opensearch", "modelsearch.backends.opensearch2"), ("elasticsearch", "modelsearch.backends.elasticsearch8")],
+    [
+        ("opensearch", "modelsearch.backends.opensearch2"),
+        ("elasticsearch", "modelsearch.backends.elasticsearch8"),
+    ],
 )
 def test_search_servers_select_modelsearchs_backends_with_the_url(tmp_path, name, module):
     config = search_backends(name, data_dir=tmp_path, url="http://search:9200")["default"]
