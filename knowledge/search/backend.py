@@ -393,7 +393,8 @@ def _field_paths(
 ) -> Iterator[tuple[str, float]]:
     for search_field in search_fields:
         if isinstance(search_field, wanted):
-            yield prefix + search_field.field_name, boost * float(getattr(search_field, "boost", None) or 1.0)
+            name: str = getattr(search_field, "field_name", "")
+            yield prefix + name, boost * float(getattr(search_field, "boost", None) or 1.0)
         elif isinstance(search_field, RelatedFields):
             yield from _field_paths(
                 search_field.fields, wanted, f"{prefix}{search_field.field_name}__", boost

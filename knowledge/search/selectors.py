@@ -160,7 +160,7 @@ def _facets(matches: Sequence[_Match]) -> dict[str, dict[str, int]]:
     sprints = Sprint.objects.filter(pk__in=sprint_ids)
     facets: dict[str, Counter[str]] = {name: Counter() for name in FACETS}
 
-    def add(name: str, rows: Iterable[dict[str, Any]], key: str, empty: str | None = None) -> None:
+    def add(name: str, rows: Iterable[Any], key: str, empty: str | None = None) -> None:
         for row in rows:
             value = row[key] if row[key] is not None else empty
             if value is not None:
