@@ -60,6 +60,8 @@ STORED_TEXT_LIMIT = 20_000
 # SQLite accepts up to 32 766 query parameters; pk lists are sent in chunks well below that.
 PK_CHUNK = 10_000
 SYNONYM_TTL_SECONDS = 60.0
+# A compound's single parts match on their own too, far below the compound or all its parts together.
+LOOSE_PART_BOOST = 0.2
 
 
 # --- Schema ---------------------------------------------------------------------------------------
@@ -494,6 +496,9 @@ class WhooshSearchQueryCompiler(BaseSearchQueryCompiler):  # type: ignore[misc]
                     if len(alternative) == 1
                     else wquery.And([self._any_field(language, term, boost, fuzzy) for term in alternative])
                     for alternative in word.alternatives
+                ]
+                alternatives += [
+                    self._any_field(language, part, boost * LOOSE_PART_BOOST, fuzzy) for part in word.loose
                 ]
                 word_queries.append(wquery.Or(alternatives))
             if word_queries:

@@ -101,9 +101,11 @@ def _visible_pages(user: Any) -> QuerySet[KnowledgePage]:
     return KnowledgePage.objects.live().filter(visibility__in=visible_levels(user))
 
 
-def _scored(backend: Any, query: str, queryset: QuerySet[Any], kind: str) -> list[_Match]:
+def _scored(
+    backend: Any, query: str, queryset: QuerySet[Any], kind: str, operator: str = "and"
+) -> list[_Match]:
     """Every match in `queryset` with its score, best first (any modelsearch backend)."""
-    results = backend.search(query, queryset, operator="and")
+    results = backend.search(query, queryset, operator=operator)
     if hasattr(results, "hits"):
         return [_Match(kind, int(hit.pk), hit.score) for hit in results.hits()]
     scored = results.annotate_score("_score")
@@ -235,15 +237,32 @@ def _hits(backend: Any, query: str, page_of: Sequence[_Match]) -> list[SearchHit
     return hits
 
 
-def _matches(backend: Any, query: str, user: Any, filters: SearchFilters) -> list[_Match]:
+def _matches_for(backend: Any, query: str, user: Any, filters: SearchFilters, operator: str) -> list[_Match]:
     pages, sprints = _narrow(_visible_pages(user), visible_sprints(user), filters)
     matches: list[_Match] = []
     if pages is not None:
-        matches += _scored(backend, query, pages, "page")
+        matches += _scored(backend, query, pages, "page", operator)
     if sprints is not None:
-        matches += _scored(backend, query, sprints, "sprint")
+        matches += _scored(backend, query, sprints, "sprint", operator)
     matches = _post_filter(matches, filters)
     matches.sort(key=lambda m: (-m.score, m.kind, m.pk))
+    return matches
+
+
+def _matches(
+    backend: Any, query: str, user: Any, filters: SearchFilters, *, enough: int = PAGE_SIZE
+) -> list[_Match]:
+    """Pages with every word first; if they are few, pages with some of the words follow, ranked below them all."""
+    matches = _matches_for(backend, query, user, filters, "and")
+    if len(matches) >= enough or len(query.split()) < 2:
+        return matches
+    seen = {(m.kind, m.pk) for m in matches}
+    looser = [m for m in _matches_for(backend, query, user, filters, "or") if (m.kind, m.pk) not in seen]
+    if looser:
+        floor = min((m.score for m in matches), default=1.0)
+        top = max(m.score for m in looser) or 1.0
+        # Scaled under the weakest full match, keeping their own order.
+        matches += [_Match(m.kind, m.pk, m.score / top * floor * 0.5) for m in looser]
     return matches
 
 
