@@ -93,8 +93,15 @@ def test_type_filter(client, knowledge):
 
 
 def test_hits_carry_a_marked_passage(client, knowledge):
-    (hit,) = api(client, q="kiruna coworking")["results"]
-    assert "<mark>" in hit["highlight"] or "Kiruna" in hit["title"]
+    first = api(client, q="kiruna coworking")["results"][0]
+    assert first["slug"] == "cw-public"
+    assert "<mark>Kiruna</mark>" in first["highlight"]
+
+
+def test_pages_with_every_word_rank_above_pages_with_some(client, knowledge):
+    slugs = [r["slug"] for r in api(client, q="kiruna coworking")["results"]]
+    assert slugs[0] == "cw-public"
+    assert set(slugs[1:]) == {"cw-method"}
 
 
 def test_autocomplete_offers_visible_titles_only(client, knowledge):
