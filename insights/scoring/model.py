@@ -266,6 +266,8 @@ def top_factors(contributions: pd.DataFrame, *, count: int = 3) -> list[list[tup
 
 # --- persistence: skops, never pickle ---------------------------------------------------------
 _TRUSTED_PREFIXES = ("sklearn.", "numpy.", "builtins.", "collections.")
+# Gradient boosting keeps its loss as a functools.partial of a scikit-learn function (itself checked by prefix).
+_TRUSTED_NAMES = frozenset({"functools.partial"})
 
 
 def save_model(model: PropensityModel, path: Path) -> None:
@@ -286,7 +288,7 @@ def save_model(model: PropensityModel, path: Path) -> None:
 def load_model(path: Path, *, metrics: dict[str, Any] | None = None) -> PropensityModel:
     """Load a skops file, trusting only scikit-learn and numpy types (anything else is refused)."""
     untrusted = sio.get_untrusted_types(file=path)
-    refused = [name for name in untrusted if not name.startswith(_TRUSTED_PREFIXES)]
+    refused = [name for name in untrusted if not name.startswith(_TRUSTED_PREFIXES) and name not in _TRUSTED_NAMES]
     if refused:
         raise ValueError(f"The model file contains types Stigar does not trust: {refused}")
     data = sio.load(path, trusted=untrusted)
