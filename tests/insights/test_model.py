@@ -91,7 +91,7 @@ def test_too_few_outcomes_refuse_to_train():
 
 
 def test_a_gradient_boosting_model_round_trips_and_explains_itself(tmp_path):
-    from insights.scoring.features import build_features
+    from insights.scoring.features import CATEGORICAL, build_features
     from insights.scoring.model import PropensityModel, candidate_pipeline
 
     frame = generate_prospects(3000, seed=4, outcome_share=1.0)
@@ -100,7 +100,7 @@ def test_a_gradient_boosting_model_round_trips_and_explains_itself(tmp_path):
         features, frame["relocated"].astype(bool)
     )
     reference = {
-        c: (features[c].mode().iloc[0] if features[c].dtype == object else float(features[c].median()))
+        c: (str(features[c].mode().iloc[0]) if c in CATEGORICAL else float(features[c].median()))
         for c in features
     }
     model = PropensityModel(pipeline, "hist_gradient_boosting", REFERENCE, np.zeros(1), reference, {})
