@@ -138,27 +138,28 @@ def _text(x: float, y: float, content: str, *, anchor: str = "start", size: int 
 
 
 def _label_width(chart: Chart) -> float:
-    """Room for the longest category label (about 6.6 units per character at font size 12), within limits."""
+    """Room for the longest category label (about 7 units per character at font size 12), within limits."""
     longest = max((len(_clip(c)) for c in chart.categories), default=8)
-    return min(max(longest * 6.6 + 14, 90.0), 240.0)
+    return min(max(longest * 7.2 + 16, 90.0), 260.0)
 
 
 def _clip(label: str, limit: int = LABEL_CHARS) -> str:
     return label if len(label) <= limit else label[: limit - 1] + "…"
 
 
-def _legend(series: Sequence[Series], y: float, left: float) -> list[str]:
+def _legend(series: Sequence[Series], y: float, left: float) -> tuple[list[str], float]:
+    """Colour keys in rows that wrap at the chart's width; returns the parts and the y below the last row."""
     parts, x = [], left
     for i, s in enumerate(series):
-        width = 26 + 6.6 * len(_clip(s.label, 40))
-        if x + width > WIDTH:
+        width = 28 + 7.0 * len(_clip(s.label, 40))
+        if x + width > WIDTH and x > left:
             x, y = left, y + 18
         parts.append(
             f'<rect x="{x:.1f}" y="{y - 10:.1f}" width="12" height="12" fill="{PALETTE[i % len(PALETTE)]}"/>'
         )
         parts.append(_text(x + 16, y, _clip(s.label, 40), size=11))
         x += width
-    return parts
+    return parts, y + 8
 
 
 def _bars(chart: Chart) -> tuple[list[str], float]:
@@ -186,8 +187,8 @@ def _bars(chart: Chart) -> tuple[list[str], float]:
             parts.append(_text(left + w + 4, by + bar - 5, chart.format(v), size=11))
         y += row
     if n > 1:
-        parts += _legend(chart.series, y + 14, left)
-        y += 22 * ((n + 2) // 3)
+        legend, y = _legend(chart.series, y + 14, left)
+        parts += legend
     return parts, y + 8
 
 
@@ -213,8 +214,8 @@ def _stacked(chart: Chart) -> tuple[list[str], float]:
         total = sum(v or 0 for v in values)
         parts.append(_text(x + 4, y + bar - 4, chart.format(total), size=11))
         y += row
-    parts += _legend(chart.series, y + 14, left)
-    return parts, y + 22 * ((len(chart.series) + 2) // 3) + 10
+    legend, y = _legend(chart.series, y + 14, left)
+    return parts + legend, y + 8
 
 
 def _columns(chart: Chart) -> tuple[list[str], float]:
@@ -245,8 +246,8 @@ def _columns(chart: Chart) -> tuple[list[str], float]:
         parts.append(
             _text(left + i * slot + slot / 2, base + 14, label, anchor="middle", size=10, fill=MUTED)
         )
-    parts += _legend(chart.series, height + 4, left)
-    return parts, height + 12 + 18 * ((n + 2) // 3)
+    legend, y = _legend(chart.series, height + 4, left)
+    return parts + legend, y + 8
 
 
 def _funnel(chart: Chart) -> tuple[list[str], float]:
