@@ -119,9 +119,6 @@ def _matrix(
     )
 
 
-OVERDUE_SHOWN = 20
-
-
 def region_figures(*, levels: tuple[str, ...]) -> selectors.RegionFigures:
     """The raw figures shared by the programme page and the 14 municipality pages (their comparison with the region)."""
     return cache.cached(f"region:{','.join(levels)}", lambda: selectors.region_figures(levels=levels))
@@ -289,13 +286,13 @@ def build_programme(*, levels: tuple[str, ...], today: dt.date) -> Dashboard:
     used_cards = sum(
         1 for code in figures.method_cards if any(n for (_m, c), n in sc.by_method.items() if c == code)
     )
-    board.extra["overdue"] = figures.overdue[:OVERDUE_SHOWN]
-    board.extra["overdue_total"] = len(figures.overdue)
+    board.extra["overdue"] = figures.overdue.oldest
+    board.extra["overdue_total"] = figures.overdue.total
     board.headline += [
         (_("Lessons published"), formats.number_format(sum(lc.published.values()), force_grouping=True)),
         (_("Lessons discussed across municipalities"), str(sum(lc.shared.values()))),
         (_("Method cards used in sprints"), f"{used_cards} / {len(figures.method_cards)}"),
-        (_("Overdue reviews"), str(len(figures.overdue))),
+        (_("Overdue reviews"), str(figures.overdue.total)),
     ]
     if figures.funnel is None:
         board.unavailable.append("insights")

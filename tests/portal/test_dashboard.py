@@ -493,11 +493,15 @@ def test_overdue_reviews_list_live_visible_lessons_past_their_review_date(kiruna
     _lesson("Inte förfallen än", kiruna, review_by=datetime.date(2026, 11, 24))
     _lesson("Utkast", kiruna, review_by=datetime.date(2026, 1, 1), live=False)
     overdue = selectors.overdue_reviews(levels=ALL_LEVELS, today=today)
-    assert [(o.title, o.municipality, o.owner) for o in overdue] == [
+    assert overdue.total == 2
+    assert [(o.title, o.municipality, o.owner) for o in overdue.oldest] == [
         ("Äldst förfallen", "", ""),
         ("Förfallen", "Kiruna", "coord"),
     ]
-    assert [o.title for o in selectors.overdue_reviews(levels=PARTNER_LEVELS, today=today)] == ["Förfallen"]
+    assert [o.title for o in selectors.overdue_reviews(levels=PARTNER_LEVELS, today=today).oldest] == [
+        "Förfallen"
+    ]
+    assert selectors.overdue_reviews(levels=ALL_LEVELS, today=today, limit=1).total == 2
 
 
 def test_reuse_counts_lessons_from_sprints_and_lessons_discussed_with_other_municipalities(kiruna, lulea):
