@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from django.utils.formats import number_format
-from django.utils.html import escape
+from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
@@ -80,25 +80,31 @@ class Chart:
             return "–"
         return number_format(value, decimal_pos=self.decimals, use_l10n=True, force_grouping=True)
 
-    def table_rows(self) -> list[dict[str, object]]:
-        """Rows for the data table, with a formatted cell and a 0–1 shade (used by the matrix heat map)."""
-        top = self.maximum or 1.0
-        links = self.links or ("",) * len(self.categories)
-        return [
-            {
-                "label": label,
-                "link": links[i],
-                "cells": [
-                    {
-                        "text": self.format(v),
-                        "shade": 0 if v is None else round(min(v / top, 1.0), 2),
-                        "value": v,
-                    }
-                    for v in values
-                ],
-            }
-            for i, (label, values) in enumerate(self.rows)
-        ]
+
+HEAT_STEPS = 5
+
+
+def table_body(chart: Chart) -> SafeString:
+    """The data table's rows as HTML (built here rather than in a template loop: a matrix has a hundred cells).
+
+    Row labels link to their page where the chart has links; a matrix's cells carry a heat class 0–5 for their shade.
+    """
+    top = chart.maximum or 1.0
+    links = chart.links or ("",) * len(chart.categories)
+    rows = []
+    for link, (label, values) in zip(links, chart.rows, strict=True):
+        head = format_html('<a href="{}">{}</a>', link, label) if link else escape(label)
+        cells = "".join(
+            f'<td class="num{_heat_class(chart, v, top)}">{escape(chart.format(v))}</td>' for v in values
+        )
+        rows.append(f'<tr><th scope="row">{head}</th>{cells}</tr>')
+    return mark_safe("".join(rows))  # every label and value above is escaped
+
+
+def _heat_class(chart: Chart, value: float | None, top: float) -> str:
+    if chart.kind != "matrix":
+        return ""
+    return f" heat-{0 if not value else round(min(value / top, 1.0) * HEAT_STEPS)}"
 
 
 def describe(chart: Chart) -> str:

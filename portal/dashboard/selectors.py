@@ -152,6 +152,10 @@ def _months(today: dt.date, count: int) -> list[dt.date]:
     return months[::-1]
 
 
+# What a lesson in a list needs: its title and what Wagtail builds its URL from (not the body and its StreamFields).
+_LISTED_FIELDS = ("title", "url_path", "depth", "path", "locale_id")
+
+
 def _visible_lessons(levels: tuple[str, ...]) -> QuerySet[LessonPage]:
     return LessonPage.objects.live().filter(visibility__in=levels)
 
@@ -223,6 +227,14 @@ def overdue_reviews(*, levels: tuple[str, ...], today: dt.date, limit: int = 20)
         _visible_lessons(levels)
         .filter(review_by__lt=today)
         .select_related("municipality", "owner")
+        .only(
+            *_LISTED_FIELDS,
+            "review_by",
+            "municipality__name",
+            "owner__username",
+            "owner__first_name",
+            "owner__last_name",
+        )
         .annotate(total=Window(Count("pk")))
         .order_by("review_by", "title")[:limit]
     )
@@ -499,6 +511,7 @@ def municipality_figures(
     lesson_rows = list(
         _visible_lessons(levels)
         .filter(municipality=municipality)
+        .only(*_LISTED_FIELDS, "evidence", "first_published_at")
         .annotate(total=Window(Count("pk")))
         .order_by("-first_published_at", "title")[:latest]
     )

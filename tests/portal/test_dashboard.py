@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 
 from portal.dashboard import cache as dashboard_cache
 from portal.dashboard import exports, panels, selectors, spi
-from portal.dashboard.charts import Chart, Series, describe, svg
+from portal.dashboard.charts import Chart, Series, describe, svg, table_body
 from themes.models import Municipality, SprintMethod
 
 pytestmark = pytest.mark.django_db
@@ -92,9 +92,22 @@ def test_chart_description_names_the_highest_and_lowest_values_and_the_suppresse
     assert "A dash marks a suppressed or missing value." in text
 
 
-def test_chart_table_shows_a_dash_for_a_missing_value(chart):
-    rows = chart.table_rows()
-    assert [cell["text"] for cell in rows[2]["cells"]] == ["–", "0.0"]
+def test_chart_table_shows_a_dash_for_a_missing_value_and_escapes_labels(chart):
+    body = str(table_body(chart))
+    assert '<tr><th scope="row">Pajala</th><td class="num">–</td><td class="num">0.0</td></tr>' in body
+    matrix = Chart(
+        key="m",
+        title="m",
+        kind="matrix",
+        category_header="c",
+        categories=("<b>",),
+        series=(Series("s", (4.0,)),),
+        links=("/x/",),
+    )
+    assert (
+        str(table_body(matrix))
+        == '<tr><th scope="row"><a href="/x/">&lt;b&gt;</a></th><td class="num heat-5">4</td></tr>'
+    )
 
 
 def test_a_series_of_the_wrong_length_is_refused():
@@ -394,6 +407,7 @@ def test_the_dashboard_counts_a_new_result_at_once_despite_the_cache(client, coo
 def test_the_programme_dashboard_needs_a_constant_number_of_queries(
     client, coordinator, programme_data, django_assert_max_num_queries
 ):
+    _lesson("Första lärdomen", Municipality.objects.get(slug="lulea"), review_by=datetime.date(2025, 1, 1))
     client.force_login(coordinator)
     client.get("/dashboard/")  # the session and the user are loaded once
     dashboard_cache.invalidate()
@@ -412,6 +426,7 @@ def test_the_programme_dashboard_needs_a_constant_number_of_queries(
                 phases=["consider", "stay"],
             )
             _result(coordinator, sprint, "1", target="2")
+        _lesson(f"Lärdom i {slug}", Municipality.objects.get(slug=slug), review_by=datetime.date(2025, 1, 1))
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get("/dashboard/")
 
@@ -419,6 +434,8 @@ def test_the_programme_dashboard_needs_a_constant_number_of_queries(
 def test_a_municipality_page_needs_a_constant_number_of_queries(
     client, coordinator, programme_data, django_assert_max_num_queries
 ):
+    kiruna = Municipality.objects.get(slug="kiruna")
+    _lesson("Första lärdomen", kiruna, review_by=datetime.date(2025, 1, 1), owner=coordinator)
     client.force_login(coordinator)
     client.get("/dashboard/kiruna/")
     dashboard_cache.invalidate()
@@ -436,6 +453,7 @@ def test_a_municipality_page_needs_a_constant_number_of_queries(
             phases=["consider", "stay"],
         )
         _result(coordinator, sprint, "1", target="2")
+        _lesson(f"Lärdom {i}", kiruna, review_by=datetime.date(2025, 1, 1), owner=coordinator)
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get("/dashboard/kiruna/")
 
