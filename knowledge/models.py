@@ -6,6 +6,7 @@ import datetime
 from typing import Any, ClassVar
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse
@@ -261,6 +262,15 @@ class LessonPage(KnowledgePage):
     what_we_did = RichTextField(_("what we did"), blank=True)
     result = RichTextField(_("result"), blank=True)
     advice = RichTextField(_("advice"), blank=True)
+    source_sprint = models.ForeignKey(
+        "sprints.Sprint",
+        verbose_name=_("source sprint"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="lessons",
+        help_text=_("The sprint this lesson was learned in: its evidence trail."),
+    )
 
     content_panels: ClassVar[list[Any]] = [
         *Page.content_panels,
@@ -270,6 +280,7 @@ class LessonPage(KnowledgePage):
         FieldPanel("result"),
         FieldPanel("advice"),
         FieldPanel("evidence"),
+        FieldPanel("source_sprint"),
         FieldPanel("body"),
         *KnowledgePage.taxonomy_panels,
     ]
@@ -280,6 +291,7 @@ class LessonPage(KnowledgePage):
         index.SearchField("result", boost=2),
         index.SearchField("advice", boost=2),
         index.FilterField("evidence"),
+        index.FilterField("source_sprint"),
     ]
     api_fields: ClassVar[list[APIField]] = [
         *KnowledgePage.api_fields,
@@ -306,6 +318,10 @@ class LessonPage(KnowledgePage):
 
     def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context(request, *args, **kwargs)
+        sprint = self.source_sprint
+        context["source_sprint"] = (
+            sprint if sprint is not None and sprint.visibility in visible_levels(request.user) else None
+        )
         context["meetings"] = list(
             self.exchange_meetings.live()
             .filter(visibility__in=visible_levels(request.user))
@@ -437,3 +453,42 @@ class ExchangeMeetingPage(KnowledgePage):
     @property
     def is_upcoming(self) -> bool:
         return self.date is not None and self.date >= datetime.date.today()
+
+
+class ReviewReminder(models.Model):
+    """One review reminder per owner and ISO week, so the weekly task may run again without mailing twice."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="knowledge_review_reminders"
+    )
+    week = models.CharField(_("ISO week"), max_length=8)  # e.g. 2026-W48
+    page_count = models.PositiveIntegerField(_("pages due"))
+    sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("review reminder")
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(fields=["owner", "week"], name="knowledge_one_review_reminder_per_week"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.owner} {self.week}"
+
+
+class DigestDelivery(models.Model):
+    """The monthly digest sent to one person for one month (at most once)."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="knowledge_digests"
+    )
+    month = models.DateField(_("month"))  # first day of the month the digest covers
+    sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("digest delivery")
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(fields=["recipient", "month"], name="knowledge_one_digest_per_month"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.recipient} {self.month:%Y-%m}"

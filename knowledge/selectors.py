@@ -16,6 +16,8 @@ from django.utils.html import strip_tags
 from taggit.models import Tag
 from wagtail.models import Page
 
+from sprints.models import FINISHED_STATUSES, Sprint
+from sprints.selectors import visible_sprints
 from themes.models import Municipality, RelocationPhase
 from themes.permissions import visible_levels
 from themes.selectors import taxonomy
@@ -204,30 +206,19 @@ def related_knowledge(*, page: KnowledgePage, user: Any, limit: int = 5) -> list
     return ranked[:limit]
 
 
-def sprint_model() -> Any | None:
-    """The sprints app's Sprint model once it exists (knowledge depends on sprints, never the other way)."""
-    from django.apps import apps
-
-    try:
-        return apps.get_model("sprints", "Sprint")
-    except LookupError:
-        return None
-
-
 def method_usage(*, method_card: MethodCardPage, user: Any) -> dict[str, Any]:
     """For a method card: the visible lessons that used its method and how many sprints used it."""
     if not method_card.method_id:
         return {"method_lessons": [], "sprint_count": None}
     lessons = list(visible_lessons(user=user).filter(method_id=method_card.method_id)[:10])
-    sprint = sprint_model()
-    sprint_count = sprint.objects.filter(method_id=method_card.method_id).count() if sprint else None
+    sprint_count = visible_sprints(user).filter(method_id=method_card.method_id).count()
     return {"method_lessons": lessons, "sprint_count": sprint_count}
 
 
-def reviews_due_for(*, owner: Any) -> QuerySet[KnowledgePage]:
-    """Pages `owner` keeps, live or draft, whose review-by date has passed or is today, oldest first."""
+def reviews_due_for(*, owner: Any, today: datetime.date | None = None) -> QuerySet[KnowledgePage]:
+    """Pages `owner` keeps, live or draft, whose review-by date has passed, oldest first."""
     return (
-        KnowledgePage.objects.filter(owner=owner, review_by__lte=timezone.localdate())
+        KnowledgePage.objects.filter(owner=owner, review_by__lt=today or timezone.localdate())
         .select_related("municipality")
         .order_by("review_by", "title")
     )
@@ -242,13 +233,15 @@ def owned_knowledge(*, owner: Any) -> QuerySet[KnowledgePage]:
     )
 
 
-def owners_with_reviews_due() -> QuerySet[Any]:
+def owners_with_reviews_due(*, today: datetime.date | None = None) -> QuerySet[Any]:
     """Users who own at least one page past its review date (for the weekly reminder)."""
     from django.contrib.auth import get_user_model
 
     return (
         get_user_model()
-        .objects.filter(owned_pages__knowledgepage__review_by__lte=timezone.localdate(), is_active=True)
+        .objects.filter(
+            owned_pages__knowledgepage__review_by__lt=today or timezone.localdate(), is_active=True
+        )
         .exclude(email="")
         .distinct()
         .order_by("pk")
@@ -284,14 +277,14 @@ def _month_bounds(year: int, month: int) -> tuple[datetime.date, datetime.date]:
     return start, end
 
 
-def _finished_sprints(*, since: datetime.date, until: datetime.date | None = None) -> list[Any]:
-    sprint = sprint_model()
-    if sprint is None:
-        return []
-    finished = sprint.objects.filter(status="closed", end__gte=since)
+def finished_sprints(*, user: Any, since: datetime.date, until: datetime.date | None = None) -> list[Sprint]:
+    """Sprints `user` may see that were carried out (learned or closed) and ended in [since, until)."""
+    finished = visible_sprints(user).filter(status__in=FINISHED_STATUSES, end__gte=since)
     if until is not None:
         finished = finished.filter(end__lt=until)
-    return list(finished.select_related("municipality").order_by("end"))
+    return list(
+        finished.select_related("municipality").prefetch_related("relocation_phases").order_by("end", "pk")
+    )
 
 
 def digest_for(*, user: Any, year: int, month: int) -> dict[str, Any]:
@@ -311,7 +304,7 @@ def digest_for(*, user: Any, year: int, month: int) -> dict[str, Any]:
         "month": month,
         "month_start": start,
         "lessons": lessons,
-        "sprints": _finished_sprints(since=start, until=end),
+        "sprints": finished_sprints(user=user, since=start, until=end),
         "meetings": list(upcoming_meetings(user=user, after=end)[:5]),
     }
 
@@ -337,7 +330,7 @@ def agenda_proposal(*, user: Any, today: datetime.date | None = None) -> dict[st
             first_published_at__gte=datetime.datetime.combine(since, datetime.time.min, tzinfo=zone)
         )
     )
-    sprints = _finished_sprints(since=since)
+    sprints = finished_sprints(user=user, since=since)
     phases = list(RelocationPhase.objects.order_by("sort_order"))
     groups: dict[str, dict[str, Any]] = {
         phase.code: {"phase": phase, "lessons": [], "sprints": []} for phase in phases
@@ -348,8 +341,8 @@ def agenda_proposal(*, user: Any, today: datetime.date | None = None) -> dict[st
         for code in codes or [""]:
             groups.get(code, other)["lessons"].append(lesson)
     for sprint in sprints:
-        code = getattr(getattr(sprint, "phase", None), "code", "")
-        groups.get(code, other)["sprints"].append(sprint)
+        for code in [p.code for p in sprint.relocation_phases.all()] or [""]:
+            groups.get(code, other)["sprints"].append(sprint)
     ordered = [g for g in groups.values() if g["lessons"] or g["sprints"]]
     if other["lessons"] or other["sprints"]:
         ordered.append(other)
@@ -360,3 +353,25 @@ def municipality_or_none(user: Any) -> Municipality | None:
     from themes.permissions import municipality_of
 
     return municipality_of(user)
+
+
+def lessons_from_sprint(*, sprint: Sprint, user: Any) -> list[LessonPage]:
+    """Lessons that came from `sprint`: published ones the user may see, plus drafts the user may edit."""
+    from themes.permissions import Action, can
+
+    lessons = LessonPage.objects.filter(source_sprint=sprint).select_related("owner").order_by("-pk")
+    editable = can(user, Action.PUBLISH_KNOWLEDGE) or can(
+        user, Action.DRAFT_KNOWLEDGE, municipality=sprint.municipality
+    )
+    visible = Q(live=True, visibility__in=visible_levels(user))
+    return list(lessons if editable else lessons.filter(visible))
+
+
+def can_work_on(*, user: Any, page: KnowledgePage) -> bool:
+    """Whether `user` may see and act on the page's unpublished state: the coordinating team, or a lead
+    of the page's municipality."""
+    from themes.permissions import Action, can
+
+    return can(user, Action.PUBLISH_KNOWLEDGE) or can(
+        user, Action.DRAFT_KNOWLEDGE, municipality=page.municipality
+    )

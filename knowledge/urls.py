@@ -16,5 +16,6 @@ urlpatterns = [
     path("kunskap/sammanfattning/<int:year>/<int:month>/", views.digest, name="digest-month"),
     path("kunskap/dagordning/", views.agenda, name="agenda"),
     path("kunskap/fran-sprint/<int:sprint_id>/", views.promote_sprint, name="promote-sprint"),
+    path("kunskap/utkast/<int:page_id>/", views.lesson_draft, name="draft"),
     path("kunskap/pdf/<int:page_id>/", views.page_pdf, name="pdf"),
 ]

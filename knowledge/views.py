@@ -13,10 +13,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from wagtail.views import serve
 
+from sprints.selectors import visible_sprints
 from themes.permissions import Action, can
 
 from . import selectors, services
-from .models import KnowledgePage
+from .models import KnowledgePage, LessonPage
 from .pdf import render_page_pdf
 
 
@@ -61,15 +62,51 @@ def agenda(request: HttpRequest) -> HttpResponse:
 @require_POST
 @login_required
 def promote_sprint(request: HttpRequest, sprint_id: int) -> HttpResponse:
-    sprint_model = selectors.sprint_model()
-    if sprint_model is None:
-        raise Http404
-    sprint = get_object_or_404(sprint_model, pk=sprint_id)
+    sprint = get_object_or_404(visible_sprints(request.user), pk=sprint_id)
     lesson = services.lesson_promote_from_sprint(user=request.user, sprint=sprint)
     messages.success(
         request, _("A lesson draft was created from the sprint. Complete it and submit it for review.")
     )
-    return redirect("wagtailadmin_pages:edit", lesson.pk)
+    return redirect("knowledge:draft", lesson.pk)
+
+
+@login_required
+def lesson_draft(request: HttpRequest, page_id: int) -> HttpResponse:
+    """A lesson's working state for its owner and the coordinating team: preview, submit for review, publish."""
+    lesson = get_object_or_404(LessonPage.objects.select_related("municipality", "owner"), pk=page_id)
+    if not selectors.can_work_on(user=request.user, page=lesson):
+        raise Http404
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if action == "submit":
+            services.lesson_submit_for_review(user=request.user, lesson=lesson)
+            messages.success(request, _("The lesson was sent to the coordinating team for review."))
+        elif action == "publish":
+            services.lesson_publish(user=request.user, lesson=lesson)
+            messages.success(request, _("The lesson was published."))
+        return redirect("knowledge:draft", lesson.pk)
+    in_review = lesson.workflow_in_progress
+    if lesson.live and not lesson.has_unpublished_changes:
+        status = _("Published")
+    elif in_review:
+        status = _("In review by the coordinating team")
+    else:
+        status = _("Draft")
+    can_publish = can(request.user, Action.PUBLISH_KNOWLEDGE) and (
+        in_review or lesson.has_unpublished_changes
+    )
+    return render(
+        request,
+        "knowledge/lesson_draft.html",
+        {
+            "lesson": lesson,
+            "draft": lesson.get_latest_revision_as_object(),
+            "status": status,
+            "in_review": in_review,
+            "can_submit": not in_review and lesson.has_unpublished_changes,
+            "can_publish": can_publish,
+        },
+    )
 
 
 def page_pdf(request: HttpRequest, page_id: int) -> HttpResponse:

@@ -220,6 +220,11 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "worker-heartbeat": {"task": "portal.tasks.worker_heartbeat", "schedule": 60.0},
+    "knowledge-review-reminders": {
+        "task": "knowledge.tasks.send_review_reminders",
+        "schedule": 7 * 24 * 60 * 60.0,  # weekly; the task mails each owner at most once per ISO week
+    },
+    "insights-prospect-retention": {"task": "insights.tasks.prospects_expire_task", "schedule": 6 * 3600.0},
 }
 
 # --- REST API ---------------------------------------------------------------------------------

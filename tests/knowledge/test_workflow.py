@@ -67,7 +67,9 @@ def test_a_lead_cannot_publish(lead_kiruna, kiruna):
     assert not LessonPage.objects.get(pk=lesson.pk).live
 
 
-def test_a_go_live_date_schedules_the_approved_revision_instead_of_publishing(lead_kiruna, coordinator, kiruna):
+def test_a_go_live_date_schedules_the_approved_revision_instead_of_publishing(
+    lead_kiruna, coordinator, kiruna
+):
     lesson = _draft(lead_kiruna, kiruna)
     lesson.go_live_at = timezone.now() + datetime.timedelta(days=3)
     lesson.save_revision(user=lead_kiruna)
@@ -81,7 +83,9 @@ def test_a_go_live_date_schedules_the_approved_revision_instead_of_publishing(le
 def test_the_migration_grants_leads_add_and_edit_and_the_team_publish_on_the_index():
     granted = {
         (p.group.name, p.permission.codename)
-        for p in GroupPagePermission.objects.filter(page__slug="kunskap").select_related("group", "permission")
+        for p in GroupPagePermission.objects.filter(page__slug="kunskap").select_related(
+            "group", "permission"
+        )
     }
     assert {("Project leads", "add_page"), ("Project leads", "change_page")} <= granted
     assert ("Project leads", "publish_page") not in granted
