@@ -1,7 +1,7 @@
 """Dashboard charts as data, drawn as accessible server-side SVG (no JavaScript, no CDN), described in words for screen readers.
 
 Each chart is one `Chart` value: the same object draws the SVG, fills the data table next to it and is written to CSV and
-XLSX, so the picture, the table and the downloads cannot disagree. Why hand-drawn SVG rather than matplotlib: docs/adr/0008.
+XLSX, so the picture, the table and the downloads cannot disagree. Why hand-drawn SVG rather than matplotlib: docs/adr/0015-dashboard-charts-and-cache.md.
 """
 
 from __future__ import annotations
