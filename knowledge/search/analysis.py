@@ -57,8 +57,7 @@ class FoldFilter(Filter):  # type: ignore[misc]
 # word (bostadsbrist = bostad + s + brist); splitting them into known parts lets "brist på bostäder"
 # and "bostadsbrist" find each other. Only parts from this list are split off, so unknown words are
 # never cut into nonsense.
-SWEDISH_LEXICON: frozenset[str] = frozenset(
-    """
+_LEXICON_TEXT = """
     arbete arbetsgivare arbetskraft arbetsplats anställning anställd jobb tjänst yrke lön karriär
     bostad hus lägenhet boende hyra hyresrätt villa tomt stad land by ort plats region kommun län
     brist behov efterfrågan utbud tillgång kapacitet resurs resurser möjlighet utmaning problem
@@ -81,8 +80,9 @@ SWEDISH_LEXICON: frozenset[str] = frozenset(
     arbetsmarknad jobbmatchning rekrytering värvning etablering integration
     landsbygd glesbygd centrum tätort inland kust dal gräns
     samhälle välfärd ekonomi budget kostnad pris värde kvalitet trygghet säkerhet
-    """.split()
-)
+    fråga led park paket mässa hyra skoter cykel bil båt stuga
+"""
+SWEDISH_LEXICON: frozenset[str] = frozenset(_LEXICON_TEXT.split())
 
 # Plurals with an umlaut that Snowball cannot bring back to the singular (bostäder -> bostad):
 # (ending of the inflected form, replacement); applied only when the result is a known word or ends
@@ -134,10 +134,14 @@ def swedish_lemma(word: str) -> str:
 
 
 MIN_PART = 3
+# Two-letter words that often start a compound (elkapacitet, bygemenskap); other parts need three letters.
+SHORT_FIRST_PARTS = frozenset({"el", "by"})
 
 
 def _left_part(left: str) -> str | None:
     """The base form of the first part of a compound, allowing the linking -s- and a dropped final vowel."""
+    if left in SHORT_FIRST_PARTS:
+        return left
     candidates = [left]
     if left.endswith("s"):
         candidates += [left[:-1], left[:-1] + "e", left[:-1] + "a"]
@@ -154,7 +158,7 @@ def split_compound(word: str, depth: int = 0) -> tuple[str, ...] | None:
     if depth == 0 and (len(word) < 2 * MIN_PART or _known(word)):
         return None
     # Longest first part first: "arbetsmarknadsfrågor" is arbetsmarknad + fråga, not arbete + ...
-    for cut in range(len(word) - MIN_PART, MIN_PART - 1, -1):
+    for cut in range(len(word) - MIN_PART, 1, -1):
         left = _left_part(word[:cut])
         if left is None:
             continue
@@ -265,9 +269,11 @@ class QueryWord:
 
     surface: str
     alternatives: tuple[tuple[str, ...], ...]
+    # Parts of a compound that may also match alone, ranked well below the whole (bostadsbrist -> bostad).
+    loose: tuple[str, ...] = ()
 
     def terms(self) -> set[str]:
-        return {term for alternative in self.alternatives for term in alternative}
+        return {term for alternative in self.alternatives for term in alternative} | set(self.loose)
 
 
 def _stem_word(word: str, language: str) -> str:
@@ -284,14 +290,16 @@ def query_words(text: str, language: str, synonyms: Synonyms | None = None) -> l
         if word in STOPWORDS[language] and not equivalents:
             continue
         alternatives: list[tuple[str, ...]] = [(_stem_word(word, language),)]
+        loose: tuple[str, ...] = ()
         if language == "sv":
             parts = split_compound(swedish_lemma(word))
             if parts:
                 alternatives.append(tuple(_stem_word(part, language) for part in parts))
+                loose = tuple(_stem_word(part, language) for part in parts if len(part) >= MIN_PART)
         for name in sorted(equivalents):
             alternatives.append((_stem_word(name, language),))
         unique = tuple(dict.fromkeys(alternatives))
-        result.append(QueryWord(surface=word, alternatives=unique))
+        result.append(QueryWord(surface=word, alternatives=unique, loose=loose))
     return result
 
 

@@ -60,6 +60,8 @@ STORED_TEXT_LIMIT = 20_000
 # SQLite accepts up to 32 766 query parameters; pk lists are sent in chunks well below that.
 PK_CHUNK = 10_000
 SYNONYM_TTL_SECONDS = 60.0
+# A compound's single parts match on their own too, far below the compound or all its parts together.
+LOOSE_PART_BOOST = 0.2
 
 
 # --- Schema ---------------------------------------------------------------------------------------
@@ -177,7 +179,9 @@ def _prepare(value: Any) -> str:
     return force_str(value)
 
 
-def _field_values(obj: Any, search_fields: Iterable[Any], prefix: str = "") -> Iterator[tuple[str, bool, str]]:
+def _field_values(
+    obj: Any, search_fields: Iterable[Any], prefix: str = ""
+) -> Iterator[tuple[str, bool, str]]:
     """(field path, is autocomplete, text) for every SearchField/AutocompleteField, following RelatedFields."""
     for search_field in search_fields:
         if isinstance(search_field, SearchField | AutocompleteField):
@@ -209,7 +213,8 @@ def _content_types(model: type[models.Model]) -> list[str]:
 
 
 def document_id(obj: Any) -> str:
-    return f"{type(obj).indexed_get_toplevel_content_type()}:{obj.pk}"
+    """One id per object whatever class it is loaded as: the root indexed model's content type and the pk."""
+    return f"{_content_types(type(obj))[-1]}:{obj.pk}"
 
 
 def _language_of(obj: Any, text: str, default: str) -> str:
@@ -319,7 +324,11 @@ class WhooshIndex(BaseIndex):  # type: ignore[misc]
         if not stale:
             return
         # A document saved by another process during the rebuild exists in the database: keep it.
-        toplevel = {model.indexed_get_content_type(): model for model in get_indexed_models() if not model.indexed_get_parent()}
+        toplevel = {
+            model.indexed_get_content_type(): model
+            for model in get_indexed_models()
+            if not model.indexed_get_parent()
+        }
         by_model: dict[str, list[str]] = {}
         for doc_id in stale:
             label, _, pk = doc_id.partition(":")
@@ -332,7 +341,8 @@ class WhooshIndex(BaseIndex):  # type: ignore[misc]
                 for chunk in _chunks(pks, PK_CHUNK):
                     values = [_to_python(model, pk) for pk in chunk]
                     existing.update(
-                        str(pk) for pk in model._default_manager.filter(pk__in=values).values_list("pk", flat=True)
+                        str(pk)
+                        for pk in model._default_manager.filter(pk__in=values).values_list("pk", flat=True)
                     )
             doomed.extend(f"{label}:{pk}" for pk in pks if pk not in existing)
         if doomed:
@@ -385,9 +395,12 @@ def _field_paths(
 ) -> Iterator[tuple[str, float]]:
     for search_field in search_fields:
         if isinstance(search_field, wanted):
-            yield prefix + search_field.field_name, boost * float(getattr(search_field, "boost", None) or 1.0)
+            name: str = getattr(search_field, "field_name", "")
+            yield prefix + name, boost * float(getattr(search_field, "boost", None) or 1.0)
         elif isinstance(search_field, RelatedFields):
-            yield from _field_paths(search_field.fields, wanted, f"{prefix}{search_field.field_name}__", boost)
+            yield from _field_paths(
+                search_field.fields, wanted, f"{prefix}{search_field.field_name}__", boost
+            )
 
 
 class WhooshSearchQueryCompiler(BaseSearchQueryCompiler):  # type: ignore[misc]
@@ -461,7 +474,9 @@ class WhooshSearchQueryCompiler(BaseSearchQueryCompiler):  # type: ignore[misc]
     def _term(self, path: str, language: str, text: str, boost: float, fuzzy: bool) -> Any:
         name = _field_name(path, language)
         if fuzzy:
-            return wquery.FuzzyTerm(name, text, boost=boost, maxdist=1 if len(text) < 6 else 2, prefixlength=1)
+            return wquery.FuzzyTerm(
+                name, text, boost=boost, maxdist=1 if len(text) < 6 else 2, prefixlength=1
+            )
         return wquery.Term(name, text, boost=boost)
 
     def _any_field(self, language: str, text: str, boost: float, fuzzy: bool = False) -> Any:
@@ -482,9 +497,14 @@ class WhooshSearchQueryCompiler(BaseSearchQueryCompiler):  # type: ignore[misc]
                     else wquery.And([self._any_field(language, term, boost, fuzzy) for term in alternative])
                     for alternative in word.alternatives
                 ]
+                alternatives += [
+                    self._any_field(language, part, boost * LOOSE_PART_BOOST, fuzzy) for part in word.loose
+                ]
                 word_queries.append(wquery.Or(alternatives))
             if word_queries:
-                per_language.append(wquery.And(word_queries) if operator == "and" else wquery.Or(word_queries))
+                per_language.append(
+                    wquery.And(word_queries) if operator == "and" else wquery.Or(word_queries)
+                )
         if not per_language:
             return NONE
         return per_language[0] if len(per_language) == 1 else wquery.Or(per_language)
@@ -643,7 +663,13 @@ class WhooshSearchResults(BaseSearchResults):  # type: ignore[misc]
             setattr(obj, self._highlight_field, highlight(text, terms, language) if text else "")
 
     def facet(self, field_name: str) -> OrderedDict[Any, int]:
-        search_field = self.query_compiler._get_filterable_field(field_name)
+        model = self.query_compiler.queryset.model
+        # A foreign key may be named as in search_fields ("municipality") or by its column ("municipality_id").
+        search_field = self.query_compiler._get_filterable_field(field_name) or next(
+            (f for f in model.get_filterable_search_fields() if f.field_name == field_name), None
+        )
+        if search_field is not None:
+            field_name = search_field.get_attname(model)
         if search_field is None:
             raise FilterFieldError(
                 f'Cannot facet search results with field "{field_name}". Please add '
@@ -665,7 +691,9 @@ def _existing_pks(queryset: models.QuerySet[Any], pks: Sequence[str]) -> set[str
     allowed: set[str] = set()
     for chunk in _chunks(pks, PK_CHUNK):
         values = [_to_python(queryset.model, pk) for pk in chunk]
-        allowed.update(str(pk) for pk in queryset.filter(pk__in=values).order_by().values_list("pk", flat=True))
+        allowed.update(
+            str(pk) for pk in queryset.filter(pk__in=values).order_by().values_list("pk", flat=True)
+        )
     return allowed
 
 
@@ -726,6 +754,22 @@ class SearchBackend(BaseSearchBackend):  # type: ignore[misc]
                 found[doc_id] = searcher.stored_fields(docnum)
         return found
 
+    def highlight_objects(self, query: str, objects: Sequence[Any]) -> list[str]:
+        """For each object, its passage best matching `query` with the matching words in <mark> (safe HTML)."""
+        synonyms = self.synonyms()
+        terms = {
+            language: {term for word in query_words(query, language, synonyms) for term in word.terms()}
+            for language in LANGUAGES
+        }
+        stored = self.stored_fields([document_id(obj) for obj in objects])
+        marked: list[str] = []
+        for obj in objects:
+            fields = stored.get(document_id(obj), {})
+            language = fields.get("doc_lang", self.default_language)
+            text = fields.get("doc_text", "")
+            marked.append(highlight(text, terms.get(language, set()), language) if text else "")
+        return marked
+
     def synonyms(self) -> Synonyms:
         if not self.synonyms_path:
             return Synonyms()
@@ -762,7 +806,9 @@ class SearchBackend(BaseSearchBackend):  # type: ignore[misc]
                 or bool(synonyms.equivalents(word))
                 or split_compound(swedish_lemma(word)) is not None
             )
-            suggestion = None if known else next(iter(corrector.suggest(word, limit=1, maxdist=2, prefix=1)), None)
+            suggestion = (
+                None if known else next(iter(corrector.suggest(word, limit=1, maxdist=2, prefix=1)), None)
+            )
             corrected.append(suggestion or word)
         if corrected == original:
             return None

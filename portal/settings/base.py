@@ -161,7 +161,7 @@ WAGTAILDOCS_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAILAPI_BASE_URL = WAGTAILADMIN_BASE_URL
 
 # --- Search: Whoosh in STIGAR_DATA_DIR by default; modelsearch's own backends for scale-out ----
-SEARCH_BACKEND = env.str("SEARCH_BACKEND", default="database")
+SEARCH_BACKEND = env.str("SEARCH_BACKEND", default="whoosh")
 SEARCH_URL = env.str("SEARCH_URL", default="")
 
 
