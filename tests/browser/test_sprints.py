@@ -55,14 +55,14 @@ def test_a_lead_creates_a_sprint_moves_it_by_keyboard_logs_a_result_and_the_over
     # Keyboard only: focus the card's "on to Planned" button and press Enter (a plain form post).
     card = page.locator(".sprint-card", has_text="Vinterbesök för distansarbetare")
     card.get_by_role("button", name="Vidare till Planerad").focus()
-    page.keyboard.press("Enter")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
     assert _column_of(page, "Vinterbesök") == "planned"
     # After the reload, focus is back on the moved sprint; Alt+→ moves it on again.
     focused_card = page.evaluate("document.activeElement.closest('.sprint-card')?.id")
     assert focused_card and focused_card.startswith("sprint-")
-    page.keyboard.press("Alt+ArrowRight")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.keyboard.press("Alt+ArrowRight")
     assert _column_of(page, "Vinterbesök") == "running"
     paths = screenshot(page, "sprints-board")
     assert all(path.stat().st_size > 10_000 for path in paths.values())
@@ -78,8 +78,8 @@ def test_a_lead_creates_a_sprint_moves_it_by_keyboard_logs_a_result_and_the_over
     page.get_by_label("Mål", exact=True).fill("10")
     page.get_by_label("Utfall").fill("12,5")
     page.get_by_label("Datum").fill("2027-01-15")
-    page.get_by_role("button", name="Logga resultat").click()
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Logga resultat").click()
     assert "Resultatet loggades." in page.locator(".messages").inner_text()
     assert page.locator(".results-chart__bar--met").count() == 1
     assert serious_accessibility_violations(page) == []
