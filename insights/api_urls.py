@@ -1,5 +1,9 @@
 """REST endpoints of the insights app, mounted under /api/."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from .api import SharedSegmentsView
+
+urlpatterns = [
+    path("insights/shared-segments/", SharedSegmentsView.as_view(), name="insights-shared-segments"),
+]

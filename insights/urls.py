@@ -1,6 +1,20 @@
 """Pages of the insights app."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "insights"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("upload/", views.upload, name="upload"),
+    path("imports/<int:pk>/", views.batch, name="batch"),
+    path("imports/<int:pk>/status.json", views.batch_status, name="batch-status"),
+    path("score/", views.score, name="score"),
+    path("score/status.json", views.score_status, name="score-status"),
+    path("erase/", views.erase, name="erase"),
+    path("model/", views.model_report, name="model"),
+    path("segments/", views.segments, name="segments"),
+    path("segments/pin/", views.segment_pin, name="segment-pin"),
+    path("shared/", views.shared, name="shared"),
+]

@@ -182,7 +182,7 @@ class SprintViewSet(
     @extend_schema(
         request=ResultSerializer, responses={200: ResultSerializer(many=True), 201: ResultSerializer}
     )
-    @action(detail=True, methods=["get", "post"], serializer_class=ResultSerializer)
+    @action(detail=True, methods=["get", "post"], serializer_class=ResultSerializer, pagination_class=None)
     def results(self, request: Request, pk: str | None = None) -> Response:
         """The sprint's results (GET), or log a new one (POST)."""
         sprint = self.get_object()

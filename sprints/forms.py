@@ -33,6 +33,14 @@ def people_of(municipality: Municipality) -> QuerySet[Any]:
     )
 
 
+class _Plain:
+    """Labels without Django's trailing colon, as the portal's other forms write them."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)  # type: ignore[call-arg]
+
+
 class PersonChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         return obj.get_full_name() or obj.username
@@ -43,7 +51,7 @@ class PeopleChoiceField(forms.ModelMultipleChoiceField):
         return obj.get_full_name() or obj.username
 
 
-class SprintForm(forms.ModelForm):
+class SprintForm(_Plain, forms.ModelForm):
     """Creating and editing a sprint. The model's clean() refuses an end before the start, at the end field."""
 
     class Meta:
@@ -93,7 +101,7 @@ class SprintForm(forms.ModelForm):
             ]
 
 
-class MoveForm(forms.Form):
+class MoveForm(_Plain, forms.Form):
     """A move on the board: to a column (`status`), and/or one step up or down within it."""
 
     status = forms.ChoiceField(choices=Status.choices, required=False)
@@ -101,7 +109,7 @@ class MoveForm(forms.Form):
     position = forms.IntegerField(min_value=0, required=False)
 
 
-class CardForm(forms.ModelForm):
+class CardForm(_Plain, forms.ModelForm):
     class Meta:
         model = Card
         fields = ["title", "owner", "due_date", "column"]
@@ -115,7 +123,7 @@ class CardForm(forms.ModelForm):
         owner.queryset = people_of(municipality)
 
 
-class CardMoveForm(forms.Form):
+class CardMoveForm(_Plain, forms.Form):
     column = forms.ChoiceField(choices=Card.Column.choices, required=False)
     step = forms.ChoiceField(choices=[("up", "up"), ("down", "down")], required=False)
 
@@ -135,7 +143,7 @@ ATTACHMENT_HELP = _("Optional. %(types)s; at most %(mb)s MB.") % {
 }
 
 
-class ResultForm(forms.ModelForm):
+class ResultForm(_Plain, forms.ModelForm):
     """The short 'log result' form on the sprint page, with an optional piece of evidence."""
 
     file = forms.FileField(label=_("Attachment"), required=False, help_text=ATTACHMENT_HELP)
@@ -159,21 +167,21 @@ class ResultForm(forms.ModelForm):
         return _check_upload(self.cleaned_data.get("file"))
 
 
-class AttachmentForm(forms.Form):
+class AttachmentForm(_Plain, forms.Form):
     file = forms.FileField(label=_("Attachment"), help_text=ATTACHMENT_HELP)
 
     def clean_file(self) -> Any:
         return _check_upload(self.cleaned_data.get("file"))
 
 
-class RetrospectiveForm(forms.ModelForm):
+class RetrospectiveForm(_Plain, forms.ModelForm):
     class Meta:
         model = Retrospective
         fields = ["what_worked", "what_did_not_work", "surprises", "next_step"]
         widgets = {name: forms.Textarea(attrs={"rows": 3}) for name in fields}
 
 
-class SimilarQueryForm(forms.Form):
+class SimilarQueryForm(_Plain, forms.Form):
     """The 'has anyone tried this?' panel's input: what the lead has typed so far."""
 
     title = forms.CharField(required=False)

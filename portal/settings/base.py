@@ -161,7 +161,7 @@ WAGTAILDOCS_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAILAPI_BASE_URL = WAGTAILADMIN_BASE_URL
 
 # --- Search: Whoosh in STIGAR_DATA_DIR by default; modelsearch's own backends for scale-out ----
-SEARCH_BACKEND = env.str("SEARCH_BACKEND", default="database")
+SEARCH_BACKEND = env.str("SEARCH_BACKEND", default="whoosh")
 SEARCH_URL = env.str("SEARCH_URL", default="")
 
 
@@ -224,6 +224,7 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "knowledge.tasks.send_review_reminders",
         "schedule": 7 * 24 * 60 * 60.0,  # weekly; the task mails each owner at most once per ISO week
     },
+    "insights-prospect-retention": {"task": "insights.tasks.prospects_expire_task", "schedule": 6 * 3600.0},
 }
 
 # --- REST API ---------------------------------------------------------------------------------

@@ -1,0 +1,25 @@
+"""Keyed pseudonyms: HMAC-SHA256 of a source id with settings.PSEUDONYM_KEY, so the id itself is never stored."""
+
+from __future__ import annotations
+
+import hmac
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+
+
+def _key() -> bytes:
+    key = getattr(settings, "PSEUDONYM_KEY", "")
+    if not key:
+        raise ImproperlyConfigured("PSEUDONYM_KEY is not set; prospects cannot be pseudonymised.")
+    return str(key).encode()
+
+
+def pseudonym(prospect_ref: str) -> str:
+    return hmac.digest(_key(), prospect_ref.strip().encode(), "sha256").hex()
+
+
+def pseudonyms(prospect_refs: Iterable[str]) -> list[str]:
+    key = _key()
+    return [hmac.digest(key, ref.strip().encode(), "sha256").hex() for ref in prospect_refs]

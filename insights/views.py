@@ -1,0 +1,304 @@
+"""Pages of insights: the analyst's prospects, upload with progress, model report, segments and pins, shared aggregates."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from celery.result import AsyncResult
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from themes.models import Municipality
+from themes.permissions import Action, can, municipality_of, require
+
+from . import selectors, services
+from .charts import calibration_svg, lift_svg
+from .factors import (
+    STAGE_LABELS,
+    aida_rules_in_words,
+    describe_prospect_factor,
+    describe_segment_factor,
+    prospect_factor_value,
+    segment_label,
+)
+from .forms import EraseForm, PinForm, ShareForm, UploadForm
+from .models import ImportBatch
+from .scoring.aida import PHASES_BY_STAGE
+from .scoring.schema import COLUMNS
+
+SCORE_TASK_CACHE = "insights:score-task:{pk}"
+SEGMENT_PAGE_LIMIT = 60
+SEGMENT_PAGE_MIN_SIZE = 10
+
+
+def _own_municipality(request: HttpRequest) -> Municipality:
+    """The analyst's municipality; anyone else gets 403 (coordinators see aggregates only)."""
+    municipality = municipality_of(request.user)
+    if municipality is None:
+        raise PermissionDenied(_("Row-level prospects are only shown to the municipality's own analysts."))
+    require(request.user, Action.VIEW_PROSPECTS, municipality=municipality)
+    return municipality
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    municipality = municipality_of(request.user)
+    if municipality is None or not can(request.user, Action.VIEW_PROSPECTS, municipality=municipality):
+        if can(request.user, Action.VIEW_SHARED_SEGMENTS):
+            return redirect("insights:shared")
+        raise PermissionDenied(_("Your role does not allow this."))
+    counts = selectors.prospect_counts(municipality)
+    top = list(selectors.prospects_of(municipality).filter(score__isnull=False).order_by("-score", "pk")[:20])
+    factors = services.prospect_factors(actor=request.user, municipality=municipality, prospects=top)
+    prospects = [
+        {
+            "prospect": prospect,
+            "factors": [
+                {
+                    "text": describe_prospect_factor(name, prospect_factor_value(prospect, name)),
+                    "up": value >= 0,
+                }
+                for name, value in factors.get(prospect.pk, [])
+            ],
+        }
+        for prospect in top
+    ]
+    total = counts["prospects"] or 1
+    aida = [
+        {"stage": stage, "label": STAGE_LABELS[stage], "n": n, "percent": round(100 * n / total)}
+        for stage, n in counts["aida"].items()
+    ]
+    return render(
+        request,
+        "insights/home.html",
+        {
+            "municipality": municipality,
+            "counts": counts,
+            "aida": aida,
+            "rules": aida_rules_in_words(),
+            "prospects": prospects,
+            "model": selectors.latest_model(municipality),
+            "batches": selectors.import_batches_of(municipality)[:5],
+            "share_logs": selectors.share_logs_of(municipality)[:10],
+            "erase_form": EraseForm(),
+            "score_task": cache.get(SCORE_TASK_CACHE.format(pk=municipality.pk)),
+        },
+    )
+
+
+@login_required
+def upload(request: HttpRequest) -> HttpResponse:
+    municipality = _own_municipality(request)
+    require(request.user, Action.IMPORT_PROSPECTS, municipality=municipality)
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        batch = services.import_batch_create(
+            actor=request.user,
+            municipality=municipality,
+            upload=form.cleaned_data["file"],
+            source=form.cleaned_data["source"],
+        )
+        return redirect("insights:batch", pk=batch.pk)
+    return render(
+        request,
+        "insights/upload.html",
+        {"form": form, "municipality": municipality, "columns": COLUMNS},
+    )
+
+
+def _batch(request: HttpRequest, pk: int) -> ImportBatch:
+    municipality = _own_municipality(request)
+    return get_object_or_404(
+        ImportBatch.objects.select_related("uploaded_by"), pk=pk, municipality=municipality
+    )
+
+
+@login_required
+def batch(request: HttpRequest, pk: int) -> HttpResponse:
+    return render(request, "insights/batch.html", {"batch": _batch(request, pk)})
+
+
+def _task_progress(task_id: str) -> dict[str, Any]:
+    if not task_id:
+        return {}
+    result = AsyncResult(task_id)
+    info = result.info if result.state == "PROGRESS" and isinstance(result.info, dict) else {}
+    current, total = int(info.get("current", 0)), int(info.get("total", 0)) or 1
+    return {"state": result.state, "step": info.get("step", ""), "percent": round(100 * current / total)}
+
+
+@login_required
+@require_GET
+def batch_status(request: HttpRequest, pk: int) -> JsonResponse:
+    found = _batch(request, pk)
+    finished = found.status in (
+        ImportBatch.Status.IMPORTED,
+        ImportBatch.Status.REJECTED,
+        ImportBatch.Status.FAILED,
+    )
+    progress = {"percent": 100} if finished else _task_progress(found.task_id)
+    return JsonResponse(
+        {
+            "status": found.status,
+            "status_label": found.get_status_display(),
+            "finished": finished,
+            "percent": progress.get("percent", 0),
+            "step": progress.get("step", ""),
+            "imported": found.imported,
+            "skipped_no_consent": found.skipped_no_consent,
+            "error_count": found.error_count,
+            "errors": found.errors[:100],
+        }
+    )
+
+
+@login_required
+@require_POST
+def score(request: HttpRequest) -> HttpResponse:
+    municipality = _own_municipality(request)
+    task_id = services.scoring_queue(actor=request.user, municipality=municipality)
+    cache.set(SCORE_TASK_CACHE.format(pk=municipality.pk), task_id, 3600)
+    messages.success(request, _("Scoring has been queued; the progress is shown below."))
+    return redirect("insights:home")
+
+
+@login_required
+@require_GET
+def score_status(request: HttpRequest) -> JsonResponse:
+    municipality = _own_municipality(request)
+    task_id = cache.get(SCORE_TASK_CACHE.format(pk=municipality.pk)) or ""
+    progress = _task_progress(task_id)
+    finished = progress.get("state") in ("SUCCESS", "FAILURE")
+    return JsonResponse(
+        {
+            "status": progress.get("state", "").lower(),
+            "finished": finished,
+            "percent": 100 if finished else progress.get("percent", 0),
+            "step": progress.get("step", ""),
+        }
+    )
+
+
+@login_required
+@require_POST
+def erase(request: HttpRequest) -> HttpResponse:
+    municipality = _own_municipality(request)
+    form = EraseForm(request.POST)
+    if form.is_valid():
+        if services.prospect_erase(
+            actor=request.user, municipality=municipality, prospect_ref=form.cleaned_data["prospect_ref"]
+        ):
+            messages.success(request, _("The prospect has been erased."))
+        else:
+            messages.warning(request, _("No prospect with that id was stored."))
+    return redirect("insights:home")
+
+
+@login_required
+def model_report(request: HttpRequest) -> HttpResponse:
+    municipality = _own_municipality(request)
+    version = selectors.latest_model(municipality)
+    charts = {}
+    if version and version.metrics:
+        charts = {
+            "calibration": calibration_svg(
+                version.metrics["calibration_curve"],
+                predicted=_("Predicted probability"),
+                observed=_("Share who relocated"),
+            ),
+            "lift": lift_svg(
+                version.metrics["lift_by_decile"], decile=_("Decile (1 = highest scores)"), lift=_("Lift")
+            ),
+        }
+    return render(
+        request,
+        "insights/model.html",
+        {
+            "municipality": municipality,
+            "version": version,
+            "metrics": version.metrics if version else {},
+            "charts": charts,
+            "versions": selectors.model_versions_of(municipality)[:10],
+        },
+    )
+
+
+@login_required
+def segments(request: HttpRequest) -> HttpResponse:
+    municipality = _own_municipality(request)
+    pins = selectors.pins_of(municipality)
+    # Pinned segments first, then the most promising; a page of hundreds of tiny segments helps nobody.
+    chosen = sorted(
+        (s for s in selectors.segments_of(municipality) if s.key in pins or s.size >= SEGMENT_PAGE_MIN_SIZE),
+        key=lambda s: (s.key not in pins, -(s.mean_score or 0)),
+    )[:SEGMENT_PAGE_LIMIT]
+    rows = []
+    for segment in chosen:
+        pin = pins.get(segment.key)
+        total = segment.size or 1
+        rows.append(
+            {
+                "segment": segment,
+                "label": segment_label(segment.key),
+                "aida": [
+                    {"label": STAGE_LABELS[stage], "n": n, "percent": round(100 * n / total)}
+                    for stage, n in segment.aida_mix.items()
+                ],
+                "factors": [
+                    {"text": describe_segment_factor(name, value), "up": value >= 0}
+                    for name, value in segment.top_factors
+                ],
+                "pin": pin,
+                "form": PinForm(
+                    initial={"segment_key": segment.key, "note": pin.note if pin else "", "pinned": True}
+                ),
+            }
+        )
+    return render(
+        request,
+        "insights/segments.html",
+        {"municipality": municipality, "rows": rows, "phases_by_stage": PHASES_BY_STAGE},
+    )
+
+
+@login_required
+@require_POST
+def segment_pin(request: HttpRequest) -> HttpResponse:
+    municipality = _own_municipality(request)
+    form = PinForm(request.POST)
+    if form.is_valid():
+        services.segment_pin(
+            actor=request.user,
+            municipality=municipality,
+            segment_key=form.cleaned_data["segment_key"],
+            note=form.cleaned_data["note"],
+            pinned=form.cleaned_data["pinned"],
+        )
+        messages.success(request, _("The segment pin has been saved."))
+    return redirect("insights:segments")
+
+
+@login_required
+def shared(request: HttpRequest) -> HttpResponse:
+    """Shared aggregates; showing them is an export to the viewer, so it is logged like any other share."""
+    require(request.user, Action.VIEW_SHARED_SEGMENTS)
+    form = ShareForm(request.GET or None)
+    recipient = form.cleaned_data["recipient"] if form.is_valid() else ""
+    rows = services.shared_segments_export(actor=request.user, channel="page", recipient=recipient)
+    published = [
+        dict(row, label=_("All segments") if row["segment"] == "all" else segment_label(row["segment"]))
+        for row in rows
+        if not row["suppressed"]
+    ]
+    published.sort(key=lambda row: (row["segment"] != "all", -(row["mean_score"] or 0)))
+    return render(
+        request,
+        "insights/shared.html",
+        {"rows": published, "suppressed": sum(1 for row in rows if row["suppressed"]), "form": form},
+    )

@@ -1,0 +1,53 @@
+"""AIDA stages follow the declared rules, deepest stage first."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from insights.scoring.aida import AIDA_RULES, aida_stages
+
+
+def prospect(**values):
+    base = {
+        "visits": 0,
+        "newsletter_opens": 0,
+        "site_visits": 0,
+        "guide_download": False,
+        "webinar": False,
+        "job_clicks": 0,
+    }
+    return {**base, **values}
+
+
+@pytest.mark.parametrize(
+    ("values", "stage"),
+    [
+        ({}, "attention"),
+        ({"visits": 1, "newsletter_opens": 2, "site_visits": 2}, "attention"),
+        ({"visits": 2}, "interest"),
+        ({"newsletter_opens": 3}, "interest"),
+        ({"site_visits": 3}, "interest"),
+        ({"guide_download": True}, "desire"),
+        ({"job_clicks": 1}, "desire"),
+        ({"site_visits": 10}, "desire"),
+        ({"webinar": True}, "action"),
+        ({"job_clicks": 3}, "action"),
+        ({"webinar": True, "visits": 0, "guide_download": True}, "action"),
+    ],
+)
+def test_stage_from_engagement(values, stage):
+    assert aida_stages(pd.DataFrame([prospect(**values)])).tolist() == [stage]
+
+
+def test_rules_are_data_ending_with_a_catch_all():
+    assert [rule.stage for rule in AIDA_RULES] == ["action", "desire", "interest", "attention"]
+    assert AIDA_RULES[-1].any_of == ()
+
+
+def test_rules_in_words_name_every_condition():
+    from insights.factors import aida_rules_in_words
+
+    words = aida_rules_in_words()
+    assert [rule["stage"] for rule in words] == ["action", "desire", "interest", "attention"]
+    assert "3" in str(words[0]["text"]) and "webinar" in str(words[0]["text"])

@@ -1,0 +1,111 @@
+"""The propensity model on synthetic data with a known rule: accuracy, calibration, baseline, persistence, explanations."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pytest
+from sklearn.metrics import roc_auc_score
+
+from insights.scoring.model import (
+    NotEnoughData,
+    expected_calibration_error,
+    load_model,
+    save_model,
+    top_factors,
+    train_model,
+)
+from insights.scoring.synthetic import generate_prospects
+
+REFERENCE = dt.date(2026, 6, 30)
+
+
+@pytest.fixture(scope="module")
+def trained():
+    frame = generate_prospects(16_000, seed=21, reference_date=REFERENCE)
+    return train_model(frame[frame["consent_analytics"]], reference_date=REFERENCE, seed=0)
+
+
+@pytest.fixture(scope="module")
+def held_out():
+    frame = generate_prospects(12_000, seed=99, reference_date=REFERENCE, outcome_share=1.0)
+    return frame
+
+
+def test_model_beats_thresholds_on_an_independent_held_out_set(trained, held_out):
+    y = held_out["relocated"].astype(bool).to_numpy()
+    probability = trained.score(held_out)
+    assert roc_auc_score(y, probability) >= 0.80
+    assert expected_calibration_error(y, probability) <= 0.03
+
+
+def test_model_beats_the_visits_only_baseline(trained, held_out):
+    y = held_out["relocated"].astype(bool).to_numpy()
+    baseline = roc_auc_score(y, held_out["visits"].to_numpy())
+    assert roc_auc_score(y, trained.score(held_out)) > baseline + 0.05
+
+
+def test_evaluation_report_has_every_figure(trained):
+    metrics = trained.metrics
+    assert metrics["roc_auc"] >= 0.80 and metrics["ece"] <= 0.03
+    assert metrics["baseline_visits_only"]["roc_auc"] < metrics["roc_auc"]
+    assert set(metrics["cross_validation_roc_auc"]) == {"logistic_regression", "hist_gradient_boosting"}
+    assert metrics["model"] in metrics["cross_validation_roc_auc"]
+    assert [row["decile"] for row in metrics["lift_by_decile"]] == list(range(1, 11))
+    assert metrics["lift_by_decile"][0]["lift"] > 2
+    assert len(metrics["calibration_curve"]) >= 5
+    assert metrics["training_rows"] > 0 and metrics["test_rows"] > 0 and metrics["trained_at"]
+
+
+def test_skops_round_trip_gives_identical_scores(trained, held_out, tmp_path):
+    path = tmp_path / "model.skops"
+    save_model(trained, path)
+    assert not path.read_bytes().startswith(b"\x80")  # not a pickle
+    loaded = load_model(path)
+    np.testing.assert_allclose(loaded.score(held_out[:500]), trained.score(held_out[:500]))
+
+
+def test_contributions_name_the_guide_download_for_a_guide_reader(trained, held_out):
+    readers = held_out[held_out["guide_download"]].head(200)
+    contributions = trained.contributions(readers)
+    assert (contributions["guide_download"] > 0).all()
+    factors = top_factors(contributions.mean().to_frame().T)
+    assert len(factors[0]) == 3
+
+
+def test_linear_contributions_add_up_to_the_models_log_odds(trained, held_out):
+    if trained.kind != "logistic_regression":
+        pytest.skip("additivity holds for the linear model only")
+    sample = held_out.head(300)
+    contributions = trained.contributions(sample).sum(axis=1).to_numpy()
+    estimator = trained.pipeline[-1].calibrated_classifiers_[0].estimator
+    logits = estimator.decision_function(trained.pipeline[:-1].transform(trained.features(sample)))
+    assert np.corrcoef(contributions, logits)[0, 1] > 0.999
+
+
+def test_too_few_outcomes_refuse_to_train():
+    frame = generate_prospects(100, seed=1)
+    with pytest.raises(NotEnoughData):
+        train_model(frame, reference_date=REFERENCE)
+
+
+def test_a_gradient_boosting_model_round_trips_and_explains_itself(tmp_path):
+    from insights.scoring.features import CATEGORICAL, build_features
+    from insights.scoring.model import PropensityModel, candidate_pipeline
+
+    frame = generate_prospects(3000, seed=4, outcome_share=1.0)
+    features = build_features(frame, reference_date=REFERENCE)
+    pipeline = candidate_pipeline("hist_gradient_boosting", seed=0, calibrated=True).fit(
+        features, frame["relocated"].astype(bool)
+    )
+    reference = {
+        c: (str(features[c].mode().iloc[0]) if c in CATEGORICAL else float(features[c].median()))
+        for c in features
+    }
+    model = PropensityModel(pipeline, "hist_gradient_boosting", REFERENCE, np.zeros(1), reference, {})
+    save_model(model, tmp_path / "hgb.skops")
+    loaded = load_model(tmp_path / "hgb.skops")
+    np.testing.assert_allclose(loaded.score(frame[:200]), model.score(frame[:200]))
+    contributions = loaded.contributions(frame[frame["webinar"]].head(50))
+    assert contributions["webinar"].mean() > 0
