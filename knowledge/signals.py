@@ -18,7 +18,9 @@ def forget_vocabulary(**kwargs: Any) -> None:
 
 def connect() -> None:
     for model in (Municipality, WorkPackage, ValueChainStep, RelocationPhase, SprintMethod):
-        post_save.connect(forget_vocabulary, sender=model, dispatch_uid=f"knowledge-vocabulary-{model.__name__}")
+        post_save.connect(
+            forget_vocabulary, sender=model, dispatch_uid=f"knowledge-vocabulary-{model.__name__}"
+        )
         post_delete.connect(
             forget_vocabulary, sender=model, dispatch_uid=f"knowledge-vocabulary-delete-{model.__name__}"
         )
