@@ -3,7 +3,8 @@
 Run from the repository root: `.venv/bin/python bench/pages.py [--sprints 40] [--results 10] [--repeat 30]`.
 Other apps add their pages as entries in ENTRIES (a name, a URL, which user asks, and how to build the URL).
 Prints a table and writes bench/results/pages.json. Targets (issue #4): ≤ 15 queries, constant in the number of
-sprints, and p50 ≤ 50 ms for the sprint board and the overview.
+sprints, and p50 ≤ 50 ms for the sprint board and the overview. Knowledge (issue #5, `--lessons 2000`): ≤ 15 queries
+and p50 ≤ 50 ms for the knowledge index and a lesson page (more knowledge pages: bench/knowledge_pages.py).
 """
 
 from __future__ import annotations
@@ -43,6 +44,9 @@ from django.urls import path  # noqa: E402
 
 from portal import urls as portal_urls  # noqa: E402
 
+sys.path.insert(0, str(ROOT / "bench"))
+from knowledge_data import build_lessons  # noqa: E402
+
 # The bench mounts one extra, bare view in front of the portal's URLs: the floor every page is compared with.
 
 
@@ -72,6 +76,10 @@ ENTRIES: list[Entry] = [
     Entry("sprint overview (anonymous)", lambda d: "/sprints/", None, 15, 50),
     Entry("sprint page (lead)", lambda d: f"/sprints/kiruna/{d['kiruna_sprint']}/", "lead-kiruna", 25),
     Entry("API sprint list (coordinator)", lambda d: "/api/sprints/", "coordinator", 15),
+    Entry("knowledge index (anonymous)", lambda d: "/kunskap/", None, 15, 50),
+    Entry("knowledge index (coordinator)", lambda d: "/kunskap/", "coordinator", 15, 50),
+    Entry("lesson page (anonymous)", lambda d: d["lesson_url"], None, 15, 50),
+    Entry("lesson page (coordinator)", lambda d: d["lesson_url"], "coordinator", 15, 50),
 ]
 
 
@@ -200,15 +208,22 @@ def main() -> None:
     parser.add_argument(
         "--small", type=int, default=4, help="sprints per municipality for the query-growth check"
     )
+    parser.add_argument("--lessons", type=int, default=2000, help="published lessons (default 2000)")
+    parser.add_argument(
+        "--small-lessons", type=int, default=100, help="lessons for the query-growth check (default 100)"
+    )
     args = parser.parse_args()
 
     with override_settings(ROOT_URLCONF=__name__, DEBUG=False):
         call_command("migrate", verbosity=0)
         users()
         data = build(sprints_per_municipality=args.small, results_per_sprint=args.results)
+        data.update(build_lessons(lessons=args.small_lessons))
         browsers = clients()
         small_queries = {entry.name: query_count(browsers[entry.user], entry.url(data)) for entry in ENTRIES}
         build(sprints_per_municipality=args.sprints, results_per_sprint=args.results, start_index=args.small)
+        build_lessons(lessons=args.lessons, start_index=args.small_lessons)
+        from knowledge.models import LessonPage
         from sprints.models import Result, Sprint
 
         rows = []
@@ -247,6 +262,7 @@ def main() -> None:
             "municipalities": 14,
             "sprints": Sprint.objects.count(),
             "results": Result.objects.count(),
+            "lessons": LessonPage.objects.count(),
             "repeat": args.repeat,
             "database": settings.DATABASES["default"]["ENGINE"],
             "cpus": os.cpu_count(),

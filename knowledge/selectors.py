@@ -54,8 +54,9 @@ def visible_knowledge(*, user: Any) -> QuerySet[KnowledgePage]:
 
 
 VOCABULARY_CACHE_KEY = "knowledge:vocabulary:v1"
-# Taxonomy labels change rarely (coordinators edit them as snippets); five minutes of staleness is acceptable.
-VOCABULARY_SECONDS = 300
+# A change to a term drops the cache in this process (knowledge.signals); other processes (more web workers,
+# a local-memory cache each) catch up within the hour.
+VOCABULARY_SECONDS = 3600
 
 
 @dataclass(frozen=True)

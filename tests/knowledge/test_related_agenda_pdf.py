@@ -123,3 +123,12 @@ def test_pages_link_print_css_and_pdf(client):
     html = client.get(lesson.url).content.decode()
     assert "knowledge/knowledge.css" in html
     assert f"/kunskap/pdf/{lesson.pk}/" in html
+
+
+def test_a_renamed_work_package_shows_on_knowledge_pages_at_once(client):
+    make_lesson(title="Med arbetspaket", work_package=WorkPackage.objects.get(code="WP3"), phases=())
+    assert "Fysisk planering" in client.get("/kunskap/").content.decode()
+    wp3 = WorkPackage.objects.get(code="WP3")
+    wp3.label_sv = "Samhällsplanering"
+    wp3.save()
+    assert "WP3 – Samhällsplanering" in client.get("/kunskap/").content.decode()

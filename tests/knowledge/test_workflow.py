@@ -109,3 +109,21 @@ def test_the_author_proposes_a_visibility_when_submitting(lead_kiruna, coordinat
     services.lesson_publish(user=coordinator, lesson=lesson)
     lesson = LessonPage.objects.get(pk=lesson.pk)
     assert lesson.live and lesson.visibility == "partners"
+
+
+def test_a_lead_edits_own_drafts_in_the_wagtail_admin_but_not_another_municipalitys(
+    client, lead_kiruna, lead_lulea, kiruna
+):
+    lesson = _draft(lead_kiruna, kiruna)
+    client.force_login(lead_kiruna)
+    assert client.get(f"/admin/pages/{lesson.pk}/edit/").status_code == 200
+    client.force_login(lead_lulea)
+    response = client.get(f"/admin/pages/{lesson.pk}/edit/")
+    # Wagtail's admin turns the refusal into a redirect to its dashboard with a "no permission" message.
+    assert response.status_code == 302 and response["Location"] == "/admin/"
+
+
+def test_the_coordinator_edits_any_knowledge_page_in_the_admin(client, lead_kiruna, coordinator, kiruna):
+    lesson = _draft(lead_kiruna, kiruna)
+    client.force_login(coordinator)
+    assert client.get(f"/admin/pages/{lesson.pk}/edit/").status_code == 200
