@@ -116,7 +116,9 @@ def _rows_for_upsert(
     frame: pd.DataFrame, *, municipality: Municipality, batch: ImportBatch, now: dt.datetime
 ) -> list[tuple[Any, ...]]:
     n = len(frame)
-    last_visit = pd.to_datetime(frame["last_visit"])
+    # Dates and the timestamp are formatted once, vectorised, instead of by the driver's adapter for every row.
+    last_visit = pd.to_datetime(frame["last_visit"]).dt.strftime("%Y-%m-%d")
+    imported_at = connection.ops.adapt_datetimefield_value(now)
     columns: list[list[Any]] = [
         [municipality.pk] * n,
         pseudonyms(frame["prospect_ref"]),
@@ -125,7 +127,7 @@ def _rows_for_upsert(
         frame["age_band"].tolist(),
         frame["household"].tolist(),
         frame["visits"].astype(int).tolist(),
-        [None if pd.isna(value) else value.date() for value in last_visit],
+        _none_if_missing(last_visit.astype(object)),
         frame["season"].tolist(),
         frame["interests"].tolist(),
         frame["newsletter_opens"].astype(int).tolist(),
@@ -140,7 +142,7 @@ def _rows_for_upsert(
         aida_stages(frame).tolist(),
         segment_keys(frame).tolist(),
         [None] * n,  # a changed prospect has no valid score until the next scoring run
-        [now] * n,
+        [imported_at] * n,
     ]
     return list(zip(*columns, strict=True))
 
