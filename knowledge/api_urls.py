@@ -1,5 +1,10 @@
 """REST endpoints of the knowledge app, mounted under /api/."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from .search import views as search_views
+
+urlpatterns = [
+    path("search/", search_views.search_api, name="api-search"),
+    path("search/autocomplete/", search_views.autocomplete_api, name="api-search-autocomplete"),
+]

@@ -1,5 +1,11 @@
-"""REST endpoints of the sprints app, mounted under /api/."""
+"""REST endpoints of the sprints app, mounted under /api/: /api/sprints/, /api/sprints/<id>/, /api/sprints/<id>/results/."""
 
-from django.urls import path  # noqa: F401
+from rest_framework.routers import SimpleRouter
 
-urlpatterns: list = []
+from .api import SprintViewSet
+
+# SimpleRouter: no API root view, because /api/ is shared with the other apps' endpoints.
+router = SimpleRouter()
+router.register("sprints", SprintViewSet, basename="api-sprint")
+
+urlpatterns = router.urls

@@ -1,3 +1,9 @@
 """The search page (/search/)."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("", views.search_page, name="search"),
+]

@@ -23,7 +23,7 @@ STORAGES = {
 DATA_DIR = Path(env.str("STIGAR_DATA_DIR", default="") or tempfile.mkdtemp(prefix="stigar-test-"))
 MEDIA_ROOT = DATA_DIR / "media"
 WAGTAILSEARCH_BACKENDS = search_backends(
-    env.str("SEARCH_BACKEND", default="database"), data_dir=DATA_DIR, url=""
+    env.str("SEARCH_BACKEND", default="whoosh"), data_dir=DATA_DIR, url=""
 )
 
 # Unit tests call services directly; nothing pretends to be a worker. Messages queued by

@@ -1,0 +1,207 @@
+"""Relevance of the Whoosh and database search backends on the demo knowledge: nDCG@10, MRR and recall@10 for our own judged queries.
+
+Run: .venv/bin/python bench/search_relevance.py   (about a minute; writes bench/results/search_relevance.json)
+Judgements are graded 3 (the page to find), 2 (clearly relevant), 1 (related); unlisted pages count 0.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from search_common import RESULTS, ranked, rebuild, setup_django
+
+# query -> {page slug: grade}, judged on topic against every demo page (knowledge/demo.py and the promoted sprint lessons).
+JUDGEMENTS: dict[str, dict[str, int]] = {
+    "bostadsbrist": {
+        "korttidsboende-flaskhals": 3,
+        "energi-kapacitet-nya-bostader": 2,
+        "hackathon-om-tomma-hus": 2,
+        "fysisk-planering-tomter": 1,
+        "husbilder-som-saljer": 1,
+    },
+    "brist på bostäder": {
+        "korttidsboende-flaskhals": 3,
+        "energi-kapacitet-nya-bostader": 2,
+        "hackathon-om-tomma-hus": 2,
+        "fysisk-planering-tomter": 1,
+        "husbilder-som-saljer": 1,
+    },
+    "kompetensförsörjning": {
+        "matchning-vard-och-skola": 3,
+        "medfoljande-partner-jobb": 2,
+        "erfarenhetsutbyte-kompetens": 2,
+        "valkomstpaket-for-nya-lakare": 2,
+    },
+    "förskola": {"forskoleplats-forsta-fragan": 3},
+    "förskoleplatser": {"forskoleplats-forsta-fragan": 3},
+    "förskoleplast": {"forskoleplats-forsta-fragan": 3},
+    "Giron": {
+        "annonser-till-aterkommande-besokare": 3,
+        "lokala-vardar-visar-vardagen": 3,
+        "prova-pa-boende-for-distansarbetare": 3,
+        "erfarenhetsutbyte-testveckor": 2,
+    },
+    "Jåhkåmåhkke": {
+        "samiska-perspektiv-i-marknadsforing": 3,
+        "hackathon-om-tomma-hus": 3,
+        "vinterveckan-bo-som-en-jokkmokkare": 3,
+    },
+    "Luleju": {
+        "flyttguide-pa-engelska": 3,
+        "medfoljande-partner-jobb": 3,
+        "flyttlots-for-medfoljande-partner": 3,
+        "pendla-till-lulea-bo-i-alvsbyn": 2,
+    },
+    "Matarenki": {"tornedalen-sprakkurs": 3, "meanmaa-i-sociala-medier": 3},
+    "Bihtám välkomstsamtal": {
+        "valkomstsamtal-forsta-manaden": 3,
+        "kampanjtest-havet-eller-skogen": 1,
+        "sasongsarbetare-som-stannar": 1,
+    },
+    "distansarbetare": {
+        "distansarbete-coworking-by": 3,
+        "prova-pa-boende-for-distansarbetare": 3,
+        "skargardsliv-pa-distans": 3,
+    },
+    "coworking": {"distansarbete-coworking-by": 3},
+    "välkomstsamtal": {
+        "valkomstsamtal-forsta-manaden": 3,
+        "flyttlots-en-kontaktperson": 1,
+        "valkomstfika-for-nya-invanare": 1,
+    },
+    "telefonsamtal till nyinflyttade": {"valkomstsamtal-forsta-manaden": 3, "flyttlots-en-kontaktperson": 1},
+    "engelsk flyttguide": {"flyttguide-pa-engelska": 3},
+    "testveckor": {
+        "pajala-prova-pa-sommar": 3,
+        "metod-test-week": 3,
+        "lokala-vardar-visar-vardagen": 2,
+        "erfarenhetsutbyte-testveckor": 2,
+        "prova-pa-boende-for-distansarbetare": 2,
+        "vinterveckan-bo-som-en-jokkmokkare": 1,
+    },
+    "prova på boende": {
+        "metod-test-week": 3,
+        "prova-pa-boende-for-distansarbetare": 3,
+        "korttidsboende-flaskhals": 2,
+        "pajala-prova-pa-sommar": 2,
+        "lokala-vardar-visar-vardagen": 2,
+        "vinterveckan-bo-som-en-jokkmokkare": 2,
+    },
+    "samiska föreningar": {"samiska-perspektiv-i-marknadsforing": 3},
+    "meänkieli": {"tornedalen-sprakkurs": 3, "meankieli-som-tillgang": 3, "meanmaa-i-sociala-medier": 1},
+    "föreningsmässa": {"foreningsmasa-for-nya": 3, "valkomstfika-for-nya-invanare": 1},
+    "att stanna kvar": {
+        "overkalix-stanna-kvar": 3,
+        "erfarenhetsutbyte-nasta": 3,
+        "sasongsarbetare-som-stannar": 2,
+        "distansarbete-coworking-by": 2,
+        "biltestare-som-blir-invanare": 2,
+    },
+    "sommarjobb för unga": {"sommarjobb-for-unga-vuxna": 3},
+    "hackathon": {"hackathon-valkomstapp": 3, "metod-hackathon": 3, "hackathon-om-tomma-hus": 3},
+    "annonser": {
+        "annonser-till-aterkommande-besokare": 3,
+        "flyttguide-pa-engelska": 1,
+        "metod-campaign-ab": 1,
+    },
+    "kampanjer": {
+        "annonser-till-aterkommande-besokare": 3,
+        "metod-campaign-ab": 3,
+        "kampanjtest-havet-eller-skogen": 3,
+    },
+    "kontaktperson": {
+        "flyttlots-en-kontaktperson": 3,
+        "matchning-vard-och-skola": 2,
+        "flyttlots-for-medfoljande-partner": 2,
+    },
+    "elkapacitet": {"energi-kapacitet-nya-bostader": 3},
+    "kapacitet för el": {"energi-kapacitet-nya-bostader": 3},
+    "tomter med sjöutsikt": {"fysisk-planering-tomter": 3},
+    "gemensam ingång länet": {"regional-flyttportal": 3},
+    "medföljande partner": {
+        "medfoljande-partner-jobb": 3,
+        "flyttlots-for-medfoljande-partner": 3,
+        "erfarenhetsutbyte-kompetens": 2,
+    },
+    "barnfamiljer": {
+        "forskoleplats-forsta-fragan": 3,
+        "pajala-prova-pa-sommar": 2,
+        "valkomstpaket-for-nya-lakare": 1,
+    },
+    "tjänstesafari": {"metod-service-safari": 3},
+    "designsprint": {"metod-design-sprint": 3},
+    "intervjuer med nyinflyttade": {"metod-interviews": 3, "valkomstsamtal-forsta-manaden": 1},
+    "korttidsbonde": {"korttidsboende-flaskhals": 3},
+}
+
+
+def dcg(grades: list[int]) -> float:
+    return sum((2**grade - 1) / math.log2(rank + 2) for rank, grade in enumerate(grades))
+
+
+def evaluate(backend, queryset) -> dict[str, object]:
+    per_query = {}
+    for query, judged in JUDGEMENTS.items():
+        slugs = [page.slug for page in ranked(backend, query, queryset)]
+        grades = [judged.get(slug, 0) for slug in slugs]
+        ideal = dcg(sorted(judged.values(), reverse=True)[:10])
+        first = next((rank for rank, grade in enumerate(grades, start=1) if grade > 0), None)
+        found = sum(1 for slug in set(slugs) if judged.get(slug, 0) > 0)
+        per_query[query] = {
+            "ndcg@10": dcg(grades) / ideal,
+            "rr": 1 / first if first else 0.0,
+            "recall@10": found / len(judged),
+            "top3": slugs[:3],
+        }
+    n = len(per_query)
+    return {
+        "ndcg@10": sum(q["ndcg@10"] for q in per_query.values()) / n,
+        "mrr": sum(q["rr"] for q in per_query.values()) / n,
+        "recall@10": sum(q["recall@10"] for q in per_query.values()) / n,
+        "queries": per_query,
+    }
+
+
+def main() -> None:
+    setup_django("relevance")
+    from django.contrib.auth import get_user_model
+    from modelsearch.backends import get_search_backend
+
+    from knowledge import demo as knowledge_demo
+    from knowledge.models import KnowledgePage
+    from portal.management.commands.seed_demo import Command as SeedDemo
+    from sprints import demo as sprints_demo
+
+    class Quiet:
+        def write(self, *args: object, **kwargs: object) -> None:
+            pass
+
+    SeedDemo().seed_users("bench-password-not-used")
+    sprints_demo.seed(stdout=Quiet())
+    knowledge_demo.seed(stdout=Quiet())
+    assert get_user_model().objects.exists()
+    print(f"demo knowledge pages: {KnowledgePage.objects.live().count()}", flush=True)
+
+    report: dict[str, object] = {"queries": len(JUDGEMENTS)}
+    for name, label in (("default", "whoosh"), ("database", "database")):
+        seconds = rebuild(name)
+        backend = get_search_backend(name)
+        result = evaluate(backend, KnowledgePage.objects.live())
+        result["index_build_s"] = round(seconds, 2)
+        report[label] = result
+    print(f"{len(JUDGEMENTS)} judged queries over the demo knowledge")
+    print(f"{'':10} {'nDCG@10':>8} {'MRR':>6} {'R@10':>6}")
+    for label in ("whoosh", "database"):
+        r = report[label]
+        print(f"{label:10} {r['ndcg@10']:8.3f} {r['mrr']:6.3f} {r['recall@10']:6.3f}")
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / "search_relevance.json").write_text(json.dumps(report, ensure_ascii=False, indent=2))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,31 @@
+"""PDF of a lesson, method card or meeting, rendered from HTML by xhtml2pdf (pure Python, no browser)."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from django.http import HttpRequest
+from django.template.loader import render_to_string
+from xhtml2pdf import pisa
+
+from .models import KnowledgePage
+
+
+class PdfError(RuntimeError):
+    pass
+
+
+def render_page_pdf(
+    *, page: KnowledgePage, request: HttpRequest, context: dict[str, Any] | None = None
+) -> bytes:
+    html = render_to_string(
+        "knowledge/pdf/page.html",
+        {"page": page, "page_url": page.get_full_url(request=request), **(context or {})},
+        request=request,
+    )
+    output = io.BytesIO()
+    status = pisa.CreatePDF(html, dest=output, encoding="utf-8")
+    if status.err:
+        raise PdfError(f"xhtml2pdf reported {status.err} error(s) for page {page.pk}")
+    return output.getvalue()

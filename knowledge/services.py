@@ -1,0 +1,366 @@
+"""Every write of the knowledge app: drafting lessons, promotion from sprints, review and publication."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import EmailMultiAlternatives, send_mail
+from django.db import transaction
+from django.db.models import QuerySet
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import formats, timezone, translation
+from django.utils.html import escape, linebreaks
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from wagtail.models import Revision
+from wagtail.rich_text import RichText
+
+from sprints.models import Retrospective, Sprint
+from themes.models import Municipality, RelocationPhase, SprintMethod, ValueChainStep, Visibility, WorkPackage
+from themes.permissions import Action, can, require
+
+from .importer import ParsedPage
+from .models import (
+    DigestDelivery,
+    Evidence,
+    ExchangeMeetingPage,
+    KnowledgeIndexPage,
+    KnowledgePage,
+    LessonPage,
+    MethodCardPage,
+    ReviewReminder,
+)
+from .selectors import digest_for, knowledge_index, owners_with_reviews_due, reviews_due_for
+
+
+def _index() -> KnowledgeIndexPage:
+    index = knowledge_index()
+    if index is None:
+        raise ValidationError(_("The knowledge index page is missing; run the migrations."))
+    return index
+
+
+def unique_slug(*, parent: KnowledgeIndexPage, base: str) -> str:
+    """A slug free under `parent`, derived from `base` (a title or a wanted slug)."""
+    root = slugify(base, allow_unicode=False)[:70] or "lektion"
+    slug, number = root, 2
+    siblings = set(parent.get_children().values_list("slug", flat=True))
+    while slug in siblings:
+        slug, number = f"{root}-{number}", number + 1
+    return slug
+
+
+def _require_draft(user: Any, municipality: Municipality | None) -> None:
+    require(user, Action.DRAFT_KNOWLEDGE, municipality=municipality)
+
+
+@transaction.atomic
+def lesson_create_draft(
+    *,
+    user: Any,
+    title: str,
+    municipality: Municipality | None,
+    summary: str = "",
+    context: str = "",
+    what_we_did: str = "",
+    result: str = "",
+    advice: str = "",
+    evidence: str = Evidence.ANECDOTE,
+    work_package: WorkPackage | None = None,
+    value_chain_step: ValueChainStep | None = None,
+    relocation_phases: Sequence[RelocationPhase] = (),
+    method: SprintMethod | None = None,
+    tags: Sequence[str] = (),
+    visibility: str = Visibility.INTERNAL,
+    review_by: datetime.date | None = None,
+    date: datetime.date | None = None,
+    slug: str = "",
+    source_sprint: Sprint | None = None,
+) -> LessonPage:
+    """Create an unpublished lesson owned by `user`, with a first revision (so Wagtail shows and compares it)."""
+    _require_draft(user, municipality)
+    index = _index()
+    lesson = LessonPage(
+        title=title,
+        slug=unique_slug(parent=index, base=slug or title),
+        live=False,
+        owner=user,
+        municipality=municipality,
+        summary=summary,
+        context=context,
+        what_we_did=what_we_did,
+        result=result,
+        advice=advice,
+        evidence=evidence,
+        work_package=work_package,
+        value_chain_step=value_chain_step,
+        method=method,
+        visibility=visibility,
+        review_by=review_by,
+        date=date,
+    )
+    lesson.source_sprint = source_sprint
+    lesson.relocation_phases.set(list(relocation_phases))
+    lesson.tags.set(list(tags))
+    index.add_child(instance=lesson)
+    lesson.save_revision(user=user, log_action=True)
+    return lesson
+
+
+def _can_edit(user: Any, page: KnowledgePage) -> bool:
+    return can(user, Action.PUBLISH_KNOWLEDGE) or (
+        can(user, Action.DRAFT_KNOWLEDGE, municipality=page.municipality) and page.owner_id == user.pk
+    )
+
+
+@transaction.atomic
+def lesson_submit_for_review(*, user: Any, lesson: LessonPage, visibility: str | None = None) -> None:
+    """Start the coordinating team's review workflow on the lesson's latest revision (no-op if already under review).
+
+    `visibility` is who the author proposes should see the lesson; the reviewers can still change it.
+    """
+    _require_draft(user, lesson.municipality)
+    if not _can_edit(user, lesson):
+        raise PermissionDenied(
+            _("Only the lesson's owner or the coordinating team can submit it for review.")
+        )
+    if lesson.workflow_in_progress:
+        return
+    workflow = lesson.get_workflow()
+    if workflow is None:
+        raise ValidationError(_("No review workflow is configured for the knowledge base."))
+    if visibility is not None and visibility not in Visibility.values:
+        raise ValidationError(_("Unknown visibility %(value)s.") % {"value": visibility})
+    if visibility is not None or lesson.latest_revision is None:
+        draft = lesson.get_latest_revision_as_object()
+        draft.visibility = visibility or draft.visibility
+        draft.save_revision(user=user, log_action=True)
+        lesson.refresh_from_db()
+    workflow.start(lesson, user)
+
+
+@transaction.atomic
+def lesson_publish(*, user: Any, lesson: LessonPage) -> Revision:
+    """Approve the review (which publishes, or schedules if a go-live date is set), or publish directly if none runs.
+
+    Returns the revision that was published or scheduled.
+    """
+    require(user, Action.PUBLISH_KNOWLEDGE)
+    task_state = lesson.current_workflow_task_state
+    if task_state is not None:
+        revision = task_state.revision
+        task_state.approve(user=user)
+        lesson.refresh_from_db()
+        return revision
+    revision = lesson.get_latest_revision() or lesson.save_revision(user=user)
+    revision.publish(user=user)
+    lesson.refresh_from_db()
+    return revision
+
+
+_PAGE_TYPES: dict[str, type[KnowledgePage]] = {
+    "lesson": LessonPage,
+    "method": MethodCardPage,
+    "exchange": ExchangeMeetingPage,
+}
+
+
+@dataclass(frozen=True)
+class ImportOutcome:
+    page: KnowledgePage
+    created: bool
+    revision: Revision
+    published: bool
+
+
+@transaction.atomic
+def knowledge_page_import(*, parsed: ParsedPage, publish: bool) -> ImportOutcome:
+    """Create or update the page with `parsed.slug` as a new revision (published if asked).
+
+    Run by an operator (manage.py import_knowledge), so there is no user to check; the revision
+    is attributed to the page's owner.
+    """
+    index = _index()
+    page_type = _PAGE_TYPES[parsed.kind]
+    existing = KnowledgePage.objects.child_of(index).filter(slug=parsed.slug).first()
+    created = existing is None
+    if existing is not None:
+        current = existing.specific
+        if not isinstance(current, page_type):
+            raise ValidationError(
+                _("The slug %(slug)s already belongs to a page of another type.") % {"slug": parsed.slug}
+            )
+        page = current.get_latest_revision_as_object()
+    else:
+        page = page_type(slug=parsed.slug, live=False)
+    page.title = parsed.title
+    page.language = parsed.language
+    page.visibility = parsed.visibility
+    page.owner = parsed.owner
+    for name, value in parsed.fields.items():
+        setattr(page, name, value)
+    page.body = [
+        ("section", {"heading": heading, "text": RichText(html)}) for heading, html in parsed.sections
+    ]
+    page.relocation_phases.set(parsed.phases)
+    page.tags.set(parsed.tags)
+    if created:
+        index.add_child(instance=page)
+    revision = page.save_revision(user=parsed.owner, log_action=True)
+    if publish:
+        # The operator decided to publish; the owner (perhaps a lead) is credited, not checked.
+        revision.publish(user=parsed.owner, skip_permission_checks=True)
+    return ImportOutcome(page=page, created=created, revision=revision, published=publish)
+
+
+def _absolute(path: str) -> str:
+    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
+
+
+@transaction.atomic
+def review_reminders_send(*, today: datetime.date | None = None) -> int:
+    """E-mail every owner whose pages are past their review date, once per ISO week; returns e-mails sent."""
+    today = today or timezone.localdate()
+    year, week, _weekday = today.isocalendar()
+    label = f"{year}-W{week:02d}"
+    sent = 0
+    for owner in owners_with_reviews_due(today=today):
+        if ReviewReminder.objects.filter(owner=owner, week=label).exists():
+            continue
+        pages = list(reviews_due_for(owner=owner, today=today))
+        context = {
+            "owner": owner,
+            "pages": [(page, _absolute(page.url or "")) for page in pages],
+            "reviews_url": _absolute(reverse("knowledge:my-reviews")),
+        }
+        parts = []
+        for language in ("sv", "en"):
+            with translation.override(language):
+                parts.append(render_to_string("knowledge/email/review_reminder.txt", context))
+        with translation.override("sv"):
+            subject = _("Stigar: %(count)s knowledge page(s) to review") % {"count": len(pages)}
+        send_mail(subject, "\n\n---\n\n".join(parts), None, [owner.email])
+        ReviewReminder.objects.create(owner=owner, week=label, page_count=len(pages))
+        sent += 1
+    return sent
+
+
+def digest_recipients() -> QuerySet[Any]:
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, membership__isnull=False)
+        .exclude(email="")
+        .select_related("membership")
+        .order_by("pk")
+    )
+
+
+def digest_send(*, year: int, month: int) -> int:
+    """Send the month's digest (Swedish, then English) to everyone in the programme, each seeing their own
+    visibility; at most once per person and month. Returns e-mails sent."""
+    first = datetime.date(year, month, 1)
+    sent = 0
+    for recipient in digest_recipients():
+        with transaction.atomic():
+            _delivery, created = DigestDelivery.objects.get_or_create(recipient=recipient, month=first)
+            if not created:
+                continue
+            context = digest_for(user=recipient, year=year, month=month)
+            context["absolute"] = _absolute("")
+            text_parts, html_parts = [], []
+            for language in ("sv", "en"):
+                with translation.override(language):
+                    text_parts.append(render_to_string("knowledge/email/digest.txt", context))
+                    html_parts.append(render_to_string("knowledge/email/digest.html", context))
+            with translation.override("sv"):
+                subject = _("Stigar digest %(month)s") % {"month": formats.date_format(first, "F Y")}
+            message = EmailMultiAlternatives(subject, "\n\n---\n\n".join(text_parts), None, [recipient.email])
+            message.attach_alternative("<hr>".join(html_parts), "text/html")
+            message.send()
+            sent += 1
+    return sent
+
+
+def _paragraphs(text: str) -> str:
+    return str(linebreaks(escape(text.strip()))) if text.strip() else ""
+
+
+def _results_html(sprint: Sprint) -> tuple[str, bool]:
+    """The sprint's results as a list, and whether any was measured against a baseline."""
+    items, measured = [], False
+    for result in sprint.results.order_by("date", "pk"):
+        unit = f" {result.unit}" if result.unit else ""
+
+        def number(value: Any) -> str:
+            return str(formats.number_format(value.normalize(), use_l10n=True))
+
+        parts = [f"{number(result.actual)}{unit}"]
+        if result.baseline is not None:
+            measured = True
+            parts.append(_("baseline %(value)s") % {"value": f"{number(result.baseline)}{unit}"})
+        if result.target is not None:
+            parts.append(_("target %(value)s") % {"value": f"{number(result.target)}{unit}"})
+        note = f" – {result.evidence_note}" if result.evidence_note else ""
+        items.append(f"<li>{escape(result.metric)}: {escape(', '.join(parts))}{escape(note)}</li>")
+    return (f"<ul>{''.join(items)}</ul>" if items else ""), measured
+
+
+@transaction.atomic
+def lesson_promote_from_sprint(*, user: Any, sprint: Sprint) -> LessonPage:
+    """Create a lesson draft pre-filled from the sprint's goal, results and retrospective, linked to the sprint.
+
+    The sprint lists its lessons through `Sprint.lessons`; the lesson shows its sprint as its evidence trail.
+    Promoting again while an unpublished draft from this sprint exists returns that draft instead of a second one.
+    """
+    _require_draft(user, sprint.municipality)
+    existing = LessonPage.objects.filter(
+        source_sprint=sprint, live=False, first_published_at__isnull=True
+    ).first()
+    if existing is not None:
+        return existing
+    retrospective = Retrospective.objects.filter(sprint=sprint).first()
+    with translation.override("sv"):
+        results, measured = _results_html(sprint)
+        what_we_did = _paragraphs(
+            _("%(method)s from %(start)s to %(end)s.")
+            % {"method": sprint.method.label_sv, "start": sprint.start, "end": sprint.end}
+        )
+        if sprint.hypothesis:
+            what_we_did += _paragraphs(_("Hypothesis: %(text)s") % {"text": sprint.hypothesis})
+    surprises = _paragraphs(retrospective.surprises) if retrospective else ""
+    advice = ""
+    if retrospective:
+        advice = "".join(
+            _paragraphs(text) for text in (retrospective.what_did_not_work, retrospective.next_step)
+        )
+    if measured:
+        evidence = Evidence.MEASURED
+    elif results or retrospective:
+        evidence = Evidence.OBSERVED
+    else:
+        evidence = Evidence.ANECDOTE
+    return lesson_create_draft(
+        user=user,
+        title=sprint.title,
+        municipality=sprint.municipality,
+        # The summary starts as what worked: the author rewrites it into the lesson itself.
+        summary=_paragraphs(retrospective.what_worked if retrospective else sprint.goal),
+        context=_paragraphs(sprint.goal),
+        what_we_did=what_we_did,
+        result=results + surprises,
+        advice=advice,
+        evidence=evidence,
+        work_package=sprint.work_package,
+        value_chain_step=sprint.value_chain_step,
+        relocation_phases=list(sprint.relocation_phases.all()),
+        method=sprint.method,
+        date=sprint.end,
+        source_sprint=sprint,
+    )

@@ -1,0 +1,19 @@
+"""Celery tasks of the knowledge app: thin, idempotent wrappers around services."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from . import services
+
+
+@shared_task(name="knowledge.tasks.send_review_reminders")
+def send_review_reminders() -> int:
+    """Weekly (beat): remind owners of pages past their review date; at most once per owner and week."""
+    return services.review_reminders_send()
+
+
+@shared_task(name="knowledge.tasks.send_monthly_digest")
+def send_monthly_digest(year: int, month: int) -> int:
+    """The month's digest to everyone in the programme; at most once per person and month."""
+    return services.digest_send(year=year, month=month)

@@ -1,0 +1,198 @@
+"""REST API for sprints and their results (INTERFACES.md): serializers validate, the services write."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
+from django.db.models import Prefetch, QuerySet
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import mixins, permissions, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from themes.models import Municipality, RelocationPhase, SprintMethod, ValueChainStep, Visibility, WorkPackage
+
+from . import selectors, services
+from .models import Result, Sprint, Status
+
+
+def _drf_error(error: DjangoValidationError) -> ValidationError:
+    return ValidationError(
+        error.message_dict if hasattr(error, "error_dict") else {"non_field_errors": error.messages}
+    )
+
+
+class ResultSerializer(serializers.ModelSerializer):
+    target_met = serializers.BooleanField(read_only=True, allow_null=True)
+
+    class Meta:
+        model = Result
+        fields = [
+            "id",
+            "metric",
+            "unit",
+            "baseline",
+            "target",
+            "actual",
+            "date",
+            "evidence_note",
+            "target_met",
+        ]
+        read_only_fields = ["id"]
+
+
+class SprintSerializer(serializers.ModelSerializer):
+    municipality = serializers.SlugRelatedField(slug_field="slug", queryset=Municipality.objects.all())
+    work_package = serializers.SlugRelatedField(slug_field="code", queryset=WorkPackage.objects.all())
+    value_chain_step = serializers.SlugRelatedField(
+        slug_field="code", queryset=ValueChainStep.objects.all(), allow_null=True, required=False
+    )
+    phase = serializers.SlugRelatedField(
+        slug_field="code",
+        many=True,
+        source="relocation_phases",
+        queryset=RelocationPhase.objects.all(),
+        help_text="Relocation phase codes (DOMAIN.md).",
+    )
+    method = serializers.SlugRelatedField(slug_field="code", queryset=SprintMethod.objects.all())
+    status = serializers.ChoiceField(choices=Status.choices, default=Status.IDEA)
+    visibility = serializers.ChoiceField(choices=Visibility.choices, default=Visibility.INTERNAL)
+    url = serializers.SerializerMethodField(help_text="The sprint's page in the portal.")
+
+    class Meta:
+        model = Sprint
+        fields = [
+            "id",
+            "title",
+            "slug",
+            "municipality",
+            "work_package",
+            "value_chain_step",
+            "phase",
+            "method",
+            "status",
+            "start",
+            "end",
+            "goal",
+            "hypothesis",
+            "visibility",
+            "position",
+            "team_note",
+            "url",
+        ]
+        read_only_fields = ["id", "slug", "position", "url"]
+
+    def get_url(self, sprint: Sprint) -> str:
+        return sprint.get_absolute_url()
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        start = attrs.get("start", getattr(self.instance, "start", None))
+        end = attrs.get("end", getattr(self.instance, "end", None))
+        if start and end and end < start:
+            raise ValidationError({"end": "The end date cannot be before the start date."})
+        if (
+            self.instance is not None
+            and "municipality" in attrs
+            and attrs["municipality"] != self.instance.municipality
+        ):
+            raise ValidationError({"municipality": "A sprint cannot move to another municipality."})
+        if "relocation_phases" in attrs and not attrs["relocation_phases"]:
+            raise ValidationError({"phase": "Choose at least one relocation phase."})
+        return attrs
+
+    def create(self, validated_data: dict[str, Any]) -> Sprint:
+        try:
+            return services.sprint_create(actor=self.context["request"].user, **validated_data)
+        except DjangoValidationError as error:
+            raise _drf_error(error) from error
+
+    def update(self, instance: Sprint, validated_data: dict[str, Any]) -> Sprint:
+        actor = self.context["request"].user
+        validated_data.pop("municipality", None)
+        new_status = validated_data.pop("status", None)
+        try:
+            with transaction.atomic():
+                if validated_data:
+                    instance = services.sprint_update(actor=actor, sprint=instance, changes=validated_data)
+                if new_status is not None and new_status != instance.status:
+                    instance = services.sprint_move(actor=actor, sprint=instance, status=new_status)
+        except DjangoValidationError as error:
+            raise _drf_error(error) from error
+        return instance
+
+
+FILTERS = [
+    OpenApiParameter("municipality", OpenApiTypes.STR, description="Municipality slug or SCB code"),
+    OpenApiParameter("status", OpenApiTypes.STR, enum=Status.values),
+    OpenApiParameter("work_package", OpenApiTypes.STR, description="Work package code, e.g. WP1"),
+    OpenApiParameter("phase", OpenApiTypes.STR, description="Relocation phase code, e.g. visit"),
+    OpenApiParameter("method", OpenApiTypes.STR, description="Sprint method code, e.g. test-week"),
+]
+
+
+@extend_schema_view(list=extend_schema(parameters=FILTERS))
+class SprintViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Sprints the caller may see (anonymous callers: public ones). Writes need a login and the right municipality."""
+
+    serializer_class = SprintSerializer
+    permission_classes = [permissions.IsAuthenticatedOrReadOnly]
+
+    def get_queryset(self) -> QuerySet[Sprint]:
+        queryset = (
+            selectors.visible_sprints(self.request.user)
+            .select_related("municipality", "work_package", "value_chain_step", "method")
+            .prefetch_related(
+                Prefetch("relocation_phases", queryset=RelocationPhase.objects.order_by("sort_order"))
+            )
+            .order_by("municipality__name", "status", "position", "pk")
+        )
+        if self.action != "list":
+            return queryset
+        query = self.request.query_params
+        municipality = query.get("municipality", "").strip().lower()
+        if municipality:
+            field = "municipality__scb_code" if municipality.isdigit() else "municipality__slug"
+            queryset = queryset.filter(**{field: municipality})
+        for parameter, lookup in (
+            ("status", "status"),
+            ("work_package", "work_package__code"),
+            ("method", "method__code"),
+        ):
+            if query.get(parameter):
+                queryset = queryset.filter(**{lookup: query[parameter]})
+        if query.get("phase"):
+            queryset = queryset.filter(
+                pk__in=Sprint.relocation_phases.through.objects.filter(
+                    relocationphase__code=query["phase"]
+                ).values("sprint_id")
+            )
+        return queryset
+
+    @extend_schema(
+        request=ResultSerializer, responses={200: ResultSerializer(many=True), 201: ResultSerializer}
+    )
+    @action(detail=True, methods=["get", "post"], serializer_class=ResultSerializer, pagination_class=None)
+    def results(self, request: Request, pk: str | None = None) -> Response:
+        """The sprint's results (GET), or log a new one (POST)."""
+        sprint = self.get_object()
+        if request.method == "GET":
+            results = Result.objects.filter(sprint=sprint).order_by("date", "pk")
+            return Response(ResultSerializer(results, many=True).data)
+        serializer = ResultSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            result = services.result_log(actor=request.user, sprint=sprint, **serializer.validated_data)
+        except DjangoValidationError as error:
+            raise _drf_error(error) from error
+        return Response(ResultSerializer(result).data, status=status.HTTP_201_CREATED)

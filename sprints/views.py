@@ -1,0 +1,412 @@
+"""Pages of the sprints app: the overview of all 14, a board per municipality, the sprint page and its forms.
+
+Views are thin: reads go through selectors, writes through services. A refused write raises the permission
+service's PermissionDenied, which Django answers with 403 and the message (portal/templates/403.html).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.apps import apps
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.forms import BaseForm
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from themes.models import Municipality, SprintMethod, WorkPackage
+from themes.permissions import Action, can, require
+
+from . import charts, exports, selectors, services
+from .forms import (
+    AttachmentForm,
+    CardForm,
+    CardMoveForm,
+    MoveForm,
+    ResultForm,
+    RetrospectiveForm,
+    SimilarQueryForm,
+    SprintForm,
+)
+from .models import Card, Result, ResultAttachment, Retrospective, Sprint, Status
+
+
+def _municipality(slug: str) -> Municipality:
+    return get_object_or_404(Municipality, slug=slug)
+
+
+def _apply_errors(form: BaseForm, error: ValidationError) -> None:
+    """Put a service's ValidationError on the form's fields (or at the top when it names none)."""
+    if hasattr(error, "error_dict"):
+        for name, errors in error.message_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+def _sprint(request: HttpRequest, municipality: str, pk: int) -> Sprint:
+    """A sprint the user may see, for a write (the service checks the write itself)."""
+    return get_object_or_404(
+        selectors.visible_sprints(request.user).select_related("municipality"),
+        municipality__slug=municipality,
+        pk=pk,
+    )
+
+
+@require_GET
+def overview(request: HttpRequest) -> HttpResponse:
+    matrix = selectors.overview_matrix(user=request.user)
+    line = selectors.timeline(user=request.user)
+    return render(
+        request,
+        "sprints/overview.html",
+        {
+            "matrix": matrix,
+            "gaps": selectors.gaps(matrix),
+            "timeline": charts.timeline_chart(line),
+            "statuses": Status.choices,
+        },
+    )
+
+
+@require_GET
+def export(request: HttpRequest, fmt: str) -> HttpResponse:
+    matrix = selectors.overview_matrix(user=request.user)
+    sprints = selectors.export_sprints(user=request.user)
+    if fmt == "csv":
+        return exports.csv_response(sprints)
+    return exports.xlsx_response(matrix, sprints)
+
+
+@require_GET
+def board(request: HttpRequest, municipality: str) -> HttpResponse:
+    place = _municipality(municipality)
+    filters = selectors.BoardFilters.from_query(request.GET)
+    columns = selectors.sprints_for_board(municipality=place, filters=filters, user=request.user)
+    return render(
+        request,
+        "sprints/board.html",
+        {
+            "municipality": place,
+            "columns": columns,
+            "filters": filters,
+            "choices": selectors.form_choices(),
+            "statuses": Status.choices,
+            "can_edit": can(request.user, Action.EDIT_SPRINT, municipality=place),
+            "count": sum(len(column.sprints) for column in columns),
+            # Built once here rather than per card: a board can hold hundreds of cards.
+            "board_url": reverse("sprints:board", kwargs={"municipality": place.slug}),
+            "labels": {
+                "phases": _("Phases"),
+                "back_to": _("Back to"),
+                "on_to": _("On to"),
+                "up": _("Move up"),
+                "down": _("Move down"),
+            },
+        },
+    )
+
+
+def _related_lessons(
+    user: Any,
+    *,
+    phases: list[int],
+    method: SprintMethod | None,
+    work_package: WorkPackage | None,
+    limit: int = 3,
+) -> list[Any]:
+    """Published lessons on the same phases or method, for the "has anyone tried this?" panel.
+
+    The knowledge app builds on sprints (lessons link to their sprint), so it is imported here, where it is
+    used, and only when installed: sprints keep working without it.
+    """
+    if not apps.is_installed("knowledge") or not (phases or method or work_package):
+        return []
+    from knowledge.selectors import visible_lessons
+
+    match = Q(relocation_phases__in=phases)
+    if method is not None:
+        match |= Q(method=method)
+    lessons = visible_lessons(user=user).filter(match)
+    if work_package is not None:
+        lessons = lessons.filter(work_package=work_package)
+    return list(lessons.distinct()[:limit])
+
+
+def _lessons_from_sprint(user: Any, sprint: Sprint) -> list[Any]:
+    if not apps.is_installed("knowledge"):
+        return []
+    from knowledge.selectors import lessons_from_sprint
+
+    return lessons_from_sprint(sprint=sprint, user=user)
+
+
+def _similar_panel(
+    request: HttpRequest, form: SprintForm, municipality: Municipality
+) -> tuple[list[Sprint], list[Any]]:
+    """'Has anyone tried this?' for what the form holds now (its bound data, else the sprint being edited):
+    similar sprints in other municipalities and related lessons."""
+    if form.is_bound:
+        data = request.POST
+        phases = [int(pk) for pk in data.getlist("relocation_phases") if str(pk).isdigit()]
+        method_pk, wp_pk = data.get("method", ""), data.get("work_package", "")
+        method = SprintMethod.objects.filter(pk=int(method_pk)).first() if method_pk.isdigit() else None
+        work_package = WorkPackage.objects.filter(pk=int(wp_pk)).first() if wp_pk.isdigit() else None
+        title = data.get("title", "")
+    elif form.instance.pk:
+        sprint = form.instance
+        lessons = _related_lessons(
+            request.user,
+            phases=[phase.pk for phase in sprint.relocation_phases.all()],
+            method=sprint.method,
+            work_package=sprint.work_package,
+        )
+        return selectors.similar_sprints(sprint, user=request.user), lessons
+    else:
+        query = SimilarQueryForm(request.GET)
+        query.is_valid()
+        phases = []
+        method = SprintMethod.objects.filter(code=query.cleaned_data.get("method") or "").first()
+        work_package = WorkPackage.objects.filter(code=query.cleaned_data.get("work_package") or "").first()
+        title = query.cleaned_data.get("title") or ""
+        if not (method or work_package or title):
+            return [], []
+    similar = selectors.similar_to(
+        user=request.user,
+        municipality=municipality,
+        phases=phases,
+        method=method,
+        work_package=work_package,
+        title=title,
+        exclude_pk=form.instance.pk,
+    )
+    return similar, _related_lessons(request.user, phases=phases, method=method, work_package=work_package)
+
+
+def _sprint_form_page(request: HttpRequest, place: Municipality, sprint: Sprint | None) -> HttpResponse:
+    require(request.user, Action.EDIT_SPRINT, municipality=place)
+    form = SprintForm(request.POST or None, instance=sprint, municipality=place)
+    # The "show similar sprints" button posts the form without saving it: the panel then works without JS.
+    if request.method == "POST" and "similar" not in request.POST and form.is_valid():
+        data = form.cleaned_data
+        try:
+            if sprint is None:
+                sprint = services.sprint_create(actor=request.user, municipality=place, **data)
+                messages.success(request, _("The sprint was created."))
+            else:
+                # The form has already copied its values onto `sprint`; the service compares against the stored row.
+                stored = Sprint.objects.select_related("municipality").get(pk=sprint.pk)
+                changes = {name: data[name] for name in form.changed_data if name in data}
+                sprint = services.sprint_update(actor=request.user, sprint=stored, changes=changes)
+                messages.success(request, _("The sprint was saved."))
+            return HttpResponseRedirect(sprint.get_absolute_url())
+        except ValidationError as error:
+            _apply_errors(form, error)
+    similar, lessons = _similar_panel(request, form, place)
+    return render(
+        request,
+        "sprints/sprint_form.html",
+        {
+            "municipality": place,
+            "form": form,
+            "sprint": sprint,
+            "similar": similar,
+            "related_lessons": lessons,
+            "similar_asked": "similar" in request.POST,
+        },
+        status=400 if request.method == "POST" and form.errors else 200,
+    )
+
+
+def sprint_create(request: HttpRequest, municipality: str) -> HttpResponse:
+    return _sprint_form_page(request, _municipality(municipality), None)
+
+
+def sprint_edit(request: HttpRequest, municipality: str, pk: int) -> HttpResponse:
+    sprint = _sprint(request, municipality, pk)
+    return _sprint_form_page(request, sprint.municipality, sprint)
+
+
+def _detail_context(
+    request: HttpRequest,
+    sprint: Sprint,
+    *,
+    result_form: ResultForm | None = None,
+    card_form: CardForm | None = None,
+) -> dict[str, Any]:
+    results = list(sprint.results.all())
+    cards = list(sprint.cards.all())
+    return {
+        "municipality": sprint.municipality,
+        "sprint": sprint,
+        "retrospective": selectors.retrospective_of(sprint),
+        "results": results,
+        "chart": charts.results_chart(results),
+        "card_columns": [
+            {"column": column, "label": label, "cards": [card for card in cards if card.column == column]}
+            for column, label in Card.Column.choices
+        ],
+        "events": list(sprint.events.all())[:50],
+        "can_edit": can(request.user, Action.EDIT_SPRINT, municipality=sprint.municipality),
+        "result_form": result_form or ResultForm(),
+        "card_form": card_form or CardForm(municipality=sprint.municipality),
+        "attachment_form": AttachmentForm(),
+        "similar": selectors.similar_sprints(sprint, user=request.user, limit=3),
+        "lessons": _lessons_from_sprint(request.user, sprint),
+        "can_draft_lesson": apps.is_installed("knowledge")
+        and can(request.user, Action.DRAFT_KNOWLEDGE, municipality=sprint.municipality),
+        "statuses": Status.choices,
+    }
+
+
+@require_GET
+def sprint_detail(request: HttpRequest, municipality: str, pk: int) -> HttpResponse:
+    sprint = selectors.sprint_for_page(municipality=_municipality(municipality), pk=pk, user=request.user)
+    return render(request, "sprints/sprint_detail.html", _detail_context(request, sprint))
+
+
+def _rerender_detail(request: HttpRequest, sprint: Sprint, **forms: Any) -> HttpResponse:
+    full = selectors.sprint_for_page(municipality=sprint.municipality, pk=sprint.pk, user=request.user)
+    return render(request, "sprints/sprint_detail.html", _detail_context(request, full, **forms), status=400)
+
+
+def _board_url(sprint: Sprint) -> str:
+    return (
+        reverse("sprints:board", kwargs={"municipality": sprint.municipality.slug}) + f"#sprint-{sprint.pk}"
+    )
+
+
+@require_POST
+def sprint_move(request: HttpRequest, municipality: str, pk: int) -> HttpResponse:
+    sprint = _sprint(request, municipality, pk)
+    require(request.user, Action.EDIT_SPRINT, municipality=sprint.municipality)
+    form = MoveForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("That move is not possible."))
+        return HttpResponseRedirect(_board_url(sprint))
+    status = form.cleaned_data["status"] or sprint.status
+    position = form.cleaned_data["position"]
+    step = form.cleaned_data["step"]
+    if step == "up":
+        position = max(0, sprint.position - 1)
+    elif step == "down":
+        position = sprint.position + 1
+    services.sprint_move(actor=request.user, sprint=sprint, status=status, position=position)
+    messages.success(
+        request,
+        _("“%(title)s” is now in %(column)s, place %(place)s.")
+        % {"title": sprint.title, "column": Status(sprint.status).label, "place": sprint.position + 1},
+    )
+    target = request.POST.get("next", "")
+    if target == "detail":
+        return HttpResponseRedirect(sprint.get_absolute_url())
+    return HttpResponseRedirect(_board_url(sprint))
+
+
+@require_POST
+def card_create(request: HttpRequest, municipality: str, pk: int) -> HttpResponse:
+    sprint = _sprint(request, municipality, pk)
+    require(request.user, Action.EDIT_SPRINT, municipality=sprint.municipality)
+    form = CardForm(request.POST, municipality=sprint.municipality)
+    if form.is_valid():
+        try:
+            services.card_create(actor=request.user, sprint=sprint, **form.cleaned_data)
+            messages.success(request, _("The card was added."))
+            return HttpResponseRedirect(sprint.get_absolute_url() + "#cards")
+        except ValidationError as error:
+            _apply_errors(form, error)
+    return _rerender_detail(request, sprint, card_form=form)
+
+
+@require_POST
+def card_move(request: HttpRequest, municipality: str, pk: int, card: int) -> HttpResponse:
+    sprint = _sprint(request, municipality, pk)
+    item = get_object_or_404(Card.objects.select_related("sprint__municipality"), sprint=sprint, pk=card)
+    form = CardMoveForm(request.POST)
+    if form.is_valid():
+        column = form.cleaned_data["column"] or item.column
+        step = form.cleaned_data["step"]
+        position = None
+        if step == "up":
+            position = max(0, item.position - 1)
+        elif step == "down":
+            position = item.position + 1
+        services.card_move(actor=request.user, card=item, column=column, position=position)
+    return HttpResponseRedirect(sprint.get_absolute_url() + f"#card-{item.pk}")
+
+
+@require_POST
+def result_log(request: HttpRequest, municipality: str, pk: int) -> HttpResponse:
+    sprint = _sprint(request, municipality, pk)
+    require(request.user, Action.EDIT_SPRINT, municipality=sprint.municipality)
+    form = ResultForm(request.POST, request.FILES)
+    if form.is_valid():
+        data = dict(form.cleaned_data)
+        upload = data.pop("file", None)
+        try:
+            # The result and its evidence are saved together or not at all.
+            with transaction.atomic():
+                result = services.result_log(actor=request.user, sprint=sprint, **data)
+                if upload:
+                    services.attachment_add(actor=request.user, result=result, file=upload)
+            messages.success(request, _("The result was logged."))
+            return HttpResponseRedirect(sprint.get_absolute_url() + "#results")
+        except ValidationError as error:
+            _apply_errors(form, error)
+    return _rerender_detail(request, sprint, result_form=form)
+
+
+@require_POST
+def attachment_add(request: HttpRequest, municipality: str, pk: int, result: int) -> HttpResponse:
+    sprint = _sprint(request, municipality, pk)
+    item = get_object_or_404(Result.objects.select_related("sprint__municipality"), sprint=sprint, pk=result)
+    require(request.user, Action.EDIT_SPRINT, municipality=sprint.municipality)
+    form = AttachmentForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.attachment_add(actor=request.user, result=item, file=form.cleaned_data["file"])
+            messages.success(request, _("The file was attached."))
+            return HttpResponseRedirect(sprint.get_absolute_url() + f"#result-{item.pk}")
+        except ValidationError as error:
+            _apply_errors(form, error)
+    for message in form.errors.get("file", []):
+        messages.error(request, _("The file was not attached: %(error)s") % {"error": message})
+    return HttpResponseRedirect(sprint.get_absolute_url() + f"#result-{item.pk}")
+
+
+@require_GET
+def attachment_download(request: HttpRequest, municipality: str, pk: int, attachment: int) -> FileResponse:
+    """Serve evidence only to those who may see its sprint (media files are not public)."""
+    sprint = _sprint(request, municipality, pk)
+    item = get_object_or_404(ResultAttachment, result__sprint=sprint, pk=attachment)
+    try:
+        handle = item.file.open("rb")
+    except FileNotFoundError as error:
+        raise Http404("The file is missing") from error
+    return FileResponse(handle, as_attachment=True, filename=item.original_name)
+
+
+def retrospective(request: HttpRequest, municipality: str, pk: int) -> HttpResponse:
+    sprint = _sprint(request, municipality, pk)
+    require(request.user, Action.EDIT_SPRINT, municipality=sprint.municipality)
+    existing = Retrospective.objects.filter(sprint=sprint).first()
+    form = RetrospectiveForm(request.POST or None, instance=existing)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.sprint_close_with_retrospective(actor=request.user, sprint=sprint, **form.cleaned_data)
+            messages.success(request, _("The retrospective was saved and the sprint closed."))
+            return HttpResponseRedirect(sprint.get_absolute_url() + "#retrospective")
+        except ValidationError as error:
+            _apply_errors(form, error)
+    return render(
+        request,
+        "sprints/retrospective_form.html",
+        {"municipality": sprint.municipality, "sprint": sprint, "form": form},
+        status=400 if form.errors else 200,
+    )

@@ -1,0 +1,100 @@
+"""A project lead's sprint work in a real browser: create, move by keyboard, log a result, see it in the overview."""
+
+import re
+
+import pytest
+
+from tests.browser.conftest import (
+    PHONE,
+    horizontal_overflow,
+    login,
+    screenshot,
+    serious_accessibility_violations,
+)
+from tests.factories import user_with_role
+
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
+def _column_of(page, title: str) -> str:
+    card = page.locator(".sprint-card", has_text=title)
+    return card.evaluate("el => el.closest('.board__column').dataset.status")
+
+
+def test_a_lead_creates_a_sprint_moves_it_by_keyboard_logs_a_result_and_the_overview_shows_it(page):
+    user_with_role("lead", "kiruna", username="lead-kiruna", first_name="Lisa", last_name="Lead")
+    login(page, "lead-kiruna")
+
+    page.goto("/sprints/kiruna/")
+    page.get_by_role("link", name="Ny sprint").click()
+    page.get_by_label("Titel", exact=True).fill("Vinterbesök för distansarbetare")
+    page.get_by_label("Mål", exact=True).fill("Fler distansarbetare ska pröva på vintern i Kiruna.")
+    page.get_by_label("Arbetspaket").select_option(index=1)
+    page.get_by_label("Sprintmetod").select_option(index=3)
+    page.get_by_label("Besöka & pröva").check()
+    page.get_by_label("Start", exact=True).fill("2026-12-01")
+    page.get_by_label("Slut", exact=True).fill("2027-02-28")
+    page.get_by_role("button", name="Skapa sprint").click()
+    page.wait_for_url(re.compile(r"/sprints/kiruna/\d+/$"))
+    assert page.locator("h1").inner_text() == "Vinterbesök för distansarbetare"
+
+    page.goto("/sprints/kiruna/")
+    assert _column_of(page, "Vinterbesök") == "idea"
+    # Keyboard only: focus the card's "on to Planned" button and press Enter (a plain form post).
+    card = page.locator(".sprint-card", has_text="Vinterbesök för distansarbetare")
+    card.get_by_role("button", name="Vidare till Planerad").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_load_state("networkidle")
+    assert _column_of(page, "Vinterbesök") == "planned"
+    # After the reload, focus is back on the moved sprint; Alt+→ moves it on again.
+    focused_card = page.evaluate("document.activeElement.closest('.sprint-card')?.id")
+    assert focused_card and focused_card.startswith("sprint-")
+    page.keyboard.press("Alt+ArrowRight")
+    page.wait_for_load_state("networkidle")
+    assert _column_of(page, "Vinterbesök") == "running"
+    paths = screenshot(page, "sprints-board")
+    assert all(path.stat().st_size > 10_000 for path in paths.values())
+    violations = serious_accessibility_violations(page)
+    assert violations == [], [(v["id"], v["help"]) for v in violations]
+    page.set_viewport_size(PHONE)
+    assert horizontal_overflow(page) <= 0
+    page.set_viewport_size({"width": 1366, "height": 900})
+
+    page.get_by_role("link", name="Vinterbesök för distansarbetare").click()
+    page.get_by_label("Mått").fill("Bokade provboenden")
+    page.get_by_label("Enhet").fill("hushåll")
+    page.get_by_label("Mål", exact=True).fill("10")
+    page.get_by_label("Utfall").fill("12,5")
+    page.get_by_label("Datum").fill("2027-01-15")
+    page.get_by_role("button", name="Logga resultat").click()
+    page.wait_for_load_state("networkidle")
+    assert "Resultatet loggades." in page.locator(".messages").inner_text()
+    assert page.locator(".results-chart__bar--met").count() == 1
+    assert serious_accessibility_violations(page) == []
+
+    page.get_by_role("link", name="Sprintar", exact=True).first.click()
+    row = page.locator("table.matrix").first.locator("tr", has=page.get_by_role("link", name="Kiruna"))
+    assert "1 pågår" in row.locator("td").nth(2).inner_text()
+    assert "1 av 1 mål uppnådda" in row.locator("td").nth(2).inner_text()
+    page.get_by_text("Tidslinjen som lista").click()
+    assert page.get_by_role("link", name="Vinterbesök för distansarbetare").is_visible()
+    paths = screenshot(page, "sprints-overview")
+    assert all(path.stat().st_size > 10_000 for path in paths.values())
+    violations = serious_accessibility_violations(page)
+    assert violations == [], [(v["id"], v["help"]) for v in violations]
+    page.set_viewport_size(PHONE)
+    assert horizontal_overflow(page) <= 0
+
+
+def test_the_board_refuses_a_move_by_someone_else_with_a_403_page(page):
+    lead = user_with_role("lead", "kiruna", username="lead-kiruna")
+    user_with_role("lead", "lulea", username="lead-lulea")
+    from tests.sprints.conftest import make_sprint
+    from themes.models import Municipality, Visibility
+
+    sprint = make_sprint(lead, Municipality.objects.get(slug="kiruna"), visibility=Visibility.PUBLIC)
+    login(page, "lead-lulea")
+    page.goto("/sprints/kiruna/")
+    assert page.locator(".move-form").count() == 0
+    response = page.request.post(f"/sprints/kiruna/{sprint.pk}/move/", form={"status": "running"})
+    assert response.status == 403

@@ -1,0 +1,89 @@
+"""Analysis without an index: inflection, folding, compounds, stop words, aliases and highlights."""
+
+from knowledge.search.analysis import (
+    Synonyms,
+    fold,
+    highlight,
+    query_words,
+    split_compound,
+    text_analyzer,
+)
+
+
+def terms(text: str, language: str = "sv") -> set[str]:
+    return {token.text for token in text_analyzer(language)(text)}
+
+
+def test_swedish_inflections_share_a_stem():
+    assert terms("kommunerna") == terms("kommun")
+    assert terms("lärdomar") == terms("lärdom")
+
+
+def test_umlaut_plural_meets_its_singular():
+    assert terms("bostäderna") == terms("bostad")
+    assert terms("städer") == terms("stad")
+
+
+def test_umlaut_rule_leaves_unknown_words_alone():
+    # "väder" (weather) is not a plural of "vad".
+    assert terms("väder") != terms("vad")
+
+
+def test_english_inflections_share_a_stem():
+    assert terms("municipalities", "en") == terms("municipality", "en")
+    assert terms("relocated", "en") == terms("relocation", "en") or terms("relocating", "en") == terms(
+        "relocate", "en"
+    )
+
+
+def test_folding_keeps_swedish_letters_and_strips_other_accents():
+    assert fold("Idé Árjepluovve ÖVERKALIX Åre Ä") == "ide arjepluovve överkalix åre ä"
+    assert fold("får") != fold("far")
+
+
+def test_stop_words_are_not_indexed():
+    assert terms("brist på bostäder i Kiruna") == terms("brist bostäder Kiruna")
+    assert "the" not in terms("the lessons", "en")
+
+
+def test_compounds_split_into_known_parts_with_linking_s():
+    assert split_compound("bostadsbrist") == ("bostad", "brist")
+    assert split_compound("kompetensförsörjning") == ("kompetens", "försörjning")
+    assert split_compound("arbetsmarknad") is None  # a word of its own in the lexicon
+
+
+def test_unknown_words_are_not_split():
+    assert split_compound("jokkmokk") is None
+    assert split_compound("hackathon") is None
+
+
+def test_a_compound_is_indexed_with_its_parts():
+    assert terms("brist") <= terms("bostadsbristen")
+    assert terms("bostäder") <= terms("bostadsbristen")
+
+
+def test_a_compound_query_also_asks_for_its_parts_together():
+    (word,) = query_words("bostadsbrist", "sv")
+    assert set(terms("bostad brist")) in [set(alternative) for alternative in word.alternatives]
+
+
+def test_aliases_expand_a_query_word():
+    synonyms = Synonyms([["Kiruna", "kiruna", "Giron", "Kiiruna"]])
+    (word,) = query_words("Giron", "sv", synonyms)
+    assert terms("Kiruna") <= word.terms()
+    assert synonyms.equivalents("kiiruna") == {"kiruna", "giron"}
+
+
+def test_highlight_marks_matching_words_and_escapes_html():
+    text = "Vi såg <stor> brist på bostäder för nya invånare i Kiruna."
+    marked = highlight(text, terms("bostad brist"), "sv")
+    assert "<mark>brist</mark>" in marked
+    assert "<mark>bostäder</mark>" in marked
+    assert "&lt;stor&gt;" in marked
+
+
+def test_highlight_picks_the_passage_with_the_matches():
+    text = "Inledning. " * 60 + "Här står det om distansarbete och coworking. " + "Slut. " * 60
+    marked = highlight(text, terms("distansarbete"), "sv", length=120)
+    assert "<mark>distansarbete</mark>" in marked
+    assert marked.startswith("…") and marked.endswith("…")

@@ -1,0 +1,148 @@
+"""manage.py import_knowledge: valid files, precise errors, all-or-nothing per file, re-import as a new revision."""
+
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from knowledge.models import ExchangeMeetingPage, KnowledgePage, LessonPage, MethodCardPage
+
+pytestmark = pytest.mark.django_db
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "docs" / "examples" / "knowledge"
+
+LESSON = """---
+slug: kiruna-remote-work-hub
+title: Distansarbetshubb i Kiruna
+type: lesson
+language: sv
+municipality: 2584
+work_package: WP1
+phase: visit
+method: test-week
+value_chain: digital
+evidence: measured
+tags: [distansarbete, coworking]
+owner: lead-kiruna
+review_by: 2027-06-30
+date: 2026-03-14
+visibility: public
+---
+Sammanfattningen före första rubriken.
+
+## Sammanhang
+
+Besökare frågade efter arbetsplatser.
+
+## Vad vi gjorde
+
+En testvecka.
+
+## Result
+
+Sex av åtta laddade ner guiden.
+
+## Råd
+
+Börja smått.
+
+## Övrigt
+
+Det här hamnar i brödtexten.
+"""
+
+
+def _write(tmp_path, name, text):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_a_valid_lesson_file_maps_front_matter_and_headings_to_fields(tmp_path, lead_kiruna):
+    path = _write(tmp_path, "lesson.md", LESSON)
+    call_command("import_knowledge", str(path), "--publish")
+    lesson = LessonPage.objects.get(slug="kiruna-remote-work-hub")
+    assert lesson.live and lesson.url == "/kunskap/kiruna-remote-work-hub/"
+    assert lesson.municipality.slug == "kiruna" and lesson.work_package.code == "WP1"
+    assert lesson.method.code == "test-week" and lesson.value_chain_step.code == "digital"
+    assert [p.code for p in lesson.relocation_phases.all()] == ["visit"]
+    assert sorted(lesson.tags.names()) == ["coworking", "distansarbete"]
+    assert lesson.owner.username == "lead-kiruna"
+    assert str(lesson.review_by) == "2027-06-30" and str(lesson.date) == "2026-03-14"
+    assert lesson.evidence == "measured" and lesson.visibility == "public"
+    assert "Sammanfattningen" in lesson.summary
+    assert "arbetsplatser" in lesson.context and "testvecka" in lesson.what_we_did
+    assert "Sex av åtta" in lesson.result and "Börja smått" in lesson.advice
+    assert lesson.body[0].value["heading"] == "Övrigt"
+
+
+def test_without_publish_the_import_is_a_draft(tmp_path, lead_kiruna):
+    call_command("import_knowledge", str(_write(tmp_path, "lesson.md", LESSON)))
+    lesson = LessonPage.objects.get(slug="kiruna-remote-work-hub")
+    assert not lesson.live
+    assert lesson.revisions.count() == 1
+
+
+def test_reimport_updates_the_same_page_as_a_new_revision(tmp_path, lead_kiruna):
+    path = _write(tmp_path, "lesson.md", LESSON)
+    call_command("import_knowledge", str(path), "--publish")
+    path.write_text(LESSON.replace("Börja smått.", "Börja smått och fråga ofta."), encoding="utf-8")
+    call_command("import_knowledge", str(path), "--publish")
+    assert LessonPage.objects.filter(slug="kiruna-remote-work-hub").count() == 1
+    lesson = LessonPage.objects.get(slug="kiruna-remote-work-hub")
+    assert lesson.revisions.count() == 2
+    assert "fråga ofta" in lesson.advice
+
+
+def test_malformed_front_matter_is_reported_with_file_and_line_and_imports_nothing(tmp_path, capsys):
+    broken = LESSON.replace("tags: [distansarbete, coworking]", "tags: [distansarbete, coworking")
+    path = _write(tmp_path, "broken.md", broken)
+    with pytest.raises(CommandError):
+        call_command("import_knowledge", str(path))
+    err = capsys.readouterr().err
+    line = broken.splitlines().index("tags: [distansarbete, coworking") + 1
+    assert f"{path}:{line}:" in err or f"{path}:{line + 1}:" in err
+    assert "malformed front matter" in err
+    assert not KnowledgePage.objects.filter(slug="kiruna-remote-work-hub").exists()
+
+
+def test_an_invalid_value_names_the_line_of_its_key(tmp_path, capsys, lead_kiruna):
+    path = _write(tmp_path, "bad.md", LESSON.replace("phase: visit", "phase: nowhere"))
+    with pytest.raises(CommandError):
+        call_command("import_knowledge", str(path))
+    line = LESSON.splitlines().index("phase: visit") + 1
+    assert f"{path}:{line}: unknown relocation phase 'nowhere'" in capsys.readouterr().err
+
+
+def test_an_unknown_owner_rejects_the_file(tmp_path, capsys):
+    path = _write(tmp_path, "lesson.md", LESSON.replace("owner: lead-kiruna", "owner: nobody-here"))
+    with pytest.raises(CommandError):
+        call_command("import_knowledge", str(path))
+    assert "unknown owner 'nobody-here'" in capsys.readouterr().err
+    assert not LessonPage.objects.exists()
+
+
+def test_a_bad_file_does_not_stop_the_good_ones_in_a_folder(tmp_path, lead_kiruna):
+    _write(tmp_path, "a-good.md", LESSON)
+    _write(
+        tmp_path,
+        "b-bad.md",
+        LESSON.replace("kiruna-remote-work-hub", "other").replace("type: lesson", "type: x"),
+    )
+    with pytest.raises(CommandError, match="1 of 2"):
+        call_command("import_knowledge", str(tmp_path))
+    assert list(LessonPage.objects.values_list("slug", flat=True)) == ["kiruna-remote-work-hub"]
+
+
+def test_the_sample_files_in_docs_import_as_three_types(lead_kiruna):
+    call_command("import_knowledge", str(EXAMPLES), "--publish", "--owner", "lead-kiruna")
+    assert LessonPage.objects.count() == 2
+    assert MethodCardPage.objects.get().method.code == "service-safari"
+    meeting = ExchangeMeetingPage.objects.get()
+    assert str(meeting.date) == "2026-04-20" and "testveckor" in meeting.agenda.lower()
+    assert LessonPage.objects.get(slug="pitea-welcome-calls").municipality.slug == "pitea"
+
+
+def test_an_unknown_default_owner_is_refused(tmp_path):
+    with pytest.raises(CommandError, match="unknown username"):
+        call_command("import_knowledge", str(_write(tmp_path, "l.md", LESSON)), "--owner", "ghost")

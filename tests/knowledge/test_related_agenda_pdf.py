@@ -1,0 +1,125 @@
+"""Related knowledge, index filters, the exchange-meeting agenda helper, and PDF downloads."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from knowledge.models import LessonPage
+from knowledge.selectors import agenda_proposal, related_knowledge
+from sprints import services as sprint_services
+from tests.knowledge.factories import make_lesson, make_meeting, make_method_card
+from tests.sprints.conftest import make_sprint
+from themes.models import SprintMethod, WorkPackage
+
+pytestmark = pytest.mark.django_db
+
+
+def test_related_knowledge_prefers_shared_method_tags_and_words(db):
+    method = SprintMethod.objects.get(code="test-week")
+    lesson = make_lesson(
+        title="Testvecka för distansarbetare i Kiruna", method=method, tags=("distansarbete",)
+    )
+    close = make_lesson(
+        title="Testvecka för distansarbetare i Pajala", method=method, tags=("distansarbete",)
+    )
+    loose = make_lesson(title="Annonsering på mässor", tags=("distansarbete",))
+    card = make_method_card(title="Testvecka", method=method)
+    make_lesson(title="Helt orelaterad", phases=())
+    internal = make_lesson(title="Testvecka internt", method=method, visibility="internal")
+    related = related_knowledge(page=lesson, user=None)
+    assert related[0].pk == close.pk
+    assert {page.pk for page in related} == {close.pk, loose.pk, card.pk}
+    assert internal.pk not in {page.pk for page in related}
+
+
+def test_a_lesson_page_shows_related_knowledge(client):
+    method = SprintMethod.objects.get(code="hackathon")
+    lesson = make_lesson(title="Hackathon om välkomstappen", method=method)
+    make_lesson(title="Hackathon om bostadskartan", method=method)
+    assert "Hackathon om bostadskartan" in client.get(lesson.url).content.decode()
+
+
+def test_the_index_filters_by_type_work_package_phase_evidence_and_tag(client, kiruna):
+    wp2 = WorkPackage.objects.get(code="WP2")
+    make_lesson(
+        title="Mätt lärdom", evidence="measured", work_package=wp2, municipality=kiruna, tags=("kompetens",)
+    )
+    make_lesson(title="Anekdot", evidence="anecdote", phases=("settle",))
+    make_method_card(title="Metodkortet")
+
+    def titles(query):
+        html = client.get(f"/kunskap/?{query}").content.decode()
+        return {t for t in ("Mätt lärdom", "Anekdot", "Metodkortet") if f">{t}</a>" in html}
+
+    assert titles("type=method") == {"Metodkortet"}
+    assert titles("work_package=WP2") == {"Mätt lärdom"}
+    assert titles("phase=settle") == {"Anekdot"}
+    assert titles("evidence=observed") == {"Mätt lärdom"}
+    assert titles("tag=kompetens") == {"Mätt lärdom"}
+    assert titles("municipality=2584") == {"Mätt lärdom"}
+    assert titles("municipality=region") == {"Anekdot", "Metodkortet"}
+
+
+def test_the_index_paginates(client):
+    for number in range(23):
+        make_lesson(title=f"Lärdom nummer {number}", phases=())
+    first = client.get("/en/kunskap/").content.decode()
+    assert "Page 1 of 2" in first and 'rel="next"' in first
+    assert client.get("/en/kunskap/?page=2").content.decode().count('class="card knowledge-item') == 3
+
+
+def test_a_reserved_slug_is_refused():
+    lesson = LessonPage(title="Flöde", slug="flode")
+    with pytest.raises(ValidationError):
+        lesson.clean()
+
+
+def test_the_agenda_proposal_groups_new_lessons_and_finished_sprints_by_phase(
+    lead_kiruna, kiruna, coordinator
+):
+    today = timezone.localdate()
+    make_meeting(title="Förra mötet", date=today - datetime.timedelta(days=30))
+    make_lesson(title="Ny om besök", phases=("visit",))
+    make_lesson(title="Ny om etablering", phases=("settle",))
+    sprint = make_sprint(
+        lead_kiruna, kiruna, start=today - datetime.timedelta(days=20), end=today - datetime.timedelta(days=5)
+    )
+    sprint_services.sprint_close_with_retrospective(actor=lead_kiruna, sprint=sprint, what_worked="Bra")
+    proposal = agenda_proposal(user=coordinator, today=today)
+    groups = {group["phase"].code: group for group in proposal["groups"] if group["phase"]}
+    assert [lesson.title for lesson in groups["visit"]["lessons"]] == ["Ny om besök"]
+    assert [lesson.title for lesson in groups["settle"]["lessons"]] == ["Ny om etablering"]
+    assert groups["visit"]["sprints"] == [sprint] and groups["decide"]["sprints"] == [sprint]
+    assert proposal["since"] == today - datetime.timedelta(days=30)
+
+
+def test_the_agenda_page_is_for_the_programme_only(client, coordinator, partner):
+    client.force_login(partner)
+    assert client.get("/kunskap/dagordning/").status_code == 403
+    client.force_login(coordinator)
+    assert client.get("/kunskap/dagordning/").status_code == 200
+
+
+def test_a_lesson_and_a_meeting_download_as_pdf(client, kiruna):
+    lesson = make_lesson(title="Lärdom som PDF", advice="<p>Råd i PDF:en</p>")
+    meeting = make_meeting(title="Möte som PDF")
+    for page in (lesson, meeting):
+        response = client.get(f"/kunskap/pdf/{page.pk}/")
+        assert response.status_code == 200
+        assert response["Content-Type"] == "application/pdf"
+        assert response.content.startswith(b"%PDF")
+        assert f'filename="{page.slug}.pdf"' in response["Content-Disposition"]
+
+
+def test_the_pdf_of_an_internal_lesson_is_not_found_for_anonymous(client):
+    lesson = make_lesson(title="Intern", visibility="internal")
+    assert client.get(f"/kunskap/pdf/{lesson.pk}/").status_code == 404
+
+
+def test_pages_link_print_css_and_pdf(client):
+    lesson = make_lesson()
+    html = client.get(lesson.url).content.decode()
+    assert "knowledge/knowledge.css" in html
+    assert f"/kunskap/pdf/{lesson.pk}/" in html

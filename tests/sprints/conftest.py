@@ -1,0 +1,47 @@
+"""Fixtures of the sprints tests: sprints created through the service layer, as a lead would."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+import pytest
+
+from sprints import services
+from sprints.models import Status
+from themes.models import RelocationPhase, SprintMethod, Visibility, WorkPackage
+
+
+def make_sprint(actor, municipality, **overrides):
+    values = {
+        "title": "Prova-på-boende för distansarbetare",
+        "goal": "Fler besökare ska pröva att bo och arbeta här en vecka.",
+        "hypothesis": "Vi tror att en testvecka leder till fler flyttbeslut, mätt i antal ansökningar.",
+        "work_package": WorkPackage.objects.get(code="WP1"),
+        "method": SprintMethod.objects.get(code="test-week"),
+        "start": datetime.date(2026, 3, 1),
+        "end": datetime.date(2026, 4, 15),
+        "relocation_phases": list(RelocationPhase.objects.filter(code__in=["visit", "decide"])),
+        "status": Status.IDEA,
+        "visibility": Visibility.INTERNAL,
+    }
+    values.update(overrides)
+    return services.sprint_create(actor=actor, municipality=municipality, **values)
+
+
+def log_result(actor, sprint, **overrides):
+    values = {
+        "metric": "Ansökningar till testveckan",
+        "unit": "st",
+        "baseline": Decimal("0"),
+        "target": Decimal("20"),
+        "actual": Decimal("26"),
+        "date": datetime.date(2026, 4, 10),
+    }
+    values.update(overrides)
+    return services.result_log(actor=actor, sprint=sprint, **values)
+
+
+@pytest.fixture
+def kiruna_sprint(lead_kiruna, kiruna):
+    return make_sprint(lead_kiruna, kiruna)
