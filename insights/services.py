@@ -321,21 +321,17 @@ def prospects_score(
     segments = _segment_rows(municipality=municipality, frame=frame, model=model, version=version)
     table = Prospect._meta.db_table
     quote = connection.ops.quote_name
-    sql = f"UPDATE {quote(table)} SET {quote('score')} = %s, {quote('aida_stage')} = %s, {quote('segment_key')} = %s WHERE {quote('id')} = %s"  # noqa: S608 (names from the model)
-    rows = list(
-        zip(
-            frame["score"].astype(float).tolist(),
-            frame["aida_stage"].tolist(),
-            frame["segment_key"].tolist(),
-            frame["id"].astype(int).tolist(),
-            strict=True,
-        )
-    )
+    # Stage and segment were stored by the import with the same rules; only the score is new.
+    sql = f"UPDATE {quote(table)} SET {quote('score')} = %s WHERE {quote('id')} = %s"  # noqa: S608 (names from the model)
+    scores, ids = frame["score"].to_numpy(dtype=float), frame["id"].to_numpy(dtype="int64")
     with transaction.atomic():
         with connection.cursor() as cursor:
-            for start in range(0, len(rows), CHUNK):
-                cursor.executemany(sql, rows[start : start + CHUNK])
-                report_progress("store", 2 * len(rows) + start, 4 * len(rows))
+            for start in range(0, len(frame), CHUNK):
+                stop = start + CHUNK
+                cursor.executemany(
+                    sql, zip(scores[start:stop].tolist(), ids[start:stop].tolist(), strict=True)
+                )
+                report_progress("store", min(stop, len(frame)), len(frame))
         Segment.objects.filter(municipality=municipality).delete()
         Segment.objects.bulk_create(segments, batch_size=1000)
     report_progress("done", 4, 4)
