@@ -328,9 +328,8 @@ def prospects_score(
         with connection.cursor() as cursor:
             for start in range(0, len(frame), CHUNK):
                 stop = start + CHUNK
-                cursor.executemany(
-                    sql, zip(scores[start:stop].tolist(), ids[start:stop].tolist(), strict=True)
-                )
+                chunk = list(zip(scores[start:stop].tolist(), ids[start:stop].tolist(), strict=True))
+                cursor.executemany(sql, chunk)
                 report_progress("store", min(stop, len(frame)), len(frame))
         Segment.objects.filter(municipality=municipality).delete()
         Segment.objects.bulk_create(segments, batch_size=1000)
