@@ -36,15 +36,33 @@ def prospects_of(municipality: Municipality) -> QuerySet[Prospect]:
     return Prospect.objects.filter(municipality=municipality).select_related("municipality")
 
 
-def prospect_frame(municipality: Municipality) -> pd.DataFrame:
-    """All of a municipality's prospects as a typed frame for the model (one query, no model instances)."""
+def prospect_frame(municipality: Municipality, *, chunk_size: int = 100_000) -> pd.DataFrame:
+    """All of a municipality's prospects as a typed frame for the model (no model instances).
+
+    Fetched in chunks and typed chunk by chunk, so a million rows never exist as one list of Python tuples.
+    """
     rows = Prospect.objects.filter(municipality=municipality).order_by("id").values_list(*FRAME_FIELDS)
-    frame = pd.DataFrame.from_records(list(rows.iterator(chunk_size=50_000)), columns=list(FRAME_FIELDS))
+    chunks: list[pd.DataFrame] = []
+    batch: list[tuple[Any, ...]] = []
+    for row in rows.iterator(chunk_size=chunk_size):
+        batch.append(row)
+        if len(batch) == chunk_size:
+            chunks.append(_typed_chunk(batch))
+            batch = []
+    if batch or not chunks:
+        chunks.append(_typed_chunk(batch))
+    return pd.concat(chunks, ignore_index=True) if len(chunks) > 1 else chunks[0]
+
+
+def _typed_chunk(rows: list[tuple[Any, ...]]) -> pd.DataFrame:
+    frame = pd.DataFrame.from_records(rows, columns=list(FRAME_FIELDS))
     frame["last_visit"] = pd.to_datetime(frame["last_visit"])
     frame["spend_sek"] = pd.to_numeric(frame["spend_sek"], errors="coerce")
     frame["relocated"] = frame["relocated"].astype("boolean")
     for column in ("guide_download", "webinar"):
         frame[column] = frame[column].astype(bool)
+    for column in ("visits", "newsletter_opens", "site_visits", "job_clicks"):
+        frame[column] = frame[column].astype("int64")
     return frame
 
 

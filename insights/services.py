@@ -116,7 +116,9 @@ def _rows_for_upsert(
     frame: pd.DataFrame, *, municipality: Municipality, batch: ImportBatch, now: dt.datetime
 ) -> list[tuple[Any, ...]]:
     n = len(frame)
-    last_visit = pd.to_datetime(frame["last_visit"])
+    # Dates and the timestamp are formatted once, vectorised, instead of by the driver's adapter for every row.
+    last_visit = pd.to_datetime(frame["last_visit"]).dt.strftime("%Y-%m-%d")
+    imported_at = connection.ops.adapt_datetimefield_value(now)
     columns: list[list[Any]] = [
         [municipality.pk] * n,
         pseudonyms(frame["prospect_ref"]),
@@ -125,7 +127,7 @@ def _rows_for_upsert(
         frame["age_band"].tolist(),
         frame["household"].tolist(),
         frame["visits"].astype(int).tolist(),
-        [None if pd.isna(value) else value.date() for value in last_visit],
+        _none_if_missing(last_visit.astype(object)),
         frame["season"].tolist(),
         frame["interests"].tolist(),
         frame["newsletter_opens"].astype(int).tolist(),
@@ -140,7 +142,7 @@ def _rows_for_upsert(
         aida_stages(frame).tolist(),
         segment_keys(frame).tolist(),
         [None] * n,  # a changed prospect has no valid score until the next scoring run
-        [now] * n,
+        [imported_at] * n,
     ]
     return list(zip(*columns, strict=True))
 
@@ -319,21 +321,16 @@ def prospects_score(
     segments = _segment_rows(municipality=municipality, frame=frame, model=model, version=version)
     table = Prospect._meta.db_table
     quote = connection.ops.quote_name
-    sql = f"UPDATE {quote(table)} SET {quote('score')} = %s, {quote('aida_stage')} = %s, {quote('segment_key')} = %s WHERE {quote('id')} = %s"  # noqa: S608 (names from the model)
-    rows = list(
-        zip(
-            frame["score"].astype(float).tolist(),
-            frame["aida_stage"].tolist(),
-            frame["segment_key"].tolist(),
-            frame["id"].astype(int).tolist(),
-            strict=True,
-        )
-    )
+    # Stage and segment were stored by the import with the same rules; only the score is new.
+    sql = f"UPDATE {quote(table)} SET {quote('score')} = %s WHERE {quote('id')} = %s"  # noqa: S608 (names from the model)
+    scores, ids = frame["score"].to_numpy(dtype=float), frame["id"].to_numpy(dtype="int64")
     with transaction.atomic():
         with connection.cursor() as cursor:
-            for start in range(0, len(rows), CHUNK):
-                cursor.executemany(sql, rows[start : start + CHUNK])
-                report_progress("store", 2 * len(rows) + start, 4 * len(rows))
+            for start in range(0, len(frame), CHUNK):
+                stop = start + CHUNK
+                chunk = list(zip(scores[start:stop].tolist(), ids[start:stop].tolist(), strict=True))
+                cursor.executemany(sql, chunk)
+                report_progress("store", min(stop, len(frame)), len(frame))
         Segment.objects.filter(municipality=municipality).delete()
         Segment.objects.bulk_create(segments, batch_size=1000)
     report_progress("done", 4, 4)

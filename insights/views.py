@@ -96,7 +96,7 @@ def home(request: HttpRequest) -> HttpResponse:
 def upload(request: HttpRequest) -> HttpResponse:
     municipality = _own_municipality(request)
     require(request.user, Action.IMPORT_PROSPECTS, municipality=municipality)
-    form = UploadForm(request.POST or None, request.FILES or None)
+    form = UploadForm(request.POST, request.FILES) if request.method == "POST" else UploadForm()
     if request.method == "POST" and form.is_valid():
         batch = services.import_batch_create(
             actor=request.user,

@@ -33,6 +33,7 @@ MIN_TRAINING_ROWS = 200
 # One OpenMP/BLAS thread: at these sizes, on a small machine shared with web and worker processes, spinning
 # threads cost far more than they gain (gradient boosting fits measured 6x faster single-threaded under load).
 THREADS = 1
+SCORE_CHUNK = 100_000
 
 
 class NotEnoughData(ValueError):
@@ -57,8 +58,13 @@ class PropensityModel:
         """Calibrated probability of relocating, one per prospect."""
         if frame.empty:
             return np.zeros(0)
+        # In slices: the transformed matrix of a million prospects would cost more memory than the whole import.
+        parts = []
         with threadpool_limits(limits=THREADS):
-            return np.asarray(self.pipeline.predict_proba(self.features(frame))[:, 1])
+            for start in range(0, len(frame), SCORE_CHUNK):
+                features = self.features(frame.iloc[start : start + SCORE_CHUNK])
+                parts.append(np.asarray(self.pipeline.predict_proba(features)[:, 1]))
+        return np.concatenate(parts)
 
     def contributions(self, frame: pd.DataFrame) -> pd.DataFrame:
         """Each factor's push on the log-odds of every prospect, relative to the average training prospect."""

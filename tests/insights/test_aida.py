@@ -46,8 +46,11 @@ def test_rules_are_data_ending_with_a_catch_all():
 
 
 def test_rules_in_words_name_every_condition():
+    from django.utils import translation
+
     from insights.factors import aida_rules_in_words
 
-    words = aida_rules_in_words()
+    with translation.override("en"):
+        words = aida_rules_in_words()
     assert [rule["stage"] for rule in words] == ["action", "desire", "interest", "attention"]
     assert "3" in str(words[0]["text"]) and "webinar" in str(words[0]["text"])

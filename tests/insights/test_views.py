@@ -103,6 +103,10 @@ def test_upload_of_a_non_spreadsheet_is_refused(client, tmp_path, kiruna, analys
     with path.open("rb") as handle:
         response = client.post(reverse("insights:upload"), {"file": handle})
     assert response.status_code == 200 and not ImportBatch.objects.exists()
+    assert response.context["form"].errors["file"][0] in (
+        "Upload a CSV or XLSX file.",
+        "Ladda upp en CSV- eller XLSX-fil.",
+    )
 
 
 def test_pin_through_the_page(client, kiruna, analyst_kiruna):
