@@ -96,7 +96,11 @@ def main() -> None:
         },
         "segments": scored.segments,
         "database": "sqlite (embedded default)",
-        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "load_average": os.getloadavg()},
+        "machine": {
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+            "load_average": os.getloadavg(),
+        },
     }
     print(json.dumps(results, indent=2))
     Path(args.output).parent.mkdir(parents=True, exist_ok=True)

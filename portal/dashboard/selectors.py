@@ -351,6 +351,7 @@ def aida_funnel(*, threshold: int) -> AidaFunnel | None:
     if Segment is None:
         return None
     import pandas as pd
+
     from insights.scoring.segments import ALL, REGION, shared_table
 
     cells: Counter[tuple[str, str]] = Counter()
