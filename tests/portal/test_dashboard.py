@@ -182,6 +182,18 @@ def test_the_dashboard_exports_as_a_pdf_with_its_figures(client, coordinator):
     assert "Access to advanced education" in text and "96.6" in text
 
 
+def test_the_municipality_pdf_lists_its_sprints_and_results(client, coordinator, programme_data):
+    from pypdf import PdfReader
+
+    client.force_login(coordinator)
+    response = client.get("/en/dashboard/kiruna/pdf/")
+    assert response.status_code == 200
+    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    assert "Kiruna compared with the region" in text
+    assert "Sprint A" in text and "Sprint B" in text and "Sprint C" not in text
+    assert "Mätvärde" in text
+
+
 def test_the_dashboard_has_print_styles_and_a_print_button(client, coordinator):
     client.force_login(coordinator)
     html = client.get("/dashboard/").content.decode()
