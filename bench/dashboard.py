@@ -223,12 +223,6 @@ def clients() -> dict[str | None, Client]:
     return result
 
 
-def get(client: Client, url: str, *, cached: bool) -> HttpResponse:
-    if not cached:
-        dashboard_cache.invalidate()
-    return client.get(url)
-
-
 def query_count(client: Client, url: str, *, cached: bool) -> int:
     client.get(url)  # the cached entries measure the second request
     if not cached:
@@ -239,16 +233,20 @@ def query_count(client: Client, url: str, *, cached: bool) -> int:
     return len(captured.captured_queries)
 
 
-def timings(client: Client, url: str, repeat: int, *, cached: bool) -> list[float]:
+def timings(client: Client, url: str, repeat: int, *, cached: bool) -> tuple[list[float], list[float]]:
+    """Wall-clock and CPU milliseconds per request (CPU too: the machine is shared, as in bench/pages.py)."""
     for _ in range(3):  # warm up templates, URL resolver and translation catalogues
         client.get(url)
-    times = []
+    wall, cpu = [], []
     for _ in range(repeat):
-        started = time.perf_counter()
-        response = get(client, url, cached=cached)
-        times.append((time.perf_counter() - started) * 1000)
+        if not cached:
+            dashboard_cache.invalidate()
+        started, started_cpu = time.perf_counter(), time.process_time()
+        response = client.get(url)
+        wall.append((time.perf_counter() - started) * 1000)
+        cpu.append((time.process_time() - started_cpu) * 1000)
         assert response.status_code == 200
-    return times
+    return wall, cpu
 
 
 def measure(
@@ -259,7 +257,7 @@ def measure(
     for entry in entries:
         client, url = browsers[entry.user], entry.url(data)
         queries = query_count(client, url, cached=entry.cached)
-        times = timings(client, url, repeat, cached=entry.cached) if repeat else []
+        times = timings(client, url, repeat, cached=entry.cached) if repeat else ([], [])
         out[entry.name] = (url, queries, times)
     return out
 
@@ -302,7 +300,7 @@ def main() -> None:
 
     rows = []
     for entry in ENTRIES:
-        url, queries, times = full[entry.name]
+        url, queries, (times, cpu_times) = full[entry.name]
         p50 = statistics.median(times)
         p95 = statistics.quantiles(times, n=20)[-1]
         small_queries = small[entry.name][1]
@@ -313,6 +311,7 @@ def main() -> None:
                 "cached": entry.cached,
                 "p50_ms": round(p50, 1),
                 "p95_ms": round(p95, 1),
+                "cpu_p50_ms": round(statistics.median(cpu_times), 1),
                 "queries": queries,
                 f"queries_at_{args.small}_sprints": small_queries,
                 "queries_constant": queries == small_queries,
@@ -326,10 +325,12 @@ def main() -> None:
 
     print(
         f"Stigar dashboard benchmark: {sizes['sprints']} sprints, {sizes['results']} results, "
-        f"{sizes['lessons']} lessons, {args.repeat} requests each"
+        f"{sizes['lessons']} lessons, {args.repeat} requests each; load average (1 min) {os.getloadavg()[0]:.2f} "
+        f"on {os.cpu_count()} CPUs"
     )
     header = (
-        f"{'page':46} {'p50 ms':>8} {'p95 ms':>8} {'queries':>8} {'@' + str(args.small) + '/mun':>8}  targets"
+        f"{'page':46} {'p50 ms':>8} {'p95 ms':>8} {'cpu p50':>8} {'queries':>8} {'@' + str(args.small) + '/mun':>8}"
+        "  targets"
     )
     print(header)
     print("-" * len(header))
@@ -340,7 +341,7 @@ def main() -> None:
             else ("ok" if row["meets_targets"] else "MISSED")
         )
         print(
-            f"{row['page']:46} {row['p50_ms']:8.1f} {row['p95_ms']:8.1f} {row['queries']:8d} "
+            f"{row['page']:46} {row['p50_ms']:8.1f} {row['p95_ms']:8.1f} {row['cpu_p50_ms']:8.1f} {row['queries']:8d} "
             f"{row[f'queries_at_{args.small}_sprints']:8d}  {verdict}"
         )
     out = ROOT / "bench" / "results" / "dashboard.json"

@@ -26,8 +26,6 @@ class Dashboard:
     charts: dict[str, Chart] = field(default_factory=dict)
     headline: list[tuple[str, str]] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)
-    # Panels whose app has not landed yet: shown as a short note instead of an empty chart.
-    unavailable: list[str] = field(default_factory=list)
 
 
 def _key(*parts: object) -> str:
@@ -296,9 +294,7 @@ def build_programme(*, levels: tuple[str, ...], today: dt.date, shared_segments:
         (_("Overdue reviews"), str(figures.overdue.total)),
     ]
     board.extra["shared_segments"] = shared_segments
-    if figures.funnel is None:
-        board.unavailable.append("insights")
-    elif shared_segments:
+    if shared_segments:
         _funnel_charts(board, figures.funnel, munis)
     board.charts["eu-spi"] = spi_chart()
     board.charts["eu-spi-dimensions"] = spi_dimensions_chart()

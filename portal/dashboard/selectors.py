@@ -1,7 +1,7 @@
 """Every number on the dashboard, computed with aggregate queries (grouped counts, never one query per municipality).
 
 The sprints, knowledge and insights apps are read through their models (reads only) and their own rules (what counts as
-a target met, how segment cells are suppressed). A figure whose app has no models yet is None.
+a target met, how segment cells are suppressed).
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.apps import apps
+import pandas as pd
 from django.conf import settings
 from django.db.models import (
     BooleanField,
@@ -29,20 +29,14 @@ from django.db.models.functions import Cast, TruncMonth
 from django.utils import timezone
 from wagtail.models import TaskState
 
+from insights.models import Segment
+from insights.scoring.segments import ALL, REGION, shared_table
 from knowledge.models import ExchangeMeetingPage, LessonPage, MethodCardPage
 from sprints.models import FINISHED_STATUSES, Result, Sprint, Status
 from sprints.selectors import target_met_q
 from themes.models import Municipality, RelocationPhase, SprintMethod, WorkPackage
 
 Key = tuple[str, str]
-
-
-def _model(app_label: str, name: str) -> Any:
-    """A sibling app's model class, or None while that app has not defined it yet (typed Any: it is looked up by name)."""
-    try:
-        return apps.get_model(app_label, name)
-    except LookupError:
-        return None
 
 
 # --- taxonomy -------------------------------------------------------------------------------------------
@@ -344,18 +338,11 @@ class AidaFunnel:
     area_totals: dict[str, int | None]
 
 
-def aida_funnel(*, threshold: int) -> AidaFunnel | None:
+def aida_funnel(*, threshold: int) -> AidaFunnel:
     """The AIDA mix of the scored segments, summed per statistics area (small municipalities in their cluster) and
     suppressed with the insights app's own primary and secondary suppression (one query)."""
-    Segment = _model("insights", "Segment")
-    if Segment is None:
-        return None
-    import pandas as pd
-
-    from insights.scoring.segments import ALL, REGION, shared_table
-
     cells: Counter[tuple[str, str]] = Counter()
-    rows = Segment._default_manager.filter(size__gt=0, mean_score__isnull=False).values_list(
+    rows = Segment.objects.filter(size__gt=0, mean_score__isnull=False).values_list(
         "municipality__slug", "municipality__cluster", "aida_mix"
     )
     for slug, cluster, mix in rows:
@@ -410,7 +397,7 @@ class ProgrammeFigures(RegionFigures):
     overdue: OverdueReviews
     method_cards: dict[str, int]
     lessons_by_method: dict[str, int]
-    funnel: AidaFunnel | None
+    funnel: AidaFunnel
 
 
 def programme_figures(*, region: RegionFigures, levels: tuple[str, ...], today: dt.date) -> ProgrammeFigures:

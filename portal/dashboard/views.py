@@ -118,7 +118,13 @@ def municipality_pdf(request: HttpRequest, slug: str) -> HttpResponse:
     place, board = _municipality(request, slug)
     html = render_to_string(
         "dashboard/pdf.html",
-        {"board": board, "title": place.name, "municipality": place, "generated": timezone.localtime()},
+        {
+            "board": board,
+            "title": place.name,
+            "municipality": place,
+            "figures": board.extra["figures"],
+            "generated": timezone.localtime(),
+        },
         request=request,
     )
     return _pdf(html, f"stigar-dashboard-{place.slug}-{timezone.localdate():%Y-%m-%d}.pdf")

@@ -33,15 +33,26 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 @pytest.fixture(scope="session")
-def chromium() -> Iterator[object]:
+def chromium(django_db_setup, django_db_blocker) -> Iterator[object]:
     require(chromium_available(), f"needs headless Chromium at {CHROMIUM} (apt-get install chromium)")
+    from django.db import connections
     from playwright.sync_api import sync_playwright
 
+    # Django's connections are context-local; under Playwright's running event loop the tests get new connection
+    # objects, which lack the database snapshot that serialized_rollback restores (taken when the test database
+    # was set up, before this fixture when other tests ran first). Carry the snapshot over.
+    snapshots = {
+        c.alias: c._test_serialized_contents
+        for c in connections.all()
+        if hasattr(c, "_test_serialized_contents")
+    }
     # Playwright's sync API keeps an event loop running in this thread for the whole session; the ORM calls
     # the tests and the database fixtures make around it are ordinary synchronous calls, so this is safe.
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     try:
         with sync_playwright() as playwright:
+            for alias, contents in snapshots.items():
+                connections[alias]._test_serialized_contents = contents
             browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
             yield browser
             browser.close()

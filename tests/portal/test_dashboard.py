@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import datetime
 import io
-from decimal import Decimal
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -15,6 +14,8 @@ from openpyxl import load_workbook
 from portal.dashboard import cache as dashboard_cache
 from portal.dashboard import exports, panels, selectors, spi
 from portal.dashboard.charts import Chart, Series, describe, svg, table_body
+from tests.portal.dashboard_data import make_result as _result
+from tests.portal.dashboard_data import make_sprint as _sprint
 from themes.models import Municipality, SprintMethod
 
 pytestmark = pytest.mark.django_db
@@ -181,6 +182,18 @@ def test_the_dashboard_exports_as_a_pdf_with_its_figures(client, coordinator):
     assert "Access to advanced education" in text and "96.6" in text
 
 
+def test_the_municipality_pdf_lists_its_sprints_and_results(client, coordinator, programme_data):
+    from pypdf import PdfReader
+
+    client.force_login(coordinator)
+    response = client.get("/en/dashboard/kiruna/pdf/")
+    assert response.status_code == 200
+    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    assert "Kiruna compared with the region" in text
+    assert "Sprint A" in text and "Sprint B" in text and "Sprint C" not in text
+    assert "Mätvärde" in text
+
+
 def test_the_dashboard_has_print_styles_and_a_print_button(client, coordinator):
     client.force_login(coordinator)
     html = client.get("/dashboard/").content.decode()
@@ -203,39 +216,6 @@ def test_the_dashboard_has_print_styles_and_a_print_button(client, coordinator):
 #   Pajala  D  internal  WP3  hackathon   learned  phases move, settle, stay  result: met (50→40, 35; lower is better)
 ALL_LEVELS = ("public", "partners", "internal")
 PARTNER_LEVELS = ("public", "partners")
-
-
-def _sprint(actor, slug, title, *, wp, method, status, visibility, phases):
-    from sprints import services
-    from themes.models import RelocationPhase, SprintMethod, WorkPackage
-
-    return services.sprint_create(
-        actor=actor,
-        municipality=Municipality.objects.get(slug=slug),
-        title=title,
-        goal="Syntetiskt testmål.",
-        work_package=WorkPackage.objects.get(code=wp),
-        method=SprintMethod.objects.get(code=method),
-        start=datetime.date(2026, 3, 1),
-        end=datetime.date(2026, 4, 15),
-        relocation_phases=list(RelocationPhase.objects.filter(code__in=phases)),
-        status=status,
-        visibility=visibility,
-    )
-
-
-def _result(actor, sprint, actual, *, baseline=None, target=None):
-    from sprints import services
-
-    return services.result_log(
-        actor=actor,
-        sprint=sprint,
-        metric="Mätvärde",
-        actual=Decimal(actual),
-        baseline=None if baseline is None else Decimal(baseline),
-        target=None if target is None else Decimal(target),
-        date=datetime.date(2026, 4, 10),
-    )
 
 
 @pytest.fixture

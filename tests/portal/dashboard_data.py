@@ -1,0 +1,41 @@
+"""Sprints and results for the dashboard tests, created through the sprints app's services as a coordinator would."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from themes.models import Municipality
+
+
+def make_sprint(actor, slug, title, *, wp, method, status, visibility, phases):
+    from sprints import services
+    from themes.models import RelocationPhase, SprintMethod, WorkPackage
+
+    return services.sprint_create(
+        actor=actor,
+        municipality=Municipality.objects.get(slug=slug),
+        title=title,
+        goal="Syntetiskt testmål.",
+        work_package=WorkPackage.objects.get(code=wp),
+        method=SprintMethod.objects.get(code=method),
+        start=datetime.date(2026, 3, 1),
+        end=datetime.date(2026, 4, 15),
+        relocation_phases=list(RelocationPhase.objects.filter(code__in=phases)),
+        status=status,
+        visibility=visibility,
+    )
+
+
+def make_result(actor, sprint, actual, *, baseline=None, target=None):
+    from sprints import services
+
+    return services.result_log(
+        actor=actor,
+        sprint=sprint,
+        metric="Mätvärde",
+        actual=Decimal(actual),
+        baseline=None if baseline is None else Decimal(baseline),
+        target=None if target is None else Decimal(target),
+        date=datetime.date(2026, 4, 10),
+    )
