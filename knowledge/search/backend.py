@@ -403,6 +403,19 @@ def _field_paths(
             )
 
 
+def _any(queries: list[Any]) -> Any:
+    """Or, without the parts that cannot match; NullQuery if none is left."""
+    queries = [q for q in queries if q is not wquery.NullQuery]
+    return wquery.NullQuery if not queries else queries[0] if len(queries) == 1 else wquery.Or(queries)
+
+
+def _every(queries: list[Any]) -> Any:
+    """And; NullQuery as soon as one part cannot match."""
+    if not queries or any(q is wquery.NullQuery for q in queries):
+        return wquery.NullQuery
+    return queries[0] if len(queries) == 1 else wquery.And(queries)
+
+
 class WhooshSearchQueryCompiler(BaseSearchQueryCompiler):  # type: ignore[misc]
     DEFAULT_OPERATOR = "and"
     HANDLES_ORDER_BY_EXPRESSIONS = True
@@ -412,6 +425,7 @@ class WhooshSearchQueryCompiler(BaseSearchQueryCompiler):  # type: ignore[misc]
         super().__init__(*args, **kwargs)
         self.highlight_terms: dict[str, set[str]] = {language: set() for language in LANGUAGES}
         self._synonyms: Synonyms = Synonyms()
+        self._reader: Any = None
 
     # Fields of the searched model and of its indexed subclasses, with their boosts.
     def target_fields(self) -> dict[str, float]:
@@ -423,9 +437,12 @@ class WhooshSearchQueryCompiler(BaseSearchQueryCompiler):  # type: ignore[misc]
                 paths[path] = max(boost, paths.get(path, 0.0))
         return paths
 
-    def compile(self, synonyms: Synonyms) -> Compiled:
+    def compile(self, synonyms: Synonyms, reader: Any = None) -> Compiled:
+        """The Whoosh query; with `reader`, terms the index does not contain are left out (a query
+        over every field in two languages is hundreds of terms, almost all of them absent)."""
         self._synonyms = synonyms
         self._fields = self.target_fields()
+        self._reader = reader
         return self._translate(self.query, 1.0)
 
     def content_type_query(self) -> Any:
@@ -480,9 +497,10 @@ class WhooshSearchQueryCompiler(BaseSearchQueryCompiler):  # type: ignore[misc]
         return wquery.Term(name, text, boost=boost)
 
     def _any_field(self, language: str, text: str, boost: float, fuzzy: bool = False) -> Any:
-        return wquery.Or(
-            [self._term(path, language, text, boost * weight, fuzzy) for path, weight in self._fields.items()]
-        )
+        fields = list(self._fields.items())
+        if self._reader is not None and not fuzzy:
+            fields = [(p, w) for p, w in fields if (_field_name(p, language), text) in self._reader]
+        return _any([self._term(path, language, text, boost * weight, fuzzy) for path, weight in fields])
 
     def _plain_text(self, text: str, operator: str, boost: float, fuzzy: bool = False) -> Compiled:
         if not self._fields:
@@ -494,20 +512,17 @@ class WhooshSearchQueryCompiler(BaseSearchQueryCompiler):  # type: ignore[misc]
                 alternatives = [
                     self._any_field(language, alternative[0], boost, fuzzy)
                     if len(alternative) == 1
-                    else wquery.And([self._any_field(language, term, boost, fuzzy) for term in alternative])
+                    else _every([self._any_field(language, term, boost, fuzzy) for term in alternative])
                     for alternative in word.alternatives
                 ]
                 alternatives += [
                     self._any_field(language, part, boost * LOOSE_PART_BOOST, fuzzy) for part in word.loose
                 ]
-                word_queries.append(wquery.Or(alternatives))
+                word_queries.append(_any(alternatives))
             if word_queries:
-                per_language.append(
-                    wquery.And(word_queries) if operator == "and" else wquery.Or(word_queries)
-                )
-        if not per_language:
-            return NONE
-        return per_language[0] if len(per_language) == 1 else wquery.Or(per_language)
+                per_language.append(_every(word_queries) if operator == "and" else _any(word_queries))
+        combined = _any(per_language)
+        return NONE if combined is wquery.NullQuery else combined
 
     def _phrase(self, text: str, boost: float) -> Compiled:
         if not self._fields:
@@ -571,14 +586,13 @@ class WhooshSearchResults(BaseSearchResults):  # type: ignore[misc]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._compiled: Compiled | None = None
-        self._hits_cache: list[Hit] | None = None
+        # Shared by every slice and clone of these results: the query runs once for page and count.
+        self._shared: dict[str, Any] = {}
         self._highlight_field: str | None = None
 
     def _clone(self) -> WhooshSearchResults:
         clone: WhooshSearchResults = super()._clone()
-        clone._compiled = self._compiled
-        clone._hits_cache = self._hits_cache
+        clone._shared = self._shared
         clone._highlight_field = self._highlight_field
         return clone
 
@@ -590,9 +604,11 @@ class WhooshSearchResults(BaseSearchResults):  # type: ignore[misc]
 
     # The query, once
     def compiled(self) -> Compiled:
-        if self._compiled is None:
-            self._compiled = self.query_compiler.compile(self.backend.synonyms())
-        return self._compiled
+        if "compiled" not in self._shared:
+            reader = self.backend.handle.searcher().reader()
+            self._shared["compiled"] = self.query_compiler.compile(self.backend.synonyms(), reader)
+        compiled: Compiled = self._shared["compiled"]
+        return compiled
 
     def _queryset(self) -> models.QuerySet[Any]:
         queryset: models.QuerySet[Any] = self.query_compiler.queryset
@@ -607,15 +623,16 @@ class WhooshSearchResults(BaseSearchResults):  # type: ignore[misc]
 
     def hits(self) -> list[Hit]:
         """Every matching document in relevance order that the queryset's filters let through."""
-        if self._hits_cache is None:
+        if "hits" not in self._shared:
             compiled = self.compiled()
             queryset = self.query_compiler.queryset
             hits = self.backend.run_query(wquery.And([self.query_compiler.content_type_query(), compiled]))
             if self._is_filtered():
                 allowed = _existing_pks(queryset, [hit.pk for hit in hits])
                 hits = [hit for hit in hits if hit.pk in allowed]
-            self._hits_cache = hits
-        return self._hits_cache
+            self._shared["hits"] = hits
+        hits_found: list[Hit] = self._shared["hits"]
+        return hits_found
 
     def _do_search(self) -> list[Any]:
         compiled = self.compiled()
