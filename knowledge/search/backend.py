@@ -626,8 +626,14 @@ class WhooshSearchResults(BaseSearchResults):  # type: ignore[misc]
         if "hits" not in self._shared:
             compiled = self.compiled()
             queryset = self.query_compiler.queryset
-            hits = self.backend.run_query(wquery.And([self.query_compiler.content_type_query(), compiled]))
-            if self._is_filtered():
+            content_type = self.query_compiler.content_type_query()
+            if compiled is NONE or queryset.query.is_empty():
+                hits: list[Hit] = []
+            else:
+                hits = self.backend.run_query(
+                    content_type if compiled is ALL else wquery.And([content_type, compiled])
+                )
+            if hits and self._is_filtered():
                 allowed = _existing_pks(queryset, [hit.pk for hit in hits])
                 hits = [hit for hit in hits if hit.pk in allowed]
             self._shared["hits"] = hits
