@@ -265,7 +265,7 @@ class WhooshIndex(BaseIndex):  # type: ignore[misc]
 
     # Writes
     @contextlib.contextmanager
-    def writer(self) -> Iterator[Any]:
+    def writer(self, mergetype: Any = None) -> Iterator[Any]:
         """A Whoosh writer, committed on success; waits (bounded) for other processes' writers to finish."""
         handle = self.backend.handle
         deadline = time.monotonic() + self.backend.lock_timeout
@@ -282,7 +282,7 @@ class WhooshIndex(BaseIndex):  # type: ignore[misc]
         except BaseException:
             writer.cancel()
             raise
-        writer.commit()
+        writer.commit(mergetype=mergetype)
 
     def add_items(self, model: type[models.Model], items: Sequence[Any]) -> None:
         if not model.get_search_fields():  # type: ignore[attr-defined]
@@ -302,8 +302,8 @@ class WhooshIndex(BaseIndex):  # type: ignore[misc]
             writer.delete_by_term("doc_id", document_id(item))
 
     def reset(self) -> None:
-        with self.writer() as writer:
-            writer.mergetype = wwriting.CLEAR
+        # CLEAR drops every existing segment at commit: an empty index, not one full of deletions.
+        with self.writer(mergetype=wwriting.CLEAR) as writer:
             writer.delete_by_query(wquery.Every())
 
     def refresh(self) -> None:

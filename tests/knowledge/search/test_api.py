@@ -125,7 +125,9 @@ def test_sprints_are_searched_with_their_own_visibility(client, kiruna, lead_kir
     make_sprint(lead_kiruna, kiruna, title="Hundspannsturism för inflyttare", visibility="public")
     make_sprint(lead_kiruna, kiruna, title="Hundspannsturism internt", visibility="internal")
     data = api(client, q="hundspannsturism")
-    assert [(r["type"], r["title"]) for r in data["results"]] == [("sprint", "Hundspannsturism för inflyttare")]
+    assert [(r["type"], r["title"]) for r in data["results"]] == [
+        ("sprint", "Hundspannsturism för inflyttare")
+    ]
     assert data["facets"]["type"] == {"sprint": 1}
     assert api(client, q="hundspannsturism", work_package="WP2")["total"] == 0
     assert api(client, q="hundspannsturism", work_package="WP1")["total"] == 1
