@@ -829,6 +829,9 @@ class SearchBackend(BaseSearchBackend):  # type: ignore[misc]
                 or bool(synonyms.equivalents(word))
                 or split_compound(swedish_lemma(word)) is not None
             )
+            if not known and model_or_queryset is not None:
+                # An inflection the index holds only in other forms (förskoleplatser) still finds pages.
+                known = bool(self.search(word, model_or_queryset).count())
             suggestion = (
                 None if known else next(iter(corrector.suggest(word, limit=1, maxdist=2, prefix=1)), None)
             )

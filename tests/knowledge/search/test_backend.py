@@ -125,3 +125,8 @@ def test_reset_empties_the_index(backend):
     backend.reset_indexes()
     assert backend.index_status()["documents"] == 0
     assert backend.search("tömma", KnowledgePage).count() == 0
+
+
+def test_no_suggestion_for_an_inflection_that_finds_pages(backend):
+    make_lesson(title="Förskoleplatsen är första frågan")
+    assert backend.suggest("förskoleplatser", KnowledgePage) is None
