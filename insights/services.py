@@ -182,9 +182,14 @@ def prospects_import(
 
     now = timezone.now()
     rows = _rows_for_upsert(result.prospects, municipality=municipality, batch=batch, now=now)
+    # In pseudonym order the unique index grows at its end instead of at random pages: far fewer page writes.
+    rows.sort(key=lambda row: row[1])
     sql = _upsert_sql()
     with transaction.atomic():
         with connection.cursor() as cursor:
+            if connection.vendor == "sqlite":
+                # A bigger page cache for this connection keeps the indexes in memory during a large import.
+                cursor.execute("PRAGMA cache_size = -262144")
             for start in range(0, len(rows), CHUNK):
                 # Raw executemany upsert: model instances for a million rows would not fit the time budget.
                 cursor.executemany(sql, rows[start : start + CHUNK])

@@ -233,8 +233,13 @@ def model_report(request: HttpRequest) -> HttpResponse:
 def segments(request: HttpRequest) -> HttpResponse:
     municipality = _own_municipality(request)
     pins = selectors.pins_of(municipality)
+    # Pinned segments first, then the most promising; a page of hundreds of tiny segments helps nobody.
+    chosen = sorted(
+        (s for s in selectors.segments_of(municipality) if s.key in pins or s.size >= SEGMENT_PAGE_MIN_SIZE),
+        key=lambda s: (s.key not in pins, -(s.mean_score or 0)),
+    )[:SEGMENT_PAGE_LIMIT]
     rows = []
-    for segment in selectors.segments_of(municipality):
+    for segment in chosen:
         pin = pins.get(segment.key)
         total = segment.size or 1
         rows.append(
@@ -255,11 +260,6 @@ def segments(request: HttpRequest) -> HttpResponse:
                 ),
             }
         )
-    # Pinned segments first, then the most promising; a page of hundreds of tiny segments helps nobody.
-    rows.sort(key=lambda row: (row["pin"] is None, -(row["segment"].mean_score or 0)))
-    rows = [row for row in rows if row["pin"] is not None or row["segment"].size >= SEGMENT_PAGE_MIN_SIZE][
-        :SEGMENT_PAGE_LIMIT
-    ]
     return render(
         request,
         "insights/segments.html",

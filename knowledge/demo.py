@@ -40,7 +40,7 @@ class DemoLesson:
     advice: str
 
 
-P, PA, I = Visibility.PUBLIC, Visibility.PARTNERS, Visibility.INTERNAL
+P, PA, IN = Visibility.PUBLIC, Visibility.PARTNERS, Visibility.INTERNAL
 
 LESSONS: list[DemoLesson] = [
     DemoLesson(
@@ -148,7 +148,7 @@ LESSONS: list[DemoLesson] = [
         "WP1",
         "digital",
         "anecdote",
-        I,
+        IN,
         ("hackathon", "app"),
         "Ett hackathon med studenter gav en klickbar prototyp för välkomstinformation på en vecka.",
         "Luleå tekniska universitet bjöd in studenter att bygga en välkomstapp under 48 timmar.",
@@ -212,7 +212,7 @@ LESSONS: list[DemoLesson] = [
         "WP1",
         "marketing",
         "measured",
-        I,
+        IN,
         ("kampanj", "besökare"),
         "Annonser riktade till tidigare besökare gav fler klick på flyttguiden än breda kampanjer.",
         "A/B-test mellan målgruppen tidigare besökare och en bred målgrupp, samma budget.",
@@ -276,7 +276,7 @@ LESSONS: list[DemoLesson] = [
         "WP4",
         "physical",
         "observed",
-        I,
+        IN,
         ("energi", "bostäder"),
         "Planerade bostadsområden behöver tidig dialog med nätägaren om kapacitet.",
         "En workshop med nätägare och planerare från fyra kommuner gick igenom planerade områden.",
@@ -340,7 +340,7 @@ LESSONS: list[DemoLesson] = [
         "WP1",
         "digital",
         "anecdote",
-        I,
+        IN,
         ("webb", "samverkan"),
         "Besökare förstår inte kommungränser; de söker Norrbotten, inte en kommun.",
         "Ett hackathon tog fram en prototyp för en gemensam flyttportal.",

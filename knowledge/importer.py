@@ -292,19 +292,19 @@ def _sections(
             chunks[-1][2].append(line)
     values: dict[str, str] = {"summary": _html("\n".join(chunks[0][2]))}
     seen: dict[str, int] = {}
-    for heading, line, lines in chunks[1:]:
-        assert heading is not None
-        name = mapping.get(heading.casefold())
+    for title, title_line, content in chunks[1:]:
+        assert title is not None
+        name = mapping.get(title.casefold())
         if name is None:
-            extra.append((heading, _html("\n".join(lines))))
+            extra.append((title, _html("\n".join(content))))
             continue
         if name in seen:
             errors.append(
-                ImportProblem(path, line, f"section '{heading}' repeats the one on line {seen[name]}")
+                ImportProblem(path, title_line, f"section '{title}' repeats the one on line {seen[name]}")
             )
             continue
-        seen[name] = line
-        values[name] = _html("\n".join(lines))
+        seen[name] = title_line
+        values[name] = _html("\n".join(content))
     return values
 
 

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
@@ -117,7 +118,7 @@ class KnowledgePage(Page):
         on_delete=models.PROTECT,
         null=True,
         blank=True,
-        related_name="knowledge_pages",
+        related_name="+",
         help_text=_("Leave empty for knowledge that concerns the whole region."),
     )
     work_package = models.ForeignKey(
@@ -126,7 +127,7 @@ class KnowledgePage(Page):
         on_delete=models.PROTECT,
         null=True,
         blank=True,
-        related_name="knowledge_pages",
+        related_name="+",
     )
     value_chain_step = models.ForeignKey(
         "themes.ValueChainStep",
@@ -134,7 +135,7 @@ class KnowledgePage(Page):
         on_delete=models.PROTECT,
         null=True,
         blank=True,
-        related_name="knowledge_pages",
+        related_name="+",
     )
     relocation_phases = ParentalManyToManyField(
         "themes.RelocationPhase",
@@ -148,7 +149,7 @@ class KnowledgePage(Page):
         on_delete=models.PROTECT,
         null=True,
         blank=True,
-        related_name="knowledge_pages",
+        related_name="+",
     )
     tags = ClusterTaggableManager(verbose_name=_("tags"), through=KnowledgeTag, blank=True)
     review_by = models.DateField(_("review by"), null=True, blank=True)
@@ -221,13 +222,30 @@ class KnowledgePage(Page):
         if self.slug in RESERVED_SLUGS:
             raise ValidationError({"slug": _("This address is used by the knowledge base itself.")})
 
+    @cached_property
+    def phase_list(self) -> list[Any]:
+        """The page's relocation phases in cycle order (pre-filled for listings by selectors.attach_taxonomy)."""
+        return sorted(self.relocation_phases.all(), key=lambda phase: phase.sort_order)
+
+    @cached_property
+    def tag_list(self) -> list[Any]:
+        return sorted(self.tags.all(), key=lambda tag: tag.name)
+
+    @property
+    def kind_label(self) -> str:
+        return str(
+            {"lesson": _("Lesson"), "method": _("Method card"), "exchange": _("Exchange meeting")}.get(
+                self.kind, ""
+            )
+        )
+
     @property
     def tag_names(self) -> list[str]:
         return [tag.name for tag in self.tags.all()]
 
     @property
     def municipality_slug(self) -> str | None:
-        return self.municipality.slug if self.municipality_id else None
+        return self.municipality.slug if self.municipality is not None else None
 
     @property
     def review_overdue(self) -> bool:
@@ -243,9 +261,10 @@ class KnowledgePage(Page):
         return super().serve(request, *args, **kwargs)
 
     def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
-        from .selectors import related_knowledge
+        from .selectors import attach_taxonomy, related_knowledge
 
         context = super().get_context(request, *args, **kwargs)
+        attach_taxonomy([self])
         context["related"] = related_knowledge(page=self, user=request.user)
         return context
 
@@ -268,7 +287,9 @@ class LessonPage(KnowledgePage):
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
-        related_name="lessons",
+        # No reverse manager on Sprint (the sprints app does not know knowledge exists); the sprint page
+        # lists its lessons through knowledge.selectors.lessons_from_sprint.
+        related_name="+",
         help_text=_("The sprint this lesson was learned in: its evidence trail."),
     )
 

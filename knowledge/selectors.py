@@ -4,23 +4,22 @@ from __future__ import annotations
 
 import datetime
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.cache import cache
 from django.core.paginator import Page as PaginatorPage
 from django.core.paginator import Paginator
-from django.db.models import F, Prefetch, Q, QuerySet
+from django.db.models import F, Q, QuerySet, Subquery
 from django.utils import timezone
-from django.utils.html import strip_tags
 from taggit.models import Tag
 from wagtail.models import Page
 
 from sprints.models import FINISHED_STATUSES, Sprint
 from sprints.selectors import visible_sprints
-from themes.models import Municipality, RelocationPhase
+from themes.models import Municipality, RelocationPhase, SprintMethod, ValueChainStep, WorkPackage
 from themes.permissions import visible_levels
-from themes.selectors import taxonomy
 
 from .models import (
     Evidence,
@@ -42,18 +41,80 @@ def knowledge_index() -> KnowledgeIndexPage | None:
 
 
 def visible_knowledge(*, user: Any) -> QuerySet[KnowledgePage]:
-    """Published knowledge pages of every type that `user` may see, with what a listing shows joined in."""
+    """Published knowledge pages of every type that `user` may see, newest first.
+
+    Taxonomy is not joined here: `attach_taxonomy` fills it in from the cached vocabulary afterwards.
+    """
     return (
         KnowledgePage.objects.live()
         .filter(visibility__in=visible_levels(user))
-        .select_related("municipality", "work_package", "value_chain_step", "method")
-        .prefetch_related(
-            Prefetch("relocation_phases", queryset=RelocationPhase.objects.order_by("sort_order")),
-            "tags",
-        )
         .annotate(evidence=F("lessonpage__evidence"))
         .order_by(F("date").desc(nulls_last=True), "-first_published_at", "-pk")
     )
+
+
+VOCABULARY_CACHE_KEY = "knowledge:vocabulary:v1"
+# Taxonomy labels change rarely (coordinators edit them as snippets); five minutes of staleness is acceptable.
+VOCABULARY_SECONDS = 300
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """Every taxonomy term by primary key, so pages need no joins or lazy loads to show their terms."""
+
+    municipalities: dict[int, Municipality]
+    work_packages: dict[int, WorkPackage]
+    value_chain: dict[int, ValueChainStep]
+    phases: dict[int, RelocationPhase]
+    methods: dict[int, SprintMethod]
+
+
+def vocabulary() -> Vocabulary:
+    cached: Vocabulary | None = cache.get(VOCABULARY_CACHE_KEY)
+    if cached is None:
+        cached = Vocabulary(
+            municipalities={m.pk: m for m in Municipality.objects.order_by("name")},
+            work_packages={t.pk: t for t in WorkPackage.objects.all()},
+            value_chain={t.pk: t for t in ValueChainStep.objects.all()},
+            phases={t.pk: t for t in RelocationPhase.objects.all()},
+            methods={t.pk: t for t in SprintMethod.objects.all()},
+        )
+        cache.set(VOCABULARY_CACHE_KEY, cached, VOCABULARY_SECONDS)
+    return cached
+
+
+def attach_taxonomy(pages: Sequence[KnowledgePage]) -> None:
+    """Fill in the pages' terms from the vocabulary and their phases and tags from one query."""
+    if not pages:
+        return
+    terms = vocabulary()
+    for page in pages:
+        page.municipality = terms.municipalities.get(page.municipality_id) if page.municipality_id else None
+        page.work_package = terms.work_packages.get(page.work_package_id) if page.work_package_id else None
+        page.value_chain_step = (
+            terms.value_chain.get(page.value_chain_step_id) if page.value_chain_step_id else None
+        )
+        page.method = terms.methods.get(page.method_id) if page.method_id else None
+    phases: dict[int, set[int]] = {page.pk: set() for page in pages}
+    tags: dict[int, dict[int, Tag]] = {page.pk: {} for page in pages}
+    rows = KnowledgePage.objects.filter(pk__in=list(phases)).values_list(
+        "pk",
+        "relocation_phases",
+        "tagged_items__tag_id",
+        "tagged_items__tag__name",
+        "tagged_items__tag__slug",
+    )
+    for pk, phase_id, tag_id, tag_name, tag_slug in rows:
+        if phase_id is not None:
+            phases[pk].add(phase_id)
+        if tag_id is not None:
+            tags[pk][tag_id] = Tag(pk=tag_id, name=tag_name, slug=tag_slug)
+    for page in pages:
+        # Pre-fill the pages' cached properties (see KnowledgePage.phase_list and tag_list).
+        page.__dict__["phase_list"] = sorted(
+            (terms.phases[pk] for pk in phases[page.pk] if pk in terms.phases), key=lambda p: p.sort_order
+        )
+        page.__dict__["tag_list"] = sorted(tags[page.pk].values(), key=lambda t: t.name)
 
 
 def visible_lessons(*, user: Any) -> QuerySet[LessonPage]:
@@ -128,9 +189,14 @@ class ListingFilters:
 def knowledge_listing(*, index: KnowledgeIndexPage, user: Any, params: Mapping[str, str]) -> dict[str, Any]:
     """The index page's context: one page of filtered, visible knowledge and the filter options."""
     filters = ListingFilters.from_params(params)
-    pages = filters.apply(visible_knowledge(user=user).descendant_of(index))
+    pages = filters.apply(
+        visible_knowledge(user=user).filter(path__startswith=index.path, depth__gt=index.depth)
+    )
     paginator = Paginator(pages, PAGE_SIZE)
     listing: PaginatorPage[KnowledgePage] = paginator.get_page(params.get("page"))
+    items = list(listing.object_list)
+    attach_taxonomy(items)
+    listing.object_list = items
     used_tags = (
         Tag.objects.filter(
             knowledge_knowledgetag_items__content_object__live=True,
@@ -139,12 +205,14 @@ def knowledge_listing(*, index: KnowledgeIndexPage, user: Any, params: Mapping[s
         .distinct()
         .order_by("name")
     )
+    terms = vocabulary()
     return {
         "listing": listing,
         "filters": filters,
         "filter_query": filters.querystring(),
-        "taxonomy": taxonomy(),
-        "municipalities": list(Municipality.objects.order_by("name")),
+        "work_packages": sorted(terms.work_packages.values(), key=lambda t: (t.sort_order, t.code)),
+        "phases": sorted(terms.phases.values(), key=lambda t: (t.sort_order, t.code)),
+        "municipalities": list(terms.municipalities.values()),
         "tags": list(used_tags),
         "kinds": KINDS,
         "evidence_levels": Evidence.choices,
@@ -153,20 +221,32 @@ def knowledge_listing(*, index: KnowledgeIndexPage, user: Any, params: Mapping[s
 
 
 _WORD = re.compile(r"\w{4,}", re.UNICODE)
+_TAG = re.compile(r"<[^>]+>")
 
 
-def _words(page: KnowledgePage) -> set[str]:
-    return {w.lower() for w in _WORD.findall(f"{page.title} {strip_tags(page.summary or '')}")}
+def _words(title: str, summary: str) -> set[str]:
+    return {w.lower() for w in _WORD.findall(f"{title} {_TAG.sub(' ', summary or '')}")}
+
+
+@dataclass
+class _Candidate:
+    title: str
+    words: set[str]
+    method_id: int | None
+    work_package_id: int | None
+    municipality_id: int | None
+    phase_ids: set[int]
+    tag_ids: set[int]
 
 
 def related_knowledge(*, page: KnowledgePage, user: Any, limit: int = 5) -> list[KnowledgePage]:
     """Lessons and method cards that share taxonomy or tags with `page` and read alike, best first.
 
-    Candidates come from the database by shared vocabulary (bounded), then they are ranked in Python by
-    shared taxonomy, shared tags and word overlap (Jaccard) of title and summary.
+    Candidates come from the database by shared vocabulary (the newest 200), scored from plain rows (shared
+    taxonomy, shared tags, and word overlap (Jaccard) of title and summary); only the best are loaded as pages.
     """
-    phase_ids = {p.pk for p in page.relocation_phases.all()}
-    tag_ids = {t.pk for t in page.tags.all()}
+    phase_ids = {p.pk for p in page.phase_list}
+    tag_ids = {t.pk for t in page.tag_list}
     shared = Q(pk__in=[])
     if page.method_id:
         shared |= Q(method_id=page.method_id)
@@ -175,35 +255,55 @@ def related_knowledge(*, page: KnowledgePage, user: Any, limit: int = 5) -> list
     if phase_ids:
         shared |= Q(relocation_phases__in=phase_ids)
     if tag_ids:
-        shared |= Q(tags__in=tag_ids)
-    candidate_ids = list(
+        shared |= Q(tagged_items__tag_id__in=tag_ids)
+    candidate_ids = (
         KnowledgePage.objects.live()
         .filter(visibility__in=visible_levels(user), kind__in=("lesson", "method"))
         .filter(shared)
         .exclude(pk=page.pk)
-        .order_by("-first_published_at")
-        .values_list("pk", flat=True)
+        .order_by("-pk")
+        .values("pk")
         .distinct()[:200]
     )
-    if not candidate_ids:
+    rows = KnowledgePage.objects.filter(pk__in=Subquery(candidate_ids)).values_list(
+        "pk",
+        "title",
+        "summary",
+        "method_id",
+        "work_package_id",
+        "municipality_id",
+        "relocation_phases",
+        "tagged_items__tag_id",
+    )
+    candidates: dict[int, _Candidate] = {}
+    for pk, title, summary, method_id, work_package_id, municipality_id, phase_id, tag_id in rows:
+        candidate = candidates.get(pk)
+        if candidate is None:
+            candidate = candidates[pk] = _Candidate(
+                title, _words(title, summary), method_id, work_package_id, municipality_id, set(), set()
+            )
+        if phase_id is not None:
+            candidate.phase_ids.add(phase_id)
+        if tag_id is not None:
+            candidate.tag_ids.add(tag_id)
+    if not candidates:
         return []
-    candidates = list(visible_knowledge(user=user).filter(pk__in=candidate_ids))
-    own_words = _words(page)
+    own_words = _words(page.title, page.summary)
 
-    def score(other: KnowledgePage) -> float:
+    def score(other: _Candidate) -> float:
         value = 0.0
         value += 2 if page.method_id and other.method_id == page.method_id else 0
         value += 1 if page.work_package_id and other.work_package_id == page.work_package_id else 0
         value += 1 if page.municipality_id and other.municipality_id == page.municipality_id else 0
-        value += len(phase_ids & {p.pk for p in other.relocation_phases.all()})
-        value += 2 * len(tag_ids & {t.pk for t in other.tags.all()})
-        other_words = _words(other)
-        if own_words and other_words:
-            value += 4 * len(own_words & other_words) / len(own_words | other_words)
+        value += len(phase_ids & other.phase_ids)
+        value += 2 * len(tag_ids & other.tag_ids)
+        if own_words and other.words:
+            value += 4 * len(own_words & other.words) / len(own_words | other.words)
         return value
 
-    ranked = sorted(candidates, key=lambda other: (-score(other), other.title))
-    return ranked[:limit]
+    best = sorted(candidates, key=lambda pk: (-score(candidates[pk]), candidates[pk].title))[:limit]
+    pages = {p.pk: p for p in KnowledgePage.objects.filter(pk__in=best)}
+    return [pages[pk] for pk in best if pk in pages]
 
 
 def method_usage(*, method_card: MethodCardPage, user: Any) -> dict[str, Any]:

@@ -13,11 +13,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import EmailMultiAlternatives, send_mail
 from django.db import transaction
 from django.db.models import QuerySet
-from django.template.defaultfilters import linebreaks
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import formats, timezone, translation
-from django.utils.html import escape
+from django.utils.html import escape, linebreaks
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from wagtail.models import Revision
@@ -122,8 +121,11 @@ def _can_edit(user: Any, page: KnowledgePage) -> bool:
 
 
 @transaction.atomic
-def lesson_submit_for_review(*, user: Any, lesson: LessonPage) -> None:
-    """Start the coordinating team's review workflow on the lesson's latest revision (no-op if already under review)."""
+def lesson_submit_for_review(*, user: Any, lesson: LessonPage, visibility: str | None = None) -> None:
+    """Start the coordinating team's review workflow on the lesson's latest revision (no-op if already under review).
+
+    `visibility` is who the author proposes should see the lesson; the reviewers can still change it.
+    """
     _require_draft(user, lesson.municipality)
     if not _can_edit(user, lesson):
         raise PermissionDenied(
@@ -134,8 +136,13 @@ def lesson_submit_for_review(*, user: Any, lesson: LessonPage) -> None:
     workflow = lesson.get_workflow()
     if workflow is None:
         raise ValidationError(_("No review workflow is configured for the knowledge base."))
-    if lesson.latest_revision is None:
-        lesson.save_revision(user=user, log_action=True)
+    if visibility is not None and visibility not in Visibility.values:
+        raise ValidationError(_("Unknown visibility %(value)s.") % {"value": visibility})
+    if visibility is not None or lesson.latest_revision is None:
+        draft = lesson.get_latest_revision_as_object()
+        draft.visibility = visibility or draft.visibility
+        draft.save_revision(user=user, log_action=True)
+        lesson.refresh_from_db()
     workflow.start(lesson, user)
 
 
@@ -290,12 +297,16 @@ def _results_html(sprint: Sprint) -> tuple[str, bool]:
     items, measured = [], False
     for result in sprint.results.order_by("date", "pk"):
         unit = f" {result.unit}" if result.unit else ""
-        parts = [f"{result.actual}{unit}"]
+
+        def number(value: Any) -> str:
+            return str(formats.number_format(value.normalize(), use_l10n=True))
+
+        parts = [f"{number(result.actual)}{unit}"]
         if result.baseline is not None:
             measured = True
-            parts.append(_("baseline %(value)s") % {"value": f"{result.baseline}{unit}"})
+            parts.append(_("baseline %(value)s") % {"value": f"{number(result.baseline)}{unit}"})
         if result.target is not None:
-            parts.append(_("target %(value)s") % {"value": f"{result.target}{unit}"})
+            parts.append(_("target %(value)s") % {"value": f"{number(result.target)}{unit}"})
         note = f" – {result.evidence_note}" if result.evidence_note else ""
         items.append(f"<li>{escape(result.metric)}: {escape(', '.join(parts))}{escape(note)}</li>")
     return (f"<ul>{''.join(items)}</ul>" if items else ""), measured
@@ -315,8 +326,8 @@ def lesson_promote_from_sprint(*, user: Any, sprint: Sprint) -> LessonPage:
     if existing is not None:
         return existing
     retrospective = Retrospective.objects.filter(sprint=sprint).first()
-    results, measured = _results_html(sprint)
     with translation.override("sv"):
+        results, measured = _results_html(sprint)
         what_we_did = _paragraphs(
             _("%(method)s from %(start)s to %(end)s.")
             % {"method": sprint.method.label_sv, "start": sprint.start, "end": sprint.end}
@@ -327,8 +338,7 @@ def lesson_promote_from_sprint(*, user: Any, sprint: Sprint) -> LessonPage:
     advice = ""
     if retrospective:
         advice = "".join(
-            _paragraphs(text)
-            for text in (retrospective.what_worked, retrospective.what_did_not_work, retrospective.next_step)
+            _paragraphs(text) for text in (retrospective.what_did_not_work, retrospective.next_step)
         )
     if measured:
         evidence = Evidence.MEASURED
@@ -340,7 +350,8 @@ def lesson_promote_from_sprint(*, user: Any, sprint: Sprint) -> LessonPage:
         user=user,
         title=sprint.title,
         municipality=sprint.municipality,
-        summary=_paragraphs(sprint.goal),
+        # The summary starts as what worked: the author rewrites it into the lesson itself.
+        summary=_paragraphs(retrospective.what_worked if retrospective else sprint.goal),
         context=_paragraphs(sprint.goal),
         what_we_did=what_we_did,
         result=results + surprises,

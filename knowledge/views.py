@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -14,6 +16,7 @@ from django.views.decorators.http import require_POST
 from wagtail.views import serve
 
 from sprints.selectors import visible_sprints
+from themes.models import Visibility
 from themes.permissions import Action, can
 
 from . import selectors, services
@@ -45,7 +48,7 @@ def digest(request: HttpRequest, year: int | None = None, month: int | None = No
     if not (1 <= month <= 12 and 2000 <= year <= 2100):
         raise Http404
     context = selectors.digest_for(user=request.user, year=year, month=month)
-    previous = context["month_start"].replace(day=1) - timezone.timedelta(days=1)
+    previous = context["month_start"] - datetime.timedelta(days=1)
     context["previous_url"] = reverse("knowledge:digest-month", args=(previous.year, previous.month))
     return render(request, "knowledge/digest.html", context)
 
@@ -79,7 +82,9 @@ def lesson_draft(request: HttpRequest, page_id: int) -> HttpResponse:
     if request.method == "POST":
         action = request.POST.get("action")
         if action == "submit":
-            services.lesson_submit_for_review(user=request.user, lesson=lesson)
+            services.lesson_submit_for_review(
+                user=request.user, lesson=lesson, visibility=request.POST.get("visibility") or None
+            )
             messages.success(request, _("The lesson was sent to the coordinating team for review."))
         elif action == "publish":
             services.lesson_publish(user=request.user, lesson=lesson)
@@ -105,6 +110,7 @@ def lesson_draft(request: HttpRequest, page_id: int) -> HttpResponse:
             "in_review": in_review,
             "can_submit": not in_review and lesson.has_unpublished_changes,
             "can_publish": can_publish,
+            "visibilities": Visibility.choices,
         },
     )
 

@@ -32,7 +32,7 @@ from django.http import Http404
 from themes.models import Municipality, RelocationPhase, SprintMethod, ValueChainStep, WorkPackage
 from themes.permissions import visible_levels
 
-from .models import FINISHED_STATUSES, ActivityEvent, Card, Result, Sprint, Status
+from .models import FINISHED_STATUSES, ActivityEvent, Card, Result, Retrospective, Sprint, Status
 
 # Columns that count as "someone is working on it" for gaps.
 ACTIVE_STATUSES = (Status.PLANNED, Status.RUNNING)
@@ -63,15 +63,25 @@ def _count_subquery(queryset: QuerySet[Any]) -> Coalesce:
     return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
 
 
-def with_result_counts(queryset: QuerySet[Sprint]) -> QuerySet[Sprint]:
-    """Annotate result_count, target_count and targets_met per sprint (as subqueries, so joins do not multiply)."""
-    results = Result.objects.filter(sprint_id=OuterRef("pk"))
-    return queryset.annotate(
-        result_count=_count_subquery(results),
-        target_count=_count_subquery(results.filter(target__isnull=False)),
-        targets_met=_count_subquery(results.filter(target_met_q())),
-        card_count=_count_subquery(Card.objects.filter(sprint_id=OuterRef("pk"))),
-    )
+def attach_result_counts(sprints: list[Sprint]) -> list[Sprint]:
+    """Set result_count, target_count and targets_met on each sprint, from one grouped query over their results."""
+    counts = {
+        row["sprint_id"]: row
+        for row in Result.objects.filter(sprint_id__in=[sprint.pk for sprint in sprints])
+        .order_by()
+        .values("sprint_id")
+        .annotate(
+            results=Count("pk"),
+            targets=Count("pk", filter=Q(target__isnull=False)),
+            met=Count("pk", filter=target_met_q()),
+        )
+    }
+    for sprint in sprints:
+        row: Mapping[str, Any] = counts.get(sprint.pk, {})
+        sprint.result_count = row.get("results", 0)  # type: ignore[attr-defined]
+        sprint.target_count = row.get("targets", 0)  # type: ignore[attr-defined]
+        sprint.targets_met = row.get("met", 0)  # type: ignore[attr-defined]
+    return sprints
 
 
 @dataclass(frozen=True)
@@ -122,7 +132,7 @@ def board_queryset(*, municipality: Municipality, filters: BoardFilters, user: A
                 relocationphase__code=filters.phase
             ).values("sprint_id")
         )
-    return with_result_counts(
+    return (
         queryset.select_related("municipality", "work_package", "method", "value_chain_step")
         .prefetch_related(
             Prefetch("relocation_phases", queryset=RelocationPhase.objects.order_by("sort_order"))
@@ -132,8 +142,11 @@ def board_queryset(*, municipality: Municipality, filters: BoardFilters, user: A
 
 
 def sprints_for_board(*, municipality: Municipality, filters: BoardFilters, user: Any) -> list[BoardColumn]:
-    """The five board columns of a municipality with the sprints `user` may see (two queries)."""
+    """The five board columns of a municipality with the sprints `user` may see (three queries)."""
     choices = [(status, str(label)) for status, label in Status.choices]
+    sprints = attach_result_counts(
+        list(board_queryset(municipality=municipality, filters=filters, user=user))
+    )
     columns = {
         status: BoardColumn(
             status=status,
@@ -143,17 +156,19 @@ def sprints_for_board(*, municipality: Municipality, filters: BoardFilters, user
         )
         for i, (status, label) in enumerate(choices)
     }
-    for sprint in board_queryset(municipality=municipality, filters=filters, user=user):
+    for sprint in sprints:
         columns[sprint.status].sprints.append(sprint)
     return list(columns.values())
 
 
 def sprint_for_page(*, municipality: Municipality, pk: int, user: Any) -> Sprint:
     """A sprint with everything its page shows; 404 when it does not exist or `user` may not see it."""
-    queryset = with_result_counts(
+    queryset = (
         visible_sprints(user)
         .filter(municipality=municipality, pk=pk)
-        .select_related("municipality", "work_package", "method", "value_chain_step", "created_by")
+        .select_related(
+            "municipality", "work_package", "method", "value_chain_step", "created_by", "retrospective"
+        )
         .prefetch_related(
             Prefetch("relocation_phases", queryset=RelocationPhase.objects.order_by("sort_order")),
             "team_members",
@@ -175,15 +190,16 @@ def sprint_for_page(*, municipality: Municipality, pk: int, user: Any) -> Sprint
     sprint = queryset.first()
     if sprint is None:
         raise Http404("No such sprint")
-    # The retrospective is optional: fetching it here keeps templates from querying lazily.
-    from .models import Retrospective
-
-    sprint._retrospective_cache = Retrospective.objects.filter(sprint=sprint).first()
+    attach_result_counts([sprint])
     return sprint
 
 
-def retrospective_of(sprint: Sprint) -> Any:
-    return getattr(sprint, "_retrospective_cache", None)
+def retrospective_of(sprint: Sprint) -> Retrospective | None:
+    """The sprint's retrospective, or None before it has one (select_related has fetched it either way)."""
+    try:
+        return sprint.retrospective
+    except Retrospective.DoesNotExist:
+        return None
 
 
 # --- Overview of all 14 ------------------------------------------------------------------------
@@ -238,7 +254,11 @@ class OverviewMatrix:
 
 
 def overview_matrix(*, user: Any) -> OverviewMatrix:
-    """Municipalities × relocation phases and × work packages: sprints by state, results against targets (7 queries)."""
+    """Municipalities × relocation phases and × work packages: sprints by state, results against targets (6 queries).
+
+    The database does the heavy part (results grouped per sprint); the few hundred sprint and phase rows that map
+    sprints to cells are combined here, which is cheaper than grouping results through the phase join in SQL.
+    """
     levels = visible_levels(user)
     municipalities = list(Municipality.objects.order_by("name"))
     phases = list(RelocationPhase.objects.all())
@@ -249,36 +269,35 @@ def overview_matrix(*, user: Any) -> OverviewMatrix:
     by_wp: dict[int, list[Cell]] = defaultdict(lambda: [Cell() for _ in work_packages])
     totals: dict[int, Cell] = defaultdict(Cell)
 
-    through = Sprint.relocation_phases.through.objects.filter(sprint__visibility__in=levels)
-    row: Mapping[str, Any]
-    for row in through.values("sprint__municipality_id", "relocationphase_id", "sprint__status").annotate(
-        n=Count("sprint_id")
-    ):
-        by_phase[row["sprint__municipality_id"]][phase_index[row["relocationphase_id"]]].add_status(
-            row["sprint__status"], row["n"]
+    visible = Sprint.objects.filter(visibility__in=levels).order_by()
+    sprints = {
+        pk: (municipality_id, wp_id, status)
+        for pk, municipality_id, wp_id, status in visible.values_list(
+            "pk", "municipality_id", "work_package_id", "status"
         )
-    sprints = Sprint.objects.filter(visibility__in=levels).order_by()
-    for row in sprints.values("municipality_id", "work_package_id", "status").annotate(n=Count("pk")):
-        by_wp[row["municipality_id"]][wp_index[row["work_package_id"]]].add_status(row["status"], row["n"])
-        totals[row["municipality_id"]].add_status(row["status"], row["n"])
-
-    results = Result.objects.filter(sprint__visibility__in=levels).order_by()
-    for row in results.values("sprint__municipality_id", "sprint__relocation_phases").annotate(
-        targets=Count("pk", filter=Q(target__isnull=False)), met=Count("pk", filter=target_met_q())
-    ):
-        if row["sprint__relocation_phases"] is None:
-            continue
-        cell = by_phase[row["sprint__municipality_id"]][phase_index[row["sprint__relocation_phases"]]]
-        cell.targets += row["targets"]
-        cell.targets_met += row["met"]
-    for row in results.values("sprint__municipality_id", "sprint__work_package_id").annotate(
-        targets=Count("pk", filter=Q(target__isnull=False)), met=Count("pk", filter=target_met_q())
-    ):
-        cell = by_wp[row["sprint__municipality_id"]][wp_index[row["sprint__work_package_id"]]]
-        cell.targets += row["targets"]
-        cell.targets_met += row["met"]
-        totals[row["sprint__municipality_id"]].targets += row["targets"]
-        totals[row["sprint__municipality_id"]].targets_met += row["met"]
+    }
+    results = {
+        sprint_id: (targets, met)
+        # No join to the sprint for visibility: only visible sprints' rows are looked up below.
+        for sprint_id, targets, met in Result.objects.order_by()
+        .values("sprint_id")
+        .annotate(targets=Count("pk", filter=Q(target__isnull=False)), met=Count("pk", filter=target_met_q()))
+        .values_list("sprint_id", "targets", "met")
+    }
+    for pk, (municipality_id, wp_id, status) in sprints.items():
+        targets, met = results.get(pk, (0, 0))
+        for cell in (by_wp[municipality_id][wp_index[wp_id]], totals[municipality_id]):
+            cell.add_status(status, 1)
+            cell.targets += targets
+            cell.targets_met += met
+    through = Sprint.relocation_phases.through.objects.filter(sprint_id__in=visible.values("pk")).order_by()
+    for sprint_id, phase_id in through.values_list("sprint_id", "relocationphase_id"):
+        municipality_id, _wp_id, status = sprints[sprint_id]
+        targets, met = results.get(sprint_id, (0, 0))
+        cell = by_phase[municipality_id][phase_index[phase_id]]
+        cell.add_status(status, 1)
+        cell.targets += targets
+        cell.targets_met += met
 
     rows = [
         MatrixRow(
@@ -307,9 +326,9 @@ def _sum(cells: Any) -> Cell:
     return total
 
 
-def export_sprints(*, user: Any) -> QuerySet[Sprint]:
+def export_sprints(*, user: Any) -> list[Sprint]:
     """Every visible sprint with what the export lists (three queries)."""
-    return with_result_counts(
+    queryset = (
         visible_sprints(user)
         .select_related("municipality", "work_package", "method")
         .prefetch_related(
@@ -317,6 +336,7 @@ def export_sprints(*, user: Any) -> QuerySet[Sprint]:
         )
         .order_by("municipality__name", "start", "pk")
     )
+    return attach_result_counts(list(queryset))
 
 
 @dataclass
@@ -341,9 +361,18 @@ def gaps(matrix: OverviewMatrix) -> list[Gap]:
     ]
 
 
+@dataclass(frozen=True)
+class TimelineSprint:
+    pk: int
+    title: str
+    start: datetime.date
+    end: datetime.date
+    status: str
+
+
 @dataclass
 class TimelineEntry:
-    sprint: Sprint
+    sprint: TimelineSprint
     lane: int
 
 
@@ -362,30 +391,33 @@ class Timeline:
 
 
 def timeline(*, user: Any, municipality: Municipality | None = None) -> Timeline:
-    """Visible sprints on a time axis, per municipality, in lanes so that overlapping sprints do not cover each other."""
-    queryset = (
-        visible_sprints(user).select_related("municipality").order_by("municipality__name", "start", "pk")
-    )
+    """Visible sprints on a time axis, per municipality, in lanes so that overlapping sprints do not cover each other.
+
+    Two queries; sprints come as plain rows, because the overview draws hundreds of them and needs five fields.
+    """
+    queryset = visible_sprints(user).order_by("municipality__name", "start", "pk")
     if municipality is not None:
         queryset = queryset.filter(municipality=municipality)
+    places = {place.pk: place for place in Municipality.objects.all()}
     rows: dict[int, TimelineRow] = {}
     lane_ends: dict[int, list[datetime.date]] = defaultdict(list)
     first: datetime.date | None = None
     last: datetime.date | None = None
-    for sprint in queryset.only(
-        "pk", "title", "start", "end", "status", "municipality__name", "municipality__slug"
+    for pk, place_id, title, start, end, status in queryset.values_list(
+        "pk", "municipality_id", "title", "start", "end", "status"
     ):
-        row = rows.setdefault(sprint.municipality_id, TimelineRow(sprint.municipality, [], 0))
-        ends = lane_ends[sprint.municipality_id]
-        lane = next((i for i, end in enumerate(ends) if end < sprint.start), len(ends))
+        sprint = TimelineSprint(pk=pk, title=title, start=start, end=end, status=status)
+        row = rows.setdefault(place_id, TimelineRow(places[place_id], [], 0))
+        ends = lane_ends[place_id]
+        lane = next((i for i, lane_end in enumerate(ends) if lane_end < start), len(ends))
         if lane == len(ends):
-            ends.append(sprint.end)
+            ends.append(end)
         else:
-            ends[lane] = sprint.end
+            ends[lane] = end
         row.entries.append(TimelineEntry(sprint=sprint, lane=lane))
         row.lanes = len(ends)
-        first = sprint.start if first is None else min(first, sprint.start)
-        last = sprint.end if last is None else max(last, sprint.end)
+        first = start if first is None else min(first, start)
+        last = end if last is None else max(last, end)
     return Timeline(start=first, end=last, rows=list(rows.values()))
 
 

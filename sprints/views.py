@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.apps import apps
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.forms import BaseForm
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
@@ -76,7 +78,7 @@ def overview(request: HttpRequest) -> HttpResponse:
 @require_GET
 def export(request: HttpRequest, fmt: str) -> HttpResponse:
     matrix = selectors.overview_matrix(user=request.user)
-    sprints = list(selectors.export_sprints(user=request.user))
+    sprints = selectors.export_sprints(user=request.user)
     if fmt == "csv":
         return exports.csv_response(sprints)
     return exports.xlsx_response(matrix, sprints)
@@ -98,12 +100,58 @@ def board(request: HttpRequest, municipality: str) -> HttpResponse:
             "statuses": Status.choices,
             "can_edit": can(request.user, Action.EDIT_SPRINT, municipality=place),
             "count": sum(len(column.sprints) for column in columns),
+            # Built once here rather than per card: a board can hold hundreds of cards.
+            "board_url": reverse("sprints:board", kwargs={"municipality": place.slug}),
+            "labels": {
+                "phases": _("Phases"),
+                "back_to": _("Back to"),
+                "on_to": _("On to"),
+                "up": _("Move up"),
+                "down": _("Move down"),
+            },
         },
     )
 
 
-def _similar_panel(request: HttpRequest, form: SprintForm, municipality: Municipality) -> list[Sprint]:
-    """'Has anyone tried this?' for what the form holds now (its bound data, else the sprint being edited)."""
+def _related_lessons(
+    user: Any,
+    *,
+    phases: list[int],
+    method: SprintMethod | None,
+    work_package: WorkPackage | None,
+    limit: int = 3,
+) -> list[Any]:
+    """Published lessons on the same phases or method, for the "has anyone tried this?" panel.
+
+    The knowledge app builds on sprints (lessons link to their sprint), so it is imported here, where it is
+    used, and only when installed: sprints keep working without it.
+    """
+    if not apps.is_installed("knowledge") or not (phases or method or work_package):
+        return []
+    from knowledge.selectors import visible_lessons
+
+    match = Q(relocation_phases__in=phases)
+    if method is not None:
+        match |= Q(method=method)
+    lessons = visible_lessons(user=user).filter(match)
+    if work_package is not None:
+        lessons = lessons.filter(work_package=work_package)
+    return list(lessons.distinct()[:limit])
+
+
+def _lessons_from_sprint(user: Any, sprint: Sprint) -> list[Any]:
+    if not apps.is_installed("knowledge"):
+        return []
+    from knowledge.selectors import lessons_from_sprint
+
+    return lessons_from_sprint(sprint=sprint, user=user)
+
+
+def _similar_panel(
+    request: HttpRequest, form: SprintForm, municipality: Municipality
+) -> tuple[list[Sprint], list[Any]]:
+    """'Has anyone tried this?' for what the form holds now (its bound data, else the sprint being edited):
+    similar sprints in other municipalities and related lessons."""
     if form.is_bound:
         data = request.POST
         phases = [int(pk) for pk in data.getlist("relocation_phases") if str(pk).isdigit()]
@@ -112,7 +160,14 @@ def _similar_panel(request: HttpRequest, form: SprintForm, municipality: Municip
         work_package = WorkPackage.objects.filter(pk=int(wp_pk)).first() if wp_pk.isdigit() else None
         title = data.get("title", "")
     elif form.instance.pk:
-        return selectors.similar_sprints(form.instance, user=request.user)
+        sprint = form.instance
+        lessons = _related_lessons(
+            request.user,
+            phases=[phase.pk for phase in sprint.relocation_phases.all()],
+            method=sprint.method,
+            work_package=sprint.work_package,
+        )
+        return selectors.similar_sprints(sprint, user=request.user), lessons
     else:
         query = SimilarQueryForm(request.GET)
         query.is_valid()
@@ -121,8 +176,8 @@ def _similar_panel(request: HttpRequest, form: SprintForm, municipality: Municip
         work_package = WorkPackage.objects.filter(code=query.cleaned_data.get("work_package") or "").first()
         title = query.cleaned_data.get("title") or ""
         if not (method or work_package or title):
-            return []
-    return selectors.similar_to(
+            return [], []
+    similar = selectors.similar_to(
         user=request.user,
         municipality=municipality,
         phases=phases,
@@ -131,6 +186,7 @@ def _similar_panel(request: HttpRequest, form: SprintForm, municipality: Municip
         title=title,
         exclude_pk=form.instance.pk,
     )
+    return similar, _related_lessons(request.user, phases=phases, method=method, work_package=work_package)
 
 
 def _sprint_form_page(request: HttpRequest, place: Municipality, sprint: Sprint | None) -> HttpResponse:
@@ -152,7 +208,7 @@ def _sprint_form_page(request: HttpRequest, place: Municipality, sprint: Sprint 
             return HttpResponseRedirect(sprint.get_absolute_url())
         except ValidationError as error:
             _apply_errors(form, error)
-    similar = _similar_panel(request, form, place)
+    similar, lessons = _similar_panel(request, form, place)
     return render(
         request,
         "sprints/sprint_form.html",
@@ -161,6 +217,7 @@ def _sprint_form_page(request: HttpRequest, place: Municipality, sprint: Sprint 
             "form": form,
             "sprint": sprint,
             "similar": similar,
+            "related_lessons": lessons,
             "similar_asked": "similar" in request.POST,
         },
         status=400 if request.method == "POST" and form.errors else 200,
@@ -201,6 +258,9 @@ def _detail_context(
         "card_form": card_form or CardForm(municipality=sprint.municipality),
         "attachment_form": AttachmentForm(),
         "similar": selectors.similar_sprints(sprint, user=request.user, limit=3),
+        "lessons": _lessons_from_sprint(request.user, sprint),
+        "can_draft_lesson": apps.is_installed("knowledge")
+        and can(request.user, Action.DRAFT_KNOWLEDGE, municipality=sprint.municipality),
         "statuses": Status.choices,
     }
 

@@ -17,17 +17,19 @@ class FileProblem(Exception):
     """A problem with the file as a whole (reported with `row: null`)."""
 
 
-def _decode(data: bytes) -> str:
+def _encoding(data: bytes) -> str:
     # Excel on Windows writes UTF-8 with a BOM or Windows-1252; a file that is not valid UTF-8 is taken as cp1252.
     if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8")
+        return "utf-8-sig"
     try:
-        return data.decode("utf-8")
+        data.decode("utf-8")
     except UnicodeDecodeError:
         try:
-            return data.decode("cp1252")
+            data.decode("cp1252")
         except UnicodeDecodeError as exc:
             raise FileProblem("The file is neither UTF-8 nor Windows-1252 text.") from exc
+        return "cp1252"
+    return "utf-8"
 
 
 def _delimiter(header_line: str) -> str:
@@ -37,15 +39,17 @@ def _delimiter(header_line: str) -> str:
     return best if counts[best] else ","
 
 
-def read_csv_text(text: str) -> pd.DataFrame:
-    lines = text.splitlines()
-    first = next((line for line in lines if line.strip()), "")
+def read_csv_bytes(data: bytes) -> pd.DataFrame:
+    """Parse from the bytes (no decoded copy of a large file in memory); the delimiter is read off the header."""
+    encoding = _encoding(data)
+    first = next((line for line in data[:65536].splitlines() if line.strip()), b"")
     if not first:
         raise FileProblem("The file is empty.")
     try:
         frame = pd.read_csv(
-            io.StringIO(text),
-            sep=_delimiter(first),
+            io.BytesIO(data),
+            sep=_delimiter(first.decode(encoding, errors="replace")),
+            encoding=encoding,
             dtype=str,
             keep_default_na=False,
             na_filter=False,
@@ -53,7 +57,7 @@ def read_csv_text(text: str) -> pd.DataFrame:
             quoting=csv.QUOTE_MINIMAL,
             engine="c",
         )
-    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
         raise FileProblem(f"The file could not be read as CSV: {exc}") from exc
     return frame
 
@@ -94,7 +98,7 @@ def read_prospect_file(source: str | Path | BinaryIO, *, name: str | None = None
     data = Path(source).read_bytes() if isinstance(source, str | Path) else source.read()
     if not data.strip():
         raise FileProblem("The file is empty.")
-    frame = read_xlsx(data) if data.startswith(XLSX_MAGIC) else read_csv_text(_decode(data))
+    frame = read_xlsx(data) if data.startswith(XLSX_MAGIC) else read_csv_bytes(data)
     frame.index = pd.RangeIndex(2, len(frame) + 2)
     if len(frame.columns) and len(frame):
         stripped = {column: frame[column].str.strip() for column in frame.columns}

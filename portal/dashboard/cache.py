@@ -14,9 +14,29 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 
 VERSION_KEY = "stigar:dashboard:version"
 TIMEOUT = 60 * 60  # an hour: a safety net; invalidation on change is what keeps the figures fresh
-# Every model of these apps feeds a dashboard figure (sprints, results, lessons, method cards, shared segments, the
-# taxonomy), and Wagtail's revisions and workflow states carry publishing and reviews.
-WATCHED_APPS = frozenset({"themes", "sprints", "knowledge", "insights", "wagtailcore"})
+# The models (and many-to-many tables) the figures are computed from. Others are left out on purpose: a share log is
+# written on every view of shared segments, an activity event on every board move, prospects in bulk; none of them
+# changes a figure, and invalidating on them would empty the cache all day.
+WATCHED_MODELS = frozenset(
+    {
+        "themes.municipality",
+        "themes.relocationphase",
+        "themes.workpackage",
+        "themes.sprintmethod",
+        "sprints.sprint",
+        "sprints.sprint_relocation_phases",
+        "sprints.result",
+        "knowledge.knowledgepage",
+        "knowledge.lessonpage",
+        "knowledge.methodcardpage",
+        "knowledge.exchangemeetingpage",
+        "knowledge.exchangemeetingpage_linked_lessons",
+        "knowledge.exchangemeetingpage_participating_municipalities",
+        "wagtailcore.page",
+        "wagtailcore.taskstate",
+        "insights.segment",
+    }
+)
 
 T = TypeVar("T")
 
@@ -50,7 +70,7 @@ def cached(key: str, compute: Callable[[], T]) -> T:
 
 def _on_change(sender: Any, **kwargs: Any) -> None:
     meta = getattr(sender, "_meta", None)
-    if meta is not None and meta.app_label in WATCHED_APPS:
+    if meta is not None and meta.label_lower in WATCHED_MODELS:
         invalidate()
 
 

@@ -1,7 +1,7 @@
 """Dashboard charts as data, drawn as accessible server-side SVG (no JavaScript, no CDN), described in words for screen readers.
 
 Each chart is one `Chart` value: the same object draws the SVG, fills the data table next to it and is written to CSV and
-XLSX, so the picture, the table and the downloads cannot disagree. Why hand-drawn SVG rather than matplotlib: docs/adr/0008.
+XLSX, so the picture, the table and the downloads cannot disagree. Why hand-drawn SVG rather than matplotlib: docs/adr/0015-dashboard-charts-and-cache.md.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from django.utils.formats import number_format
-from django.utils.html import escape
+from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
@@ -80,25 +80,31 @@ class Chart:
             return "–"
         return number_format(value, decimal_pos=self.decimals, use_l10n=True, force_grouping=True)
 
-    def table_rows(self) -> list[dict[str, object]]:
-        """Rows for the data table, with a formatted cell and a 0–1 shade (used by the matrix heat map)."""
-        top = self.maximum or 1.0
-        links = self.links or ("",) * len(self.categories)
-        return [
-            {
-                "label": label,
-                "link": links[i],
-                "cells": [
-                    {
-                        "text": self.format(v),
-                        "shade": 0 if v is None else round(min(v / top, 1.0), 2),
-                        "value": v,
-                    }
-                    for v in values
-                ],
-            }
-            for i, (label, values) in enumerate(self.rows)
-        ]
+
+HEAT_STEPS = 5
+
+
+def table_body(chart: Chart) -> SafeString:
+    """The data table's rows as HTML (built here rather than in a template loop: a matrix has a hundred cells).
+
+    Row labels link to their page where the chart has links; a matrix's cells carry a heat class 0–5 for their shade.
+    """
+    top = chart.maximum or 1.0
+    links = chart.links or ("",) * len(chart.categories)
+    rows = []
+    for link, (label, values) in zip(links, chart.rows, strict=True):
+        head = format_html('<a href="{}">{}</a>', link, label) if link else escape(label)
+        cells = "".join(
+            f'<td class="num{_heat_class(chart, v, top)}">{escape(chart.format(v))}</td>' for v in values
+        )
+        rows.append(f'<tr><th scope="row">{head}</th>{cells}</tr>')
+    return mark_safe("".join(rows))  # every label and value above is escaped
+
+
+def _heat_class(chart: Chart, value: float | None, top: float) -> str:
+    if chart.kind != "matrix":
+        return ""
+    return f" heat-{0 if not value else round(min(value / top, 1.0) * HEAT_STEPS)}"
 
 
 def describe(chart: Chart) -> str:
@@ -138,27 +144,28 @@ def _text(x: float, y: float, content: str, *, anchor: str = "start", size: int 
 
 
 def _label_width(chart: Chart) -> float:
-    """Room for the longest category label (about 6.6 units per character at font size 12), within limits."""
+    """Room for the longest category label (about 7 units per character at font size 12), within limits."""
     longest = max((len(_clip(c)) for c in chart.categories), default=8)
-    return min(max(longest * 6.6 + 14, 90.0), 240.0)
+    return min(max(longest * 7.2 + 16, 90.0), 260.0)
 
 
 def _clip(label: str, limit: int = LABEL_CHARS) -> str:
     return label if len(label) <= limit else label[: limit - 1] + "…"
 
 
-def _legend(series: Sequence[Series], y: float, left: float) -> list[str]:
+def _legend(series: Sequence[Series], y: float, left: float) -> tuple[list[str], float]:
+    """Colour keys in rows that wrap at the chart's width; returns the parts and the y below the last row."""
     parts, x = [], left
     for i, s in enumerate(series):
-        width = 26 + 6.6 * len(_clip(s.label, 40))
-        if x + width > WIDTH:
+        width = 28 + 7.0 * len(_clip(s.label, 40))
+        if x + width > WIDTH and x > left:
             x, y = left, y + 18
         parts.append(
             f'<rect x="{x:.1f}" y="{y - 10:.1f}" width="12" height="12" fill="{PALETTE[i % len(PALETTE)]}"/>'
         )
         parts.append(_text(x + 16, y, _clip(s.label, 40), size=11))
         x += width
-    return parts
+    return parts, y + 8
 
 
 def _bars(chart: Chart) -> tuple[list[str], float]:
@@ -186,8 +193,8 @@ def _bars(chart: Chart) -> tuple[list[str], float]:
             parts.append(_text(left + w + 4, by + bar - 5, chart.format(v), size=11))
         y += row
     if n > 1:
-        parts += _legend(chart.series, y + 14, left)
-        y += 22 * ((n + 2) // 3)
+        legend, y = _legend(chart.series, y + 14, left)
+        parts += legend
     return parts, y + 8
 
 
@@ -213,8 +220,8 @@ def _stacked(chart: Chart) -> tuple[list[str], float]:
         total = sum(v or 0 for v in values)
         parts.append(_text(x + 4, y + bar - 4, chart.format(total), size=11))
         y += row
-    parts += _legend(chart.series, y + 14, left)
-    return parts, y + 22 * ((len(chart.series) + 2) // 3) + 10
+    legend, y = _legend(chart.series, y + 14, left)
+    return parts + legend, y + 8
 
 
 def _columns(chart: Chart) -> tuple[list[str], float]:
@@ -245,8 +252,8 @@ def _columns(chart: Chart) -> tuple[list[str], float]:
         parts.append(
             _text(left + i * slot + slot / 2, base + 14, label, anchor="middle", size=10, fill=MUTED)
         )
-    parts += _legend(chart.series, height + 4, left)
-    return parts, height + 12 + 18 * ((n + 2) // 3)
+    legend, y = _legend(chart.series, height + 4, left)
+    return parts + legend, y + 8
 
 
 def _funnel(chart: Chart) -> tuple[list[str], float]:

@@ -119,9 +119,6 @@ def _matrix(
     )
 
 
-OVERDUE_SHOWN = 20
-
-
 def region_figures(*, levels: tuple[str, ...]) -> selectors.RegionFigures:
     """The raw figures shared by the programme page and the 14 municipality pages (their comparison with the region)."""
     return cache.cached(f"region:{','.join(levels)}", lambda: selectors.region_figures(levels=levels))
@@ -134,7 +131,8 @@ def programme_figures(*, levels: tuple[str, ...], today: dt.date) -> selectors.P
     )
 
 
-def build_programme(*, levels: tuple[str, ...], today: dt.date) -> Dashboard:
+def build_programme(*, levels: tuple[str, ...], today: dt.date, shared_segments: bool) -> Dashboard:
+    """The programme board; `shared_segments` says whether the viewer may see shared segment aggregates (the funnel)."""
     figures = programme_figures(levels=levels, today=today)
     tax = figures.taxonomy
     munis = tax.municipalities
@@ -289,17 +287,18 @@ def build_programme(*, levels: tuple[str, ...], today: dt.date) -> Dashboard:
     used_cards = sum(
         1 for code in figures.method_cards if any(n for (_m, c), n in sc.by_method.items() if c == code)
     )
-    board.extra["overdue"] = figures.overdue[:OVERDUE_SHOWN]
-    board.extra["overdue_total"] = len(figures.overdue)
+    board.extra["overdue"] = figures.overdue.oldest
+    board.extra["overdue_total"] = figures.overdue.total
     board.headline += [
         (_("Lessons published"), formats.number_format(sum(lc.published.values()), force_grouping=True)),
         (_("Lessons discussed across municipalities"), str(sum(lc.shared.values()))),
         (_("Method cards used in sprints"), f"{used_cards} / {len(figures.method_cards)}"),
-        (_("Overdue reviews"), str(len(figures.overdue))),
+        (_("Overdue reviews"), str(figures.overdue.total)),
     ]
+    board.extra["shared_segments"] = shared_segments
     if figures.funnel is None:
         board.unavailable.append("insights")
-    else:
+    elif shared_segments:
         _funnel_charts(board, figures.funnel, munis)
     board.charts["eu-spi"] = spi_chart()
     board.charts["eu-spi-dimensions"] = spi_dimensions_chart()
@@ -351,10 +350,12 @@ def _as_float(value: int | None) -> float | None:
     return None if value is None else float(value)
 
 
-def programme(*, levels: tuple[str, ...], today: dt.date) -> Dashboard:
+def programme(*, levels: tuple[str, ...], today: dt.date, shared_segments: bool) -> Dashboard:
     return cache.cached(
-        _key("programme", ",".join(levels), today.isoformat()),
-        lambda: build_programme(levels=levels, today=today),
+        _key(
+            "programme", ",".join(levels), today.isoformat(), "segments" if shared_segments else "no-segments"
+        ),
+        lambda: build_programme(levels=levels, today=today, shared_segments=shared_segments),
     )
 
 

@@ -23,6 +23,7 @@ from django.db.models import (
     OuterRef,
     Q,
     QuerySet,
+    Window,
 )
 from django.db.models.functions import Cast, TruncMonth
 from django.utils import timezone
@@ -151,6 +152,10 @@ def _months(today: dt.date, count: int) -> list[dt.date]:
     return months[::-1]
 
 
+# What a lesson in a list needs: its title and what Wagtail builds its URL from (not the body and its StreamFields).
+_LISTED_FIELDS = ("title", "url_path", "depth", "path", "locale_id")
+
+
 def _visible_lessons(levels: tuple[str, ...]) -> QuerySet[LessonPage]:
     return LessonPage.objects.live().filter(visibility__in=levels)
 
@@ -210,25 +215,43 @@ class OverdueReview:
     owner: str
 
 
-def overdue_reviews(*, levels: tuple[str, ...], today: dt.date) -> list[OverdueReview]:
-    """Live lessons past their review-by date, oldest first (one query; they are few, so all of them)."""
-    rows = (
+@dataclass(frozen=True)
+class OverdueReviews:
+    oldest: list[OverdueReview]
+    total: int
+
+
+def overdue_reviews(*, levels: tuple[str, ...], today: dt.date, limit: int = 20) -> OverdueReviews:
+    """The oldest live lessons past their review-by date and how many there are (one query: a window count)."""
+    rows = list(
         _visible_lessons(levels)
         .filter(review_by__lt=today)
         .select_related("municipality", "owner")
-        .order_by("review_by", "title")
-    )
-    return [
-        OverdueReview(
-            title=row.title,
-            url=row.url or "",
-            municipality=row.municipality.name if row.municipality else "",
-            review_by=row.review_by,
-            owner=(row.owner.get_full_name() or row.owner.username) if row.owner else "",
+        .only(
+            *_LISTED_FIELDS,
+            "review_by",
+            "municipality__name",
+            "owner__username",
+            "owner__first_name",
+            "owner__last_name",
         )
-        for row in rows
-        if row.review_by is not None
-    ]
+        .annotate(total=Window(Count("pk")))
+        .order_by("review_by", "title")[:limit]
+    )
+    return OverdueReviews(
+        oldest=[
+            OverdueReview(
+                title=row.title,
+                url=row.url or "",
+                municipality=row.municipality.name if row.municipality else "",
+                review_by=row.review_by,
+                owner=(row.owner.get_full_name() or row.owner.username) if row.owner else "",
+            )
+            for row in rows
+            if row.review_by is not None
+        ],
+        total=rows[0].total if rows else 0,  # type: ignore[attr-defined]
+    )
 
 
 @dataclass(frozen=True)
@@ -328,6 +351,7 @@ def aida_funnel(*, threshold: int) -> AidaFunnel | None:
     if Segment is None:
         return None
     import pandas as pd
+
     from insights.scoring.segments import ALL, REGION, shared_table
 
     cells: Counter[tuple[str, str]] = Counter()
@@ -383,7 +407,7 @@ def region_figures(*, levels: tuple[str, ...]) -> RegionFigures:
 @dataclass(frozen=True)
 class ProgrammeFigures(RegionFigures):
     lesson_activity: LessonActivity
-    overdue: list[OverdueReview]
+    overdue: OverdueReviews
     method_cards: dict[str, int]
     lessons_by_method: dict[str, int]
     funnel: AidaFunnel | None
@@ -440,16 +464,22 @@ class MunicipalityLesson:
 
 @dataclass(frozen=True)
 class MunicipalityFigures:
+    """Its sprints, and its latest results and lessons (the full lists can be long: their totals say how long)."""
+
     sprints: list[MunicipalitySprint]
     results: list[MunicipalityResult]
+    results_total: int
     lessons: list[MunicipalityLesson]
+    lessons_total: int
 
 
 def _number(value: Any) -> float | None:
     return None if value is None else float(value)
 
 
-def municipality_figures(*, municipality: Municipality, levels: tuple[str, ...]) -> MunicipalityFigures:
+def municipality_figures(
+    *, municipality: Municipality, levels: tuple[str, ...], latest: int = 30
+) -> MunicipalityFigures:
     """One municipality's sprints (two queries), results (one) and lessons (one); the region comes from the programme."""
     sprint_rows = (
         Sprint.objects.filter(municipality=municipality, visibility__in=levels)
@@ -471,11 +501,20 @@ def municipality_figures(*, municipality: Municipality, levels: tuple[str, ...])
         )
         for s in sprint_rows
     ]
-    result_rows = (
+    result_rows = list(
         Result.objects.filter(sprint__municipality=municipality, sprint__visibility__in=levels)
         .select_related("sprint")
-        .annotate(met=ExpressionWrapper(target_met_q(), output_field=BooleanField()))
-        .order_by("-date", "metric")
+        .annotate(
+            met=ExpressionWrapper(target_met_q(), output_field=BooleanField()), total=Window(Count("pk"))
+        )
+        .order_by("-date", "metric")[:latest]
+    )
+    lesson_rows = list(
+        _visible_lessons(levels)
+        .filter(municipality=municipality)
+        .only(*_LISTED_FIELDS, "evidence", "first_published_at")
+        .annotate(total=Window(Count("pk")))
+        .order_by("-first_published_at", "title")[:latest]
     )
     results = [
         MunicipalityResult(
@@ -497,8 +536,12 @@ def municipality_figures(*, municipality: Municipality, levels: tuple[str, ...])
             evidence=str(lesson.get_evidence_display()),
             published=timezone.localdate(lesson.first_published_at) if lesson.first_published_at else None,
         )
-        for lesson in _visible_lessons(levels)
-        .filter(municipality=municipality)
-        .order_by("-first_published_at", "title")
+        for lesson in lesson_rows
     ]
-    return MunicipalityFigures(sprints=sprints, results=results, lessons=lessons)
+    return MunicipalityFigures(
+        sprints=sprints,
+        results=results,
+        results_total=result_rows[0].total if result_rows else 0,  # type: ignore[attr-defined]
+        lessons=lessons,
+        lessons_total=lesson_rows[0].total if lesson_rows else 0,  # type: ignore[attr-defined]
+    )

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from themes.models import Municipality
-from themes.permissions import Action, require, visible_levels
+from themes.permissions import Action, can, require, visible_levels
 
 from . import exports, panels
 from .charts import Chart
@@ -36,7 +36,11 @@ def dashboard_access(view: View) -> View:
 
 
 def _programme(request: HttpRequest) -> panels.Dashboard:
-    return panels.programme(levels=visible_levels(request.user), today=timezone.localdate())
+    return panels.programme(
+        levels=visible_levels(request.user),
+        today=timezone.localdate(),
+        shared_segments=can(request.user, Action.VIEW_SHARED_SEGMENTS),
+    )
 
 
 def _municipality(request: HttpRequest, slug: str) -> tuple[Municipality, panels.Dashboard]:

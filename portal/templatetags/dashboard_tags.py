@@ -8,11 +8,10 @@ from typing import Any
 from django import template
 from django.urls import reverse
 
-from portal.dashboard.charts import Chart, describe, svg, svg_size
+from portal.dashboard.charts import Chart, describe, svg, svg_size, table_body
 
 register = template.Library()
 
-HEAT_STEPS = 5
 PDF_IMAGE_WIDTH = 480  # points: the A4 text width with the PDF template's margins
 
 
@@ -25,15 +24,11 @@ def chart_panel(chart: Chart, municipality: str = "", heading_level: int = 3) ->
     else:
         csv_url = reverse("dashboard:programme-data", args=[chart.key, "csv"])
         xlsx_url = reverse("dashboard:programme-data", args=[chart.key, "xlsx"])
-    rows = chart.table_rows()
-    for row in rows:
-        for cell in row["cells"]:  # type: ignore[attr-defined]
-            cell["heat"] = round(cell["shade"] * HEAT_STEPS)
     return {
         "chart": chart,
         "svg": svg(chart),
         "description": describe(chart),
-        "rows": rows,
+        "body": table_body(chart),
         "csv_url": csv_url,
         "xlsx_url": xlsx_url,
         "heading": f"h{heading_level}",
@@ -58,3 +53,8 @@ def svg_image(chart: Chart) -> dict[str, Any]:
         "height": round(height * scale),
         "alt": describe(chart),
     }
+
+
+@register.filter(name="table_body")
+def table_body_filter(chart: Chart) -> str:
+    return table_body(chart)

@@ -41,7 +41,8 @@ def test_a_lead_creates_a_sprint_moves_it_by_keyboard_logs_a_result_and_the_over
     page.goto("/sprints/kiruna/")
     assert _column_of(page, "Vinterbesök") == "idea"
     # Keyboard only: focus the card's "on to Planned" button and press Enter (a plain form post).
-    page.get_by_role("button", name="Flytta ”Vinterbesök för distansarbetare” vidare till Planerad").focus()
+    card = page.locator(".sprint-card", has_text="Vinterbesök för distansarbetare")
+    card.get_by_role("button", name="Vidare till Planerad").focus()
     page.keyboard.press("Enter")
     page.wait_for_load_state("networkidle")
     assert _column_of(page, "Vinterbesök") == "planned"

@@ -88,3 +88,24 @@ def test_too_few_outcomes_refuse_to_train():
     frame = generate_prospects(100, seed=1)
     with pytest.raises(NotEnoughData):
         train_model(frame, reference_date=REFERENCE)
+
+
+def test_a_gradient_boosting_model_round_trips_and_explains_itself(tmp_path):
+    from insights.scoring.features import CATEGORICAL, build_features
+    from insights.scoring.model import PropensityModel, candidate_pipeline
+
+    frame = generate_prospects(3000, seed=4, outcome_share=1.0)
+    features = build_features(frame, reference_date=REFERENCE)
+    pipeline = candidate_pipeline("hist_gradient_boosting", seed=0, calibrated=True).fit(
+        features, frame["relocated"].astype(bool)
+    )
+    reference = {
+        c: (str(features[c].mode().iloc[0]) if c in CATEGORICAL else float(features[c].median()))
+        for c in features
+    }
+    model = PropensityModel(pipeline, "hist_gradient_boosting", REFERENCE, np.zeros(1), reference, {})
+    save_model(model, tmp_path / "hgb.skops")
+    loaded = load_model(tmp_path / "hgb.skops")
+    np.testing.assert_allclose(loaded.score(frame[:200]), model.score(frame[:200]))
+    contributions = loaded.contributions(frame[frame["webinar"]].head(50))
+    assert contributions["webinar"].mean() > 0

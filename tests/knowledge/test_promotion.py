@@ -35,9 +35,11 @@ def test_promotion_prefills_the_draft_from_results_and_retrospective(lead_kiruna
     assert lesson.method == closed_sprint.method and lesson.work_package == closed_sprint.work_package
     assert {p.code for p in lesson.relocation_phases.all()} == {"visit", "decide"}
     assert "Ansökningar till testveckan" in lesson.result and "förskoleplats" in lesson.result
-    assert "värdfamiljerna" in lesson.advice and "sommaren" in lesson.advice
+    assert "värdfamiljerna" in lesson.summary
+    assert "Bokningen" in lesson.advice and "sommaren" in lesson.advice
+    assert "26 st" in lesson.result and "utgångsläge 0 st" in lesson.result
     assert lesson.evidence == Evidence.MEASURED  # a result with a baseline
-    assert list(closed_sprint.lessons.all()) == [lesson]
+    assert list(LessonPage.objects.filter(source_sprint=closed_sprint)) == [lesson]
 
 
 def test_promoting_again_returns_the_unpublished_draft(lead_kiruna, closed_sprint):

@@ -101,3 +101,11 @@ def test_revisions_can_be_compared_in_the_wagtail_admin(client, lead_kiruna, coo
     response = client.get(f"/admin/pages/{lesson.pk}/revisions/compare/{first.pk}...{second.pk}/")
     assert response.status_code == 200
     assert "Andra" in response.content.decode()
+
+
+def test_the_author_proposes_a_visibility_when_submitting(lead_kiruna, coordinator, kiruna):
+    lesson = _draft(lead_kiruna, kiruna)
+    services.lesson_submit_for_review(user=lead_kiruna, lesson=lesson, visibility="partners")
+    services.lesson_publish(user=coordinator, lesson=lesson)
+    lesson = LessonPage.objects.get(pk=lesson.pk)
+    assert lesson.live and lesson.visibility == "partners"

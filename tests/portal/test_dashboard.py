@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 
 from portal.dashboard import cache as dashboard_cache
 from portal.dashboard import exports, panels, selectors, spi
-from portal.dashboard.charts import Chart, Series, describe, svg
+from portal.dashboard.charts import Chart, Series, describe, svg, table_body
 from themes.models import Municipality, SprintMethod
 
 pytestmark = pytest.mark.django_db
@@ -92,9 +92,22 @@ def test_chart_description_names_the_highest_and_lowest_values_and_the_suppresse
     assert "A dash marks a suppressed or missing value." in text
 
 
-def test_chart_table_shows_a_dash_for_a_missing_value(chart):
-    rows = chart.table_rows()
-    assert [cell["text"] for cell in rows[2]["cells"]] == ["–", "0.0"]
+def test_chart_table_shows_a_dash_for_a_missing_value_and_escapes_labels(chart):
+    body = str(table_body(chart))
+    assert '<tr><th scope="row">Pajala</th><td class="num">–</td><td class="num">0.0</td></tr>' in body
+    matrix = Chart(
+        key="m",
+        title="m",
+        kind="matrix",
+        category_header="c",
+        categories=("<b>",),
+        series=(Series("s", (4.0,)),),
+        links=("/x/",),
+    )
+    assert (
+        str(table_body(matrix))
+        == '<tr><th scope="row"><a href="/x/">&lt;b&gt;</a></th><td class="num heat-5">4</td></tr>'
+    )
 
 
 def test_a_series_of_the_wrong_length_is_refused():
@@ -138,7 +151,7 @@ def test_every_chart_on_the_dashboard_downloads_as_csv_and_xlsx(client, coordina
 
     client.force_login(coordinator)
     html = client.get("/dashboard/").content.decode()
-    board = panels.programme(levels=("public", "partners", "internal"), today=timezone.localdate())
+    board = panels.programme(levels=ALL_LEVELS, today=timezone.localdate(), shared_segments=True)
     assert board.charts
     for key in board.charts:
         for fmt, content_type in (("csv", exports.CSV_CONTENT_TYPE), ("xlsx", exports.XLSX_CONTENT_TYPE)):
@@ -330,7 +343,7 @@ def _chart_row(chart, name):
 
 
 def test_the_programme_board_shows_the_hand_counted_figures(programme_data):
-    board = panels.build_programme(levels=ALL_LEVELS, today=datetime.date(2026, 5, 1))
+    board = panels.build_programme(levels=ALL_LEVELS, today=datetime.date(2026, 5, 1), shared_segments=True)
     # Phases in DOMAIN.md order: discover, consider, visit, decide, move, settle, stay.
     assert _chart_row(board.charts["sprints-by-phase"], "Kiruna") == (1, 0, 1, 1, 0, 0, 0)
     assert _chart_row(board.charts["sprints-by-phase"], "Pajala") == (0, 0, 0, 0, 1, 1, 1)
@@ -351,7 +364,7 @@ def test_the_programme_board_shows_the_hand_counted_figures(programme_data):
 
 
 def test_method_use_counts_sprints_and_municipalities_per_method(programme_data):
-    board = panels.build_programme(levels=ALL_LEVELS, today=datetime.date(2026, 5, 1))
+    board = panels.build_programme(levels=ALL_LEVELS, today=datetime.date(2026, 5, 1), shared_segments=True)
     chart = board.charts["method-use"]
     labels = {m.code: m.label for m in SprintMethod.objects.all()}
     # Sprints, municipalities, lessons (no lessons in this fixture).
@@ -394,6 +407,7 @@ def test_the_dashboard_counts_a_new_result_at_once_despite_the_cache(client, coo
 def test_the_programme_dashboard_needs_a_constant_number_of_queries(
     client, coordinator, programme_data, django_assert_max_num_queries
 ):
+    _lesson("Första lärdomen", Municipality.objects.get(slug="lulea"), review_by=datetime.date(2025, 1, 1))
     client.force_login(coordinator)
     client.get("/dashboard/")  # the session and the user are loaded once
     dashboard_cache.invalidate()
@@ -412,6 +426,7 @@ def test_the_programme_dashboard_needs_a_constant_number_of_queries(
                 phases=["consider", "stay"],
             )
             _result(coordinator, sprint, "1", target="2")
+        _lesson(f"Lärdom i {slug}", Municipality.objects.get(slug=slug), review_by=datetime.date(2025, 1, 1))
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get("/dashboard/")
 
@@ -419,6 +434,8 @@ def test_the_programme_dashboard_needs_a_constant_number_of_queries(
 def test_a_municipality_page_needs_a_constant_number_of_queries(
     client, coordinator, programme_data, django_assert_max_num_queries
 ):
+    kiruna = Municipality.objects.get(slug="kiruna")
+    _lesson("Första lärdomen", kiruna, review_by=datetime.date(2025, 1, 1), owner=coordinator)
     client.force_login(coordinator)
     client.get("/dashboard/kiruna/")
     dashboard_cache.invalidate()
@@ -436,6 +453,7 @@ def test_a_municipality_page_needs_a_constant_number_of_queries(
             phases=["consider", "stay"],
         )
         _result(coordinator, sprint, "1", target="2")
+        _lesson(f"Lärdom {i}", kiruna, review_by=datetime.date(2025, 1, 1), owner=coordinator)
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get("/dashboard/kiruna/")
 
@@ -493,11 +511,15 @@ def test_overdue_reviews_list_live_visible_lessons_past_their_review_date(kiruna
     _lesson("Inte förfallen än", kiruna, review_by=datetime.date(2026, 11, 24))
     _lesson("Utkast", kiruna, review_by=datetime.date(2026, 1, 1), live=False)
     overdue = selectors.overdue_reviews(levels=ALL_LEVELS, today=today)
-    assert [(o.title, o.municipality, o.owner) for o in overdue] == [
+    assert overdue.total == 2
+    assert [(o.title, o.municipality, o.owner) for o in overdue.oldest] == [
         ("Äldst förfallen", "", ""),
         ("Förfallen", "Kiruna", "coord"),
     ]
-    assert [o.title for o in selectors.overdue_reviews(levels=PARTNER_LEVELS, today=today)] == ["Förfallen"]
+    assert [o.title for o in selectors.overdue_reviews(levels=PARTNER_LEVELS, today=today).oldest] == [
+        "Förfallen"
+    ]
+    assert selectors.overdue_reviews(levels=ALL_LEVELS, today=today, limit=1).total == 2
 
 
 def test_reuse_counts_lessons_from_sprints_and_lessons_discussed_with_other_municipalities(kiruna, lulea):
@@ -532,13 +554,15 @@ def test_method_cards_in_use_are_cards_whose_method_sprints_use(programme_data, 
         title="Intern hackathon", method=SprintMethod.objects.get(code="hackathon"), visibility="internal"
     )
     _lesson("Lärdom om testveckan", kiruna, method=SprintMethod.objects.get(code="test-week"))
-    board = panels.build_programme(levels=ALL_LEVELS, today=datetime.date(2026, 5, 1))
+    board = panels.build_programme(levels=ALL_LEVELS, today=datetime.date(2026, 5, 1), shared_segments=True)
     assert (
         dict(board.headline)["Method cards used in sprints"] == "2 / 3"
     )  # test week and hackathon have sprints
     labels = {m.code: m.label for m in SprintMethod.objects.all()}
     assert _chart_row(board.charts["method-use"], labels["test-week"]) == (2, 2, 1)
-    partner_board = panels.build_programme(levels=PARTNER_LEVELS, today=datetime.date(2026, 5, 1))
+    partner_board = panels.build_programme(
+        levels=PARTNER_LEVELS, today=datetime.date(2026, 5, 1), shared_segments=True
+    )
     # A partner sees neither the internal card nor the internal hackathon sprint.
     assert dict(partner_board.headline)["Method cards used in sprints"] == "1 / 2"
 
@@ -551,6 +575,110 @@ def test_the_municipality_page_lists_its_published_lessons(client, coordinator, 
     html = client.get("/dashboard/kiruna/").content.decode()
     assert "Kirunas lärdom" in html
     assert "Luleås lärdom" not in html and "Kirunas utkast" not in html
+
+
+# --- the AIDA funnel of shared segments: aggregates only, nothing under the threshold -----------------------------
+#
+# Synthetic segments' AIDA mix (attention, interest, desire, action) per municipality, with the statistics area they count in:
+#   Kiruna (itself)          40 15 12  3
+#   Luleå (itself)           30 20 10  5
+#   Pajala (Torne valley)     8  4  0  0
+#   Arjeplog (Inland)        25 12 11 12
+# Stage totals: 103, 51, 33, 20. Cells under 10 (3, 5, 8, 4) must not show, nor any cell that would give them away.
+FUNNEL = {
+    "kiruna": (40, 15, 12, 3),
+    "lulea": (30, 20, 10, 5),
+    "pajala": (8, 4, 0, 0),
+    "arjeplog": (25, 12, 11, 12),
+}
+
+
+@pytest.fixture
+def shared_segments(db):
+    from insights.models import Segment
+
+    for slug, (attention, interest, desire, action) in FUNNEL.items():
+        Segment.objects.create(
+            municipality=Municipality.objects.get(slug=slug),
+            key="DE:family:northern_lights",
+            country="DE",
+            life_stage="family",
+            interest="northern_lights",
+            size=attention + interest + desire + action,
+            mean_score=0.3,
+            aida_mix={"attention": attention, "interest": interest, "desire": desire, "action": action},
+        )
+
+
+def _aida_values(board):
+    return [v for key in ("aida-funnel", "aida-by-area") for s in board.charts[key].series for v in s.values]
+
+
+def test_the_aida_funnel_sums_the_shared_segments_by_stage(shared_segments):
+    funnel = selectors.aida_funnel(threshold=10)
+    assert funnel.totals == {"attention": 103, "interest": 51, "desire": 33, "action": 20}
+    assert funnel.areas == ["inland", "kiruna", "lulea", "torne-valley"]
+    assert funnel.by_area[("kiruna", "attention")] == 40
+    assert funnel.area_totals["torne-valley"] == 12
+
+
+def test_no_aida_figure_on_the_dashboard_is_under_the_suppression_threshold(shared_segments, settings):
+    board = panels.build_programme(levels=ALL_LEVELS, today=datetime.date(2026, 5, 1), shared_segments=True)
+    values = _aida_values(board)
+    assert None in values  # something was suppressed
+    assert all(v is None or v >= settings.SUPPRESSION_THRESHOLD for v in values)
+
+
+def test_no_suppressed_aida_cell_can_be_recovered_from_a_published_total(shared_segments):
+    funnel = selectors.aida_funnel(threshold=10)
+    lines = [
+        [funnel.by_area[(area, stage)] for stage in funnel.stages] + [funnel.area_totals[area]]
+        for area in funnel.areas
+    ]
+    lines += [
+        [funnel.by_area[(area, stage)] for area in funnel.areas] + [funnel.totals[stage]]
+        for stage in funnel.stages
+    ]
+    # Cells that are zero are not published either (None), so only lines with prospects in every cell are checked.
+    for line in lines:
+        assert sum(v is None for v in line) != 1, line
+    for (area, stage), n in FUNNEL_CELLS.items():
+        if 0 < n < 10:
+            assert funnel.by_area[(area, stage)] is None
+
+
+FUNNEL_CELLS = {
+    ({"pajala": "torne-valley", "arjeplog": "inland"}.get(slug, slug), stage): n
+    for slug, values in FUNNEL.items()
+    for stage, n in zip(("attention", "interest", "desire", "action"), values, strict=True)
+}
+
+
+def test_the_dashboard_page_shows_the_funnel_to_partners_but_not_to_leads(
+    client, partner, lead_kiruna, shared_segments
+):
+    client.force_login(partner)
+    html = client.get("/en/dashboard/").content.decode()
+    assert "AIDA funnel of the shared segments" in html
+    assert client.get("/en/dashboard/data/aida-by-area.csv").status_code == 200
+    client.force_login(lead_kiruna)  # leads may see the dashboard but not shared segment aggregates
+    html = client.get("/en/dashboard/").content.decode()
+    assert "AIDA funnel" not in html
+    assert client.get("/en/dashboard/data/aida-by-area.csv").status_code == 404
+
+
+def test_the_funnel_download_has_no_cell_under_the_threshold(client, partner, shared_segments):
+    client.force_login(partner)
+    body = client.get("/en/dashboard/data/aida-by-area.csv").content.decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(body), delimiter=";"))
+    numbers = [int(cell) for row in rows[1:] for cell in row[1:] if cell.isdigit()]
+    assert numbers and all(n >= 10 for n in numbers)
+
+
+def test_the_municipality_page_shows_no_prospect_or_segment_data(client, coordinator, shared_segments):
+    client.force_login(coordinator)
+    html = client.get("/en/dashboard/kiruna/").content.decode()
+    assert "northern_lights" not in html and "AIDA" not in html
 
 
 # --- caching -----------------------------------------------------------------------------------------------
@@ -570,10 +698,30 @@ def test_cached_figures_are_reused_until_a_watched_model_changes(kiruna):
     assert dashboard_cache.cached("probe", compute) == 2
 
 
-def test_a_change_outside_the_watched_apps_keeps_the_cache(db):
+def test_a_change_outside_the_watched_models_keeps_the_cache(coordinator):
+    from insights.models import ShareLog
+
     before = dashboard_cache.version()
     get_user_model().objects.create(username="someone")
+    ShareLog.objects.create(
+        shared_by=coordinator, channel="page", recipient="test"
+    )  # written on every shared view
     assert dashboard_cache.version() == before
+
+
+def test_a_new_shared_segment_invalidates_the_cache(shared_segments, kiruna):
+    from insights.models import Segment
+
+    before = dashboard_cache.version()
+    Segment.objects.filter(municipality=kiruna).first().save()
+    assert dashboard_cache.version() > before
+
+
+def test_every_watched_model_exists():
+    from django.apps import apps
+
+    labels = {m._meta.label_lower for m in apps.get_models(include_auto_created=True)}
+    assert labels >= dashboard_cache.WATCHED_MODELS
 
 
 # --- pages and permissions -----------------------------------------------------------------------------------

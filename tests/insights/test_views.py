@@ -1,0 +1,150 @@
+"""Insights pages and API through the test client: the permission matrix, upload, status, pins, and no row-level leaks."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from insights.models import ImportBatch, Segment, SegmentPin, ShareLog
+from insights.services import prospects_import, prospects_score
+
+pytestmark = pytest.mark.django_db
+
+ANALYST_PAGES = ["insights:upload", "insights:segments", "insights:model"]
+
+
+@pytest.fixture
+def segments(kiruna, lulea):
+    """Stored segment aggregates, as a scoring run leaves them (enough for the shared table)."""
+    for municipality, sizes in ((kiruna, (40, 3, 25)), (lulea, (30, 12, 6))):
+        for key, size in zip(
+            ("DE:family:skiing", "NL:senior:hiking", "SE:young_adult:fishing"), sizes, strict=True
+        ):
+            Segment.objects.create(
+                municipality=municipality,
+                key=key,
+                country=key[:2],
+                life_stage="family",
+                interest="skiing",
+                size=size,
+                mean_score=0.2,
+                aida_mix={"attention": size},
+                phases=["discover"],
+            )
+
+
+@pytest.fixture
+def scored(synthetic_csv, kiruna):
+    path = synthetic_csv(500, seed=8)
+    prospects_import(actor=None, municipality=kiruna, file=path, file_name=path.name)
+    prospects_score(actor=None, municipality=kiruna)
+    return kiruna
+
+
+@pytest.mark.parametrize(
+    ("user", "status"),
+    [("analyst_kiruna", 200), ("coordinator", 403), ("partner", 403), ("lead_kiruna", 403), (None, 302)],
+)
+@pytest.mark.parametrize("page", ANALYST_PAGES)
+def test_row_level_pages_are_for_the_municipalitys_analysts_only(request, client, kiruna, user, status, page):
+    if user:
+        client.force_login(request.getfixturevalue(user))
+    assert client.get(reverse(page)).status_code == status
+
+
+def test_analyst_home_shows_scores_factors_and_rules(client, scored, analyst_kiruna):
+    client.force_login(analyst_kiruna)
+    response = client.get("/en" + reverse("insights:home"))
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "at least 3 clicks on job ads" in content
+    assert len(response.context["prospects"]) == 20
+    assert all(len(row["factors"]) == 3 for row in response.context["prospects"])
+
+
+@pytest.mark.parametrize(
+    ("user", "target"), [("coordinator", "insights:shared"), ("partner", "insights:shared")]
+)
+def test_coordinators_and_partners_are_sent_to_shared_aggregates(request, client, user, target):
+    client.force_login(request.getfixturevalue(user))
+    response = client.get(reverse("insights:home"))
+    assert response.status_code == 302 and response.url == reverse(target)
+
+
+def test_lead_has_no_insights(client, lead_kiruna):
+    client.force_login(lead_kiruna)
+    assert client.get(reverse("insights:home")).status_code == 403
+
+
+def test_analyst_cannot_read_another_municipalitys_import(client, kiruna, analyst_lulea):
+    batch = ImportBatch.objects.create(municipality=kiruna, file_name="k.csv")
+    client.force_login(analyst_lulea)
+    assert client.get(reverse("insights:batch", args=[batch.pk])).status_code == 404
+    assert client.get(reverse("insights:batch-status", args=[batch.pk])).status_code == 404
+
+
+def test_upload_queues_an_import_and_the_status_endpoint_reports_it(
+    client, synthetic_csv, kiruna, analyst_kiruna
+):
+    client.force_login(analyst_kiruna)
+    with synthetic_csv(30).open("rb") as handle:
+        response = client.post(reverse("insights:upload"), {"file": handle, "source": "test"})
+    batch = ImportBatch.objects.get()
+    assert response.url == reverse("insights:batch", args=[batch.pk])
+    assert (batch.status, batch.uploaded_by, batch.task_id != "") == ("queued", analyst_kiruna, True)
+    status = client.get(reverse("insights:batch-status", args=[batch.pk])).json()
+    assert status["status"] == "queued" and status["finished"] is False
+
+
+def test_upload_of_a_non_spreadsheet_is_refused(client, tmp_path, kiruna, analyst_kiruna):
+    path = tmp_path / "notes.pdf"
+    path.write_bytes(b"%PDF-1.4")
+    client.force_login(analyst_kiruna)
+    with path.open("rb") as handle:
+        response = client.post(reverse("insights:upload"), {"file": handle})
+    assert response.status_code == 200 and not ImportBatch.objects.exists()
+
+
+def test_pin_through_the_page(client, kiruna, analyst_kiruna):
+    client.force_login(analyst_kiruna)
+    client.post(
+        reverse("insights:segment-pin"), {"segment_key": "DE:family:skiing", "note": "Fair", "pinned": "true"}
+    )
+    assert SegmentPin.objects.get().note == "Fair"
+
+
+def test_model_report_renders_svg_charts_with_tables(client, scored, analyst_kiruna):
+    client.force_login(analyst_kiruna)
+    content = client.get(reverse("insights:model")).content.decode()
+    assert content.count("<svg") == 2 and 'aria-hidden="true"' in content
+    assert content.count("<table") >= 3
+
+
+@pytest.mark.parametrize(
+    ("user", "status"),
+    [("coordinator", 200), ("partner", 200), ("analyst_kiruna", 200), ("lead_kiruna", 403), (None, 403)],
+)
+def test_shared_segments_api_matrix(request, client, segments, user, status):
+    if user:
+        client.force_login(request.getfixturevalue(user))
+    response = client.get("/api/insights/shared-segments/")
+    assert response.status_code == status
+    if status == 200:
+        rows = response.json()
+        assert rows and all({"segment", "area", "n", "mean_score"} <= set(row) for row in rows)
+        assert all(row["n"] is None or row["n"] >= 10 for row in rows)
+        assert not any("pseudonym" in row or "prospect" in row for row in rows)
+
+
+def test_every_api_share_is_logged_and_shown_to_the_owning_analyst(client, segments, partner, analyst_kiruna):
+    client.force_login(partner)
+    client.get("/api/insights/shared-segments/?for=Region+Västerbotten")
+    assert ShareLog.objects.get().recipient == "Region Västerbotten"
+    client.force_login(analyst_kiruna)
+    assert "Region Västerbotten" in client.get(reverse("insights:home")).content.decode()
+
+
+def test_shared_page_logs_the_view(client, segments, coordinator):
+    client.force_login(coordinator)
+    assert client.get(reverse("insights:shared")).status_code == 200
+    assert ShareLog.objects.filter(channel="page", shared_by=coordinator).count() == 1
