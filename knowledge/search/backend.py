@@ -245,8 +245,11 @@ def build_document(obj: Any, default_language: str) -> dict[str, Any]:
         document[_field_name(path, language)] = "\n".join(texts)
     for path, texts in autocomplete_texts.items():
         document[_field_name(path, "ac")] = "\n".join(texts)
-    # The passage for highlights: the body without the title (shown anyway), else the title.
-    body = "\n".join(t for path, texts in search_texts.items() if path != "title" for t in texts)
+    # The passage for highlights: the object's own prose, without its title (shown anyway) and without
+    # related objects' names (municipality, tags), which read as noise in a passage; else everything.
+    body = "\n".join(
+        t for path, texts in search_texts.items() if path != "title" and "__" not in path for t in texts
+    )
     document["doc_text"] = (body or everything)[:STORED_TEXT_LIMIT]
     return document
 
