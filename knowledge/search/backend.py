@@ -119,7 +119,20 @@ class _Handle:
             current.close()
         current = self.index.searcher()
         self.local.searcher = current
+        self.local.docnums = None
         return current
+
+    def docnums_by_pk(self) -> dict[str, list[int]]:
+        searcher = self.searcher()
+        cached = getattr(self.local, "docnums", None)
+        if cached is None:
+            reader = searcher.reader()
+            pks = reader.column_reader("doc_pk")
+            cached = {}
+            for docnum in reader.all_doc_ids():
+                cached.setdefault(pks[docnum], []).append(docnum)
+            self.local.docnums = cached
+        return cached
 
 
 _HANDLES: dict[str, _Handle] = {}
@@ -634,14 +647,35 @@ class WhooshSearchResults(BaseSearchResults):  # type: ignore[misc]
                 hits: list[Hit] = []
             else:
                 hits = self.backend.run_query(
-                    content_type if compiled is ALL else wquery.And([content_type, compiled])
+                    content_type if compiled is ALL else wquery.And([content_type, compiled]),
+                    allowed=self._allowed(),
                 )
-            if hits and self._is_filtered():
-                allowed = _existing_pks(queryset, [hit.pk for hit in hits])
-                hits = [hit for hit in hits if hit.pk in allowed]
             self._shared["hits"] = hits
         hits_found: list[Hit] = self._shared["hits"]
         return hits_found
+
+    def _allowed(self) -> set[int] | None:
+        """Index documents whose objects pass the queryset's filters (None: no filters).
+
+        Whoosh then scores only these, instead of scoring every match and asking the database about
+        thousands of pks afterwards: one scan of the filtered pks is much cheaper at 20,000 pages."""
+        if "allowed" not in self._shared:
+            allowed: set[int] | None = None
+            if self._is_filtered():
+                queryset = self.query_compiler.queryset
+                pks = queryset.order_by().values_list("pk", flat=True)
+                docnums = self.backend.docnums_by_pk()
+                allowed = {docnum for pk in pks for docnum in docnums.get(str(pk), ())}
+            self._shared["allowed"] = allowed
+        found: set[int] | None = self._shared["allowed"]
+        return found
+
+    def _top(self, limit: int | None) -> list[Hit]:
+        """The best `limit` hits, without scoring every match when the full list is not needed."""
+        if "hits" in self._shared or limit is None:
+            return self.hits()[:limit]
+        query = wquery.And([self.query_compiler.content_type_query(), self.compiled()])
+        return self.backend.run_query(query, allowed=self._allowed(), limit=limit)
 
     def _do_search(self) -> list[Any]:
         compiled = self.compiled()
@@ -651,7 +685,7 @@ class WhooshSearchResults(BaseSearchResults):  # type: ignore[misc]
             results = list(self._queryset()[self.start : self.stop])
             scores: dict[str, float | None] = {}
         else:
-            hits = self.hits()
+            hits = self._top(self.stop) if self.query_compiler.order_by_relevance else self.hits()
             scores = {hit.pk: hit.score for hit in hits}
             if self.query_compiler.order_by_relevance:
                 page = hits[self.start : self.stop]
@@ -674,7 +708,11 @@ class WhooshSearchResults(BaseSearchResults):  # type: ignore[misc]
             return 0
         if compiled is ALL:
             return int(self._queryset()[self.start : self.stop].count())
-        total = len(self.hits())
+        if "hits" in self._shared:
+            total = len(self.hits())
+        else:
+            query = wquery.And([self.query_compiler.content_type_query(), compiled])
+            total = self.backend.count_query(query, allowed=self._allowed())
         stop = total if self.stop is None else min(total, self.stop)
         return max(0, stop - self.start)
 
@@ -711,16 +749,6 @@ class WhooshSearchResults(BaseSearchResults):  # type: ignore[misc]
             queryset = queryset.filter(pk__in=pks)
         rows = queryset.order_by().values(field_name).annotate(count=Count("pk")).order_by("-count")
         return OrderedDict((row[field_name], row["count"]) for row in rows)
-
-
-def _existing_pks(queryset: models.QuerySet[Any], pks: Sequence[str]) -> set[str]:
-    allowed: set[str] = set()
-    for chunk in _chunks(pks, PK_CHUNK):
-        values = [_to_python(queryset.model, pk) for pk in chunk]
-        allowed.update(
-            str(pk) for pk in queryset.filter(pk__in=values).order_by().values_list("pk", flat=True)
-        )
-    return allowed
 
 
 def _in_bulk(queryset: models.QuerySet[Any], pks: Sequence[str]) -> dict[str, Any]:
@@ -762,14 +790,26 @@ class SearchBackend(BaseSearchBackend):  # type: ignore[misc]
         return self._index
 
     # Reading
-    def run_query(self, query: Any) -> list[Hit]:
+    def run_query(self, query: Any, allowed: set[int] | None = None, limit: int | None = None) -> list[Hit]:
+        """Hits best first; only documents in `allowed` (docnums) when given."""
         searcher = self.handle.searcher()
-        results = searcher.search(query, limit=None)
+        if allowed is not None and not allowed:
+            return []
+        results = searcher.search(query, limit=limit, filter=allowed)
         pks = searcher.reader().column_reader("doc_pk")
         hits = [Hit(pk=pks[docnum], score=float(score), docnum=docnum) for score, docnum in results.top_n]
         # Equal scores keep index order, so that pages never repeat a result.
         hits.sort(key=lambda hit: (-hit.score, hit.docnum))
         return hits
+
+    def count_query(self, query: Any, allowed: set[int] | None = None) -> int:
+        if allowed is not None and not allowed:
+            return 0
+        return len(self.handle.searcher().search(query, limit=None, scored=False, filter=allowed))
+
+    def docnums_by_pk(self) -> dict[str, list[int]]:
+        """Document numbers by object pk (of any model) in the current searcher, built once per index version."""
+        return self.handle.docnums_by_pk()
 
     def stored_fields(self, doc_ids: Iterable[str]) -> dict[str, dict[str, Any]]:
         searcher = self.handle.searcher()
