@@ -202,26 +202,36 @@ def main() -> None:
     parser.add_argument("--queries", type=int, default=len(QUERIES))
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--saves", type=int, default=50)
+    parser.add_argument(
+        "--reuse",
+        metavar="DATA_DIR",
+        help="measure again on a data directory an earlier run generated and indexed (no generation, no rebuild)",
+    )
     options = parser.parse_args()
 
-    setup_django("scale")
+    data_dir = setup_django("scale", reuse=options.reuse)
     from django.conf import settings
     from modelsearch.backends import get_search_backend
 
     # Page inserts are not what is measured: no index updates while generating.
     whoosh_config = dict(settings.WAGTAILSEARCH_BACKENDS["default"])
     settings.WAGTAILSEARCH_BACKENDS["default"]["AUTO_UPDATE"] = False
-    generate(options.lessons)
+    if not options.reuse:
+        generate(options.lessons)
     settings.WAGTAILSEARCH_BACKENDS["default"] = whoosh_config
+    print(f"data directory: {data_dir}", flush=True)
+    previous = json.loads((RESULTS / "search.json").read_text()) if options.reuse else {}
 
     queries = QUERIES[: options.queries]
     report: dict[str, object] = {
         "lessons": options.lessons,
         "queries": len(queries),
         "rounds": options.rounds,
+        "reused_data_dir": bool(options.reuse),
     }
     for name, label in (("default", "whoosh"), ("database", "database")):
-        build = rebuild(name)
+        # Reusing a run's data: its index is already built; its build time is carried over.
+        build = previous[label]["index_build_s"] if options.reuse else rebuild(name)
         backend = get_search_backend(name)
         report[label] = {
             "index_build_s": round(build, 2),
