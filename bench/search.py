@@ -220,7 +220,8 @@ def main() -> None:
         generate(options.lessons)
     settings.WAGTAILSEARCH_BACKENDS["default"] = whoosh_config
     print(f"data directory: {data_dir}", flush=True)
-    previous = json.loads((RESULTS / "search.json").read_text()) if options.reuse else {}
+    earlier = RESULTS / "search.json"
+    previous = json.loads(earlier.read_text()) if options.reuse and earlier.exists() else {}
 
     queries = QUERIES[: options.queries]
     report: dict[str, object] = {
@@ -231,7 +232,7 @@ def main() -> None:
     }
     for name, label in (("default", "whoosh"), ("database", "database")):
         # Reusing a run's data: its index is already built; its build time is carried over.
-        build = previous[label]["index_build_s"] if options.reuse else rebuild(name)
+        build = previous.get(label, {}).get("index_build_s") if options.reuse else rebuild(name)
         backend = get_search_backend(name)
         report[label] = {
             "index_build_s": round(build, 2),
@@ -241,7 +242,9 @@ def main() -> None:
         print(f"{label}: {report[label]}", flush=True)
     whoosh, database = report["whoosh"], report["database"]
     report["ratio_whoosh_to_database"] = {
-        "index_build": round(whoosh["index_build_s"] / database["index_build_s"], 2),
+        "index_build": round(whoosh["index_build_s"] / database["index_build_s"], 2)
+        if whoosh["index_build_s"] and database["index_build_s"]
+        else None,
         "query_p50": round(whoosh["query"]["p50_ms"] / database["query"]["p50_ms"], 2),
         "query_p95": round(whoosh["query"]["p95_ms"] / database["query"]["p95_ms"], 2),
         "save_p95": round(whoosh["save_to_index"]["p95_ms"] / database["save_to_index"]["p95_ms"], 2),
@@ -250,7 +253,7 @@ def main() -> None:
     for label in ("whoosh", "database"):
         r = report[label]
         print(
-            f"{label:10} {r['index_build_s']:8.1f} {r['query']['p50_ms']:9.1f} {r['query']['p95_ms']:9.1f}"
+            f"{label:10} {r['index_build_s'] or float('nan'):8.1f} {r['query']['p50_ms']:9.1f} {r['query']['p95_ms']:9.1f}"
             f" {r['save_to_index']['p95_ms']:12.1f}"
         )
     print(f"whoosh/database: {report['ratio_whoosh_to_database']}")
