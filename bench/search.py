@@ -207,6 +207,7 @@ def main() -> None:
         metavar="DATA_DIR",
         help="measure again on a data directory an earlier run generated and indexed (no generation, no rebuild)",
     )
+    parser.add_argument("--only", choices=("whoosh", "database"), help="measure one backend")
     options = parser.parse_args()
 
     data_dir = setup_django("scale", reuse=options.reuse)
@@ -231,6 +232,8 @@ def main() -> None:
         "reused_data_dir": bool(options.reuse),
     }
     for name, label in (("default", "whoosh"), ("database", "database")):
+        if options.only and label != options.only:
+            continue
         # Reusing a run's data: its index is already built; its build time is carried over.
         build = previous.get(label, {}).get("index_build_s") if options.reuse else rebuild(name)
         backend = get_search_backend(name)
@@ -240,6 +243,11 @@ def main() -> None:
             "save_to_index": measure_saves(backend, options.saves),
         }
         print(f"{label}: {report[label]}", flush=True)
+    if options.only:
+        print(json.dumps(report, indent=2))
+        RESULTS.mkdir(parents=True, exist_ok=True)
+        (RESULTS / f"search_{options.only}_rerun.json").write_text(json.dumps(report, indent=2))
+        return
     whoosh, database = report["whoosh"], report["database"]
     report["ratio_whoosh_to_database"] = {
         "index_build": round(whoosh["index_build_s"] / database["index_build_s"], 2)
