@@ -223,6 +223,8 @@ def main() -> None:
     print(f"data directory: {data_dir}", flush=True)
     earlier = RESULTS / "search.json"
     previous = json.loads(earlier.read_text()) if options.reuse and earlier.exists() else {}
+    if previous.get("lessons") != options.lessons or previous.get("reused_data_dir"):
+        previous = {}  # build times only carry over from the run that generated this many lessons
 
     queries = QUERIES[: options.queries]
     report: dict[str, object] = {
