@@ -13,9 +13,9 @@ ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
 
 
-def setup_django(label: str) -> Path:
-    """Point Django at a fresh STIGAR_DATA_DIR (SQLite file, Whoosh index) and migrate it."""
-    data_dir = Path(tempfile.mkdtemp(prefix=f"stigar-bench-{label}-"))
+def setup_django(label: str, reuse: str | None = None) -> Path:
+    """Point Django at a fresh STIGAR_DATA_DIR (SQLite file, Whoosh index), or at `reuse`, and migrate it."""
+    data_dir = Path(reuse) if reuse else Path(tempfile.mkdtemp(prefix=f"stigar-bench-{label}-"))
     os.environ["STIGAR_DATA_DIR"] = str(data_dir)
     os.environ["DJANGO_SETTINGS_MODULE"] = "portal.settings.test"
     os.environ.setdefault("SEARCH_BACKEND", "whoosh")

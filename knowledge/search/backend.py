@@ -119,7 +119,20 @@ class _Handle:
             current.close()
         current = self.index.searcher()
         self.local.searcher = current
+        self.local.docnums = None
         return current
+
+    def docnums_by_pk(self) -> dict[str, list[int]]:
+        searcher = self.searcher()
+        cached = getattr(self.local, "docnums", None)
+        if cached is None:
+            reader = searcher.reader()
+            pks = reader.column_reader("doc_pk")
+            cached = {}
+            for docnum in reader.all_doc_ids():
+                cached.setdefault(pks[docnum], []).append(docnum)
+            self.local.docnums = cached
+        return cached
 
 
 _HANDLES: dict[str, _Handle] = {}
@@ -245,8 +258,11 @@ def build_document(obj: Any, default_language: str) -> dict[str, Any]:
         document[_field_name(path, language)] = "\n".join(texts)
     for path, texts in autocomplete_texts.items():
         document[_field_name(path, "ac")] = "\n".join(texts)
-    # The passage for highlights: the body without the title (shown anyway), else the title.
-    body = "\n".join(t for path, texts in search_texts.items() if path != "title" for t in texts)
+    # The passage for highlights: the object's own prose, without its title (shown anyway) and without
+    # related objects' names (municipality, tags), which read as noise in a passage; else everything.
+    body = "\n".join(
+        t for path, texts in search_texts.items() if path != "title" and "__" not in path for t in texts
+    )
     document["doc_text"] = (body or everything)[:STORED_TEXT_LIMIT]
     return document
 
@@ -265,7 +281,7 @@ class WhooshIndex(BaseIndex):  # type: ignore[misc]
 
     # Writes
     @contextlib.contextmanager
-    def writer(self) -> Iterator[Any]:
+    def writer(self, mergetype: Any = None) -> Iterator[Any]:
         """A Whoosh writer, committed on success; waits (bounded) for other processes' writers to finish."""
         handle = self.backend.handle
         deadline = time.monotonic() + self.backend.lock_timeout
@@ -282,7 +298,7 @@ class WhooshIndex(BaseIndex):  # type: ignore[misc]
         except BaseException:
             writer.cancel()
             raise
-        writer.commit()
+        writer.commit(mergetype=mergetype)
 
     def add_items(self, model: type[models.Model], items: Sequence[Any]) -> None:
         if not model.get_search_fields():  # type: ignore[attr-defined]
@@ -302,8 +318,8 @@ class WhooshIndex(BaseIndex):  # type: ignore[misc]
             writer.delete_by_term("doc_id", document_id(item))
 
     def reset(self) -> None:
-        with self.writer() as writer:
-            writer.mergetype = wwriting.CLEAR
+        # CLEAR drops every existing segment at commit: an empty index, not one full of deletions.
+        with self.writer(mergetype=wwriting.CLEAR) as writer:
             writer.delete_by_query(wquery.Every())
 
     def refresh(self) -> None:
@@ -403,6 +419,19 @@ def _field_paths(
             )
 
 
+def _any(queries: list[Any]) -> Any:
+    """Or, without the parts that cannot match; NullQuery if none is left."""
+    queries = [q for q in queries if q is not wquery.NullQuery]
+    return wquery.NullQuery if not queries else queries[0] if len(queries) == 1 else wquery.Or(queries)
+
+
+def _every(queries: list[Any]) -> Any:
+    """And; NullQuery as soon as one part cannot match."""
+    if not queries or any(q is wquery.NullQuery for q in queries):
+        return wquery.NullQuery
+    return queries[0] if len(queries) == 1 else wquery.And(queries)
+
+
 class WhooshSearchQueryCompiler(BaseSearchQueryCompiler):  # type: ignore[misc]
     DEFAULT_OPERATOR = "and"
     HANDLES_ORDER_BY_EXPRESSIONS = True
@@ -412,6 +441,7 @@ class WhooshSearchQueryCompiler(BaseSearchQueryCompiler):  # type: ignore[misc]
         super().__init__(*args, **kwargs)
         self.highlight_terms: dict[str, set[str]] = {language: set() for language in LANGUAGES}
         self._synonyms: Synonyms = Synonyms()
+        self._reader: Any = None
 
     # Fields of the searched model and of its indexed subclasses, with their boosts.
     def target_fields(self) -> dict[str, float]:
@@ -423,9 +453,12 @@ class WhooshSearchQueryCompiler(BaseSearchQueryCompiler):  # type: ignore[misc]
                 paths[path] = max(boost, paths.get(path, 0.0))
         return paths
 
-    def compile(self, synonyms: Synonyms) -> Compiled:
+    def compile(self, synonyms: Synonyms, reader: Any = None) -> Compiled:
+        """The Whoosh query; with `reader`, terms the index does not contain are left out (a query
+        over every field in two languages is hundreds of terms, almost all of them absent)."""
         self._synonyms = synonyms
         self._fields = self.target_fields()
+        self._reader = reader
         return self._translate(self.query, 1.0)
 
     def content_type_query(self) -> Any:
@@ -480,9 +513,10 @@ class WhooshSearchQueryCompiler(BaseSearchQueryCompiler):  # type: ignore[misc]
         return wquery.Term(name, text, boost=boost)
 
     def _any_field(self, language: str, text: str, boost: float, fuzzy: bool = False) -> Any:
-        return wquery.Or(
-            [self._term(path, language, text, boost * weight, fuzzy) for path, weight in self._fields.items()]
-        )
+        fields = list(self._fields.items())
+        if self._reader is not None and not fuzzy:
+            fields = [(p, w) for p, w in fields if (_field_name(p, language), text) in self._reader]
+        return _any([self._term(path, language, text, boost * weight, fuzzy) for path, weight in fields])
 
     def _plain_text(self, text: str, operator: str, boost: float, fuzzy: bool = False) -> Compiled:
         if not self._fields:
@@ -494,20 +528,17 @@ class WhooshSearchQueryCompiler(BaseSearchQueryCompiler):  # type: ignore[misc]
                 alternatives = [
                     self._any_field(language, alternative[0], boost, fuzzy)
                     if len(alternative) == 1
-                    else wquery.And([self._any_field(language, term, boost, fuzzy) for term in alternative])
+                    else _every([self._any_field(language, term, boost, fuzzy) for term in alternative])
                     for alternative in word.alternatives
                 ]
                 alternatives += [
                     self._any_field(language, part, boost * LOOSE_PART_BOOST, fuzzy) for part in word.loose
                 ]
-                word_queries.append(wquery.Or(alternatives))
+                word_queries.append(_any(alternatives))
             if word_queries:
-                per_language.append(
-                    wquery.And(word_queries) if operator == "and" else wquery.Or(word_queries)
-                )
-        if not per_language:
-            return NONE
-        return per_language[0] if len(per_language) == 1 else wquery.Or(per_language)
+                per_language.append(_every(word_queries) if operator == "and" else _any(word_queries))
+        combined = _any(per_language)
+        return NONE if combined is wquery.NullQuery else combined
 
     def _phrase(self, text: str, boost: float) -> Compiled:
         if not self._fields:
@@ -571,14 +602,13 @@ class WhooshSearchResults(BaseSearchResults):  # type: ignore[misc]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._compiled: Compiled | None = None
-        self._hits_cache: list[Hit] | None = None
+        # Shared by every slice and clone of these results: the query runs once for page and count.
+        self._shared: dict[str, Any] = {}
         self._highlight_field: str | None = None
 
     def _clone(self) -> WhooshSearchResults:
         clone: WhooshSearchResults = super()._clone()
-        clone._compiled = self._compiled
-        clone._hits_cache = self._hits_cache
+        clone._shared = self._shared
         clone._highlight_field = self._highlight_field
         return clone
 
@@ -590,9 +620,11 @@ class WhooshSearchResults(BaseSearchResults):  # type: ignore[misc]
 
     # The query, once
     def compiled(self) -> Compiled:
-        if self._compiled is None:
-            self._compiled = self.query_compiler.compile(self.backend.synonyms())
-        return self._compiled
+        if "compiled" not in self._shared:
+            reader = self.backend.handle.searcher().reader()
+            self._shared["compiled"] = self.query_compiler.compile(self.backend.synonyms(), reader)
+        compiled: Compiled = self._shared["compiled"]
+        return compiled
 
     def _queryset(self) -> models.QuerySet[Any]:
         queryset: models.QuerySet[Any] = self.query_compiler.queryset
@@ -607,15 +639,43 @@ class WhooshSearchResults(BaseSearchResults):  # type: ignore[misc]
 
     def hits(self) -> list[Hit]:
         """Every matching document in relevance order that the queryset's filters let through."""
-        if self._hits_cache is None:
+        if "hits" not in self._shared:
             compiled = self.compiled()
             queryset = self.query_compiler.queryset
-            hits = self.backend.run_query(wquery.And([self.query_compiler.content_type_query(), compiled]))
+            content_type = self.query_compiler.content_type_query()
+            if compiled is NONE or queryset.query.is_empty():
+                hits: list[Hit] = []
+            else:
+                hits = self.backend.run_query(
+                    content_type if compiled is ALL else wquery.And([content_type, compiled]),
+                    allowed=self._allowed(),
+                )
+            self._shared["hits"] = hits
+        hits_found: list[Hit] = self._shared["hits"]
+        return hits_found
+
+    def _allowed(self) -> set[int] | None:
+        """Index documents whose objects pass the queryset's filters (None: no filters).
+
+        Whoosh then scores only these, instead of scoring every match and asking the database about
+        thousands of pks afterwards: one scan of the filtered pks is much cheaper at 20,000 pages."""
+        if "allowed" not in self._shared:
+            allowed: set[int] | None = None
             if self._is_filtered():
-                allowed = _existing_pks(queryset, [hit.pk for hit in hits])
-                hits = [hit for hit in hits if hit.pk in allowed]
-            self._hits_cache = hits
-        return self._hits_cache
+                queryset = self.query_compiler.queryset
+                pks = queryset.order_by().values_list("pk", flat=True)
+                docnums = self.backend.docnums_by_pk()
+                allowed = {docnum for pk in pks for docnum in docnums.get(str(pk), ())}
+            self._shared["allowed"] = allowed
+        found: set[int] | None = self._shared["allowed"]
+        return found
+
+    def _top(self, limit: int | None) -> list[Hit]:
+        """The best `limit` hits, without scoring every match when the full list is not needed."""
+        if "hits" in self._shared or limit is None:
+            return self.hits()[:limit]
+        query = wquery.And([self.query_compiler.content_type_query(), self.compiled()])
+        return self.backend.run_query(query, allowed=self._allowed(), limit=limit)
 
     def _do_search(self) -> list[Any]:
         compiled = self.compiled()
@@ -625,7 +685,7 @@ class WhooshSearchResults(BaseSearchResults):  # type: ignore[misc]
             results = list(self._queryset()[self.start : self.stop])
             scores: dict[str, float | None] = {}
         else:
-            hits = self.hits()
+            hits = self._top(self.stop) if self.query_compiler.order_by_relevance else self.hits()
             scores = {hit.pk: hit.score for hit in hits}
             if self.query_compiler.order_by_relevance:
                 page = hits[self.start : self.stop]
@@ -648,7 +708,11 @@ class WhooshSearchResults(BaseSearchResults):  # type: ignore[misc]
             return 0
         if compiled is ALL:
             return int(self._queryset()[self.start : self.stop].count())
-        total = len(self.hits())
+        if "hits" in self._shared:
+            total = len(self.hits())
+        else:
+            query = wquery.And([self.query_compiler.content_type_query(), compiled])
+            total = self.backend.count_query(query, allowed=self._allowed())
         stop = total if self.stop is None else min(total, self.stop)
         return max(0, stop - self.start)
 
@@ -685,16 +749,6 @@ class WhooshSearchResults(BaseSearchResults):  # type: ignore[misc]
             queryset = queryset.filter(pk__in=pks)
         rows = queryset.order_by().values(field_name).annotate(count=Count("pk")).order_by("-count")
         return OrderedDict((row[field_name], row["count"]) for row in rows)
-
-
-def _existing_pks(queryset: models.QuerySet[Any], pks: Sequence[str]) -> set[str]:
-    allowed: set[str] = set()
-    for chunk in _chunks(pks, PK_CHUNK):
-        values = [_to_python(queryset.model, pk) for pk in chunk]
-        allowed.update(
-            str(pk) for pk in queryset.filter(pk__in=values).order_by().values_list("pk", flat=True)
-        )
-    return allowed
 
 
 def _in_bulk(queryset: models.QuerySet[Any], pks: Sequence[str]) -> dict[str, Any]:
@@ -736,14 +790,26 @@ class SearchBackend(BaseSearchBackend):  # type: ignore[misc]
         return self._index
 
     # Reading
-    def run_query(self, query: Any) -> list[Hit]:
+    def run_query(self, query: Any, allowed: set[int] | None = None, limit: int | None = None) -> list[Hit]:
+        """Hits best first; only documents in `allowed` (docnums) when given."""
         searcher = self.handle.searcher()
-        results = searcher.search(query, limit=None)
+        if allowed is not None and not allowed:
+            return []
+        results = searcher.search(query, limit=limit, filter=allowed)
         pks = searcher.reader().column_reader("doc_pk")
         hits = [Hit(pk=pks[docnum], score=float(score), docnum=docnum) for score, docnum in results.top_n]
         # Equal scores keep index order, so that pages never repeat a result.
         hits.sort(key=lambda hit: (-hit.score, hit.docnum))
         return hits
+
+    def count_query(self, query: Any, allowed: set[int] | None = None) -> int:
+        if allowed is not None and not allowed:
+            return 0
+        return len(self.handle.searcher().search(query, limit=None, scored=False, filter=allowed))
+
+    def docnums_by_pk(self) -> dict[str, list[int]]:
+        """Document numbers by object pk (of any model) in the current searcher, built once per index version."""
+        return self.handle.docnums_by_pk()
 
     def stored_fields(self, doc_ids: Iterable[str]) -> dict[str, dict[str, Any]]:
         searcher = self.handle.searcher()
@@ -806,6 +872,9 @@ class SearchBackend(BaseSearchBackend):  # type: ignore[misc]
                 or bool(synonyms.equivalents(word))
                 or split_compound(swedish_lemma(word)) is not None
             )
+            if not known and model_or_queryset is not None:
+                # An inflection the index holds only in other forms (förskoleplatser) still finds pages.
+                known = bool(self.search(word, model_or_queryset).count())
             suggestion = (
                 None if known else next(iter(corrector.suggest(word, limit=1, maxdist=2, prefix=1)), None)
             )

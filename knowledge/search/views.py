@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from . import selectors
@@ -18,6 +21,36 @@ def _page_number(request: HttpRequest) -> int:
         return 1
 
 
+TYPE_LABELS = {
+    "lesson": gettext_lazy("Lesson"),
+    "method": gettext_lazy("Method card"),
+    "exchange": gettext_lazy("Exchange meeting"),
+    "sprint": gettext_lazy("Sprint"),
+}
+
+
+def _facet_rows(outcome: selectors.SearchOutcome, choices: dict[str, list[Any]]) -> list[dict[str, Any]]:
+    """Facet values with readable labels, and for those that are filters a link that applies them."""
+    labels: dict[str, dict[str, str]] = {
+        "municipality": {m.slug: m.name for m in choices["municipalities"]} | {"region": _("Region-wide")},
+        "type": {code: str(label) for code, label in TYPE_LABELS.items()},
+        "work_package": {wp.code: f"{wp.code} – {wp.label}" for wp in choices["work_packages"]},
+        "phase": {phase.code: phase.label for phase in choices["phases"]},
+    }
+    base = {"q": outcome.query, **outcome.filters.as_dict()}
+    rows = []
+    for name, counts in outcome.facets.items():
+        values = []
+        for value, count in counts.items():
+            link = None
+            if name in labels and value != "region":
+                link = "?" + urlencode({**base, name: value})
+            values.append({"label": labels.get(name, {}).get(value, value), "count": count, "link": link})
+        if values:
+            rows.append({"name": name, "values": values})
+    return rows
+
+
 @require_GET
 def search_page(request: HttpRequest) -> HttpResponse:
     filters = selectors.SearchFilters.from_query(request.GET)
@@ -25,13 +58,15 @@ def search_page(request: HttpRequest) -> HttpResponse:
         user=request.user, query=request.GET.get("q", ""), filters=filters, page=_page_number(request)
     )
     base = {"q": outcome.query, **filters.as_dict()}
+    choices = selectors.phases_and_work_packages()
     return render(
         request,
         "knowledge/search.html",
         {
             "outcome": outcome,
             "filters": filters,
-            "choices": selectors.phases_and_work_packages(),
+            "choices": choices,
+            "facet_rows": _facet_rows(outcome, choices),
             "types": selectors.TYPES,
             "suggestion_query": urlencode({**base, "q": outcome.suggestion or ""}),
             "page_query": urlencode(base),

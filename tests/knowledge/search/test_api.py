@@ -93,9 +93,9 @@ def test_type_filter(client, knowledge):
 
 
 def test_hits_carry_a_marked_passage(client, knowledge):
-    first = api(client, q="kiruna coworking")["results"][0]
+    first = api(client, q="testvecka coworking")["results"][0]
     assert first["slug"] == "cw-public"
-    assert "<mark>Kiruna</mark>" in first["highlight"]
+    assert "<mark>testvecka</mark>" in first["highlight"]
 
 
 def test_pages_with_every_word_rank_above_pages_with_some(client, knowledge):
@@ -117,3 +117,17 @@ def test_search_page_shows_results_and_suggestion(client, knowledge):
     assert "Coworking i Kiruna" in body
     assert "coworking</a>" in body
     assert "hemlighetsmakeri" not in body
+
+
+def test_sprints_are_searched_with_their_own_visibility(client, kiruna, lead_kiruna):
+    from tests.sprints.conftest import make_sprint
+
+    make_sprint(lead_kiruna, kiruna, title="Hundspannsturism för inflyttare", visibility="public")
+    make_sprint(lead_kiruna, kiruna, title="Hundspannsturism internt", visibility="internal")
+    data = api(client, q="hundspannsturism")
+    assert [(r["type"], r["title"]) for r in data["results"]] == [
+        ("sprint", "Hundspannsturism för inflyttare")
+    ]
+    assert data["facets"]["type"] == {"sprint": 1}
+    assert api(client, q="hundspannsturism", work_package="WP2")["total"] == 0
+    assert api(client, q="hundspannsturism", work_package="WP1")["total"] == 1

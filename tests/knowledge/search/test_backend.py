@@ -118,3 +118,15 @@ def test_index_status_reports_documents_and_age(backend):
 def test_english_page_is_found_by_english_inflection(backend):
     make_lesson(title="Newcomers valued the welcome guides", language="en")
     assert titles(backend.search("guide welcoming", KnowledgePage)) == ["Newcomers valued the welcome guides"]
+
+
+def test_reset_empties_the_index(backend):
+    make_lesson(title="Att tömma")
+    backend.reset_indexes()
+    assert backend.index_status()["documents"] == 0
+    assert backend.search("tömma", KnowledgePage).count() == 0
+
+
+def test_no_suggestion_for_an_inflection_that_finds_pages(backend):
+    make_lesson(title="Förskoleplatsen är första frågan")
+    assert backend.suggest("förskoleplatser", KnowledgePage) is None
