@@ -3,18 +3,25 @@
 from __future__ import annotations
 
 import io
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import matplotlib
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
-matplotlib.use("Agg")
-from matplotlib import rc_context
-from matplotlib.figure import Figure
 
 INK, PRIMARY, ACCENT, LINE = "#1b2024", "#0b4f6c", "#1d6b45", "#8a969e"
 
 
+def _new_figure(figsize: tuple[float, float]) -> Figure:
+    # Imported on the first chart, not at start-up: matplotlib costs every web process about a second to import.
+    from matplotlib.figure import Figure
+
+    return Figure(figsize=figsize)
+
+
 def _svg(figure: Figure) -> str:
+    from matplotlib import rc_context
+
     buffer = io.StringIO()
     with rc_context({"svg.fonttype": "none"}):
         figure.savefig(buffer, format="svg", bbox_inches="tight")
@@ -24,7 +31,7 @@ def _svg(figure: Figure) -> str:
 
 
 def calibration_svg(curve: list[dict[str, float]], *, predicted: str, observed: str) -> str:
-    figure = Figure(figsize=(4.6, 3.6))
+    figure = _new_figure((4.6, 3.6))
     axes = figure.subplots()
     axes.plot([0, 1], [0, 1], linestyle="--", color=LINE, linewidth=1)
     axes.plot(
@@ -44,7 +51,7 @@ def calibration_svg(curve: list[dict[str, float]], *, predicted: str, observed: 
 
 
 def lift_svg(deciles: list[dict[str, Any]], *, decile: str, lift: str) -> str:
-    figure = Figure(figsize=(4.6, 3.6))
+    figure = _new_figure((4.6, 3.6))
     axes = figure.subplots()
     axes.bar([row["decile"] for row in deciles], [row["lift"] for row in deciles], color=ACCENT)
     axes.axhline(1.0, color=LINE, linestyle="--", linewidth=1)

@@ -7,7 +7,6 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.template.loader import render_to_string
-from xhtml2pdf import pisa
 
 from .models import KnowledgePage
 
@@ -25,6 +24,8 @@ def render_page_pdf(
         request=request,
     )
     output = io.BytesIO()
+    from xhtml2pdf import pisa  # imported when a PDF is asked for: it pulls in reportlab (seconds)
+
     status = pisa.CreatePDF(html, dest=output, encoding="utf-8")
     if status.err:
         raise PdfError(f"xhtml2pdf reported {status.err} error(s) for page {page.pk}")

@@ -19,6 +19,17 @@ def _service_markers(request: pytest.FixtureRequest) -> None:
         )
 
 
+@pytest.fixture(autouse=True)
+def _default_language():
+    """A request to /en/… activates English for the thread; start and leave every test in Swedish, the default."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 @pytest.fixture
 def kiruna(db):
     from themes.models import Municipality

@@ -9,7 +9,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import skops.io as sio
 from sklearn.calibration import CalibratedClassifierCV, calibration_curve
 from sklearn.compose import ColumnTransformer
 from sklearn.ensemble import HistGradientBoostingClassifier
@@ -291,6 +290,8 @@ _TRUSTED_NAMES = frozenset({"functools.partial"})
 
 def save_model(model: PropensityModel, path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
+    import skops.io as sio  # imported when used: skops scans its trusted types on import (seconds)
+
     sio.dump(
         {
             "pipeline": model.pipeline,
@@ -306,6 +307,8 @@ def save_model(model: PropensityModel, path: Path) -> None:
 
 def load_model(path: Path, *, metrics: dict[str, Any] | None = None) -> PropensityModel:
     """Load a skops file, trusting only scikit-learn and numpy types (anything else is refused)."""
+    import skops.io as sio
+
     untrusted = sio.get_untrusted_types(file=path)
     refused = [
         name for name in untrusted if not name.startswith(_TRUSTED_PREFIXES) and name not in _TRUSTED_NAMES

@@ -7,6 +7,7 @@ works with no server set up; each can be switched to a server by an environment 
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -225,6 +226,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "schedule": 7 * 24 * 60 * 60.0,  # weekly; the task mails each owner at most once per ISO week
     },
     "insights-prospect-retention": {"task": "insights.tasks.prospects_expire_task", "schedule": 6 * 3600.0},
+    "knowledge-monthly-digest": {
+        "task": "knowledge.tasks.send_last_months_digest",
+        "schedule": crontab(minute=0, hour=7, day_of_month=1),
+    },
 }
 
 # --- REST API ---------------------------------------------------------------------------------

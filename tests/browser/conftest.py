@@ -64,7 +64,8 @@ def chromium(django_db_setup, django_db_blocker) -> Iterator[object]:
 def page(chromium, live_server):
     context = chromium.new_context(viewport=DESKTOP, locale="sv-SE", base_url=live_server.url)
     page = context.new_page()
-    page.set_default_timeout(15_000)
+    # Generous: the first request of a live server imports every view, and CI machines may be busy.
+    page.set_default_timeout(30_000)
     yield page
     context.close()
 
