@@ -29,6 +29,16 @@ def _database_url() -> str:
     return f"postgres://{user}@{host}:{port}/{db['NAME']}"
 
 
+def _use_broker(app: object, broker_url: str, result_backend: str) -> None:
+    """Point the Celery app at another broker and result backend. The app caches its connection pools and backend on
+    first use (earlier tests used the in-memory ones), so drop those caches too, as Celery itself does after a fork."""
+    app.conf.broker_url, app.conf.result_backend = broker_url, result_backend  # type: ignore[attr-defined]
+    app._pool = None  # type: ignore[attr-defined]
+    app.amqp._producer_pool = None  # type: ignore[attr-defined]
+    app._backend_cache = None  # type: ignore[attr-defined]
+    app._local.__dict__.pop("backend", None)  # type: ignore[attr-defined]
+
+
 @contextmanager
 def running_worker(*, queues: str = "celery") -> Iterator[subprocess.Popen[bytes]]:
     """Start `celery worker` against Redis and the test database; point this process's Celery app at it too."""
@@ -43,7 +53,7 @@ def running_worker(*, queues: str = "celery") -> Iterator[subprocess.Popen[bytes
         "STIGAR_DATA_DIR": str(settings.DATA_DIR),
     }
     previous = (app.conf.broker_url, app.conf.result_backend)
-    app.conf.broker_url, app.conf.result_backend = REDIS_URL, REDIS_URL
+    _use_broker(app, REDIS_URL, REDIS_URL)
     app.control.purge()
     process = subprocess.Popen(
         [
@@ -85,4 +95,4 @@ def running_worker(*, queues: str = "celery") -> Iterator[subprocess.Popen[bytes
             process.wait(timeout=20)
         except subprocess.TimeoutExpired:
             process.kill()
-        app.conf.broker_url, app.conf.result_backend = previous
+        _use_broker(app, *previous)
