@@ -23,7 +23,7 @@ from django.views.decorators.http import require_GET, require_POST
 from themes.models import Municipality, SprintMethod, WorkPackage
 from themes.permissions import Action, can, require
 
-from . import charts, exports, selectors, services
+from . import charts, exports, presenters, selectors, services
 from .forms import (
     AttachmentForm,
     CardForm,
@@ -89,19 +89,19 @@ def board(request: HttpRequest, municipality: str) -> HttpResponse:
     place = _municipality(municipality)
     filters = selectors.BoardFilters.from_query(request.GET)
     columns = selectors.sprints_for_board(municipality=place, filters=filters, user=request.user)
+    # Built once here rather than per card: a board can hold hundreds of cards.
+    board_url = reverse("sprints:board", kwargs={"municipality": place.slug})
     return render(
         request,
         "sprints/board.html",
         {
             "municipality": place,
-            "columns": columns,
+            "columns": presenters.board_columns(columns, board_url=board_url),
             "filters": filters,
             "choices": selectors.form_choices(),
             "statuses": Status.choices,
             "can_edit": can(request.user, Action.EDIT_SPRINT, municipality=place),
             "count": sum(len(column.sprints) for column in columns),
-            # Built once here rather than per card: a board can hold hundreds of cards.
-            "board_url": reverse("sprints:board", kwargs={"municipality": place.slug}),
             "labels": {
                 "phases": _("Phases"),
                 "back_to": _("Back to"),
