@@ -11,7 +11,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 import numpy as np
 import pandas as pd
@@ -26,7 +26,6 @@ from . import selectors
 from .models import ImportBatch, ModelVersion, Prospect, Segment, SegmentPin, ShareLog
 from .pseudonyms import pseudonym, pseudonyms
 from .scoring.aida import aida_stages
-from .scoring.model import PropensityModel, load_model, save_model, top_factors, train_model
 from .scoring.segments import (
     REGION,
     life_stages,
@@ -36,6 +35,12 @@ from .scoring.segments import (
     summarise_segments,
 )
 from .scoring.validation import validate_file
+
+if TYPE_CHECKING:
+    from .scoring.model import PropensityModel
+
+# scikit-learn (under .scoring.model) is imported where a model is trained, loaded or explained, not here: this module
+# is imported with the URLconf, and scikit-learn's import takes seconds, which every web worker's first request paid.
 
 Progress = Callable[[str, int, int], None]
 CHUNK = 20_000
@@ -264,6 +269,8 @@ def models_dir() -> Path:
 
 
 def model_load(version: ModelVersion) -> PropensityModel:
+    from .scoring.model import load_model
+
     return load_model(models_dir() / version.file, metrics=version.metrics)
 
 
@@ -277,6 +284,8 @@ def _model_for(
     )
     if current is not None and fresh and not retrain:
         return current, model_load(current), False
+    from .scoring.model import save_model, train_model
+
     reference_date = timezone.localdate()
     model = train_model(frame, reference_date=reference_date, seed=seed)
     version_number = (current.version if current else 0) + 1
@@ -340,6 +349,8 @@ def prospects_score(
 def _segment_rows(
     *, municipality: Municipality, frame: pd.DataFrame, model: PropensityModel, version: ModelVersion
 ) -> list[Segment]:
+    from .scoring.model import top_factors
+
     summary = summarise_segments(frame)
     sample = frame if len(frame) <= FACTOR_SAMPLE else frame.sample(FACTOR_SAMPLE, random_state=0)
     contributions = model.contributions(sample)
@@ -375,6 +386,8 @@ def prospect_factors(
     """Top factors behind each listed prospect's score, from the latest model's own contributions."""
     if actor is not None:
         require(actor, Action.VIEW_PROSPECTS, municipality=municipality)
+    from .scoring.model import top_factors
+
     version = selectors.latest_model(municipality)
     if version is None or not prospects:
         return {}
