@@ -61,8 +61,13 @@ messages: setup
 
 bench: setup
 	$(PY) bench/pages.py
+	$(PY) bench/knowledge_pages.py
+	$(PY) bench/dashboard.py
 	$(PY) bench/search.py
+	$(PY) bench/search_relevance.py
 	$(PY) bench/scoring.py
+	@if command -v wrk >/dev/null; then $(PY) bench/page_cache.py; \
+	else echo "bench/page_cache.py skipped: it needs wrk (apt-get install wrk)"; fi
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
+from django.utils.cache import patch_cache_control
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
@@ -61,6 +62,14 @@ class KnowledgeTag(TaggedItemBase):
     )
 
 
+def allow_page_cache(request: HttpRequest, response: HttpResponse) -> HttpResponse:
+    """Mark a page rendered for an anonymous reader as public, so that the page cache (portal/pagecache.py, on in
+    production) and browsers may keep it for PAGE_CACHE_SECONDS. Only called for what anyone may see."""
+    if settings.PAGE_CACHE_SECONDS > 0 and not request.user.is_authenticated:
+        patch_cache_control(response, public=True, max_age=settings.PAGE_CACHE_SECONDS)
+    return response
+
+
 class KnowledgeIndexPage(Page):
     """The knowledge base at /kunskap/: filterable, paginated, and shows only what the reader may see."""
 
@@ -84,6 +93,10 @@ class KnowledgeIndexPage(Page):
         context = super().get_context(request, *args, **kwargs)
         context.update(knowledge_listing(index=self, user=request.user, params=request.GET))
         return context
+
+    def serve(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        # An anonymous reader's listing holds public pages only, the same for every anonymous reader.
+        return allow_page_cache(request, super().serve(request, *args, **kwargs))
 
 
 class KnowledgePage(Page):
@@ -258,7 +271,11 @@ class KnowledgePage(Page):
         # "Not even its existence shows": someone who may not see the page gets the same 404 as a wrong address.
         if not self.visible_to(request.user):
             raise Http404
-        return super().serve(request, *args, **kwargs)
+        response = super().serve(request, *args, **kwargs)
+        if self.visibility == Visibility.PUBLIC:
+            # Related pages and the evidence trail shown to an anonymous reader are filtered to public ones too.
+            allow_page_cache(request, response)
+        return response
 
     def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
         from .selectors import attach_taxonomy, related_knowledge

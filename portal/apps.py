@@ -8,6 +8,8 @@ class PortalConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from . import pagecache
         from .dashboard import cache
 
         cache.connect()
+        pagecache.connect()

@@ -60,6 +60,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before sessions, locale and CSRF, so that a cached page skips them; it stores only pages marked public.
+    "portal.pagecache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -93,6 +95,19 @@ TEMPLATES = [
 ]
 
 # --- Database -------------------------------------------------------------------------------
+# --- Caches: the default cache (dashboard figures, vocabulary) and the page cache (portal/pagecache.py) -----
+# The page cache is cleared as a whole on every content change, so it needs a cache of its own: a directory, or a
+# Redis database that nothing else uses. It serves anonymous readers of public knowledge pages; 0 turns it off
+# (the default outside production, so that an editor sees a change at once).
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=0)
+CACHES = {
+    "default": env.cache_url("CACHE_URL", default="locmemcache://default"),
+    "pages": env.cache_url("PAGE_CACHE_URL", default=f"filecache://{DATA_DIR / 'cache' / 'pages'}"),
+}
+CACHE_MIDDLEWARE_ALIAS = "pages"
+CACHE_MIDDLEWARE_SECONDS = PAGE_CACHE_SECONDS
+CACHE_MIDDLEWARE_KEY_PREFIX = "stigar"
+
 # SQLite in STIGAR_DATA_DIR unless DATABASE_URL names a server (PostgreSQL in production).
 DATABASES = {
     "default": env.db_url("DATABASE_URL", default=f"sqlite:///{DATA_DIR / 'stigar.sqlite3'}"),

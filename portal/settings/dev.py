@@ -22,7 +22,6 @@ SECRET_KEY = SECRET_KEY or _secret_in_data_dir("dev-secret-key")
 PSEUDONYM_KEY = PSEUDONYM_KEY or _secret_in_data_dir("pseudonym-key")
 ALLOWED_HOSTS = ["127.0.0.1", "localhost", "[::1]"]
 STIGAR_DEMO_ALLOWED = True
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

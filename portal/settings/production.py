@@ -39,8 +39,15 @@ SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[f"https://{host}" for host in ALLOWED_HOSTS])
 
-# Django's cache (Redis when CACHE_URL is set, else a file cache on this machine) backs the page cache.
-CACHES = {"default": env.cache_url("CACHE_URL", default=f"filecache://{DATA_DIR / 'cache'}")}  # noqa: F405
+# Caches shared by every web process and the worker (the dashboard's invalidation must reach all of them): Redis when
+# CACHE_URL / PAGE_CACHE_URL are set (two different databases), else files on this machine. The page cache serves
+# public knowledge pages to anonymous readers for PAGE_CACHE_SECONDS (portal/pagecache.py).
+CACHES = {
+    "default": env.cache_url("CACHE_URL", default=f"filecache://{DATA_DIR / 'cache' / 'default'}"),  # noqa: F405
+    "pages": env.cache_url("PAGE_CACHE_URL", default=f"filecache://{DATA_DIR / 'cache' / 'pages'}"),  # noqa: F405
+}
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=300)
+CACHE_MIDDLEWARE_SECONDS = PAGE_CACHE_SECONDS
 
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")
 LOGGING = {
