@@ -2,70 +2,29 @@
 (uncached) next to a bare Django view.
 
 Run from the repository root: `.venv/bin/python bench/knowledge_pages.py [--lessons 2000] [--repeat 30]`.
-Same conventions as bench/pages.py (query counts at a small and at the full size, a bare view as the floor).
-Prints a table and writes bench/results/knowledge_pages.json. Targets (issue #5): ≤ 15 queries and p50 ≤ 50 ms
-uncached (no page or response cache; only the taxonomy vocabulary is cached) for a lesson page and the
-knowledge index, with 2,000 lessons.
+Same conventions and machinery as bench/pages.py (bench/harness.py). Prints a table and writes
+bench/results/knowledge_pages.json. Targets (issue #5): ≤ 15 queries and p50 ≤ 50 ms uncached (no page cache; only
+the taxonomy vocabulary is cached) for a lesson page and the knowledge index, with 2,000 synthetic lessons.
 """
 
 from __future__ import annotations
 
 import argparse
-import datetime
-import json
-import os
-import statistics
-import sys
-import tempfile
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-TMP = Path(tempfile.mkdtemp(prefix="stigar-bench-knowledge-"))
-sys.path.insert(0, str(ROOT))
-os.environ["DJANGO_SETTINGS_MODULE"] = "portal.settings.test"
-os.environ["DATABASE_URL"] = f"sqlite:///{TMP / 'bench.sqlite3'}"
-os.environ["STIGAR_DATA_DIR"] = str(TMP)
+from harness import BARE, Entry, setup_django
 
-import django  # noqa: E402
+setup_django("knowledge")
 
-django.setup()
-
-from django.conf import settings  # noqa: E402
+import harness  # noqa: E402
 from django.core.management import call_command  # noqa: E402
-from django.db import connection  # noqa: E402
-from django.http import HttpRequest, HttpResponse  # noqa: E402
-from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext, override_settings  # noqa: E402
-from django.urls import path  # noqa: E402
-
-from portal import urls as portal_urls  # noqa: E402
-
-sys.path.insert(0, str(ROOT / "bench"))
+from django.test.utils import override_settings  # noqa: E402
 from knowledge_data import build_lessons  # noqa: E402
 
-
-def bare_view(request: HttpRequest) -> HttpResponse:
-    return HttpResponse("ok", content_type="text/plain")
-
-
-urlpatterns = [path("bench/bare/", bare_view), *portal_urls.urlpatterns]
-
-
-@dataclass
-class Entry:
-    name: str
-    url: Callable[[dict[str, Any]], str]
-    user: str | None
-    target_queries: int | None = None
-    target_p50_ms: float | None = None
-
+urlpatterns = harness.urlpatterns()
 
 ENTRIES: list[Entry] = [
-    Entry("bare Django view", lambda d: "/bench/bare/", None),
+    BARE,
     Entry("knowledge index (anonymous)", lambda d: "/kunskap/", None, 15, 50),
     Entry("knowledge index (coordinator)", lambda d: "/kunskap/", "coordinator", 15, 50),
     Entry(
@@ -84,55 +43,10 @@ ENTRIES: list[Entry] = [
 ]
 
 
-def users() -> None:
-    from django.contrib.auth import get_user_model
-
-    from themes.models import Role
-    from themes.services import membership_assign
-
-    User = get_user_model()
-    for username, role in (("coordinator", Role.COORDINATOR), ("partner", Role.PARTNER)):
-        user, _ = User.objects.get_or_create(username=username)
-        membership_assign(user=user, role=role)
-
-
-def clients() -> dict[str | None, Client]:
-    from django.contrib.auth import get_user_model
-
-    result: dict[str | None, Client] = {None: Client()}
-    for user in get_user_model().objects.all():
-        client = Client()
-        client.force_login(user)
-        result[user.username] = client
-    return result
-
-
-def query_count(client: Client, url: str) -> int:
-    # One request first: the taxonomy vocabulary is cached for five minutes, so a steady-state request is
-    # counted (a cold one adds five queries).
-    client.get(url)
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(url)
-    assert response.status_code == 200, (url, response.status_code)
-    return len(captured.captured_queries)
-
-
-def timings(client: Client, url: str, repeat: int) -> tuple[list[float], list[float]]:
-    """Wall-clock and CPU milliseconds per request (CPU time is not inflated by other processes on a shared machine)."""
-    for _ in range(3):  # warm up templates, URL resolver and translation catalogues
-        client.get(url)
-    wall, cpu = [], []
-    for _ in range(repeat):
-        started, started_cpu = time.perf_counter(), time.process_time()
-        response = client.get(url)
-        wall.append((time.perf_counter() - started) * 1000)
-        cpu.append((time.process_time() - started_cpu) * 1000)
-        assert response.status_code == 200
-    return wall, cpu
-
-
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--lessons", type=int, default=2000, help="published lessons (default 2000)")
     parser.add_argument("--repeat", type=int, default=30, help="timed requests per page (default 30)")
     parser.add_argument(
@@ -142,86 +56,30 @@ def main() -> None:
 
     with override_settings(ROOT_URLCONF=__name__, DEBUG=False):
         call_command("migrate", verbosity=0)
-        users()
+        harness.users()
         started = time.perf_counter()
         data = build_lessons(lessons=args.small)
-        browsers = clients()
-        small_queries = {entry.name: query_count(browsers[entry.user], entry.url(data)) for entry in ENTRIES}
+        browsers = harness.clients()
+        small_queries = harness.small_query_counts(ENTRIES, browsers, data)
         build_lessons(lessons=args.lessons, start_index=args.small)
         build_seconds = time.perf_counter() - started
+        rows = harness.measure(ENTRIES, browsers, data, repeat=args.repeat, small_queries=small_queries)
+
         from knowledge.models import LessonPage
 
-        rows = []
-        for entry in ENTRIES:
-            client = browsers[entry.user]
-            url = entry.url(data)
-            queries = query_count(client, url)
-            times, cpu_times = timings(client, url, args.repeat)
-            p50 = statistics.median(times)
-            cpu_p50 = statistics.median(cpu_times)
-            p95 = statistics.quantiles(times, n=20)[-1]
-            rows.append(
-                {
-                    "page": entry.name,
-                    "url": url,
-                    "p50_ms": round(p50, 1),
-                    "p95_ms": round(p95, 1),
-                    "cpu_p50_ms": round(cpu_p50, 1),
-                    "queries": queries,
-                    f"queries_at_{args.small}_lessons": small_queries[entry.name],
-                    "queries_constant": queries == small_queries[entry.name],
-                    "target_queries": entry.target_queries,
-                    "target_p50_ms": entry.target_p50_ms,
-                    "meets_targets": (entry.target_queries is None or queries <= entry.target_queries)
-                    and (entry.target_p50_ms is None or p50 <= entry.target_p50_ms)
-                    and queries == small_queries[entry.name],
-                    "meets_targets_on_cpu_time": (
-                        entry.target_queries is None or queries <= entry.target_queries
-                    )
-                    and (entry.target_p50_ms is None or cpu_p50 <= entry.target_p50_ms)
-                    and queries == small_queries[entry.name],
-                }
-            )
         sizes = {
             "lessons": LessonPage.objects.count(),
             "repeat": args.repeat,
             "build_seconds": round(build_seconds, 1),
-            "database": settings.DATABASES["default"]["ENGINE"],
-            "cpus": os.cpu_count(),
-            "load_average_1min_at_end": round(os.getloadavg()[0], 2),
+            **harness.machine(),
         }
-
-    print(f"Stigar knowledge page benchmark: {sizes['lessons']} lessons, {args.repeat} requests each")
-    print(f"Load average (1 min) at the end: {sizes['load_average_1min_at_end']} on {sizes['cpus']} CPUs")
-    header = f"{'page':46} {'p50 ms':>8} {'p95 ms':>8} {'cpu p50':>8} {'queries':>8} {'@' + str(args.small):>8}  targets"
-    print(header)
-    print("-" * len(header))
-    for row in rows:
-        verdict = (
-            ""
-            if row["target_queries"] is None and row["target_p50_ms"] is None
-            else ("ok" if row["meets_targets"] else "MISSED")
-            + (" (cpu: ok)" if row["meets_targets_on_cpu_time"] else " (cpu: MISSED)")
-        )
-        print(
-            f"{row['page']:46} {row['p50_ms']:8.1f} {row['p95_ms']:8.1f} {row['cpu_p50_ms']:8.1f} {row['queries']:8d} "
-            f"{row[f'queries_at_{args.small}_lessons']:8d}  {verdict}"
-        )
-    out = ROOT / "bench" / "results" / "knowledge_pages.json"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(
-        json.dumps(
-            {
-                "measured_at": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
-                "sizes": sizes,
-                "pages": rows,
-            },
-            indent=2,
-            ensure_ascii=False,
-        )
-        + "\n"
+    harness.report(
+        title=f"Stigar knowledge page benchmark: {sizes['lessons']} synthetic lessons, {args.repeat} requests each",
+        rows=rows,
+        sizes=sizes,
+        small=f"@{args.small}",
+        out_name="knowledge_pages.json",
     )
-    print(f"Written to {out.relative_to(ROOT)}")
 
 
 if __name__ == "__main__":

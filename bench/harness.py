@@ -1,0 +1,291 @@
+"""What the page benchmarks share (bench/pages.py, bench/knowledge_pages.py, bench/dashboard.py).
+
+A fresh SQLite file in a temporary STIGAR_DATA_DIR, a bare Django view measured in the same run as the floor,
+signed-in test clients, query counts at a small and at the full data size (they must not grow), wall-clock and CPU
+time per request, and the table and JSON each benchmark reports. Call `setup_django` before importing anything
+from Django or Stigar.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import os
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest, HttpResponse
+    from django.test import Client
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results"
+BARE_URL = "/bench/bare/"
+
+
+def setup_django(prefix: str) -> Path:
+    """Point the test settings at a fresh SQLite file and data directory, and set Django up."""
+    data_dir = Path(tempfile.mkdtemp(prefix=f"stigar-bench-{prefix}-"))
+    sys.path.insert(0, str(ROOT))
+    os.environ["DJANGO_SETTINGS_MODULE"] = "portal.settings.test"
+    os.environ["DATABASE_URL"] = f"sqlite:///{data_dir / 'bench.sqlite3'}"
+    os.environ["STIGAR_DATA_DIR"] = str(data_dir)
+    import django
+
+    django.setup()
+    return data_dir
+
+
+def bare_view(request: HttpRequest) -> HttpResponse:
+    from django.http import HttpResponse
+
+    return HttpResponse("ok", content_type="text/plain")
+
+
+def urlpatterns() -> list[Any]:
+    """The portal's URLs with the bare view in front: a benchmark module assigns this to its `urlpatterns`."""
+    from django.urls import path
+
+    from portal import urls as portal_urls
+
+    return [path(BARE_URL.strip("/") + "/", bare_view), *portal_urls.urlpatterns]
+
+
+@dataclass
+class Entry:
+    """One page to measure. `url` gets the built data (ids, slugs); `user` is a username or None (anonymous).
+    `before` runs before every measured request (e.g. to make a page's own cache stale, so it is measured uncached)."""
+
+    name: str
+    url: Callable[[dict[str, Any]], str]
+    user: str | None
+    target_queries: int | None = None
+    target_p50_ms: float | None = None
+    before: Callable[[], None] | None = None
+
+
+BARE = Entry("bare Django view", lambda d: BARE_URL, None)
+
+
+def users() -> None:
+    """A coordinator, a partner and Kiruna's project lead."""
+    from django.contrib.auth import get_user_model
+
+    from themes.models import Municipality, Role
+    from themes.services import membership_assign
+
+    User = get_user_model()
+    for username, role, municipality in (
+        ("coordinator", Role.COORDINATOR, None),
+        ("partner", Role.PARTNER, None),
+        ("lead-kiruna", Role.LEAD, Municipality.objects.get(slug="kiruna")),
+    ):
+        user, _ = User.objects.get_or_create(username=username)
+        membership_assign(user=user, role=role, municipality=municipality)
+
+
+def clients() -> dict[str | None, Client]:
+    """A signed-in client per user, and an anonymous one under None."""
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    result: dict[str | None, Client] = {None: Client()}
+    for user in get_user_model().objects.all():
+        client = Client()
+        client.force_login(user)
+        result[user.username] = client
+    return result
+
+
+def build_sprints(*, per_municipality: int, results_per_sprint: int, start_index: int = 0) -> dict[str, Any]:
+    """Bulk-create synthetic sprints (with phases and results) up to `per_municipality` in each of the 14."""
+    from sprints.models import Result, Sprint, Status
+    from themes.models import (
+        Municipality,
+        RelocationPhase,
+        SprintMethod,
+        ValueChainStep,
+        Visibility,
+        WorkPackage,
+    )
+
+    municipalities = list(Municipality.objects.order_by("slug"))
+    phases = list(RelocationPhase.objects.all())
+    methods = list(SprintMethod.objects.all())
+    wps = list(WorkPackage.objects.all())
+    chain = list(ValueChainStep.objects.all())
+    statuses = list(Status.values)
+    levels = list(Visibility.values)
+    new = []
+    for m, municipality in enumerate(municipalities):
+        for i in range(start_index, per_municipality):
+            start = datetime.date(2025, 1, 1) + datetime.timedelta(days=(i * 23 + m * 7) % 700)
+            new.append(
+                Sprint(
+                    municipality=municipality,
+                    title=f"Sprint {i} i {municipality.name}: testvecka för distansarbetare (syntetisk)",
+                    slug=f"sprint-{i}",
+                    goal="Fler ska pröva att bo här.",
+                    hypothesis="Vi tror att …",
+                    work_package=wps[i % len(wps)],
+                    value_chain_step=chain[i % len(chain)],
+                    method=methods[(i + m) % len(methods)],
+                    start=start,
+                    end=start + datetime.timedelta(days=14 + i % 60),
+                    status=statuses[i % len(statuses)],
+                    visibility=levels[i % len(levels)],
+                    position=i,
+                )
+            )
+    created = Sprint.objects.bulk_create(new, batch_size=500)
+    through = Sprint.relocation_phases.through
+    through.objects.bulk_create(
+        [
+            through(sprint_id=sprint.pk, relocationphase_id=phases[(n + k * 2) % len(phases)].pk)
+            for n, sprint in enumerate(created)
+            for k in range(1 + n % 3)
+        ],
+        batch_size=1000,
+        ignore_conflicts=True,
+    )
+    Result.objects.bulk_create(
+        [
+            Result(
+                sprint=sprint,
+                metric=f"Mått {r}",
+                unit="st",
+                baseline=Decimal(10),
+                target=Decimal(20) if r % 4 else None,
+                actual=Decimal(5 + (r * 7 + sprint.pk) % 30),
+                date=sprint.end,
+            )
+            for sprint in created
+            for r in range(results_per_sprint)
+        ],
+        batch_size=1000,
+    )
+    kiruna = Sprint.objects.filter(municipality__slug="kiruna").order_by("pk").first()
+    return {"kiruna_sprint": kiruna.pk if kiruna else 0}
+
+
+def query_count(client: Client, url: str, before: Callable[[], None] | None = None) -> int:
+    """Queries of one steady-state request (one request first: caches such as the taxonomy vocabulary fill)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get(url)
+    if before:
+        before()
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200, (url, response.status_code)
+    return len(captured.captured_queries)
+
+
+def timings(
+    client: Client, url: str, repeat: int, before: Callable[[], None] | None = None
+) -> tuple[list[float], list[float]]:
+    """Wall-clock and CPU milliseconds per request. CPU time is reported too because this machine is shared:
+    when other processes compete for the cores, wall time grows while the CPU time a request needs does not."""
+    for _ in range(3):  # warm up templates, URL resolver and translation catalogues
+        client.get(url)
+    wall, cpu = [], []
+    for _ in range(repeat):
+        if before:
+            before()
+        started, started_cpu = time.perf_counter(), time.process_time()
+        response = client.get(url)
+        wall.append((time.perf_counter() - started) * 1000)
+        cpu.append((time.process_time() - started_cpu) * 1000)
+        assert response.status_code == 200
+    return wall, cpu
+
+
+def small_query_counts(
+    entries: list[Entry], browsers: dict[str | None, Client], data: dict[str, Any]
+) -> dict[str, int]:
+    return {entry.name: query_count(browsers[entry.user], entry.url(data), entry.before) for entry in entries}
+
+
+def measure(
+    entries: list[Entry],
+    browsers: dict[str | None, Client],
+    data: dict[str, Any],
+    *,
+    repeat: int,
+    small_queries: dict[str, int],
+) -> list[dict[str, Any]]:
+    """A row per entry: p50/p95 wall time, CPU p50, queries now and at the small size, and the verdicts."""
+    rows = []
+    for entry in entries:
+        client, url = browsers[entry.user], entry.url(data)
+        queries = query_count(client, url, entry.before)
+        wall, cpu = timings(client, url, repeat, entry.before)
+        p50, cpu_p50 = statistics.median(wall), statistics.median(cpu)
+        queries_ok = (
+            entry.target_queries is None or queries <= entry.target_queries
+        ) and queries == small_queries[entry.name]
+        rows.append(
+            {
+                "page": entry.name,
+                "url": url,
+                "p50_ms": round(p50, 1),
+                "p95_ms": round(statistics.quantiles(wall, n=20)[-1], 1),
+                "cpu_p50_ms": round(cpu_p50, 1),
+                "queries": queries,
+                "queries_at_small_size": small_queries[entry.name],
+                "queries_constant": queries == small_queries[entry.name],
+                "target_queries": entry.target_queries,
+                "target_p50_ms": entry.target_p50_ms,
+                "meets_targets": queries_ok and (entry.target_p50_ms is None or p50 <= entry.target_p50_ms),
+                # The same verdict on CPU time, which competing processes on a shared machine do not inflate.
+                "meets_targets_on_cpu_time": queries_ok
+                and (entry.target_p50_ms is None or cpu_p50 <= entry.target_p50_ms),
+            }
+        )
+    return rows
+
+
+def machine() -> dict[str, Any]:
+    from django.conf import settings
+
+    return {
+        "database": settings.DATABASES["default"]["ENGINE"],
+        "cpus": os.cpu_count(),
+        "load_average_1min_at_end": round(os.getloadavg()[0], 2),
+    }
+
+
+def report(
+    *, title: str, rows: list[dict[str, Any]], sizes: dict[str, Any], small: str, out_name: str
+) -> None:
+    """Print the table (`small` labels the small-size query column) and write bench/results/`out_name`."""
+    print(title)
+    print(f"Load average (1 min) at the end: {sizes['load_average_1min_at_end']} on {sizes['cpus']} CPUs")
+    width = max(len(row["page"]) for row in rows) + 1
+    header = f"{'page':{width}} {'p50 ms':>8} {'p95 ms':>8} {'cpu p50':>8} {'queries':>8} {small:>8}  targets"
+    print(header)
+    print("-" * len(header))
+    for row in rows:
+        verdict = ""
+        if row["target_queries"] is not None or row["target_p50_ms"] is not None:
+            verdict = ("ok" if row["meets_targets"] else "MISSED") + (
+                " (cpu: ok)" if row["meets_targets_on_cpu_time"] else " (cpu: MISSED)"
+            )
+        print(
+            f"{row['page']:{width}} {row['p50_ms']:8.1f} {row['p95_ms']:8.1f} {row['cpu_p50_ms']:8.1f} "
+            f"{row['queries']:8d} {row['queries_at_small_size']:8d}  {verdict}"
+        )
+    out = RESULTS / out_name
+    out.parent.mkdir(parents=True, exist_ok=True)
+    measured_at = datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
+    document = {"measured_at": measured_at, "sizes": sizes, "small_size": small, "pages": rows}
+    out.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+    print(f"Written to {out.relative_to(ROOT)}")
