@@ -197,6 +197,10 @@ def knowledge_listing(*, index: KnowledgeIndexPage, user: Any, params: Mapping[s
     listing: PaginatorPage[KnowledgePage] = paginator.get_page(params.get("page"))
     items = list(listing.object_list)
     attach_taxonomy(items)
+    labels = dict(Evidence.choices)
+    for item in items:
+        # `evidence` is annotated from the lesson row (only lessons have one); the list shows its label.
+        item.evidence_label = labels.get(getattr(item, "evidence", ""), "")  # type: ignore[attr-defined]
     listing.object_list = items
     used_tags = (
         Tag.objects.filter(

@@ -23,6 +23,11 @@ def test_the_index_is_served_in_swedish_and_english(client):
     assert '<html lang="en">' in response.content.decode()
 
 
+def test_the_index_names_a_lessons_evidence_level_in_words(client):
+    make_lesson(title="Mätt lärdom", slug="matt-lardom", evidence="measured")
+    assert "Evidence: Measured" in client.get("/en/kunskap/").content.decode()
+
+
 def test_a_lesson_page_shows_its_sections_and_url_ends_with_its_slug(client):
     lesson = make_lesson(
         slug="kiruna-distanshubb",
