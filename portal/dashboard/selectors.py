@@ -26,7 +26,9 @@ from django.db.models import (
     Window,
 )
 from django.db.models.functions import Cast
+from django.template.defaultfilters import floatformat
 from django.utils import timezone
+from django.utils.formats import date_format
 from wagtail.models import TaskState
 
 from insights.models import Segment
@@ -435,6 +437,24 @@ class MunicipalitySprint:
     start: dt.date
     end: dt.date
 
+    # Display text, in the active language, for the page's tables: a table has a hundred rows, and each filter in a
+    # template loop costs more than the same call here.
+    @property
+    def start_text(self) -> str:
+        return date_format(self.start, "j M Y")
+
+    @property
+    def end_text(self) -> str:
+        return date_format(self.end, "j M Y")
+
+    @property
+    def phases_text(self) -> str:
+        return ", ".join(self.phases)
+
+
+def _amount_text(value: float | None) -> str:
+    return "–" if value is None else floatformat(value, "-2g")
+
 
 @dataclass(frozen=True)
 class MunicipalityResult:
@@ -447,6 +467,22 @@ class MunicipalityResult:
     date: dt.date
     met: bool | None
 
+    @property
+    def baseline_text(self) -> str:
+        return _amount_text(self.baseline)
+
+    @property
+    def target_text(self) -> str:
+        return _amount_text(self.target)
+
+    @property
+    def actual_text(self) -> str:
+        return _amount_text(self.actual)
+
+    @property
+    def date_text(self) -> str:
+        return date_format(self.date, "j M Y")
+
 
 @dataclass(frozen=True)
 class MunicipalityLesson:
@@ -454,6 +490,10 @@ class MunicipalityLesson:
     url: str
     evidence: str
     published: dt.date | None
+
+    @property
+    def published_text(self) -> str:
+        return date_format(self.published, "j M Y") if self.published else ""
 
 
 @dataclass(frozen=True)
