@@ -26,6 +26,7 @@ from wagtail.search import index
 from themes.models import Visibility
 from themes.permissions import visible_levels
 
+from .admin_forms import KnowledgePageForm
 from .blocks import BodyBlock
 
 # Path segments under the knowledge index that belong to views, not pages (see knowledge/urls.py).
@@ -110,6 +111,7 @@ class KnowledgePage(Page):
     """
 
     KIND: ClassVar[str] = ""
+    base_form_class = KnowledgePageForm
 
     kind = models.CharField(_("type"), max_length=16, editable=False, db_index=True)
     language = models.CharField(_("language"), max_length=2, choices=Language.choices, default=Language.SV)

@@ -127,3 +127,42 @@ def test_the_coordinator_edits_any_knowledge_page_in_the_admin(client, lead_kiru
     lesson = _draft(lead_kiruna, kiruna)
     client.force_login(coordinator)
     assert client.get(f"/admin/pages/{lesson.pk}/edit/").status_code == 200
+
+
+def _admin_form(lesson, user, **changes):
+    """The Wagtail admin's edit form for `lesson`, bound to its current values with `changes`, as `user` would post it."""
+    from wagtail.test.utils.form_data import inline_formset, nested_form_data, streamfield
+
+    form_class = LessonPage.get_edit_handler().get_form_class()
+    values = {
+        "title": lesson.title,
+        "slug": lesson.slug,
+        "evidence": lesson.evidence,
+        "visibility": lesson.visibility,
+        "language": lesson.language,
+        "municipality": lesson.municipality_id or "",
+        "body": streamfield([]),
+        "comments": inline_formset([]),
+        **changes,
+    }
+    return form_class(
+        nested_form_data(values), instance=lesson, parent_page=lesson.get_parent(), for_user=user
+    )
+
+
+def test_a_lead_cannot_move_their_lesson_to_another_municipality_in_the_admin(lead_kiruna, kiruna, lulea):
+    lesson = _draft(lead_kiruna, kiruna)
+    assert _admin_form(lesson, lead_kiruna).is_valid()
+    moved = _admin_form(lesson, lead_kiruna, municipality=lulea.pk)
+    assert not moved.is_valid()
+    assert "municipality" in moved.errors
+    region_wide = _admin_form(lesson, lead_kiruna, municipality="")
+    assert not region_wide.is_valid() and "municipality" in region_wide.errors
+
+
+def test_the_coordinator_may_name_any_municipality_or_none_in_the_admin(
+    lead_kiruna, coordinator, kiruna, lulea
+):
+    lesson = _draft(lead_kiruna, kiruna)
+    assert _admin_form(lesson, coordinator, municipality=lulea.pk).is_valid()
+    assert _admin_form(lesson, coordinator, municipality="").is_valid()

@@ -1,0 +1,27 @@
+"""The Wagtail admin form of knowledge pages: the programme's rule on whose municipality a page may name."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.forms import WagtailAdminPageForm
+
+from themes.permissions import Action, can
+
+
+class KnowledgePageForm(WagtailAdminPageForm):
+    """A lead may name only their own municipality; the coordinating team any, or none (region-wide).
+
+    The before_edit_page hook (wagtail_hooks.py) checks the page as stored; this checks what the form would store,
+    so that a lead cannot move their page to another municipality, or create one there.
+    """
+
+    def clean(self) -> dict[str, Any]:
+        cleaned: dict[str, Any] = super().clean()
+        user = self.for_user
+        if "municipality" not in self.fields or user is None or can(user, Action.PUBLISH_KNOWLEDGE):
+            return cleaned
+        if not can(user, Action.DRAFT_KNOWLEDGE, municipality=cleaned.get("municipality")):
+            self.add_error("municipality", _("You can write knowledge for your own municipality only."))
+        return cleaned
