@@ -11,7 +11,7 @@ from typing import Any
 from django.core.cache import cache
 from django.core.paginator import Page as PaginatorPage
 from django.core.paginator import Paginator
-from django.db.models import F, Q, QuerySet, Subquery
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from taggit.models import Tag
 from wagtail.models import Page
@@ -26,6 +26,7 @@ from .models import (
     ExchangeMeetingPage,
     KnowledgeIndexPage,
     KnowledgePage,
+    KnowledgeTag,
     LessonPage,
     MethodCardPage,
 )
@@ -193,23 +194,29 @@ def knowledge_listing(*, index: KnowledgeIndexPage, user: Any, params: Mapping[s
     pages = filters.apply(
         visible_knowledge(user=user).filter(path__startswith=index.path, depth__gt=index.depth)
     )
-    paginator = Paginator(pages, PAGE_SIZE)
-    listing: PaginatorPage[KnowledgePage] = paginator.get_page(params.get("page"))
-    items = list(listing.object_list)
+    # Paginate the ids first, then load the page's rows: sorting narrow rows is much cheaper than sorting every
+    # visible page with its text columns (SQLite sorts whole rows when the ORDER BY spans two tables).
+    paginator = Paginator(pages.values_list("pk", flat=True), PAGE_SIZE)
+    listing: PaginatorPage[Any] = paginator.get_page(params.get("page"))
+    ids = list(listing.object_list)
+    by_pk = {page.pk: page for page in pages.filter(pk__in=ids)}
+    items = [by_pk[pk] for pk in ids if pk in by_pk]
     attach_taxonomy(items)
     labels = dict(Evidence.choices)
     for item in items:
         # `evidence` is annotated from the lesson row (only lessons have one); the list shows its label.
         item.evidence_label = labels.get(getattr(item, "evidence", ""), "")  # type: ignore[attr-defined]
     listing.object_list = items
-    used_tags = (
-        Tag.objects.filter(
-            knowledge_knowledgetag_items__content_object__live=True,
-            knowledge_knowledgetag_items__content_object__visibility__in=visible_levels(user),
+    # The tags of pages the reader may see: an EXISTS probe per tag, not a DISTINCT over every tagged page.
+    used_tags = Tag.objects.filter(
+        Exists(
+            KnowledgeTag.objects.filter(
+                tag=OuterRef("pk"),
+                content_object__live=True,
+                content_object__visibility__in=visible_levels(user),
+            )
         )
-        .distinct()
-        .order_by("name")
-    )
+    ).order_by("name")
     terms = vocabulary()
     return {
         "listing": listing,
