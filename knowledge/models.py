@@ -254,6 +254,12 @@ class KnowledgePage(Page):
             )
         )
 
+    @classmethod
+    def get_indexed_objects(cls) -> models.QuerySet[Any]:
+        # modelsearch prefetches the tags but not the phases (a ParentalManyToManyField): without this a
+        # rebuild would ask for each page's phases on its own (20,000 queries for 20,000 lessons).
+        return super().get_indexed_objects().prefetch_related("relocation_phases")  # type: ignore[no-any-return]
+
     @property
     def tag_names(self) -> list[str]:
         return [tag.name for tag in self.tags.all()]
