@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import html
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -13,6 +14,7 @@ from django.core.paginator import Page as PaginatorPage
 from django.core.paginator import Paginator
 from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
+from django.utils.text import Truncator
 from taggit.models import Tag
 from wagtail.models import Page
 
@@ -203,9 +205,16 @@ def knowledge_listing(*, index: KnowledgeIndexPage, user: Any, params: Mapping[s
     items = [by_pk[pk] for pk in ids if pk in by_pk]
     attach_taxonomy(items)
     labels = dict(Evidence.choices)
+    index_url = index.get_url()
     for item in items:
         # `evidence` is annotated from the lesson row (only lessons have one); the list shows its label.
         item.evidence_label = labels.get(getattr(item, "evidence", ""), "")  # type: ignore[attr-defined]
+        # A page's URL is the index's plus its path below the index: what {% pageurl %} would work out
+        # per item from the site's root paths, twenty times a listing.
+        item.listing_url = (  # type: ignore[attr-defined]
+            index_url + item.url_path[len(index.url_path) :] if index_url else item.get_url()
+        )
+        item.teaser = teaser(item.summary)  # type: ignore[attr-defined]
     listing.object_list = items
     # The tags of pages the reader may see: an EXISTS probe per tag, not a DISTINCT over every tagged page.
     used_tags = Tag.objects.filter(
@@ -234,6 +243,15 @@ def knowledge_listing(*, index: KnowledgeIndexPage, user: Any, params: Mapping[s
 
 _WORD = re.compile(r"\w{4,}", re.UNICODE)
 _TAG = re.compile(r"<[^>]+>")
+
+
+def teaser(rich_text: str, words: int = 40) -> str:
+    """Plain text of an editor's rich text, cut after `words` words (escaped when shown).
+
+    A regular expression instead of the `striptags` filter's HTML parser: the text is Wagtail rich text
+    from the page's own editors, not arbitrary HTML, and the result is never marked safe."""
+    text = " ".join(html.unescape(_TAG.sub(" ", rich_text or "")).split())
+    return Truncator(text).words(words, truncate=" …")
 
 
 def _words(title: str, summary: str) -> set[str]:

@@ -58,3 +58,17 @@ def test_an_exchange_meeting_shows_participants_and_linked_lessons(client, kirun
     assert "Kiruna" in html and "Luleå" in html
     assert "Välkomstpaket som fungerade" in html
     assert "Vi testar i fler kommuner" in html
+
+
+@pytest.mark.parametrize("prefix", ["", "/en"])
+def test_the_index_links_each_page_as_wagtail_would_and_shows_a_plain_teaser(client, prefix):
+    lesson = make_lesson(
+        title="Teaser-lärdom",
+        slug="teaser-lardom",
+        summary="<p>Familjer <b>bodde</b> en vecka &amp; stannade.</p>",
+    )
+    card = make_method_card(slug="teaser-metod")
+    html = client.get(f"{prefix}/kunskap/").content.decode()
+    for page in (lesson, card):
+        assert f'href="{prefix}/kunskap/{page.slug}/"' in html
+    assert "Familjer bodde en vecka &amp; stannade." in html
