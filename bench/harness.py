@@ -256,7 +256,7 @@ def measure(
                 "cpu_p50_ms": round(cpu_p50, 1),
                 "queries": count,
                 "queries_at_small_size": small_queries[entry.name],
-                "queries_constant": queries == small_queries[entry.name],
+                "queries_constant": count == small_queries[entry.name],
                 "target_queries": entry.target_queries,
                 "target_p50_ms": entry.target_p50_ms,
                 "meets_targets": queries_ok and (entry.target_p50_ms is None or p50 <= entry.target_p50_ms),
