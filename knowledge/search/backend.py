@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from django.core.exceptions import EmptyResultSet
+from django.core.exceptions import EmptyResultSet, FieldDoesNotExist
 from django.db import connections, models
 from django.db.models import Count
 from django.utils.encoding import force_str
@@ -258,15 +258,32 @@ def _prepare(value: Any) -> str:
     return force_str(value)
 
 
+def _is_model_field(model: type[models.Model], search_field: Any) -> bool:
+    try:
+        search_field.get_field(model)
+    except FieldDoesNotExist:
+        return False
+    return True
+
+
 def _field_values(
     obj: Any, search_fields: Iterable[Any], prefix: str = ""
-) -> Iterator[tuple[str, bool, str]]:
-    """(field path, is autocomplete, text) for every SearchField/AutocompleteField, following RelatedFields."""
+) -> Iterator[tuple[str, bool, str, bool]]:
+    """(path, is autocomplete, text, is a computed list) for every SearchField/AutocompleteField, following RelatedFields."""
     for search_field in search_fields:
         if isinstance(search_field, SearchField | AutocompleteField):
-            text = _prepare(search_field.get_value(obj))
+            value = search_field.get_value(obj)
+            text = _prepare(value)
             if text:
-                yield prefix + search_field.field_name, isinstance(search_field, AutocompleteField), text
+                path, is_autocomplete = (
+                    prefix + search_field.field_name,
+                    isinstance(search_field, AutocompleteField),
+                )
+                # A list that no model field holds is computed (tag names), not the page's prose.
+                computed_list = isinstance(value, list | tuple) and not _is_model_field(
+                    type(obj), search_field
+                )
+                yield path, is_autocomplete, text, computed_list
         elif isinstance(search_field, RelatedFields):
             related = search_field.get_value(obj)
             if related is None:
@@ -309,7 +326,10 @@ def _language_of(obj: Any, text: str, default: str) -> str:
 def build_document(obj: Any, default_language: str) -> dict[str, Any]:
     search_texts: dict[str, list[str]] = {}
     autocomplete_texts: dict[str, list[str]] = {}
-    for path, is_autocomplete, text in _field_values(obj, obj.get_search_fields()):
+    listed: set[str] = set()
+    for path, is_autocomplete, text, computed_list in _field_values(obj, obj.get_search_fields()):
+        if computed_list:
+            listed.add(path)
         (autocomplete_texts if is_autocomplete else search_texts).setdefault(path, []).append(text)
     everything = "\n".join(text for texts in search_texts.values() for text in texts)
     language = _language_of(obj, everything, default_language)
@@ -324,10 +344,14 @@ def build_document(obj: Any, default_language: str) -> dict[str, Any]:
         document[_field_name(path, language)] = "\n".join(texts)
     for path, texts in autocomplete_texts.items():
         document[_field_name(path, "ac")] = "\n".join(texts)
-    # The passage for highlights: the object's own prose, without its title (shown anyway) and without
-    # related objects' names (municipality, tags), which read as noise in a passage; else everything.
+    # The passage for highlights: the object's own prose, without its title (shown anyway), without
+    # related objects' names (municipality, tags) and computed lists (tag names), which read as noise in a passage;
+    # else everything.
     body = "\n".join(
-        t for path, texts in search_texts.items() if path != "title" and "__" not in path for t in texts
+        t
+        for path, texts in search_texts.items()
+        if path != "title" and "__" not in path and path not in listed
+        for t in texts
     )
     document["doc_text"] = (body or everything)[:STORED_TEXT_LIMIT]
     return document

@@ -59,11 +59,14 @@ def search_page(request: HttpRequest) -> HttpResponse:
     )
     base = {"q": outcome.query, **filters.as_dict()}
     choices = selectors.phases_and_work_packages()
+    # Hits name their municipality by slug (as the JSON API does); the page shows its name.
+    names = {m.slug: m.name for m in choices["municipalities"]}
     return render(
         request,
         "knowledge/search.html",
         {
             "outcome": outcome,
+            "hits": [(hit, names.get(hit.municipality or "")) for hit in outcome.results],
             "filters": filters,
             "choices": choices,
             "facet_rows": _facet_rows(outcome, choices),

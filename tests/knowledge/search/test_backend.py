@@ -73,6 +73,19 @@ def test_highlight_marks_the_matching_passage(backend):
     assert "<mark>välkomstpaket</mark>" in page.highlight
 
 
+def test_the_passage_is_the_pages_prose_without_its_list_of_tags(backend):
+    make_lesson(
+        title="Mottagande",
+        summary="<p>Ett välkomstpaket gjorde stor skillnad.</p>",
+        tags=("förskola", "barnfamiljer"),
+    )
+    (page,) = backend.search("välkomstpaket", KnowledgePage).annotate_highlight("highlight")
+    assert "<mark>välkomstpaket</mark>" in page.highlight
+    assert "förskola" not in page.highlight
+    # The tags are still searched.
+    assert backend.search("barnfamiljer", KnowledgePage).count() == 1
+
+
 def test_facets_count_matching_pages_per_value(backend, kiruna, lulea):
     make_lesson(title="Skoterleder för turister", municipality=kiruna)
     make_lesson(title="Skoter och friluftsliv", municipality=kiruna)
