@@ -29,10 +29,19 @@ def test_two_processes_writing_at_once_lose_no_update(tmp_path: Path):
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "portal.settings.test", "STIGAR_DATA_DIR": str(tmp_path)}
     root = Path(__file__).resolve().parents[3]
     writers = [
-        subprocess.Popen([sys.executable, "-c", WRITER, path, name, "60"], cwd=root, env=env)
+        subprocess.Popen(
+            [sys.executable, "-c", WRITER, path, name, "60"],
+            cwd=root,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
         for name in ("web1", "web2", "worker")
     ]
-    assert [process.wait(timeout=240) for process in writers] == [0, 0, 0]
+    outputs = [process.communicate(timeout=240)[0] for process in writers]
+    # A writer that failed shows why (lock timeout, a vanished segment file, ...), not just its exit code.
+    assert [process.returncode for process in writers] == [0, 0, 0], "\n".join(outputs)
 
     status = SearchBackend({"PATH": path}).index_status()
     assert status["documents"] == 180
