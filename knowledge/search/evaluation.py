@@ -125,6 +125,8 @@ class Evaluation:
 
     def best(self, limit: int | None = None) -> list[tuple[int, float]]:
         """(docnum, score), best first; equal scores in index order, so that pages never repeat a result."""
+        if limit is not None and limit <= 0:
+            return []
         docnums = np.flatnonzero(self.matched)
         scores = self.scores[docnums]
         if limit is not None and len(docnums) > limit:

@@ -90,6 +90,12 @@ def test_best_keeps_index_order_for_equal_scores_and_counts_every_match(lessons)
     assert evaluation.count() == lessons.handle.searcher().doc_count()
 
 
+def test_an_empty_slice_asks_for_no_hits(lessons):
+    results = lessons.search("distansarbetare", KnowledgePage)
+    assert list(results[0:0]) == []
+    assert lessons.handle.generation().evaluator.evaluate(wquery.Every()).best(0) == []
+
+
 def test_a_deleted_page_drops_out_though_its_postings_were_read_before(lessons):
     query = "distansarbetare"
     assert lessons.search(query, KnowledgePage).count() == 2
