@@ -581,9 +581,6 @@ class WhooshSearchQueryCompiler(BaseSearchQueryCompiler):  # type: ignore[misc]
         self._reader = reader
         return self._translate(self.query, 1.0)
 
-    def content_type_query(self) -> Any:
-        return wquery.Term("doc_ct", self.queryset.model.indexed_get_content_type())
-
     def _translate(self, query: Any, boost: float) -> Compiled:
         if isinstance(query, MatchAll):
             return ALL
@@ -911,7 +908,7 @@ class SearchBackend(BaseSearchBackend):  # type: ignore[misc]
         self.default_language = str(params.get("LANGUAGE") or DEFAULT_LANGUAGE)
         self.lock_timeout = float(params.get("LOCK_TIMEOUT", 120.0))
         # Rebuilds: documents per commit (one segment each, or one per process), and analysing processes.
-        self.rebuild_batch = int(params.get("REBUILD_BATCH", os.environ.get("STIGAR_REBUILD_BATCH", 5000)))
+        self.rebuild_batch = int(params.get("REBUILD_BATCH", 5000))
         self.rebuild_procs = int(
             params.get("REBUILD_PROCS", os.environ.get("STIGAR_REBUILD_PROCS", min(2, os.cpu_count() or 1)))
         )

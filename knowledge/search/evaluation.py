@@ -159,7 +159,7 @@ class Evaluator:
         return np.zeros(self.size, dtype=np.float64), np.zeros(self.size, dtype=bool)
 
     def _node(self, query: Any) -> tuple[np.ndarray, np.ndarray]:
-        if query is wquery.NullQuery or isinstance(query, wquery.NullQuery.__class__):
+        if isinstance(query, type(wquery.NullQuery)):
             return self._zeros()
         if isinstance(query, wquery.Term) and self.bm25f:
             return self._term(query)
