@@ -33,6 +33,7 @@ run: setup
 lint: setup
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 typecheck: setup
 	$(VENV)/bin/mypy .
@@ -56,8 +57,8 @@ test-postgres: setup
 test: setup lint typecheck migrations-check test-sqlite test-postgres
 
 messages: setup
-	for app in portal themes sprints knowledge insights; do (cd $$app && ../$(PY) ../manage.py makemessages -l sv -l en --ignore "static/*"); done
-	for app in portal themes sprints knowledge insights; do (cd $$app && ../$(PY) ../manage.py compilemessages); done
+	for app in portal themes sprints knowledge insights dashboard sitesearch; do (cd $$app && ../$(PY) ../manage.py makemessages -l sv -l en --ignore "static/*"); done
+	for app in portal themes sprints knowledge insights dashboard sitesearch; do (cd $$app && ../$(PY) ../manage.py compilemessages); done
 
 bench: setup
 	$(PY) bench/pages.py

@@ -21,7 +21,7 @@ import harness  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.test.utils import override_settings  # noqa: E402
 
-from portal.dashboard.cache import invalidate as dashboard_uncached  # noqa: E402
+from dashboard.cache import invalidate as dashboard_uncached  # noqa: E402
 
 urlpatterns = harness.urlpatterns()
 

@@ -28,7 +28,7 @@ urlpatterns = harness.urlpatterns()
 
 def dashboard_uncached() -> None:
     """The dashboard caches its figures until a sprint, result or lesson changes; this is what such a change does."""
-    from portal.dashboard.cache import invalidate
+    from dashboard.cache import invalidate
 
     invalidate()
 

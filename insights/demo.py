@@ -33,12 +33,13 @@ def seed(*, stdout: Any) -> None:
             write_prospects_csv(frame, path, dialect="sv")
             report = prospects_import(
                 actor=None,
+                skip_permission_checks=True,
                 municipality=municipality,
                 file=path,
                 file_name=path.name,
                 source="Synthetic demo data (not real people)",
             )
-        scored = prospects_score(actor=None, municipality=municipality)
+        scored = prospects_score(actor=None, skip_permission_checks=True, municipality=municipality)
         stdout.write(
             f"Insights: {report.imported} synthetic prospects for {municipality.name}, "
             f"{scored.segments} segments, ROC AUC {scored.model.get('roc_auc')}."

@@ -7,7 +7,7 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminPageForm
 
-from themes.permissions import Action, can
+from themes.permissions import can_edit_knowledge
 
 
 class KnowledgePageForm(WagtailAdminPageForm):
@@ -20,8 +20,8 @@ class KnowledgePageForm(WagtailAdminPageForm):
     def clean(self) -> dict[str, Any]:
         cleaned: dict[str, Any] = super().clean()
         user = self.for_user
-        if "municipality" not in self.fields or user is None or can(user, Action.PUBLISH_KNOWLEDGE):
+        if "municipality" not in self.fields or user is None:
             return cleaned
-        if not can(user, Action.DRAFT_KNOWLEDGE, municipality=cleaned.get("municipality")):
+        if not can_edit_knowledge(user, municipality=cleaned.get("municipality")):
             self.add_error("municipality", _("You can write knowledge for your own municipality only."))
         return cleaned

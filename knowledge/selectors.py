@@ -21,7 +21,7 @@ from wagtail.models import Page
 from sprints.models import FINISHED_STATUSES, Sprint
 from sprints.selectors import visible_sprints
 from themes.models import Municipality, RelocationPhase, SprintMethod, ValueChainStep, WorkPackage
-from themes.permissions import visible_levels
+from themes.permissions import can_edit_knowledge, visible_levels
 
 from .models import (
     Evidence,
@@ -130,6 +130,21 @@ def visible_lessons(*, user: Any) -> QuerySet[LessonPage]:
         .prefetch_related("relocation_phases", "tags")
         .order_by(F("date").desc(nulls_last=True), "-first_published_at", "-pk")
     )
+
+
+def lessons_related_to(
+    *, user: Any, phases: list[int], method: Any, work_package: Any, limit: int = 3
+) -> list[LessonPage]:
+    """Published lessons on the same relocation phases or method (and work package), for "has anyone tried this?"."""
+    if not (phases or method or work_package):
+        return []
+    match = Q(relocation_phases__in=phases)
+    if method is not None:
+        match |= Q(method=method)
+    lessons = visible_lessons(user=user).filter(match)
+    if work_package is not None:
+        lessons = lessons.filter(work_package=work_package)
+    return list(lessons.distinct()[:limit])
 
 
 @dataclass(frozen=True)
@@ -479,20 +494,10 @@ def agenda_proposal(*, user: Any, today: datetime.date | None = None) -> dict[st
     return {"since": since, "groups": ordered, "lesson_count": len(lessons), "sprint_count": len(sprints)}
 
 
-def municipality_or_none(user: Any) -> Municipality | None:
-    from themes.permissions import municipality_of
-
-    return municipality_of(user)
-
-
 def lessons_from_sprint(*, sprint: Sprint, user: Any) -> list[LessonPage]:
     """Lessons that came from `sprint`: published ones the user may see, plus drafts the user may edit."""
-    from themes.permissions import Action, can
-
     lessons = LessonPage.objects.filter(source_sprint=sprint).select_related("owner").order_by("-pk")
-    editable = can(user, Action.PUBLISH_KNOWLEDGE) or can(
-        user, Action.DRAFT_KNOWLEDGE, municipality=sprint.municipality
-    )
+    editable = can_edit_knowledge(user, municipality=sprint.municipality)
     visible = Q(live=True, visibility__in=visible_levels(user))
     return list(lessons if editable else lessons.filter(visible))
 
@@ -500,8 +505,4 @@ def lessons_from_sprint(*, sprint: Sprint, user: Any) -> list[LessonPage]:
 def can_work_on(*, user: Any, page: KnowledgePage) -> bool:
     """Whether `user` may see and act on the page's unpublished state: the coordinating team, or a lead
     of the page's municipality."""
-    from themes.permissions import Action, can
-
-    return can(user, Action.PUBLISH_KNOWLEDGE) or can(
-        user, Action.DRAFT_KNOWLEDGE, municipality=page.municipality
-    )
+    return can_edit_knowledge(user, municipality=page.municipality)

@@ -9,7 +9,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives, send_mail
 from django.db import transaction
 from django.db.models import QuerySet
@@ -24,7 +24,7 @@ from wagtail.rich_text import RichText
 
 from sprints.models import Retrospective, Sprint
 from themes.models import Municipality, RelocationPhase, SprintMethod, ValueChainStep, Visibility, WorkPackage
-from themes.permissions import Action, can, require
+from themes.permissions import Action, require, require_edit_knowledge
 
 from .importer import ParsedPage
 from .models import (
@@ -57,10 +57,6 @@ def unique_slug(*, parent: KnowledgeIndexPage, base: str) -> str:
     return slug
 
 
-def _require_draft(user: Any, municipality: Municipality | None) -> None:
-    require(user, Action.DRAFT_KNOWLEDGE, municipality=municipality)
-
-
 @transaction.atomic
 def lesson_create_draft(
     *,
@@ -85,7 +81,7 @@ def lesson_create_draft(
     source_sprint: Sprint | None = None,
 ) -> LessonPage:
     """Create an unpublished lesson owned by `user`, with a first revision (so Wagtail shows and compares it)."""
-    _require_draft(user, municipality)
+    require_edit_knowledge(user, municipality=municipality)
     index = _index()
     lesson = LessonPage(
         title=title,
@@ -114,23 +110,13 @@ def lesson_create_draft(
     return lesson
 
 
-def _can_edit(user: Any, page: KnowledgePage) -> bool:
-    return can(user, Action.PUBLISH_KNOWLEDGE) or (
-        can(user, Action.DRAFT_KNOWLEDGE, municipality=page.municipality) and page.owner_id == user.pk
-    )
-
-
 @transaction.atomic
 def lesson_submit_for_review(*, user: Any, lesson: LessonPage, visibility: str | None = None) -> None:
     """Start the coordinating team's review workflow on the lesson's latest revision (no-op if already under review).
 
     `visibility` is who the author proposes should see the lesson; the reviewers can still change it.
     """
-    _require_draft(user, lesson.municipality)
-    if not _can_edit(user, lesson):
-        raise PermissionDenied(
-            _("Only the lesson's owner or the coordinating team can submit it for review.")
-        )
+    require_edit_knowledge(user, municipality=lesson.municipality)
     if lesson.workflow_in_progress:
         return
     workflow = lesson.get_workflow()
@@ -319,7 +305,7 @@ def lesson_promote_from_sprint(*, user: Any, sprint: Sprint) -> LessonPage:
     The sprint lists its lessons through `Sprint.lessons`; the lesson shows its sprint as its evidence trail.
     Promoting again while an unpublished draft from this sprint exists returns that draft instead of a second one.
     """
-    _require_draft(user, sprint.municipality)
+    require_edit_knowledge(user, municipality=sprint.municipality)
     existing = LessonPage.objects.filter(
         source_sprint=sprint, live=False, first_published_at__isnull=True
     ).first()

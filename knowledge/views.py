@@ -17,7 +17,7 @@ from wagtail.views import serve
 
 from sprints.selectors import visible_sprints
 from themes.models import Visibility
-from themes.permissions import Action, can
+from themes.permissions import can_draft_knowledge_somewhere, can_publish_knowledge
 
 from . import selectors, services
 from .models import KnowledgePage, LessonPage
@@ -55,9 +55,7 @@ def digest(request: HttpRequest, year: int | None = None, month: int | None = No
 
 @login_required
 def agenda(request: HttpRequest) -> HttpResponse:
-    if not can(request.user, Action.PUBLISH_KNOWLEDGE) and not can(
-        request.user, Action.DRAFT_KNOWLEDGE, municipality=selectors.municipality_or_none(request.user)
-    ):
+    if not can_draft_knowledge_somewhere(request.user):
         raise PermissionDenied
     return render(request, "knowledge/agenda.html", selectors.agenda_proposal(user=request.user))
 
@@ -97,9 +95,7 @@ def lesson_draft(request: HttpRequest, page_id: int) -> HttpResponse:
         status = _("In review by the coordinating team")
     else:
         status = _("Draft")
-    can_publish = can(request.user, Action.PUBLISH_KNOWLEDGE) and (
-        in_review or lesson.has_unpublished_changes
-    )
+    can_publish = can_publish_knowledge(request.user) and (in_review or lesson.has_unpublished_changes)
     return render(
         request,
         "knowledge/lesson_draft.html",

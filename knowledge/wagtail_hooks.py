@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from wagtail import hooks
 
-from themes.permissions import Action, can
+from themes.permissions import can_edit_knowledge
 
 from .models import KnowledgePage
 
@@ -16,9 +16,9 @@ from .models import KnowledgePage
 def _check_municipality(request: HttpRequest, page: Any) -> None:
     # Wagtail's "change" permission under /kunskap/ covers every page there; the programme's rule is narrower.
     specific = page.specific if hasattr(page, "specific") else page
-    if not isinstance(specific, KnowledgePage) or can(request.user, Action.PUBLISH_KNOWLEDGE):
-        return
-    if not can(request.user, Action.DRAFT_KNOWLEDGE, municipality=specific.municipality):
+    if isinstance(specific, KnowledgePage) and not can_edit_knowledge(
+        request.user, municipality=specific.municipality
+    ):
         raise PermissionDenied
 
 

@@ -9,7 +9,5 @@ class PortalConfig(AppConfig):
 
     def ready(self) -> None:
         from . import pagecache
-        from .dashboard import cache
 
-        cache.connect()
         pagecache.connect()

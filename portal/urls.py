@@ -20,7 +20,7 @@ urlpatterns = [
     path("api/v2/", wagtail_api_router.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/", include("sprints.api_urls")),
-    path("api/", include("knowledge.api_urls")),
+    path("api/", include("sitesearch.api_urls")),
     path("api/", include("insights.api_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]
@@ -35,8 +35,8 @@ urlpatterns += i18n_patterns(
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("sprints/", include("sprints.urls")),
     path("insights/", include("insights.urls")),
-    path("search/", include("knowledge.search.urls")),
-    path("dashboard/", include("portal.dashboard.urls")),
+    path("search/", include("sitesearch.urls")),
+    path("dashboard/", include("dashboard.urls")),
     path("", include("knowledge.urls")),
     # Wagtail serves the knowledge pages; it must come last because it matches any path.
     path("", include(wagtail_urls)),

@@ -63,7 +63,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
     names = {m.slug: m.name for m in choices["municipalities"]}
     return render(
         request,
-        "knowledge/search.html",
+        "sitesearch/search.html",
         {
             "outcome": outcome,
             "hits": [(hit, names.get(hit.municipality or "")) for hit in outcome.results],

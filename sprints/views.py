@@ -6,13 +6,12 @@ service's PermissionDenied, which Django answers with 403 and the message (porta
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
-from django.apps import apps
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.forms import BaseForm
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
@@ -113,37 +112,19 @@ def board(request: HttpRequest, municipality: str) -> HttpResponse:
     )
 
 
-def _related_lessons(
-    user: Any,
-    *,
-    phases: list[int],
-    method: SprintMethod | None,
-    work_package: WorkPackage | None,
-    limit: int = 3,
-) -> list[Any]:
-    """Published lessons on the same phases or method, for the "has anyone tried this?" panel.
+@dataclass(frozen=True)
+class SimilarPanel:
+    """'Has anyone tried this?': similar sprints, and the criteria the knowledge app's lessons panel looks up
+    (`{% related_lessons panel %}`: lessons are the knowledge app's to read, which builds on sprints)."""
 
-    The knowledge app builds on sprints (lessons link to their sprint), so it is imported here, where it is
-    used, and only when installed: sprints keep working without it.
-    """
-    if not apps.is_installed("knowledge") or not (phases or method or work_package):
-        return []
-    from knowledge.selectors import visible_lessons
-
-    match = Q(relocation_phases__in=phases)
-    if method is not None:
-        match |= Q(method=method)
-    lessons = visible_lessons(user=user).filter(match)
-    if work_package is not None:
-        lessons = lessons.filter(work_package=work_package)
-    return list(lessons.distinct()[:limit])
+    similar: list[Sprint]
+    phases: list[int]
+    method: SprintMethod | None
+    work_package: WorkPackage | None
 
 
-def _similar_panel(
-    request: HttpRequest, form: SprintForm, municipality: Municipality
-) -> tuple[list[Sprint], list[Any]]:
-    """'Has anyone tried this?' for what the form holds now (its bound data, else the sprint being edited):
-    similar sprints in other municipalities and related lessons."""
+def _similar_panel(request: HttpRequest, form: SprintForm, municipality: Municipality) -> SimilarPanel:
+    """'Has anyone tried this?' for what the form holds now (its bound data, else the sprint being edited)."""
     if form.is_bound:
         data = request.POST
         phases = [int(pk) for pk in data.getlist("relocation_phases") if str(pk).isdigit()]
@@ -153,13 +134,12 @@ def _similar_panel(
         title = data.get("title", "")
     elif form.instance.pk:
         sprint = form.instance
-        lessons = _related_lessons(
-            request.user,
+        return SimilarPanel(
+            similar=selectors.similar_sprints(sprint, user=request.user),
             phases=[phase.pk for phase in sprint.relocation_phases.all()],
             method=sprint.method,
             work_package=sprint.work_package,
         )
-        return selectors.similar_sprints(sprint, user=request.user), lessons
     else:
         query = SimilarQueryForm(request.GET)
         query.is_valid()
@@ -168,7 +148,7 @@ def _similar_panel(
         work_package = WorkPackage.objects.filter(code=query.cleaned_data.get("work_package") or "").first()
         title = query.cleaned_data.get("title") or ""
         if not (method or work_package or title):
-            return [], []
+            return SimilarPanel(similar=[], phases=[], method=None, work_package=None)
     similar = selectors.similar_to(
         user=request.user,
         municipality=municipality,
@@ -178,7 +158,7 @@ def _similar_panel(
         title=title,
         exclude_pk=form.instance.pk,
     )
-    return similar, _related_lessons(request.user, phases=phases, method=method, work_package=work_package)
+    return SimilarPanel(similar=similar, phases=phases, method=method, work_package=work_package)
 
 
 def _sprint_form_page(request: HttpRequest, place: Municipality, sprint: Sprint | None) -> HttpResponse:
@@ -200,7 +180,7 @@ def _sprint_form_page(request: HttpRequest, place: Municipality, sprint: Sprint 
             return HttpResponseRedirect(sprint.get_absolute_url())
         except ValidationError as error:
             _apply_errors(form, error)
-    similar, lessons = _similar_panel(request, form, place)
+    panel = _similar_panel(request, form, place)
     return render(
         request,
         "sprints/sprint_form.html",
@@ -208,8 +188,8 @@ def _sprint_form_page(request: HttpRequest, place: Municipality, sprint: Sprint 
             "municipality": place,
             "form": form,
             "sprint": sprint,
-            "similar": similar,
-            "related_lessons": lessons,
+            "similar": panel.similar,
+            "similar_panel": panel,
             "similar_asked": "similar" in request.POST,
         },
         status=400 if request.method == "POST" and form.errors else 200,

@@ -114,3 +114,36 @@ def require(user: Any, action: Action, *, municipality: Municipality | None = No
 def visible_levels(user: Any) -> tuple[str, ...]:
     """The visibility levels whose content `user` may see (and whose existence may show at all)."""
     return tuple(str(level) for level in _VISIBLE[role_of(user)])
+
+
+# --- Rules on one kind of object, for the callers that would otherwise spell them out -------------------------------
+
+
+def can_edit_knowledge(user: Any, *, municipality: Municipality | None) -> bool:
+    """Who may work on a knowledge page of `municipality` (None: region-wide): edit it, see its drafts and history,
+    submit it for review, copy, move or delete it. The coordinating team any page; a project lead the pages of their
+    own municipality, never a region-wide one.
+
+    Ownership is not part of the rule: a municipality's leads work on its pages as a team, and the owner is the person
+    reminded of the review date, not the only one who may change the page.
+    """
+    return can(user, Action.DRAFT_KNOWLEDGE, municipality=municipality)
+
+
+def can_publish_knowledge(user: Any) -> bool:
+    """Publishing, approving a review and choosing any municipality are the coordinating team's."""
+    return can(user, Action.PUBLISH_KNOWLEDGE)
+
+
+def can_draft_knowledge_somewhere(user: Any) -> bool:
+    """Whether `user` writes knowledge at all (the coordinating team, or a lead of some municipality)."""
+    return can_publish_knowledge(user) or can_edit_knowledge(user, municipality=municipality_of(user))
+
+
+def require_edit_knowledge(user: Any, *, municipality: Municipality | None) -> None:
+    """As `require`, for `can_edit_knowledge`."""
+    if can_edit_knowledge(user, municipality=municipality):
+        return
+    if municipality is None and role_of(user) is not None:
+        raise PermissionDenied(_("Only the coordinating team can change region-wide knowledge."))
+    require(user, Action.DRAFT_KNOWLEDGE, municipality=municipality)

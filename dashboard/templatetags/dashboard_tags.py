@@ -8,7 +8,7 @@ from typing import Any
 from django import template
 from django.urls import reverse
 
-from portal.dashboard.charts import Chart, describe, svg, svg_size, table_body
+from dashboard.charts import Chart, describe, svg, svg_size, table_body
 
 register = template.Library()
 

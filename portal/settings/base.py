@@ -26,6 +26,8 @@ INSTALLED_APPS = [
     "sprints",
     "knowledge",
     "insights",
+    "dashboard",
+    "sitesearch",
     "portal",
     # Wagtail
     "wagtail.contrib.settings",

@@ -18,8 +18,8 @@ pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def coordinator_page(page):
     """A coordinator logged in, with sprints, results, lessons and shared segments so that every panel has data."""
     from insights.models import Segment
+    from tests.dashboard.dashboard_data import make_result, make_sprint
     from tests.knowledge.factories import make_lesson
-    from tests.portal.dashboard_data import make_result, make_sprint
     from themes.models import Municipality
 
     coordinator = user_with_role("coordinator", username="coordinator")

@@ -11,11 +11,11 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone, translation
 from openpyxl import load_workbook
 
-from portal.dashboard import cache as dashboard_cache
-from portal.dashboard import exports, panels, selectors, spi
-from portal.dashboard.charts import Chart, Series, describe, svg, table_body
-from tests.portal.dashboard_data import make_result as _result
-from tests.portal.dashboard_data import make_sprint as _sprint
+from dashboard import cache as dashboard_cache
+from dashboard import exports, panels, selectors, spi
+from dashboard.charts import Chart, Series, describe, svg, table_body
+from tests.dashboard.dashboard_data import make_result as _result
+from tests.dashboard.dashboard_data import make_sprint as _sprint
 from themes.models import Municipality, SprintMethod
 
 pytestmark = pytest.mark.django_db
@@ -148,7 +148,7 @@ def test_chart_xlsx_reads_back_with_the_same_cells(chart):
 
 
 def test_every_chart_on_the_dashboard_downloads_as_csv_and_xlsx(client, coordinator):
-    from portal.dashboard import panels
+    from dashboard import panels
 
     client.force_login(coordinator)
     html = client.get("/dashboard/").content.decode()

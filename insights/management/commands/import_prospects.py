@@ -38,6 +38,7 @@ class Command(BaseCommand):
         with progress_bars(enabled=not options["json"] and sys.stderr.isatty()) as progress:
             report = prospects_import(
                 actor=None,
+                skip_permission_checks=True,
                 municipality=municipality,
                 file=path,
                 file_name=path.name,

@@ -36,6 +36,7 @@ class Command(BaseCommand):
             with progress_bars(enabled=not options["json"] and sys.stderr.isatty()) as progress:
                 report = prospects_score(
                     actor=None,
+                    skip_permission_checks=True,
                     municipality=municipality,
                     retrain=options["retrain"],
                     seed=options["seed"],

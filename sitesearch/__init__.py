@@ -1,0 +1,1 @@
+"""The site search: the search page and its JSON API over knowledge pages and sprints (the engine is knowledge.search)."""
