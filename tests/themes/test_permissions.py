@@ -7,7 +7,16 @@ from django.utils import translation
 
 from tests.factories import user_with_role
 from themes.models import Municipality
-from themes.permissions import Action, can, require, visible_levels
+from themes.permissions import (
+    Action,
+    can,
+    can_draft_knowledge_somewhere,
+    can_edit_knowledge,
+    can_publish_knowledge,
+    require,
+    require_edit_knowledge,
+    visible_levels,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -147,3 +156,53 @@ def test_membership_assignment_moves_the_user_between_role_groups():
     membership_assign(user=user, role=Role.PARTNER)
     assert list(user.groups.values_list("name", flat=True)) == ["Partners"]
     assert user.membership.municipality is None
+
+
+# The knowledge-page rules: (own municipality's page, another municipality's page, a region-wide page).
+KNOWLEDGE_EDIT = {
+    "coordinator": (True, True, True),
+    "lead": (True, False, False),
+    "analyst": (False, False, False),
+    "partner": (False, False, False),
+    "anonymous": (False, False, False),
+}
+
+
+@pytest.mark.parametrize(
+    ("role", "where", "allowed"),
+    [
+        (role, where, expected[index])
+        for role, expected in KNOWLEDGE_EDIT.items()
+        for index, where in enumerate((OWN, OTHER, None))
+    ],
+)
+def test_who_may_work_on_a_knowledge_page(role, where, allowed):
+    user = _user(role)
+    municipality = Municipality.objects.get(slug=where) if where else None
+    assert can_edit_knowledge(user, municipality=municipality) is allowed
+    if allowed:
+        require_edit_knowledge(user, municipality=municipality)
+    else:
+        with pytest.raises(PermissionDenied):
+            require_edit_knowledge(user, municipality=municipality)
+
+
+@pytest.mark.parametrize(
+    ("role", "publishes", "drafts_somewhere"),
+    [
+        ("coordinator", True, True),
+        ("lead", False, True),
+        ("analyst", False, False),
+        ("partner", False, False),
+        ("anonymous", False, False),
+    ],
+)
+def test_who_publishes_and_who_writes_knowledge_at_all(role, publishes, drafts_somewhere):
+    user = _user(role)
+    assert can_publish_knowledge(user) is publishes
+    assert can_draft_knowledge_somewhere(user) is drafts_somewhere
+
+
+def test_a_lead_is_told_that_region_wide_knowledge_is_the_coordinating_teams():
+    with translation.override("en"), pytest.raises(PermissionDenied, match="region-wide"):
+        require_edit_knowledge(_user("lead"), municipality=None)
