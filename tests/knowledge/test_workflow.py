@@ -52,6 +52,23 @@ def test_draft_review_publish_goes_through_the_coordinating_teams_approval(lead_
     assert WorkflowState.objects.get(object_id=str(lesson.pk)).status == WorkflowState.STATUS_APPROVED
 
 
+def test_another_lead_of_the_same_municipality_may_submit_the_lesson(lead_kiruna, kiruna):
+    # ADR 0030: a municipality's leads work on its pages as a team; ownership is the review duty, not a lock.
+    from tests.factories import user_with_role
+
+    colleague = user_with_role("lead", "kiruna", username="lead-kiruna-2")
+    lesson = _draft(lead_kiruna, kiruna)
+    services.lesson_submit_for_review(user=colleague, lesson=lesson)
+    lesson.refresh_from_db()
+    assert lesson.workflow_in_progress
+
+
+def test_a_lead_of_another_municipality_may_not_submit_the_lesson(lead_kiruna, lead_lulea, kiruna):
+    lesson = _draft(lead_kiruna, kiruna)
+    with pytest.raises(PermissionDenied):
+        services.lesson_submit_for_review(user=lead_lulea, lesson=lesson)
+
+
 def test_submitting_twice_does_not_start_a_second_review(lead_kiruna, kiruna):
     lesson = _draft(lead_kiruna, kiruna)
     services.lesson_submit_for_review(user=lead_kiruna, lesson=lesson)
