@@ -5,19 +5,20 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils.text import slugify
 
-from themes.demodata import demo_path, entry, read_yaml
+from themes.demodata import DemoDataError, demo_path, entry, read_yaml
 from themes.models import Municipality, RelocationPhase, SprintMethod, ValueChainStep, Visibility, WorkPackage
 
 from . import services
 from .models import Card, Sprint, Status
 
 SYNTHETIC = "Syntetiska demodata."
+Term = TypeVar("Term", Municipality, WorkPackage, ValueChainStep, RelocationPhase, SprintMethod)
 
 
 @dataclass(frozen=True)
@@ -62,17 +63,6 @@ class DemoSprint:
     retrospective: DemoRetrospective | None = None
 
 
-@dataclass(frozen=True)
-class Terms:
-    """The taxonomy by code, looked up once per run."""
-
-    municipalities: dict[str, Municipality]
-    work_packages: dict[str, WorkPackage]
-    value_chain: dict[str, ValueChainStep]
-    phases: dict[str, RelocationPhase]
-    methods: dict[str, SprintMethod]
-
-
 def demo_sprints() -> list[DemoSprint]:
     where = str(demo_path("sprints.yaml"))
     return [
@@ -89,17 +79,10 @@ def _decimal(value: Any) -> Decimal | None:
 def seed(*, stdout: Any) -> None:
     """Create the demo sprints that do not exist yet, as their municipality's lead (run after the demo users)."""
     User = get_user_model()
-    terms = Terms(
-        municipalities={m.slug: m for m in Municipality.objects.all()},
-        work_packages={wp.code: wp for wp in WorkPackage.objects.all()},
-        value_chain={step.code: step for step in ValueChainStep.objects.all()},
-        phases={phase.code: phase for phase in RelocationPhase.objects.all()},
-        methods={method.code: method for method in SprintMethod.objects.all()},
-    )
     leads = {user.username: user for user in User.objects.filter(username__startswith="lead-")}
     created = 0
     for spec in demo_sprints():
-        municipality = terms.municipalities[spec.municipality]
+        municipality = _term(Municipality, spec.municipality, spec)
         if Sprint.objects.filter(municipality=municipality, slug=slugify(spec.title)).exists():
             continue
         lead = leads.get(f"lead-{spec.municipality}")
@@ -107,12 +90,22 @@ def seed(*, stdout: Any) -> None:
             stdout.write(f"Skipped demo sprint {spec.title!r}: no user lead-{spec.municipality}.")
             continue
         with transaction.atomic():
-            _create(spec, lead, municipality, terms)
+            _create(spec, lead, municipality)
         created += 1
     stdout.write(f"Demo sprints: {created} created, {Sprint.objects.count()} in total.")
 
 
-def _create(spec: DemoSprint, lead: Any, municipality: Municipality, terms: Terms) -> None:
+def _term(model: type[Term], code: str, spec: DemoSprint) -> Term:
+    """A taxonomy term by its code (a municipality by its slug); an unknown one names the sprint."""
+    lookup = {"slug": code} if model is Municipality else {"code": code}
+    term = model._default_manager.filter(**lookup).first()
+    if term is None:
+        name = model._meta.verbose_name
+        raise DemoDataError(f"{demo_path('sprints.yaml')}, sprint {spec.title!r}: unknown {name} '{code}'")
+    return term
+
+
+def _create(spec: DemoSprint, lead: Any, municipality: Municipality) -> None:
     start = spec.start
     initial = Status.RUNNING if spec.status in (Status.LEARNED, Status.CLOSED) else spec.status
     sprint = services.sprint_create(
@@ -121,10 +114,10 @@ def _create(spec: DemoSprint, lead: Any, municipality: Municipality, terms: Term
         title=spec.title,
         goal=spec.goal,
         hypothesis=spec.hypothesis,
-        work_package=terms.work_packages[spec.work_package],
-        value_chain_step=terms.value_chain[spec.value_chain],
-        relocation_phases=[terms.phases[code] for code in spec.phases],
-        method=terms.methods[spec.method],
+        work_package=_term(WorkPackage, spec.work_package, spec),
+        value_chain_step=_term(ValueChainStep, spec.value_chain, spec),
+        relocation_phases=[_term(RelocationPhase, code, spec) for code in spec.phases],
+        method=_term(SprintMethod, spec.method, spec),
         start=start,
         end=start + datetime.timedelta(weeks=spec.weeks),
         team_members=[lead],
