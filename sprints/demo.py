@@ -18,6 +18,7 @@ from . import services
 from .models import Card, Sprint, Status
 
 SYNTHETIC = "Syntetiska demodata."
+Figure = int | float | str
 Term = TypeVar("Term", Municipality, WorkPackage, ValueChainStep, RelocationPhase, SprintMethod)
 
 
@@ -29,11 +30,13 @@ class DemoCard:
 
 @dataclass(frozen=True)
 class DemoResult:
+    """Figures as YAML reads them (1.2 is a float); they become Decimal through str()."""
+
     metric: str
     unit: str
-    actual: Any
-    baseline: Any = None
-    target: Any = None
+    actual: Figure
+    baseline: Figure | None = None
+    target: Figure | None = None
 
 
 @dataclass(frozen=True)
@@ -71,8 +74,8 @@ def demo_sprints() -> list[DemoSprint]:
     ]
 
 
-def _decimal(value: Any) -> Decimal | None:
-    # str() first: YAML reads 1.2 as a float, and Decimal(1.2) would keep its binary error.
+def _decimal(value: Figure | None) -> Decimal | None:
+    # str() first: Decimal(1.2) would keep the float's binary error.
     return None if value is None else Decimal(str(value))
 
 
