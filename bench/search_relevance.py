@@ -15,7 +15,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from search_common import RESULTS, ranked, rebuild, setup_django
 
-# query -> {page slug: grade}, judged on topic against every demo page (knowledge/demo.py and the promoted sprint lessons).
+# query -> {page slug: grade}, judged on topic against every demo page (demo/knowledge/ and the promoted sprint lessons).
 JUDGEMENTS: dict[str, dict[str, int]] = {
     "bostadsbrist": {
         "korttidsboende-flaskhals": 3,

@@ -1,35 +1,42 @@
-"""Demo data: SYNTHETIC prospects (ids start with SYNTH) imported and scored for four municipalities, so shared segments show."""
+"""Demo data: SYNTHETIC prospects (ids start with SYNTH) imported and scored for the municipalities in demo/prospects.yaml."""
 
 from __future__ import annotations
 
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from themes.demodata import demo_path, entry, read_yaml
 from themes.models import Municipality
 
 from .models import Prospect
 from .scoring.synthetic import generate_prospects, write_prospects_csv
 from .services import prospects_import, prospects_score
 
-# (slug, rows, seed): Kiruna and Luleå stand alone; Jokkmokk and Arjeplog share the Inland cluster.
-DEMO_MUNICIPALITIES = (
-    ("kiruna", 1500, 11),
-    ("lulea", 1500, 12),
-    ("jokkmokk", 700, 13),
-    ("arjeplog", 700, 14),
-)
+
+@dataclass(frozen=True)
+class DemoProspects:
+    municipality: str
+    rows: int
+    seed: int
+
+
+@dataclass(frozen=True)
+class DemoInsights:
+    municipalities: tuple[DemoProspects, ...]
 
 
 def seed(*, stdout: Any) -> None:
     """Idempotent: a municipality that already has prospects is left as it is."""
-    for slug, rows, seed_value in DEMO_MUNICIPALITIES:
-        municipality = Municipality.objects.get(slug=slug)
+    demo = entry(DemoInsights, read_yaml("prospects.yaml"), where=str(demo_path("prospects.yaml")))
+    for spec in demo.municipalities:
+        municipality = Municipality.objects.get(slug=spec.municipality)
         if Prospect.objects.filter(municipality=municipality).exists():
             continue
-        frame = generate_prospects(rows, seed=seed_value, municipality=municipality.scb_code)
+        frame = generate_prospects(spec.rows, seed=spec.seed, municipality=municipality.scb_code)
         with tempfile.TemporaryDirectory() as folder:
-            path = Path(folder) / f"synthetic-prospects-{slug}.csv"
+            path = Path(folder) / f"synthetic-prospects-{spec.municipality}.csv"
             write_prospects_csv(frame, path, dialect="sv")
             report = prospects_import(
                 actor=None,

@@ -1,11 +1,18 @@
 """The demo knowledge: enough of every type, mixed visibility, linked to demo sprints, idempotent."""
 
 import io
+import shutil
+from collections import Counter
 
 import pytest
 from django.core.management import call_command
 
-from knowledge.models import ExchangeMeetingPage, LessonPage, MethodCardPage
+from knowledge import demo as knowledge_demo
+from knowledge.demo import demo_page_files
+from knowledge.importer import parse_file
+from knowledge.models import ExchangeMeetingPage, KnowledgePage, LessonPage, MethodCardPage
+from sprints import demo as sprints_demo
+from themes.demodata import DemoDataError, demo_path
 from themes.models import SprintMethod
 
 pytestmark = pytest.mark.django_db
@@ -28,3 +35,47 @@ def test_seed_demo_creates_knowledge_linked_to_sprints_and_is_idempotent(setting
         MethodCardPage.objects.count(),
         ExchangeMeetingPage.objects.count(),
     ) == counts
+
+
+@pytest.fixture
+def demo_users():
+    from portal.management.commands.seed_demo import Command as SeedDemo
+
+    SeedDemo().seed_users("Demo-lösenord-2026")
+
+
+def demo_with_manifest_changed(settings, tmp_path, old, new):
+    """A copy of demo/ under a temporary BASE_DIR, with `old` replaced by `new` in its knowledge.yaml."""
+    shutil.copytree(demo_path(), tmp_path / "demo")
+    settings.BASE_DIR = tmp_path
+    manifest = tmp_path / "demo" / "knowledge.yaml"
+    text = manifest.read_text(encoding="utf-8")
+    assert old in text
+    manifest.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def test_every_demo_page_passes_the_knowledge_importer(demo_users):
+    parsed = [parse_file(path) for path in demo_page_files()]
+    assert Counter(page.kind for page in parsed) == {"lesson": 20, "method": 8, "exchange": 3}
+    assert {page.fields["method"].code for page in parsed if page.kind == "method"} == set(
+        SprintMethod.objects.values_list("code", flat=True)
+    )
+    assert all(page.language == "sv" and page.owner is not None for page in parsed)
+
+
+def test_a_wrong_sprint_reference_in_knowledge_yaml_stops_before_any_page_is_written(
+    settings, tmp_path, demo_users
+):
+    demo_with_manifest_changed(settings, tmp_path, "kiruna/norrskensgaster-blir-invanare", "kiruna/norrsken")
+    with pytest.raises(DemoDataError, match="kiruna/norrsken"):
+        knowledge_demo.seed(stdout=io.StringIO())
+    assert not KnowledgePage.objects.exists()
+
+
+def test_meeting_links_to_an_unknown_lesson_are_refused(settings, tmp_path, demo_users):
+    demo_with_manifest_changed(settings, tmp_path, "[hackathon-om-tomma-hus,", "[ingen-sadan-lektion,")
+    sprints_demo.seed(stdout=io.StringIO())
+    with pytest.raises(DemoDataError, match=r"erfarenhetsutbyte-nasta.*ingen-sadan-lektion"):
+        knowledge_demo.seed(stdout=io.StringIO())
+    # Each page is imported in its own transaction, in file name order: the one before it stays, it is not made.
+    assert set(ExchangeMeetingPage.objects.values_list("slug", flat=True)) == {"erfarenhetsutbyte-kompetens"}

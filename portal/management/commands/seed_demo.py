@@ -79,19 +79,13 @@ class Command(BaseCommand):
         ensure("partner", first="Pia", last="Partner", role=Role.PARTNER)
         count = 2
         for municipality in Municipality.objects.order_by("slug"):
-            ensure(
-                f"lead-{municipality.slug}",
-                first="Projektledare",
-                last=municipality.name,
-                role=Role.LEAD,
-                municipality=municipality,
-            )
-            ensure(
-                f"analyst-{municipality.slug}",
-                first="Analytiker",
-                last=municipality.name,
-                role=Role.ANALYST,
-                municipality=municipality,
-            )
-            count += 2
+            for role, first in ((Role.LEAD, "Projektledare"), (Role.ANALYST, "Analytiker")):
+                ensure(
+                    f"{role.value}-{municipality.slug}",
+                    first=first,
+                    last=municipality.name,
+                    role=role,
+                    municipality=municipality,
+                )
+                count += 1
         return count
