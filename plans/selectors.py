@@ -454,6 +454,7 @@ def dashboard_panel(
 
 @dataclass(frozen=True)
 class LessonLink:
+    id: int
     title: str
     url: str
 
@@ -568,7 +569,7 @@ def recurring_needs(contents: list[PlanContent], *, levels: Sequence[str]) -> li
                         status_label=str(activity.get_status_display()),
                         sprints=view.sprints,
                         lessons=[
-                            LessonLink(lesson.title, lesson.url or "")
+                            LessonLink(lesson.pk, lesson.title, lesson.url or "")
                             for link in view.sprints
                             for lesson in lessons.get(link.id, [])
                         ],
