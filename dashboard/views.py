@@ -99,10 +99,19 @@ def programme_pdf(request: HttpRequest) -> HttpResponse:
 @dashboard_access
 def municipality(request: HttpRequest, slug: str) -> HttpResponse:
     place, board = _municipality(request, slug)
+    plan_panel = panels.plan_panel(
+        municipality=place, levels=visible_levels(request.user), today=timezone.localdate()
+    )
     return render(
         request,
         "dashboard/municipality.html",
-        {"municipality": place, "board": board, "charts": board.charts, "figures": board.extra["figures"]},
+        {
+            "municipality": place,
+            "board": board,
+            "charts": board.charts,
+            "figures": board.extra["figures"],
+            "plan_panel": plan_panel,
+        },
     )
 
 

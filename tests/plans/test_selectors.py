@@ -319,3 +319,58 @@ def test_the_matrix_and_plan_page_run_in_constant_queries(size, coordinator, dja
     cache.clear()
     with django_assert_max_num_queries(11):
         selectors.plan_page(municipality=kiruna, period="2026", levels=ALL)
+
+
+# --- the municipality dashboard's panel ---------------------------------------------------------------------
+
+
+def test_the_dashboard_shows_goal_progress_and_the_capacity_panel(
+    client, full_plan, lead_kiruna, kiruna, lulea
+):
+    goal = full_plan.goals.get()
+    sprint = make_sprint(lead_kiruna, kiruna)
+    activity = services.activity_add(actor=lead_kiruna, plan=full_plan, title="Testvecka", goal=goal)
+    services.activity_link_sprint(actor=lead_kiruna, activity=activity, sprint=sprint)
+    log_result(lead_kiruna, sprint, metric="Flyttbeslut inom 3 månader", actual=Decimal("4"))
+    prospects(kiruna, desire=30, action=20)
+    prospects(lulea, desire=30, action=20)
+    indicator(kiruna, "vacant_rental_flats", "6", synthetic=True)
+    client.force_login(lead_kiruna)
+    html = client.get("/en/dashboard/kiruna/").content.decode()
+    assert "Flyttbeslut inom 3 månader" in html and 'value="40"' in html
+    assert "More prospects in Action than vacant rental flats" in html
+    assert "synthetic" in html
+
+
+def test_the_dashboard_suppresses_a_small_pipeline(client, full_plan, lead_kiruna, kiruna, lulea):
+    prospects(kiruna, desire=30, action=7)
+    prospects(lulea, desire=30, action=20)
+    indicator(kiruna, "vacant_rental_flats", "2")
+    client.force_login(lead_kiruna)
+    html = client.get("/en/dashboard/kiruna/").content.decode()
+    assert ">7<" not in html and "suppressed" in html
+    assert "More prospects in Action" not in html
+
+
+@pytest.mark.parametrize("path", ["plan", "export", "matrix"])
+def test_every_page_with_pipeline_figures_suppresses_them(
+    client, full_plan, lead_kiruna, coordinator, kiruna, lulea, path
+):
+    from django.urls import reverse
+
+    prospects(kiruna, desire=30, action=7)
+    prospects(lulea, desire=30, action=20)
+    client.force_login(coordinator)
+    args = {"municipality": "kiruna", "period": "2026"}
+    if path == "plan":
+        html = client.get(reverse("plans:plan", kwargs=args)).content.decode()
+        assert ">7<" not in html and "–" in html
+    elif path == "matrix":
+        html = client.get(reverse("plans:matrix") + "?period=2026").content.decode()
+        assert ">7<" not in html
+    else:
+        csv_text = client.get(reverse("plans:export", kwargs={**args, "fmt": "csv"})).content.decode(
+            "utf-8-sig"
+        )
+        lines = [line for line in csv_text.splitlines() if "Action" in line and "insights" in line]
+        assert lines and all(";7;" not in line for line in lines)
