@@ -142,7 +142,16 @@ def latest_import_time(municipality: Municipality) -> Any:
 
 # The end of the funnel, where attraction turns into people who need a home, a job and a preschool place.
 PIPELINE_STAGES = (AidaStage.DESIRE, AidaStage.ACTION)
-PIPELINE_CACHE_SECONDS = 10 * 60
+PIPELINE_CACHE_SECONDS = 60 * 60
+PIPELINE_VERSION_KEY = "stigar:insights:pipeline:version"
+
+
+def pipeline_changed() -> None:
+    """Make the cached pipeline counts stale (called by every write that adds or removes prospects)."""
+    try:
+        cache.incr(PIPELINE_VERSION_KEY)
+    except ValueError:  # evicted or never set: any new value differs from what the entries were built with
+        cache.set(PIPELINE_VERSION_KEY, int(cache.get(PIPELINE_VERSION_KEY, 0)) + 1, timeout=None)
 
 
 def pipeline_counts(*, first_year: int, last_year: int) -> dict[str, dict[str, int | None]]:
@@ -151,13 +160,11 @@ def pipeline_counts(*, first_year: int, last_year: int) -> dict[str, dict[str, i
     cell under SUPPRESSION_THRESHOLD). Municipalities without such prospects are left out.
 
     A prospect belongs to the period of its last import (the snapshot of the funnel the visitor database gave then).
-    The grouping reads every prospect of those years, so the result is cached; the key holds the newest import, and an
-    erasure or expiry shows within PIPELINE_CACHE_SECONDS.
+    The grouping reads every prospect of those years, so the result is cached until an import, erasure or expiry
+    (`pipeline_changed`); a cached answer costs no query.
     """
-    newest = ImportBatch.objects.filter(status=ImportBatch.Status.IMPORTED).aggregate(newest=Max("pk"))[
-        "newest"
-    ]
-    key = f"stigar:insights:pipeline:{first_year}-{last_year}:{newest}:{settings.SUPPRESSION_THRESHOLD}"
+    version = cache.get(PIPELINE_VERSION_KEY, 0)
+    key = f"stigar:insights:pipeline:{version}:{first_year}-{last_year}:{settings.SUPPRESSION_THRESHOLD}"
     cached: dict[str, dict[str, int | None]] | None = cache.get(key)
     if cached is not None:
         return cached

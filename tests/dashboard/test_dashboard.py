@@ -419,9 +419,9 @@ def test_a_municipality_page_needs_a_constant_number_of_queries(
     client.force_login(coordinator)
     client.get("/dashboard/kiruna/")
     dashboard_cache.invalidate()
-    # 15 for the board, and up to 6 for the action plan panel (plan, indicator values, goals, their sprints and
-    # results, the newest prospect import).
-    with django_assert_max_num_queries(21) as few:
+    # 15 for the board, and up to 5 for the action plan panel (plan, indicator values, goals, their sprints and
+    # their results).
+    with django_assert_max_num_queries(20) as few:
         client.get("/dashboard/kiruna/")
     for i in range(5):
         sprint = _sprint(

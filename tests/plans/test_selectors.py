@@ -10,6 +10,7 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from insights.models import ImportBatch, Prospect
+from insights.selectors import pipeline_changed
 from plans import selectors, services
 from plans.models import IndicatorValue
 from tests.plans.conftest import add_goal, add_need, log_result, make_sprint
@@ -45,6 +46,7 @@ def prospects(municipality, *, desire=0, action=0, year=2026):
         )
         for i, stage in enumerate(["desire"] * desire + ["action"] * action)
     )
+    pipeline_changed()  # what the import service does
 
 
 def indicator(municipality, kind, value, *, period="2026", date="2026-03-01", synthetic=False):
@@ -374,3 +376,18 @@ def test_every_page_with_pipeline_figures_suppresses_them(
         )
         lines = [line for line in csv_text.splitlines() if "Action" in line and "insights" in line]
         assert lines and all(";7;" not in line for line in lines)
+
+
+def test_an_import_through_insights_refreshes_the_cached_pipeline(
+    kiruna, lulea, django_capture_on_commit_callbacks
+):
+    prospects(kiruna, desire=20, action=12)
+    prospects(lulea, desire=20, action=12)
+    assert _row(kiruna).action == 12
+    Prospect.objects.filter(municipality=kiruna, aida_stage="action").update(aida_stage="desire")
+    assert _row(kiruna).action == 12  # cached: no query
+    from insights.services import prospects_expire
+
+    with django_capture_on_commit_callbacks(execute=True):
+        prospects_expire()  # deletes nothing here, but any such write makes the counts stale
+    assert _row(kiruna).action == 0
