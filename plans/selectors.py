@@ -38,6 +38,9 @@ from .models import (
 
 # A need recurs when plans of at least this many municipalities name it (by tag).
 RECURRING_MIN_MUNICIPALITIES = 2
+# Needs and answers listed per recurring need; the rest are counted ("and 12 more"), so the page stays readable and
+# its size does not grow with the plans.
+RECURRING_SHOWN = 10
 
 
 def visible_plans(levels: Sequence[str]) -> QuerySet[ActionPlan]:
@@ -508,6 +511,19 @@ class RecurringNeed:
     municipalities: list[Municipality]
     needs: list[tuple[Municipality, Need]]
     answers: list[Answer]
+    answer_total: int = 0
+
+    @property
+    def shown_needs(self) -> list[tuple[Municipality, Need]]:
+        return self.needs[:RECURRING_SHOWN]
+
+    @property
+    def more_needs(self) -> int:
+        return max(0, len(self.needs) - RECURRING_SHOWN)
+
+    @property
+    def more_answers(self) -> int:
+        return max(0, self.answer_total - len(self.answers))
 
 
 @dataclass
@@ -583,32 +599,37 @@ def recurring_needs(contents: list[PlanContent], *, levels: Sequence[str]) -> li
         if len(seen) >= RECURRING_MIN_MUNICIPALITIES:
             group.municipalities = sorted(seen.values(), key=lambda m: m.name)
             recurring.append(group)
-    sprint_ids = {
-        link.id
-        for group in recurring
-        for _m, need in group.needs
-        for view in answers_by_need.get(need.pk, [])
-        for link in view.sprints
-    }
+    # Done and running answers first: they are the ones with something to learn from.
+    rank = {"done": 0, "running": 1, "planned": 2, "dropped": 3}
+    chosen: dict[str, list[tuple[Municipality, ActivityView]]] = {}
+    for group in recurring:
+        every = [
+            (municipality, view)
+            for municipality, need in group.needs
+            for view in answers_by_need.get(need.pk, [])
+        ]
+        every.sort(key=lambda pair: rank.get(pair[1].activity.status, 9))
+        group.answer_total = len(every)
+        chosen[group.tag] = every[:RECURRING_SHOWN]
+    sprint_ids = {link.id for pairs in chosen.values() for _m, view in pairs for link in view.sprints}
     lessons = lessons_from_sprints(sprint_ids=sprint_ids, levels=levels) if sprint_ids else {}
     for group in recurring:
-        for municipality, need in group.needs:
-            for view in answers_by_need.get(need.pk, []):
-                activity = view.activity
-                group.answers.append(
-                    Answer(
-                        municipality=municipality.name,
-                        title=activity.title,
-                        status=activity.status,
-                        status_label=str(activity.get_status_display()),
-                        sprints=view.sprints,
-                        lessons=[
-                            LessonLink(lesson.pk, lesson.title, lesson.url or "")
-                            for link in view.sprints
-                            for lesson in lessons.get(link.id, [])
-                        ],
-                    )
+        for municipality, view in chosen[group.tag]:
+            activity = view.activity
+            group.answers.append(
+                Answer(
+                    municipality=municipality.name,
+                    title=activity.title,
+                    status=activity.status,
+                    status_label=str(activity.get_status_display()),
+                    sprints=view.sprints,
+                    lessons=[
+                        LessonLink(lesson.pk, lesson.title, lesson.url or "")
+                        for link in view.sprints
+                        for lesson in lessons.get(link.id, [])
+                    ],
                 )
+            )
     recurring.sort(key=lambda group: (-len(group.municipalities), group.tag))
     return recurring
 
