@@ -6,13 +6,16 @@ Prints a table and writes bench/results/pages.json (shared machinery: bench/harn
 - issue #5 (`--lessons 2000`): the knowledge index and a lesson page in ≤ 15 queries and p50 ≤ 50 ms
   (more knowledge pages: bench/knowledge_pages.py; the cached lesson page: bench/page_cache.py);
 - issue #8: the dashboard pages in ≤ 20 queries and p50 ≤ 100 ms, uncached (their entries' `before` makes the
-  dashboard's cache stale before each request; more: bench/dashboard.py).
+  dashboard's cache stale before each request; more: bench/dashboard.py);
+- issue #19 (`--plan-items 12`): an action plan page and the 14-municipality matrix in ≤ 15 queries, constant in the
+  number of needs, goals and activities, p50 ≤ 50 ms (the matrix with its pipeline counts cached, as between imports).
 All data is synthetic.
 """
 
 from __future__ import annotations
 
 import argparse
+from typing import Any
 
 from harness import BARE, Entry, setup_django
 
@@ -31,6 +34,87 @@ def dashboard_uncached() -> None:
     from dashboard.cache import invalidate
 
     invalidate()
+
+
+def build_plans(*, items: int, start_index: int = 0) -> dict[str, Any]:
+    """A plan per municipality for 2026 with `items` needs, goals and activities (each activity serving a goal,
+    answering a need and carried by two sprints), tags shared across municipalities, synthetic indicator values and
+    synthetic prospects in Desire and Action, through the services."""
+    import datetime
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from insights.models import ImportBatch, Prospect
+    from plans import services
+    from plans.models import ActionPlan, IndicatorValue
+    from sprints.models import Sprint
+    from themes.models import Municipality, RelocationPhase, ValueChainStep, WorkPackage
+
+    system: dict[str, Any] = {"actor": None, "skip_permission_checks": True}
+    steps, phases, wps = (
+        list(ValueChainStep.objects.all()),
+        list(RelocationPhase.objects.all()),
+        list(WorkPackage.objects.all()),
+    )
+    for m, municipality in enumerate(Municipality.objects.order_by("slug")):
+        plan = ActionPlan.objects.filter(
+            municipality=municipality, period="2026"
+        ).first() or services.action_plan_create(
+            **system, municipality=municipality, period="2026", visibility="public"
+        )
+        sprints = list(Sprint.objects.filter(municipality=municipality).order_by("pk")[:8])
+        for i in range(start_index, items):
+            need = services.need_add(
+                **system,
+                plan=plan,
+                text=f"Behov {i} (syntetiskt)",
+                value_chain_step=steps[i % 4],
+                relocation_phase=phases[i % len(phases)],
+                work_package=wps[i % 4],
+                tags=[f"tagg-{i % 6}", "bostäder"],
+            )
+            goal = services.goal_add(
+                **system,
+                plan=plan,
+                indicator=f"Mått {i % 10}",
+                baseline=Decimal(0),
+                target=Decimal(10),
+                due=datetime.date(2026, 12, 31),
+                capacity_indicator="vacant_rental_flats" if i % 3 == 0 else "",
+            )
+            activity = services.activity_add(
+                **system, plan=plan, title=f"Aktivitet {i}", need=need, goal=goal
+            )
+            for sprint in sprints[i % 4 : i % 4 + 2]:
+                services.activity_link_sprint(**system, activity=activity, sprint=sprint)
+        IndicatorValue.objects.update_or_create(
+            municipality=municipality,
+            period="2026",
+            kind="vacant_rental_flats",
+            date=datetime.date(2026, 3, start_index + 1),
+            defaults={"value": Decimal(10 + m), "source": "Syntetiska benchdata", "synthetic": True},
+        )
+        batch = ImportBatch.objects.create(
+            municipality=municipality, file_name="bench.csv", status="imported"
+        )
+        Prospect.objects.bulk_create(
+            Prospect(
+                municipality=municipality,
+                pseudonym=f"bench-{start_index}-{i}",
+                country="DE",
+                age_band="25-34",
+                household="couple",
+                aida_stage=("desire", "action")[i % 2],
+                imported_at=timezone.now(),
+                batch=batch,
+            )
+            for i in range(200 * (items - start_index))
+        )
+    from insights.selectors import pipeline_changed
+
+    pipeline_changed()  # what the import service does
+    return {}
 
 
 ENTRIES: list[Entry] = [
@@ -61,6 +145,16 @@ ENTRIES: list[Entry] = [
         100,
         dashboard_uncached,
     ),
+    Entry("action plan page (coordinator)", lambda d: "/plans/kiruna/2026/", "coordinator", 15, 50),
+    Entry("action plan page (lead, editing)", lambda d: "/plans/kiruna/2026/", "lead-kiruna", 15, 50),
+    Entry("action plan page (anonymous)", lambda d: "/plans/kiruna/2026/", None, 15, 50),
+    Entry(
+        "14-municipality plans matrix (coordinator)",
+        lambda d: "/plans/matrix/?period=2026",
+        "coordinator",
+        15,
+        50,
+    ),
 ]
 
 
@@ -78,6 +172,9 @@ def main() -> None:
     parser.add_argument(
         "--small-lessons", type=int, default=100, help="lessons for the query-growth check (default 100)"
     )
+    parser.add_argument(
+        "--plan-items", type=int, default=12, help="needs, goals and activities per action plan (default 12)"
+    )
     args = parser.parse_args()
 
     with override_settings(ROOT_URLCONF=__name__, DEBUG=False):
@@ -85,15 +182,18 @@ def main() -> None:
         harness.users()
         data = harness.build_sprints(per_municipality=args.small, results_per_sprint=args.results)
         data.update(build_lessons(lessons=args.small_lessons))
+        build_plans(items=2)
         browsers = harness.clients()
         small_queries = harness.small_query_counts(ENTRIES, browsers, data)
         harness.build_sprints(
             per_municipality=args.sprints, results_per_sprint=args.results, start_index=args.small
         )
         build_lessons(lessons=args.lessons, start_index=args.small_lessons)
+        build_plans(items=args.plan_items, start_index=2)
         rows = harness.measure(ENTRIES, browsers, data, repeat=args.repeat, small_queries=small_queries)
 
         from knowledge.models import LessonPage
+        from plans.models import Activity, Need
         from sprints.models import Result, Sprint
 
         sizes = {
@@ -101,6 +201,8 @@ def main() -> None:
             "sprints": Sprint.objects.count(),
             "results": Result.objects.count(),
             "lessons": LessonPage.objects.count(),
+            "plan_needs": Need.objects.count(),
+            "plan_activities": Activity.objects.count(),
             "repeat": args.repeat,
             **harness.machine(),
         }

@@ -35,6 +35,14 @@ WATCHED_MODELS = frozenset(
         "wagtailcore.page",
         "wagtailcore.taskstate",
         "insights.segment",
+        # The plan panel: plans, their goals and activities, the indicator values, and (through a new import
+        # batch) the prospect pipeline.
+        "plans.actionplan",
+        "plans.goal",
+        "plans.activity",
+        "plans.activity_sprints",
+        "plans.indicatorvalue",
+        "insights.importbatch",
     }
 )
 

@@ -1,4 +1,4 @@
-"""A chart's data as CSV (UTF-8 with BOM and semicolons, as Swedish Excel reads it) or XLSX, and the dashboard as PDF."""
+"""A chart's data as CSV (UTF-8 with BOM and semicolons, as Swedish Excel reads it) or XLSX (PDF: knowledge.pdf)."""
 
 from __future__ import annotations
 
@@ -61,14 +61,3 @@ def chart_xlsx(chart: Chart) -> bytes:
 def filename(chart: Chart, extension: str, *, prefix: Iterable[str] = ()) -> str:
     stem = "-".join(slugify(part) for part in (*prefix, chart.key) if part)
     return f"stigar-{stem}.{extension}"
-
-
-def html_to_pdf(html: str) -> bytes:
-    """Render print HTML to PDF with xhtml2pdf (pure Python: no browser needed on the server)."""
-    from xhtml2pdf import pisa
-
-    buffer = io.BytesIO()
-    result = pisa.CreatePDF(src=html, dest=buffer, encoding="utf-8")
-    if result.err:
-        raise RuntimeError(f"PDF rendering failed with {result.err} error(s)")
-    return buffer.getvalue()

@@ -12,6 +12,7 @@ from django.utils import formats
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from plans.selectors import DashboardPanel, dashboard_panel
 from sprints.models import Status
 from themes.models import AidaStage, Municipality
 
@@ -447,4 +448,12 @@ def municipality(*, municipality: Municipality, levels: tuple[str, ...]) -> Dash
     return cache.cached(
         _key("municipality", municipality.slug, ",".join(levels)),
         lambda: build_municipality(municipality=municipality, levels=levels),
+    )
+
+
+def plan_panel(*, municipality: Municipality, levels: tuple[str, ...], today: dt.date) -> DashboardPanel:
+    """The newest visible action plan's goals and attraction against capacity, read from the plans app."""
+    return cache.cached(
+        _key("plan-panel", municipality.slug, ",".join(levels), today.isoformat()),
+        lambda: dashboard_panel(municipality=municipality, levels=levels, today=today),
     )

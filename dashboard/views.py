@@ -13,6 +13,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from knowledge.pdf import html_to_pdf
 from themes.models import Municipality
 from themes.permissions import Action, can, require, visible_levels
 
@@ -65,7 +66,7 @@ def _download(chart: Chart, fmt: str, *, prefix: tuple[str, ...] = ()) -> HttpRe
 
 
 def _pdf(html: str, name: str) -> HttpResponse:
-    response = HttpResponse(exports.html_to_pdf(html), content_type=exports.PDF_CONTENT_TYPE)
+    response = HttpResponse(html_to_pdf(html), content_type=exports.PDF_CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 
@@ -98,10 +99,19 @@ def programme_pdf(request: HttpRequest) -> HttpResponse:
 @dashboard_access
 def municipality(request: HttpRequest, slug: str) -> HttpResponse:
     place, board = _municipality(request, slug)
+    plan_panel = panels.plan_panel(
+        municipality=place, levels=visible_levels(request.user), today=timezone.localdate()
+    )
     return render(
         request,
         "dashboard/municipality.html",
-        {"municipality": place, "board": board, "charts": board.charts, "figures": board.extra["figures"]},
+        {
+            "municipality": place,
+            "board": board,
+            "charts": board.charts,
+            "figures": board.extra["figures"],
+            "plan_panel": plan_panel,
+        },
     )
 
 

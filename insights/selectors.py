@@ -5,11 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 import pandas as pd
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Count, Max, QuerySet
+from django.db.models.functions import ExtractYear
 
-from themes.models import Municipality
+from themes.models import AidaStage, Municipality
 
 from .models import ImportBatch, ModelVersion, Prospect, Segment, SegmentPin, ShareLog
+from .scoring.segments import shared_table
 
 FRAME_FIELDS = (
     "id",
@@ -134,3 +138,55 @@ def prospect_counts(municipality: Municipality) -> dict[str, Any]:
 
 def latest_import_time(municipality: Municipality) -> Any:
     return Prospect.objects.filter(municipality=municipality).aggregate(latest=Max("imported_at"))["latest"]
+
+
+# The end of the funnel, where attraction turns into people who need a home, a job and a preschool place.
+PIPELINE_STAGES = (AidaStage.DESIRE, AidaStage.ACTION)
+PIPELINE_CACHE_SECONDS = 60 * 60
+PIPELINE_VERSION_KEY = "stigar:insights:pipeline:version"
+
+
+def pipeline_changed() -> None:
+    """Make the cached pipeline counts stale (called by every write that adds or removes prospects)."""
+    try:
+        cache.incr(PIPELINE_VERSION_KEY)
+    except ValueError:  # evicted or never set: any new value differs from what the entries were built with
+        cache.set(PIPELINE_VERSION_KEY, int(cache.get(PIPELINE_VERSION_KEY, 0)) + 1, timeout=None)
+
+
+def pipeline_counts(*, first_year: int, last_year: int) -> dict[str, dict[str, int | None]]:
+    """Prospects in Desire and in Action per municipality (slug), counted over the imports of those years: aggregates
+    only, suppressed by the shared tables' own primary and secondary suppression (None where a figure could reveal a
+    cell under SUPPRESSION_THRESHOLD). Municipalities without such prospects are left out.
+
+    A prospect belongs to the period of its last import (the snapshot of the funnel the visitor database gave then).
+    The grouping reads every prospect of those years, so the result is cached until an import, erasure or expiry
+    (`pipeline_changed`); a cached answer costs no query.
+    """
+    version = cache.get(PIPELINE_VERSION_KEY, 0)
+    key = f"stigar:insights:pipeline:{version}:{first_year}-{last_year}:{settings.SUPPRESSION_THRESHOLD}"
+    cached: dict[str, dict[str, int | None]] | None = cache.get(key)
+    if cached is not None:
+        return cached
+    rows = (
+        Prospect.objects.filter(aida_stage__in=PIPELINE_STAGES)
+        .annotate(year=ExtractYear("imported_at"))
+        .filter(year__gte=first_year, year__lte=last_year)
+        .order_by()
+        .values_list("municipality__slug", "aida_stage")
+        .annotate(n=Count("id"))
+    )
+    frame = pd.DataFrame(
+        [{"segment": stage, "area": slug, "n": n, "score_sum": 0.0} for slug, stage, n in rows],
+        columns=["segment", "area", "n", "score_sum"],
+    )
+    published: dict[str, dict[str, int | None]] = {}
+    if not frame.empty:
+        table = shared_table(frame, threshold=settings.SUPPRESSION_THRESHOLD)
+        cells = table[~table["margin"]]
+        for stage, slug, n in zip(cells["segment"], cells["area"], cells["n_published"], strict=True):
+            published.setdefault(slug, {str(s): 0 for s in PIPELINE_STAGES})[stage] = (
+                None if pd.isna(n) else int(n)
+            )
+    cache.set(key, published, timeout=PIPELINE_CACHE_SECONDS)
+    return published

@@ -204,6 +204,7 @@ def prospects_import(
                 cursor.executemany(sql, rows[start : start + CHUNK])
                 report_progress("store", min(start + CHUNK, len(rows)), len(rows))
         batch.status = ImportBatch.Status.IMPORTED
+        transaction.on_commit(selectors.pipeline_changed)
         batch.imported = len(rows)
         batch.skipped_no_consent = result.skipped_no_consent
         batch.finished_at = timezone.now()
@@ -415,6 +416,7 @@ def prospect_erase(
         deleted, _ = Prospect.objects.filter(
             municipality=municipality, pseudonym=pseudonym(prospect_ref)
         ).delete()
+        transaction.on_commit(selectors.pipeline_changed)
     return deleted > 0
 
 
@@ -423,6 +425,7 @@ def prospects_expire(*, now: dt.datetime | None = None) -> int:
     cutoff = (now or timezone.now()) - dt.timedelta(days=settings.PROSPECT_RETENTION_DAYS)
     with transaction.atomic():
         deleted, _ = Prospect.objects.filter(imported_at__lt=cutoff).delete()
+        transaction.on_commit(selectors.pipeline_changed)
     return deleted
 
 

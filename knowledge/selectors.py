@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 import html
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -500,6 +500,21 @@ def lessons_from_sprint(*, sprint: Sprint, user: Any) -> list[LessonPage]:
     editable = can_edit_knowledge(user, municipality=sprint.municipality)
     visible = Q(live=True, visibility__in=visible_levels(user))
     return list(lessons if editable else lessons.filter(visible))
+
+
+def lessons_from_sprints(*, sprint_ids: Iterable[int], levels: Sequence[str]) -> dict[int, list[LessonPage]]:
+    """Published lessons the viewer may see, by the sprint they came from, for many sprints at once (one query;
+    only the fields a linked title needs)."""
+    lessons: dict[int, list[LessonPage]] = {}
+    rows = (
+        LessonPage.objects.live()
+        .filter(source_sprint_id__in=list(sprint_ids), visibility__in=levels)
+        .only("title", "url_path", "depth", "path", "locale_id", "source_sprint_id")
+        .order_by("title", "pk")
+    )
+    for lesson in rows:
+        lessons.setdefault(lesson.source_sprint_id, []).append(lesson)  # type: ignore[arg-type]
+    return lessons
 
 
 def can_work_on(*, user: Any, page: KnowledgePage) -> bool:

@@ -350,3 +350,35 @@ def lesson_promote_from_sprint(*, user: Any, sprint: Sprint) -> LessonPage:
         date=sprint.end,
         source_sprint=sprint,
     )
+
+
+@transaction.atomic
+def exchange_meeting_propose(
+    *,
+    user: Any,
+    title: str,
+    summary: str = "",
+    agenda: str = "",
+    municipalities: Sequence[Municipality] = (),
+    lessons: Sequence[LessonPage] = (),
+    tags: Sequence[str] = (),
+) -> ExchangeMeetingPage:
+    """Draft a region-wide exchange meeting (unpublished, owned by `user`), for the coordinating team to complete in
+    the editor; `agenda` is rich-text HTML."""
+    require_edit_knowledge(user, municipality=None)
+    index = _index()
+    meeting = ExchangeMeetingPage(
+        title=title,
+        slug=unique_slug(parent=index, base=title),
+        live=False,
+        owner=user,
+        summary=summary,
+        agenda=agenda,
+        visibility=Visibility.INTERNAL,
+    )
+    meeting.participating_municipalities.set(list(municipalities))
+    meeting.linked_lessons.set(list(lessons))
+    meeting.tags.set(list(tags))
+    index.add_child(instance=meeting)
+    meeting.save_revision(user=user, log_action=True)
+    return meeting

@@ -17,6 +17,7 @@ NAVIGATION: list[tuple[str, Any, frozenset[str] | None]] = [
     ("home", _("Home"), None),
     ("sprints:overview", _("Sprints"), None),
     ("knowledge:index", _("Knowledge"), None),
+    ("plans:list", _("Action plans"), None),
     ("search", _("Search"), None),
     ("insights:home", _("Insights"), frozenset({"analyst", "coordinator", "partner"})),
     ("dashboard:programme", _("Dashboard"), frozenset({"coordinator", "partner", "lead", "analyst"})),

@@ -22,6 +22,7 @@ urlpatterns = [
     path("api/", include("sprints.api_urls")),
     path("api/", include("sitesearch.api_urls")),
     path("api/", include("insights.api_urls")),
+    path("api/", include("plans.api_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]
 
@@ -35,6 +36,7 @@ urlpatterns += i18n_patterns(
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("sprints/", include("sprints.urls")),
     path("insights/", include("insights.urls")),
+    path("plans/", include("plans.urls")),
     path("search/", include("sitesearch.urls")),
     path("dashboard/", include("dashboard.urls")),
     path("", include("knowledge.urls")),

@@ -21,7 +21,7 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def _safe(value: Any) -> Any:
+def spreadsheet_safe(value: Any) -> Any:
     if isinstance(value, str) and value.startswith(_FORMULA_START):
         return "'" + value
     return value
@@ -76,7 +76,7 @@ def csv_response(sprints: list[Sprint]) -> HttpResponse:
     writer = csv.writer(response, delimiter=";")
     writer.writerow(sprint_header())
     for row in sprint_rows(sprints):
-        writer.writerow([_safe(value) for value in row])
+        writer.writerow([spreadsheet_safe(value) for value in row])
     return response
 
 
@@ -106,7 +106,7 @@ def xlsx_response(matrix: OverviewMatrix, sprints: list[Sprint]) -> HttpResponse
     sprint_sheet.title = _("Sprints")
     sprint_sheet.append(sprint_header())
     for row in sprint_rows(sprints):
-        sprint_sheet.append([_safe(value) for value in row])
+        sprint_sheet.append([spreadsheet_safe(value) for value in row])
     for cell in sprint_sheet[1]:
         cell.font = Font(bold=True)
     for column, width in enumerate([16, 48, 8, 28, 16, 12, 12, 12, 9, 9, 12, 10], start=1):

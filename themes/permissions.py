@@ -22,6 +22,10 @@ class Action(enum.StrEnum):
     SHARE_SEGMENTS = "share_segments"
     VIEW_SHARED_SEGMENTS = "view_shared_segments"
     VIEW_DASHBOARD = "view_dashboard"
+    EDIT_ACTION_PLAN = "edit_action_plan"
+    REVIEW_ACTION_PLAN = "review_action_plan"
+    IMPORT_INDICATORS = "import_indicators"
+    VIEW_PLANS_MATRIX = "view_plans_matrix"
 
 
 # Actions a role may take anywhere, and actions it may take only for its own municipality.
@@ -35,6 +39,10 @@ _ANYWHERE: dict[Role, frozenset[Action]] = {
             Action.EDIT_TAXONOMY,
             Action.VIEW_SHARED_SEGMENTS,
             Action.VIEW_DASHBOARD,
+            Action.EDIT_ACTION_PLAN,
+            Action.REVIEW_ACTION_PLAN,
+            Action.IMPORT_INDICATORS,
+            Action.VIEW_PLANS_MATRIX,
         }
     ),
     Role.LEAD: frozenset({Action.VIEW_SPRINTS, Action.VIEW_DASHBOARD}),
@@ -43,7 +51,9 @@ _ANYWHERE: dict[Role, frozenset[Action]] = {
 }
 _OWN_MUNICIPALITY: dict[Role, frozenset[Action]] = {
     Role.COORDINATOR: frozenset(),
-    Role.LEAD: frozenset({Action.EDIT_SPRINT, Action.DRAFT_KNOWLEDGE}),
+    Role.LEAD: frozenset(
+        {Action.EDIT_SPRINT, Action.DRAFT_KNOWLEDGE, Action.EDIT_ACTION_PLAN, Action.IMPORT_INDICATORS}
+    ),
     # Row-level prospect data never leaves its municipality: only its own analysts see it.
     Role.ANALYST: frozenset({Action.VIEW_PROSPECTS, Action.IMPORT_PROSPECTS, Action.SHARE_SEGMENTS}),
     Role.PARTNER: frozenset(),
@@ -147,3 +157,39 @@ def require_edit_knowledge(user: Any, *, municipality: Municipality | None) -> N
     if municipality is None and role_of(user) is not None:
         raise PermissionDenied(_("Only the coordinating team can change region-wide knowledge."))
     require(user, Action.DRAFT_KNOWLEDGE, municipality=municipality)
+
+
+def can_edit_action_plan(user: Any, *, municipality: Municipality) -> bool:
+    """Writing a municipality's action plan (needs, goals, activities, submitting it): its own project leads, and the
+    coordinating team, which supports every municipality. Never a lead of another municipality, a partner or an
+    analyst."""
+    return can(user, Action.EDIT_ACTION_PLAN, municipality=municipality)
+
+
+def require_edit_action_plan(user: Any, *, municipality: Municipality) -> None:
+    require(user, Action.EDIT_ACTION_PLAN, municipality=municipality)
+
+
+def can_review_action_plans(user: Any) -> bool:
+    """Approving an action plan or sending it back with a comment is the coordinating team's alone."""
+    return can(user, Action.REVIEW_ACTION_PLAN)
+
+
+def require_review_action_plans(user: Any) -> None:
+    require(user, Action.REVIEW_ACTION_PLAN)
+
+
+def can_view_action_plan(user: Any, *, visibility: str) -> bool:
+    """An action plan is seen by the visibility levels of sprints (INTERFACES.md, Visibility)."""
+    return visibility in visible_levels(user)
+
+
+def can_import_indicators(user: Any, *, municipality: Municipality) -> bool:
+    """Receiving-capacity indicator values: the coordinating team for any municipality, a lead for their own."""
+    return can(user, Action.IMPORT_INDICATORS, municipality=municipality)
+
+
+def can_view_plans_matrix(user: Any) -> bool:
+    """The 14-municipality matrix of attraction against capacity, and the needs that recur across the 14, are the
+    coordinating team's planning tool for TILLSAMMANS efforts."""
+    return can(user, Action.VIEW_PLANS_MATRIX)

@@ -104,7 +104,7 @@ class _Errors:
         ]
 
 
-def _parse_numbers(values: pd.Series) -> pd.Series:
+def parse_numbers(values: pd.Series) -> pd.Series:
     """Numbers as Swedish or English spreadsheets write them: `12 345,50`, `12345.5`, `12,345.50`; NaN where not a number."""
     parsed = pd.to_numeric(values.where(values != ""), errors="coerce")
     slow = parsed.isna() & (values != "")
@@ -196,7 +196,7 @@ def _check_column(column: Column, header: str, values: pd.Series, errors: _Error
         )
         return truth
     if column.kind in (Kind.INTEGER, Kind.DECIMAL):
-        numbers = _parse_numbers(values)
+        numbers = parse_numbers(values)
         not_number = present & numbers.isna()
         kind = "a whole number" if column.kind is Kind.INTEGER else "a number"
         errors.add(values.index[not_number], header, "Not " + kind + " " + values[not_number].map(repr) + ".")

@@ -26,6 +26,7 @@ INSTALLED_APPS = [
     "sprints",
     "knowledge",
     "insights",
+    "plans",
     "dashboard",
     "sitesearch",
     "portal",

@@ -419,7 +419,9 @@ def test_a_municipality_page_needs_a_constant_number_of_queries(
     client.force_login(coordinator)
     client.get("/dashboard/kiruna/")
     dashboard_cache.invalidate()
-    with django_assert_max_num_queries(15) as few:
+    # 15 for the board, and up to 5 for the action plan panel (plan, indicator values, goals, their sprints and
+    # their results).
+    with django_assert_max_num_queries(20) as few:
         client.get("/dashboard/kiruna/")
     for i in range(5):
         sprint = _sprint(

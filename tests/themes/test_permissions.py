@@ -35,6 +35,10 @@ MATRIX = {
         Action.SHARE_SEGMENTS: (False, False),
         Action.VIEW_SHARED_SEGMENTS: (True, True),
         Action.VIEW_DASHBOARD: (True, True),
+        Action.EDIT_ACTION_PLAN: (True, True),
+        Action.REVIEW_ACTION_PLAN: (True, True),
+        Action.IMPORT_INDICATORS: (True, True),
+        Action.VIEW_PLANS_MATRIX: (True, True),
     },
     "lead": {
         Action.VIEW_SPRINTS: (True, True),
@@ -47,6 +51,10 @@ MATRIX = {
         Action.SHARE_SEGMENTS: (False, False),
         Action.VIEW_SHARED_SEGMENTS: (False, False),
         Action.VIEW_DASHBOARD: (True, True),
+        Action.EDIT_ACTION_PLAN: (True, False),
+        Action.REVIEW_ACTION_PLAN: (False, False),
+        Action.IMPORT_INDICATORS: (True, False),
+        Action.VIEW_PLANS_MATRIX: (False, False),
     },
     "analyst": {
         Action.VIEW_SPRINTS: (True, True),
@@ -59,6 +67,10 @@ MATRIX = {
         Action.SHARE_SEGMENTS: (True, False),
         Action.VIEW_SHARED_SEGMENTS: (True, True),
         Action.VIEW_DASHBOARD: (True, True),
+        Action.EDIT_ACTION_PLAN: (False, False),
+        Action.REVIEW_ACTION_PLAN: (False, False),
+        Action.IMPORT_INDICATORS: (False, False),
+        Action.VIEW_PLANS_MATRIX: (False, False),
     },
     "partner": {
         Action.VIEW_SPRINTS: (True, True),
@@ -71,6 +83,10 @@ MATRIX = {
         Action.SHARE_SEGMENTS: (False, False),
         Action.VIEW_SHARED_SEGMENTS: (True, True),
         Action.VIEW_DASHBOARD: (True, True),
+        Action.EDIT_ACTION_PLAN: (False, False),
+        Action.REVIEW_ACTION_PLAN: (False, False),
+        Action.IMPORT_INDICATORS: (False, False),
+        Action.VIEW_PLANS_MATRIX: (False, False),
     },
     "anonymous": {action: (action == Action.VIEW_SPRINTS,) * 2 for action in Action},
 }
@@ -206,3 +222,48 @@ def test_who_publishes_and_who_writes_knowledge_at_all(role, publishes, drafts_s
 def test_a_lead_is_told_that_region_wide_knowledge_is_the_coordinating_teams():
     with translation.override("en"), pytest.raises(PermissionDenied, match="region-wide"):
         require_edit_knowledge(_user("lead"), municipality=None)
+
+
+# --- action plans: the rule functions on top of the matrix ---------------------------------------------------------
+
+PLAN_RULES = {
+    # role -> (edit own plan, edit another municipality's plan, review plans, see the 14-municipality matrix)
+    "coordinator": (True, True, True, True),
+    "lead": (True, False, False, False),
+    "analyst": (False, False, False, False),
+    "partner": (False, False, False, False),
+    "anonymous": (False, False, False, False),
+}
+
+
+@pytest.mark.parametrize(("role", "expected"), PLAN_RULES.items())
+def test_action_plan_rules(role, expected):
+    from themes.permissions import can_edit_action_plan, can_review_action_plans, can_view_plans_matrix
+
+    user = _user(role)
+    own, other = Municipality.objects.get(slug=OWN), Municipality.objects.get(slug=OTHER)
+    assert (
+        can_edit_action_plan(user, municipality=own),
+        can_edit_action_plan(user, municipality=other),
+        can_review_action_plans(user),
+        can_view_plans_matrix(user),
+    ) == expected
+
+
+@pytest.mark.parametrize(
+    ("role", "visible"),
+    [
+        ("anonymous", {"public"}),
+        ("partner", {"public", "partners"}),
+        ("lead", {"public", "partners", "internal"}),
+        ("analyst", {"public", "partners", "internal"}),
+        ("coordinator", {"public", "partners", "internal"}),
+    ],
+)
+def test_action_plans_are_seen_by_the_visibility_levels_of_sprints(role, visible):
+    from themes.permissions import can_view_action_plan
+
+    user = _user(role)
+    assert {
+        level for level in ("public", "partners", "internal") if can_view_action_plan(user, visibility=level)
+    } == visible

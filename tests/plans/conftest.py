@@ -1,0 +1,48 @@
+"""Helpers for the plans tests: a plan with a need, a goal and an activity, built through the services."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+import pytest
+
+from plans import services
+from tests.sprints.conftest import log_result, make_sprint  # noqa: F401 - shared sprint helpers
+from themes.models import RelocationPhase, ValueChainStep, WorkPackage
+
+
+def add_need(actor, plan, **overrides):
+    values = {
+        "text": "Inga lediga hyresrätter för nyinflyttade",
+        "value_chain_step": ValueChainStep.objects.get(code="physical"),
+        "relocation_phase": RelocationPhase.objects.get(code="move"),
+        "work_package": WorkPackage.objects.get(code="WP1"),
+        "tags": ["bostäder"],
+    }
+    values.update(overrides)
+    return services.need_add(actor=actor, plan=plan, **values)
+
+
+def add_goal(actor, plan, **overrides):
+    values = {
+        "indicator": "Flyttbeslut inom 3 månader",
+        "unit": "hushåll",
+        "baseline": Decimal("0"),
+        "target": Decimal("10"),
+        "due": datetime.date(2026, 12, 31),
+    }
+    values.update(overrides)
+    return services.goal_add(actor=actor, plan=plan, **values)
+
+
+@pytest.fixture
+def plan(kiruna, lead_kiruna):
+    return services.action_plan_create(actor=lead_kiruna, municipality=kiruna, period="2026")
+
+
+@pytest.fixture
+def full_plan(plan, lead_kiruna):
+    add_need(lead_kiruna, plan)
+    add_goal(lead_kiruna, plan)
+    return plan
