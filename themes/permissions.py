@@ -22,6 +22,7 @@ class Action(enum.StrEnum):
     SHARE_SEGMENTS = "share_segments"
     VIEW_SHARED_SEGMENTS = "view_shared_segments"
     VIEW_DASHBOARD = "view_dashboard"
+    MANAGE_PEOPLE = "manage_people"
 
 
 # Actions a role may take anywhere, and actions it may take only for its own municipality.
@@ -35,6 +36,7 @@ _ANYWHERE: dict[Role, frozenset[Action]] = {
             Action.EDIT_TAXONOMY,
             Action.VIEW_SHARED_SEGMENTS,
             Action.VIEW_DASHBOARD,
+            Action.MANAGE_PEOPLE,
         }
     ),
     Role.LEAD: frozenset({Action.VIEW_SPRINTS, Action.VIEW_DASHBOARD}),
@@ -147,3 +149,24 @@ def require_edit_knowledge(user: Any, *, municipality: Municipality | None) -> N
     if municipality is None and role_of(user) is not None:
         raise PermissionDenied(_("Only the coordinating team can change region-wide knowledge."))
     require(user, Action.DRAFT_KNOWLEDGE, municipality=municipality)
+
+
+def can_manage_people(user: Any) -> bool:
+    """Inviting people, giving them a role and a municipality, deactivating them and resetting their second factor
+    are the coordinating team's: these decide who sees row-level prospect data and who publishes for all 14."""
+    return can(user, Action.MANAGE_PEOPLE)
+
+
+def require_manage_people(user: Any) -> None:
+    """As `require`, for `can_manage_people`."""
+    require(user, Action.MANAGE_PEOPLE)
+
+
+# Roles that reach row-level prospect data or publish for the whole programme: with STIGAR_REQUIRE_2FA they must pass
+# a second factor before the admin, /insights/ or the session-authenticated API.
+SECOND_FACTOR_ROLES = frozenset({Role.COORDINATOR, Role.ANALYST})
+
+
+def needs_second_factor(user: Any) -> bool:
+    """Whether `user`'s role is one that must pass a second factor when the programme requires it."""
+    return role_of(user) in SECOND_FACTOR_ROLES
