@@ -2,9 +2,9 @@
 
 from django.db import models
 
-from .accounts.models import Invitation
+from .accounts.models import Invitation, SingleSignOn
 
-__all__ = ["Invitation", "WorkerHeartbeat"]
+__all__ = ["Invitation", "SingleSignOn", "WorkerHeartbeat"]
 
 
 class WorkerHeartbeat(models.Model):

@@ -9,6 +9,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from . import views
+from .accounts import sso
 from .accounts import urls as accounts_urls
 from .api import wagtail_api_router
 from .healthz import healthz
@@ -23,6 +24,9 @@ urlpatterns = [
     path("api/", include("sitesearch.api_urls")),
     path("api/", include("insights.api_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    # Single sign-on (OpenID Connect), when configured; the names are mozilla-django-oidc's.
+    path("oidc/authenticate/", sso.sign_in, name="oidc_authentication_init"),
+    path("oidc/callback/", sso.callback, name="oidc_authentication_callback"),
 ]
 
 urlpatterns += i18n_patterns(

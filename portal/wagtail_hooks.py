@@ -14,7 +14,10 @@ from wagtail.admin.widgets.button import Button
 from themes.permissions import can_manage_people
 
 from .accounts import admin as people_admin
-from .accounts.services import DEACTIVATE_LOG_ACTION, TWO_FACTOR_RESET_LOG_ACTION
+from .accounts.services import (
+    DEACTIVATE_LOG_ACTION,
+    TWO_FACTOR_RESET_LOG_ACTION,
+)
 
 
 @hooks.register("register_admin_urls")

@@ -29,7 +29,7 @@ from themes.permissions import can_manage_people, require_manage_people
 from themes.services import membership_assign, membership_end
 
 from . import services
-from .models import LANGUAGES, Invitation
+from .models import LANGUAGES, Invitation, SingleSignOn
 
 
 def _municipality_choice() -> forms.ModelChoiceField:
@@ -71,6 +71,14 @@ class StigarRoleFields:
         if membership is not None:
             self.initial.setdefault("stigar_role", membership.role)
             self.initial.setdefault("stigar_municipality", membership.municipality_id)
+        elif self.instance.pk:
+            # Someone who signed in through their identity provider: its claim proposes the municipality.
+            sign_on = SingleSignOn.objects.filter(person_id=self.instance.pk).first()
+            if sign_on is not None and sign_on.claimed_municipality_id:
+                self.initial.setdefault("stigar_municipality", sign_on.claimed_municipality_id)
+                self.fields["stigar_municipality"].help_text = _(
+                    "Proposed by the identity provider: %(municipality)s. Choose the role to approve."
+                ) % {"municipality": sign_on.claimed_municipality}
 
 
 class PersonCreationForm(StigarRoleFields, UserCreationForm):  # type: ignore[misc]
@@ -111,7 +119,9 @@ def _apply_role(request: HttpRequest, person: Any, form: Any) -> None:
 
 class PeopleFilterSet(wagtail_users.UserFilterSet):
     role = django_filters.ChoiceFilter(
-        field_name="membership__role", choices=Role.choices, label=gettext_lazy("Stigar role")
+        choices=[*Role.choices, ("none", gettext_lazy("Waiting for a role"))],
+        label=gettext_lazy("Stigar role"),
+        method="filter_role",
     )
     municipality = django_filters.ModelChoiceFilter(
         field_name="membership__municipality",
@@ -121,6 +131,11 @@ class PeopleFilterSet(wagtail_users.UserFilterSet):
 
     class Meta(wagtail_users.UserFilterSet.Meta):
         pass
+
+    def filter_role(self, queryset: Any, name: str, value: str) -> Any:
+        if value == "none":
+            return queryset.filter(membership__isnull=True)
+        return queryset.filter(membership__role=value)
 
 
 def _role_label(person: Any) -> str:

@@ -83,3 +83,35 @@ class Invitation(models.Model):
 
     def get_status_display(self) -> str:
         return str(self.status.label)
+
+
+class SingleSignOn(models.Model):
+    """A person who signs in through their organisation's identity provider (OpenID Connect), and the municipality
+    its claim names. The claim only proposes: a coordinator gives the role (and confirms the municipality)."""
+
+    person = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="single_sign_on",
+        verbose_name=_("account"),
+    )
+    subject = models.CharField(_("subject at the identity provider"), max_length=255)
+    claimed_municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("municipality named by the identity provider"),
+    )
+    first_seen = models.DateTimeField(_("first sign-in"), default=timezone.now)
+    last_seen = models.DateTimeField(_("last sign-in"), default=timezone.now)
+
+    objects: ClassVar[models.Manager[SingleSignOn]]
+
+    class Meta:
+        verbose_name = _("single sign-on")
+        verbose_name_plural = _("single sign-ons")
+
+    def __str__(self) -> str:
+        return f"{self.person} ({self.subject})"

@@ -30,13 +30,14 @@ from wagtail.users.models import UserProfile
 
 from themes.models import Municipality, Role
 from themes.permissions import require_manage_people
+from themes.selectors import municipality_by_code
 from themes.services import membership_assign
 
-from .models import LANGUAGES, Invitation, token_digest
+from .models import LANGUAGES, Invitation, SingleSignOn, token_digest
 
 DEACTIVATE_LOG_ACTION = "stigar.person.deactivate"
 TWO_FACTOR_RESET_LOG_ACTION = "stigar.two_factor.reset"
-INVITE_LOG_ACTION = "stigar.invitation.send"
+SSO_FIRST_SIGN_IN_LOG_ACTION = "stigar.sso.first_sign_in"
 LANGUAGE_CODES = frozenset(code for code, _name in LANGUAGES)
 
 
@@ -353,3 +354,50 @@ def api_token_revoke(*, person: User, token_id: int) -> None:
         raise PermissionDenied(_("No such token."))
     token.revoke()
     log(instance=token, action="wagtail.apitoken.revoke", user=person)
+
+
+# --- Single sign-on (OpenID Connect) ---------------------------------------------------------------------------
+
+
+def _claimed_municipality(claims: dict[str, Any]) -> Municipality | None:
+    value = claims.get(settings.STIGAR_OIDC_MUNICIPALITY_CLAIM)
+    if isinstance(value, list):
+        value = value[0] if value else None
+    if value in (None, ""):
+        return None
+    try:
+        return municipality_by_code(str(value))
+    except Municipality.DoesNotExist:
+        return None
+
+
+@transaction.atomic
+def sso_person_create(*, claims: dict[str, Any]) -> User:
+    """The first sign-in of a person through the identity provider: an account without a role, waiting for a
+    coordinator, with the municipality the provider's claim names (if it names one of the 14)."""
+    email = get_user_model().objects.normalize_email(str(claims["email"]).strip())
+    person = get_user_model()(
+        username=_unique_username(email),
+        email=email,
+        first_name=str(claims.get("given_name", ""))[:150],
+        last_name=str(claims.get("family_name", ""))[:150],
+    )
+    # The identity provider holds the password; a Stigar one would be a second way in nobody manages.
+    person.set_unusable_password()
+    person.save()
+    sso_claims_record(person=person, claims=claims)
+    return person
+
+
+@transaction.atomic
+def sso_claims_record(*, person: User, claims: dict[str, Any]) -> SingleSignOn:
+    """Keep what the identity provider says at each sign-in; it never changes the role, only proposes a municipality."""
+    record, _created = SingleSignOn.objects.update_or_create(
+        person=person,
+        defaults={
+            "subject": str(claims.get("sub", ""))[:255],
+            "claimed_municipality": _claimed_municipality(claims),
+            "last_seen": timezone.now(),
+        },
+    )
+    return record

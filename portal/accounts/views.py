@@ -48,6 +48,12 @@ class LoginView(auth_views.LoginView):
 
     redirect_authenticated_user = True
 
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["sso_enabled"] = settings.STIGAR_SSO_ENABLED
+        context["sso_label"] = settings.STIGAR_SSO_LABEL
+        return context
+
     def get_success_url(self) -> str:
         return _in_language(super().get_success_url(), services.preferred_language(self.request.user))
 

@@ -145,6 +145,23 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Single sign-on through the municipality's identity provider (OpenID Connect, mozilla-django-oidc): on when
+# OIDC_RP_CLIENT_ID is set. A first sign-in makes an account without a role; a coordinator gives it one.
+OIDC_RP_CLIENT_ID = env.str("OIDC_RP_CLIENT_ID", default="")
+OIDC_RP_CLIENT_SECRET = env.str("OIDC_RP_CLIENT_SECRET", default="")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env.str("OIDC_OP_AUTHORIZATION_ENDPOINT", default="")
+OIDC_OP_TOKEN_ENDPOINT = env.str("OIDC_OP_TOKEN_ENDPOINT", default="")
+OIDC_OP_USER_ENDPOINT = env.str("OIDC_OP_USER_ENDPOINT", default="")
+OIDC_OP_JWKS_ENDPOINT = env.str("OIDC_OP_JWKS_ENDPOINT", default="")
+OIDC_RP_SIGN_ALGO = env.str("OIDC_RP_SIGN_ALGO", default="RS256")
+OIDC_RP_SCOPES = env.str("OIDC_RP_SCOPES", default="openid email profile")
+OIDC_USE_PKCE = True
+OIDC_CREATE_USER = True
+STIGAR_OIDC_MUNICIPALITY_CLAIM = env.str("STIGAR_OIDC_MUNICIPALITY_CLAIM", default="municipality")
+STIGAR_SSO_LABEL = env.str("STIGAR_SSO_LABEL", default="")
+STIGAR_SSO_ENABLED = bool(OIDC_RP_CLIENT_ID)
+if STIGAR_SSO_ENABLED:
+    AUTHENTICATION_BACKENDS.append("portal.accounts.sso.StigarOIDCBackend")
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
