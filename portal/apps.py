@@ -9,5 +9,7 @@ class PortalConfig(AppConfig):
 
     def ready(self) -> None:
         from . import pagecache
+        from .accounts import signals
 
         pagecache.connect()
+        signals.connect()

@@ -1,6 +1,10 @@
-"""The portal's own small state: the worker's heartbeat that /healthz and the status line read."""
+"""The portal's own small state: the worker's heartbeat that /healthz and the status line read, and invitations."""
 
 from django.db import models
+
+from .accounts.models import Invitation, SingleSignOn
+
+__all__ = ["Invitation", "SingleSignOn", "WorkerHeartbeat"]
 
 
 class WorkerHeartbeat(models.Model):

@@ -2,7 +2,6 @@
 
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 from wagtail import urls as wagtail_urls
@@ -10,6 +9,8 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from . import views
+from .accounts import sso
+from .accounts import urls as accounts_urls
 from .api import wagtail_api_router
 from .healthz import healthz
 
@@ -24,16 +25,15 @@ urlpatterns = [
     path("api/", include("insights.api_urls")),
     path("api/", include("plans.api_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    # Single sign-on (OpenID Connect), when configured; the names are mozilla-django-oidc's.
+    path("oidc/authenticate/", sso.sign_in, name="oidc_authentication_init"),
+    path("oidc/callback/", sso.callback, name="oidc_authentication_callback"),
 ]
 
 urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
-    path(
-        "accounts/login/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True),
-        name="login",
-    ),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/", include(accounts_urls.auth_urlpatterns)),
+    path("accounts/", include(accounts_urls)),
     path("sprints/", include("sprints.urls")),
     path("insights/", include("insights.urls")),
     path("plans/", include("plans.urls")),

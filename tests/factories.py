@@ -30,5 +30,5 @@ def user_with_role(role: Role | str, municipality: Municipality | str | None = N
     if isinstance(municipality, str):
         municipality = Municipality.objects.get(slug=municipality)
     user = UserFactory(**kwargs)
-    membership_assign(user=user, role=Role(role), municipality=municipality)
+    membership_assign(user=user, role=Role(role), municipality=municipality, skip_permission_checks=True)
     return user

@@ -27,6 +27,8 @@ class Action(enum.StrEnum):
     IMPORT_INDICATORS = "import_indicators"
     VIEW_PLANS_MATRIX = "view_plans_matrix"
 
+    MANAGE_PEOPLE = "manage_people"
+
 
 # Actions a role may take anywhere, and actions it may take only for its own municipality.
 _ANYWHERE: dict[Role, frozenset[Action]] = {
@@ -43,6 +45,7 @@ _ANYWHERE: dict[Role, frozenset[Action]] = {
             Action.REVIEW_ACTION_PLAN,
             Action.IMPORT_INDICATORS,
             Action.VIEW_PLANS_MATRIX,
+            Action.MANAGE_PEOPLE,
         }
     ),
     Role.LEAD: frozenset({Action.VIEW_SPRINTS, Action.VIEW_DASHBOARD}),
@@ -193,3 +196,24 @@ def can_view_plans_matrix(user: Any) -> bool:
     """The 14-municipality matrix of attraction against capacity, and the needs that recur across the 14, are the
     coordinating team's planning tool for TILLSAMMANS efforts."""
     return can(user, Action.VIEW_PLANS_MATRIX)
+
+
+def can_manage_people(user: Any) -> bool:
+    """Inviting people, giving them a role and a municipality, deactivating them and resetting their second factor
+    are the coordinating team's: these decide who sees row-level prospect data and who publishes for all 14."""
+    return can(user, Action.MANAGE_PEOPLE)
+
+
+def require_manage_people(user: Any) -> None:
+    """As `require`, for `can_manage_people`."""
+    require(user, Action.MANAGE_PEOPLE)
+
+
+# Roles that reach row-level prospect data or publish for the whole programme: with STIGAR_REQUIRE_2FA they must pass
+# a second factor before the admin, /insights/ or the session-authenticated API.
+SECOND_FACTOR_ROLES = frozenset({Role.COORDINATOR, Role.ANALYST})
+
+
+def needs_second_factor(user: Any) -> bool:
+    """Whether `user`'s role is one that must pass a second factor when the programme requires it."""
+    return role_of(user) in SECOND_FACTOR_ROLES

@@ -1,11 +1,17 @@
 """The taxonomy as Wagtail snippets, so the coordinating team can edit labels (codes stay fixed)."""
 
+from typing import Any
+
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
 from wagtail.admin.panels import FieldPanel
+from wagtail.log_actions import LogFormatter
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from .models import Municipality, RelocationPhase, SprintMethod, ValueChainStep, WorkPackage
+from .models import Municipality, RelocationPhase, Role, SprintMethod, ValueChainStep, WorkPackage
+from .services import MEMBERSHIP_LOG_ACTION
 
 _TERM_PANELS = [
     FieldPanel("code", read_only=True),
@@ -72,3 +78,26 @@ class TaxonomyViewSetGroup(SnippetViewSetGroup):
 
 
 register_snippet(TaxonomyViewSetGroup)
+
+
+def _membership_text(described: dict[str, Any] | None) -> str:
+    if not described or not described.get("role"):
+        return gettext("no role")
+    label = str(Role(described["role"]).label)
+    if described.get("municipality_name"):
+        return f"{label}, {described['municipality_name']}"
+    return label
+
+
+@hooks.register("register_log_actions")
+def register_membership_log_action(actions: Any) -> None:
+    @actions.register_action(MEMBERSHIP_LOG_ACTION)
+    class MembershipChangeFormatter(LogFormatter):
+        label = _("Change role")
+
+        def format_message(self, log_entry: Any) -> str:
+            data = log_entry.data or {}
+            return gettext("Role changed: %(old)s → %(new)s") % {
+                "old": _membership_text(data.get("old")),
+                "new": _membership_text(data.get("new")),
+            }

@@ -37,7 +37,8 @@ INSTALLED_APPS = [
     "wagtail.contrib.redirects",
     "wagtail.embeds",
     "wagtail.sites",
-    "wagtail.users",
+    # Wagtail's users app with Stigar's people screens (role, municipality, invitations, second factor).
+    "portal.accounts.apps.PeopleAdminConfig",
     "wagtail.snippets",
     "wagtail.documents",
     "wagtail.images",
@@ -51,6 +52,9 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "drf_spectacular",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -70,6 +74,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    # Coordinators and analysts pass the second factor before anything else (STIGAR_REQUIRE_2FA).
+    "portal.accounts.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
@@ -139,6 +146,23 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Single sign-on through the municipality's identity provider (OpenID Connect, mozilla-django-oidc): on when
+# OIDC_RP_CLIENT_ID is set. A first sign-in makes an account without a role; a coordinator gives it one.
+OIDC_RP_CLIENT_ID = env.str("OIDC_RP_CLIENT_ID", default="")
+OIDC_RP_CLIENT_SECRET = env.str("OIDC_RP_CLIENT_SECRET", default="")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env.str("OIDC_OP_AUTHORIZATION_ENDPOINT", default="")
+OIDC_OP_TOKEN_ENDPOINT = env.str("OIDC_OP_TOKEN_ENDPOINT", default="")
+OIDC_OP_USER_ENDPOINT = env.str("OIDC_OP_USER_ENDPOINT", default="")
+OIDC_OP_JWKS_ENDPOINT = env.str("OIDC_OP_JWKS_ENDPOINT", default="")
+OIDC_RP_SIGN_ALGO = env.str("OIDC_RP_SIGN_ALGO", default="RS256")
+OIDC_RP_SCOPES = env.str("OIDC_RP_SCOPES", default="openid email profile")
+OIDC_USE_PKCE = True
+OIDC_CREATE_USER = True
+STIGAR_OIDC_MUNICIPALITY_CLAIM = env.str("STIGAR_OIDC_MUNICIPALITY_CLAIM", default="municipality")
+STIGAR_SSO_LABEL = env.str("STIGAR_SSO_LABEL", default="")
+STIGAR_SSO_ENABLED = bool(OIDC_RP_CLIENT_ID)
+if STIGAR_SSO_ENABLED:
+    AUTHENTICATION_BACKENDS.append("portal.accounts.sso.StigarOIDCBackend")
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
@@ -148,6 +172,14 @@ AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# Coordinators and analysts must pass a second factor (TOTP or a recovery code) before they reach the admin, /insights/
+# or the session-authenticated API. Off in dev so that the demo users keep working; on in production.
+STIGAR_REQUIRE_2FA = env.bool("STIGAR_REQUIRE_2FA", default=False)
+OTP_TOTP_ISSUER = "Stigar"
+STIGAR_RECOVERY_CODES = 10
+# How long an invitation link works.
+STIGAR_INVITATION_DAYS = env.int("STIGAR_INVITATION_DAYS", default=7)
+PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=3 * 24 * 3600)
 
 # --- Internationalisation: Swedish first, English at /en/ -----------------------------------
 LANGUAGE_CODE = "sv"
@@ -255,6 +287,8 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
+        # Personal API tokens (named, revocable; created on the profile page): Authorization: Bearer wagtail_…
+        "portal.accounts.authentication.APITokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

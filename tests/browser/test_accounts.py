@@ -1,0 +1,156 @@
+"""People and access in a real browser: an invitation from the admin to a signed-in project lead, an analyst's
+second factor before /insights/, and axe on every account page in Swedish and English."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.core import mail
+from django_otp.oath import totp
+
+from tests.browser.conftest import login, screenshot, serious_accessibility_violations
+from tests.factories import user_with_role
+
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+PASSWORD = "Midnattssol-over-Torne-2026"
+
+
+@pytest.fixture(autouse=True)
+def _taxonomy():
+    """As in test_sprints.py: the taxonomy is reloaded for a connection without the serialized copy."""
+    import importlib
+
+    from django.apps import apps
+
+    importlib.import_module("themes.migrations.0002_taxonomy_data").load(apps, None)
+
+
+def _no_serious_violations(page, name: str) -> None:
+    violations = serious_accessibility_violations(page)
+    assert violations == [], (name, [(v["id"], [n["target"] for n in v["nodes"]]) for v in violations])
+
+
+def test_the_coordinator_invites_a_lead_for_kiruna_who_sets_a_password_and_edits_only_kiruna(
+    page, chromium, live_server
+):
+    user_with_role("coordinator", username="coordinator", first_name="Kim", last_name="Koordinator")
+    login(page, "coordinator")
+
+    page.goto("/admin/users/")
+    page.get_by_role("link", name="Bjud in en person").click()
+    page.wait_for_url(re.compile(r"/admin/invitations/add/$"))
+    _no_serious_violations(page, "admin invitation form")
+    page.get_by_label("E-postadress").fill("lisa.lead@kiruna.example")
+    page.get_by_label("Roll i Stigar").select_option(label="Projektledare")
+    page.get_by_label("Kommun").select_option(label="Kiruna")
+    page.get_by_role("button", name="Skicka inbjudan").click()
+    page.wait_for_url(re.compile(r"/admin/invitations/$"))
+    assert page.get_by_role("cell", name="lisa.lead@kiruna.example", exact=True).is_visible()
+    _no_serious_violations(page, "admin invitation list")
+
+    assert [m.to for m in mail.outbox] == [["lisa.lead@kiruna.example"]]
+    assert mail.outbox[0].subject == "Du är inbjuden till Stigar"
+    link = re.search(r"https?://\S+/accounts/invitation/\S+/", mail.outbox[0].body).group(0)
+    assert link.startswith(live_server.url)
+
+    # The lead, in a browser of their own, with the keyboard only.
+    lead = chromium.new_context(locale="sv-SE", base_url=live_server.url).new_page()
+    lead.set_default_timeout(30_000)
+    lead.goto(link)
+    assert lead.locator("h1").inner_text() == "Välkommen till Stigar"
+    _no_serious_violations(lead, "invitation page")
+    screenshot(lead, "invitation")
+    lead.get_by_label("Förnamn").focus()
+    lead.keyboard.type("Lisa")
+    lead.keyboard.press("Tab")
+    lead.keyboard.type("Lead")
+    lead.keyboard.press("Tab")
+    lead.keyboard.type(PASSWORD)
+    lead.keyboard.press("Tab")
+    lead.keyboard.type(PASSWORD)
+    with lead.expect_navigation():
+        lead.keyboard.press("Enter")
+    assert "Välkommen till Stigar! Ditt konto är klart." in lead.content()
+    assert lead.locator(".account__name").inner_text().startswith("Lisa Lead")
+
+    lead.goto("/sprints/kiruna/")
+    lead.get_by_role("link", name="Ny sprint").click()
+    lead.get_by_label("Titel", exact=True).fill("Vinterbesök för distansarbetare")
+    lead.get_by_label("Mål", exact=True).fill("Fler distansarbetare ska pröva på vintern i Kiruna.")
+    lead.get_by_label("Arbetspaket").select_option(index=1)
+    lead.get_by_label("Sprintmetod").select_option(index=3)
+    lead.get_by_label("Besöka & pröva").check()
+    lead.get_by_label("Start", exact=True).fill("2026-12-01")
+    lead.get_by_label("Slut", exact=True).fill("2027-02-28")
+    lead.get_by_role("button", name="Skapa sprint").click()
+    lead.wait_for_url(re.compile(r"/sprints/kiruna/\d+/$"))
+    assert lead.locator("h1").inner_text() == "Vinterbesök för distansarbetare"
+
+    lead.goto("/sprints/lulea/")
+    assert lead.get_by_role("link", name="Ny sprint").count() == 0
+    refused = lead.goto("/sprints/lulea/new/")
+    assert refused.status == 403
+
+    # The link worked once.
+    lead.goto(link)
+    assert lead.locator("h1").inner_text() == "Den här inbjudan har redan använts"
+    lead.context.close()
+
+
+def test_an_analyst_enrols_totp_and_only_then_reaches_insights(page, settings):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    settings.STIGAR_REQUIRE_2FA = True
+    analyst = user_with_role("analyst", "kiruna", username="analyst-kiruna")
+    login(page, "analyst-kiruna")
+    page.goto("/insights/")
+    page.wait_for_url(re.compile(r"/accounts/two-factor/setup/"))
+    assert page.locator("h1").inner_text() == "Ställ in tvåstegsverifiering"
+    _no_serious_violations(page, "two-factor setup")
+    screenshot(page, "two-factor-setup")
+
+    device = TOTPDevice.objects.get(user=analyst, confirmed=False)
+    secret_shown = page.locator("#totp-secret").inner_text().replace(" ", "")
+    assert secret_shown  # the key is there for typing by hand
+    code = f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
+    page.get_by_label("Kod från appen").fill(code)
+    page.get_by_role("button", name="Slå på tvåstegsverifiering").click()
+    assert page.locator("h1").inner_text() == "Dina reservkoder"
+    assert page.locator(".recovery-codes li").count() == 10
+    _no_serious_violations(page, "recovery codes")
+    page.get_by_role("link", name="Jag har sparat koderna – fortsätt").click()
+    page.wait_for_url(re.compile(r"/insights/$"))
+    assert page.url.endswith("/insights/")
+
+
+ACCOUNT_PAGES = [
+    "/accounts/login/",
+    "/accounts/password-reset/",
+    "/accounts/password-reset/done/",
+    "/accounts/password-reset/complete/",
+    "/accounts/password-reset/MQ/bad-token/",
+    "/accounts/invitation/not-a-real-token/",
+]
+
+
+@pytest.mark.parametrize("language", ["sv", "en"])
+def test_account_pages_pass_axe(page, language):
+    prefix = "" if language == "sv" else "/en"
+    for path in ACCOUNT_PAGES:
+        page.goto(prefix + path)
+        assert page.locator("html").get_attribute("lang") == language
+        _no_serious_violations(page, prefix + path)
+    user_with_role("partner", username="partner")
+    login(page, "partner")
+    for path in ("/accounts/profile/", "/accounts/two-factor/setup/"):
+        page.goto(prefix + path)
+        _no_serious_violations(page, prefix + path)
+    page.goto(prefix + "/accounts/profile/")
+    page.get_by_label("Token name" if language == "en" else "Namn på token").fill("Weekly report")
+    page.keyboard.press("Enter")
+    page.wait_for_load_state()
+    assert page.locator("#new-token").inner_text().startswith("wagtail_")
+    _no_serious_violations(page, "profile with a new token")
+    screenshot(page, f"profile-{language}")

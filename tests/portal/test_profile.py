@@ -1,0 +1,102 @@
+"""The profile page: name, e-mail, language, second factor and personal API tokens for partners' scripts."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.test import Client
+from wagtail.models import APIToken
+from wagtail.users.models import UserProfile
+
+pytestmark = pytest.mark.django_db
+
+
+def test_anonymous_is_sent_to_login(client):
+    response = client.get("/accounts/profile/")
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+
+
+def test_name_email_and_language_are_saved_and_the_language_drives_the_portal(client, partner):
+    client.force_login(partner)
+    response = client.post(
+        "/accounts/profile/",
+        {
+            "action": "profile",
+            "first_name": "Pia",
+            "last_name": "Partner",
+            "email": "pia@region.example",
+            "language": "en",
+        },
+    )
+    assert response.status_code == 302 and response["Location"] == "/en/accounts/profile/"
+    partner.refresh_from_db()
+    assert (partner.get_full_name(), partner.email) == ("Pia Partner", "pia@region.example")
+    assert UserProfile.get_for_user(partner).preferred_language == "en"
+    client.logout()
+    login = client.post(
+        "/accounts/login/", {"username": partner.username, "password": "correct-horse-battery-staple"}
+    )
+    assert login["Location"] == "/en/"
+
+
+def test_an_address_of_another_account_is_refused(client, partner, coordinator):
+    client.force_login(partner)
+    response = client.post(
+        "/accounts/profile/",
+        {
+            "action": "profile",
+            "first_name": "",
+            "last_name": "",
+            "email": coordinator.email,
+            "language": "sv",
+        },
+    )
+    assert response.status_code == 400
+    assert "Ett annat konto" in response.content.decode()
+
+
+def test_a_named_token_is_shown_once_works_for_the_api_and_is_revoked_at_once(client, lead_kiruna, kiruna):
+    client.force_login(lead_kiruna)
+    created = client.post("/accounts/profile/", {"action": "token_create", "name": "Veckorapport"})
+    plaintext = re.search(r'<code id="new-token">([^<]+)</code>', created.content.decode()).group(1)
+    assert plaintext not in client.get("/accounts/profile/").content.decode()
+    token = APIToken.objects.get(user=lead_kiruna)
+    assert token.name == "Veckorapport" and token.key_hash != plaintext
+
+    script = Client()
+    payload = {
+        "title": "Kampanjtest vinterbilder",
+        "municipality": "kiruna",
+        "work_package": "WP1",
+        "phase": ["discover", "consider"],
+        "method": "campaign-ab",
+        "start": "2026-12-01",
+        "end": "2027-01-31",
+        "goal": "Fler klick på flyttguiden.",
+    }
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {plaintext}"}
+    assert script.get("/api/sprints/", **auth).status_code == 200
+    wrote = script.post("/api/sprints/", payload, content_type="application/json", **auth)
+    assert wrote.status_code == 201, wrote.content
+    other = script.post(
+        "/api/sprints/", {**payload, "municipality": "lulea"}, content_type="application/json", **auth
+    )
+    assert other.status_code == 403
+
+    client.post("/accounts/profile/", {"action": "token_revoke", "token": token.pk})
+    assert script.get("/api/sprints/", **auth).status_code in (401, 403)
+
+
+def test_a_person_cannot_revoke_someone_elses_token(client, partner, lead_kiruna):
+    token, _plaintext = APIToken.create_token(user=lead_kiruna, name="theirs")
+    client.force_login(partner)
+    client.post("/accounts/profile/", {"action": "token_revoke", "token": token.pk})
+    token.refresh_from_db()
+    assert token.revoked_at is None
+
+
+def test_profile_page_in_english(client, partner):
+    client.force_login(partner)
+    page = client.get("/en/accounts/profile/").content.decode()
+    assert "Personal API tokens" in page and "Two-factor authentication" in page
