@@ -401,3 +401,18 @@ def sso_claims_record(*, person: User, claims: dict[str, Any]) -> SingleSignOn:
         },
     )
     return record
+
+
+def second_factor_match(*, person: User, code: str) -> Any:
+    """The confirmed device that accepts `code`, or None.
+
+    A six-digit code is asked of the authenticator devices only and anything else of the recovery codes only:
+    django-otp counts a refused code against the device that refused it, so offering a recovery code to the TOTP
+    device would throttle the app's next, correct code.
+    """
+    code = code.strip().replace(" ", "")
+    kind = TOTPDevice if code.isdigit() and len(code) == 6 else StaticDevice
+    for device in kind.objects.devices_for_user(person, confirmed=True):
+        if device.verify_token(code):
+            return device
+    return None

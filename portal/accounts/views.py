@@ -19,7 +19,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
-from django_otp import match_token, user_has_device
+from django_otp import user_has_device
 from wagtail.models import APIToken
 
 from themes.permissions import needs_second_factor
@@ -112,7 +112,7 @@ def two_factor(request: HttpRequest) -> HttpResponseBase:
         return redirect(f"{reverse('accounts:two_factor_setup')}?next={next_url}")
     form = SecondFactorForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        device = match_token(user, form.cleaned_data["code"].strip().replace(" ", ""))
+        device = services.second_factor_match(person=user, code=form.cleaned_data["code"])
         if device is not None:
             otp_login(request, device)
             return redirect(next_url)

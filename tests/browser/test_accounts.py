@@ -28,6 +28,8 @@ def _taxonomy():
 
 
 def _no_serious_violations(page, name: str) -> None:
+    # The admin's messages fade in; contrast is measured on the settled page, not half-way through the transition.
+    page.wait_for_function("document.getAnimations().every((a) => a.playState !== 'running')")
     violations = serious_accessibility_violations(page)
     assert violations == [], (name, [(v["id"], [n["target"] for n in v["nodes"]]) for v in violations])
 
