@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from celery.result import AsyncResult
+from csp.decorators import csp_update
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
@@ -200,6 +201,9 @@ def erase(request: HttpRequest) -> HttpResponse:
     return redirect("insights:home")
 
 
+# matplotlib's SVG styles its shapes with a <style> element and style attributes (no script): the one page that
+# needs inline styles gets them, the rest of the portal keeps `style-src 'self'`.
+@csp_update({"style-src": ["'unsafe-inline'"]})
 @login_required
 def model_report(request: HttpRequest) -> HttpResponse:
     municipality = _own_municipality(request)

@@ -47,3 +47,46 @@ def test_check_deploy_is_clean_with_the_secrets_set(tmp_path):
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues (0 silenced)." in result.stdout
+
+
+CSP_PROBE = """
+import json
+import django
+
+django.setup()
+from django.test import Client
+
+client = Client()
+print(json.dumps({
+    path: client.get(path, secure=True, HTTP_HOST="stigar.example.org").get("Content-Security-Policy")
+    for path in ("/api/schema/", "/admin/")
+}))
+"""
+
+
+def _directives(header: str) -> dict[str, set[str]]:
+    return {
+        name: set(values) for name, *values in (part.split() for part in header.split(";") if part.strip())
+    }
+
+
+def test_production_sends_a_strict_content_security_policy(tmp_path):
+    import json
+
+    result = _run(
+        "-c",
+        CSP_PROBE,
+        env_overrides={**SECRETS, "STIGAR_DATA_DIR": str(tmp_path), "PYTHONPATH": str(ROOT)},
+    )
+    assert result.returncode == 0, result.stderr
+    headers = json.loads(result.stdout.strip().splitlines()[-1])
+    portal = _directives(headers["/api/schema/"])
+    assert portal["script-src"] == {"'self'"} and portal["style-src"] == {"'self'"}
+    assert portal["object-src"] == {"'none'"} and portal["frame-ancestors"] == {"'none'"}
+    assert portal["default-src"] == {"'self'"}
+    admin = _directives(headers["/admin/"])
+    # The admin's looser policy still allows no other origin.
+    assert "'unsafe-inline'" in admin["script-src"]
+    assert all(
+        value.startswith("'") or value in {"data:", "blob:"} for values in admin.values() for value in values
+    )
