@@ -19,6 +19,7 @@ import pandas as pd
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from themes.models import Municipality
 from themes.permissions import Action, require, role_of
@@ -27,6 +28,7 @@ from . import selectors, tasks
 from .models import ImportBatch, ModelVersion, Prospect, Segment, SegmentPin, ShareLog
 from .pseudonyms import pseudonym, pseudonyms
 from .scoring.aida import aida_stages
+from .scoring.reader import Limits
 from .scoring.segments import (
     REGION,
     life_stages,
@@ -35,7 +37,12 @@ from .scoring.segments import (
     shared_table,
     summarise_segments,
 )
-from .scoring.validation import validate_file
+from .scoring.validation import (
+    CONTROL_CHARACTER_MESSAGE,
+    UNKNOWN_COLUMN_MESSAGE,
+    ImportErrorItem,
+    validate_file,
+)
 
 if TYPE_CHECKING:
     from .scoring.model import PropensityModel
@@ -60,15 +67,19 @@ class ImportReport:
     skipped_no_consent: int = 0
     errors: list[dict[str, Any]] = field(default_factory=list)
     batch_id: int | None = None
+    warnings: list[dict[str, Any]] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
-        """The JSON report of INTERFACES.md."""
-        return {
+        """The JSON report of INTERFACES.md; `warnings` (same shape as `errors`) only when there are any."""
+        report: dict[str, Any] = {
             "status": self.status,
             "imported": self.imported,
             "skipped_no_consent": self.skipped_no_consent,
             "errors": self.errors,
         }
+        if self.warnings:
+            report["warnings"] = self.warnings
+        return report
 
 
 @dataclass
@@ -94,6 +105,53 @@ _UPSERT_FIELDS = (
     "season", "interests", "newsletter_opens", "site_visits", "guide_download", "webinar", "job_clicks",
     "remote_work", "profession", "spend_sek", "relocated", "aida_stage", "segment_key", "score", "imported_at",
 )  # fmt: skip
+
+
+# Messages of the pure validation code (insights/scoring, no Django) in the reader's language, by code or text.
+_MESSAGES_BY_CODE = {
+    "too_large_bytes": gettext_lazy("The file is larger than %(megabytes)s MB; split it into smaller files."),
+    "too_large_uncompressed": gettext_lazy(
+        "The spreadsheet expands to more than %(megabytes)s MB when opened; save it as CSV or split it."
+    ),
+    "too_large_rows": gettext_lazy("The file has more than %(limit)s rows; split it into smaller files."),
+    "too_large_columns": gettext_lazy(
+        "The file has more than %(limit)s columns; remove the columns not needed."
+    ),
+    "unknown_column": gettext_lazy("Unknown column: it is not imported."),
+}
+_MESSAGES_BY_TEXT = {
+    CONTROL_CHARACTER_MESSAGE: gettext_lazy(
+        "The value contains a control character (such as NUL, a tab or a line break); remove it."
+    ),
+    UNKNOWN_COLUMN_MESSAGE: _MESSAGES_BY_CODE["unknown_column"],
+}
+
+
+def _report_item(item: ImportErrorItem) -> dict[str, Any]:
+    """One report entry (INTERFACES.md: row, column, message), its message in the active language where known."""
+    entry = item.as_dict()
+    if item.code in _MESSAGES_BY_CODE:
+        limit = int(item.params.get("limit", 0))
+        entry["message"] = str(_MESSAGES_BY_CODE[item.code]) % {
+            "limit": f"{limit:,}".replace(",", "\u00a0"),
+            "megabytes": limit // (1024 * 1024),
+        }
+    elif item.message in _MESSAGES_BY_TEXT:
+        entry["message"] = str(_MESSAGES_BY_TEXT[item.message])
+    return entry
+
+
+def import_limits() -> Limits:
+    """The bounds on one prospect file (settings PROSPECT_MAX_*; the defaults are in insights.scoring.reader)."""
+    defaults = Limits()
+    return Limits(
+        max_bytes=getattr(settings, "PROSPECT_MAX_UPLOAD_BYTES", defaults.max_bytes),
+        max_rows=getattr(settings, "PROSPECT_MAX_ROWS", defaults.max_rows),
+        max_columns=getattr(settings, "PROSPECT_MAX_COLUMNS", defaults.max_columns),
+        max_xlsx_uncompressed=getattr(
+            settings, "PROSPECT_MAX_XLSX_UNCOMPRESSED", defaults.max_xlsx_uncompressed
+        ),
+    )
 
 
 def _upsert_sql() -> str:
@@ -177,17 +235,19 @@ def prospects_import(
             status=ImportBatch.Status.RUNNING,
         )
     report_progress("validate", 0, 1)
-    result = validate_file(file)
+    result = validate_file(file, limits=import_limits())
     report_progress("validate", 1, 1)
     batch.rows_read = result.rows_read
+    warnings = [_report_item(warning) for warning in result.warnings]
+    batch.warnings = warnings[:STORED_ERRORS]
     if not result.ok:
-        errors = [error.as_dict() for error in result.errors]
+        errors = [_report_item(error) for error in result.errors]
         batch.status = ImportBatch.Status.REJECTED
         batch.error_count = len(errors)
         batch.errors = errors[:STORED_ERRORS]
         batch.finished_at = timezone.now()
         batch.save()
-        return ImportReport("rejected", errors=errors, batch_id=batch.pk)
+        return ImportReport("rejected", errors=errors, batch_id=batch.pk, warnings=warnings)
 
     now = timezone.now()
     rows = _rows_for_upsert(result.prospects, municipality=municipality, batch=batch, now=now)
@@ -209,7 +269,11 @@ def prospects_import(
         batch.finished_at = timezone.now()
         batch.save()
     return ImportReport(
-        "imported", imported=len(rows), skipped_no_consent=result.skipped_no_consent, batch_id=batch.pk
+        "imported",
+        imported=len(rows),
+        skipped_no_consent=result.skipped_no_consent,
+        batch_id=batch.pk,
+        warnings=warnings,
     )
 
 
