@@ -134,3 +134,16 @@ def prospect_counts(municipality: Municipality) -> dict[str, Any]:
 
 def latest_import_time(municipality: Municipality) -> Any:
     return Prospect.objects.filter(municipality=municipality).aggregate(latest=Max("imported_at"))["latest"]
+
+
+def stuck_batches(*, older_than_seconds: int) -> QuerySet[ImportBatch]:
+    """Batches still queued or running whose last sign of life (or creation) is older than the threshold."""
+    import datetime as dt
+
+    from django.db.models import Q
+    from django.utils import timezone
+
+    cutoff = timezone.now() - dt.timedelta(seconds=older_than_seconds)
+    return ImportBatch.objects.filter(
+        status__in=(ImportBatch.Status.QUEUED, ImportBatch.Status.RUNNING)
+    ).filter(Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, created_at__lt=cutoff))

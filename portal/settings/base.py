@@ -275,6 +275,15 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
+# Jobs that survive a dead worker (insights/services.py): an import's worker renews the batch's lease every
+# IMPORT_HEARTBEAT_SECONDS; a running batch without a renewal for IMPORT_LEASE_SECONDS is marked failed and
+# retryable (its file is kept IMPORT_RETRY_HOURS for that). /healthz reports a batch queued or running for longer
+# than IMPORT_STUCK_SECONDS as degraded. A scoring run's lock not renewed for SCORING_LOCK_SECONDS is taken over.
+IMPORT_HEARTBEAT_SECONDS = env.float("IMPORT_HEARTBEAT_SECONDS", default=10.0)
+IMPORT_LEASE_SECONDS = env.int("IMPORT_LEASE_SECONDS", default=300)
+IMPORT_RETRY_HOURS = env.int("IMPORT_RETRY_HOURS", default=24)
+IMPORT_STUCK_SECONDS = env.int("IMPORT_STUCK_SECONDS", default=1800)
+SCORING_LOCK_SECONDS = env.int("SCORING_LOCK_SECONDS", default=900)
 CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "worker-heartbeat": {"task": "portal.tasks.worker_heartbeat", "schedule": 60.0},
@@ -283,6 +292,7 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "schedule": 7 * 24 * 60 * 60.0,  # weekly; the task mails each owner at most once per ISO week
     },
     "insights-prospect-retention": {"task": "insights.tasks.prospects_expire_task", "schedule": 6 * 3600.0},
+    "insights-import-leases": {"task": "insights.tasks.import_batches_reap_task", "schedule": 60.0},
     "knowledge-monthly-digest": {
         "task": "knowledge.tasks.send_last_months_digest",
         "schedule": crontab(minute=0, hour=7, day_of_month=1),

@@ -90,3 +90,12 @@ def test_production_sends_a_strict_content_security_policy(tmp_path):
     assert all(
         value.startswith("'") or value in {"data:", "blob:"} for values in admin.values() for value in values
     )
+
+
+def test_production_refuses_a_per_process_memory_cache_with_several_web_processes(tmp_path):
+    base = {**SECRETS, "STIGAR_DATA_DIR": str(tmp_path), "CACHE_URL": "locmemcache://"}
+    refused = _run("manage.py", "check", env_overrides={**base, "WEB_CONCURRENCY": "4"})
+    assert refused.returncode != 0
+    assert "ImproperlyConfigured" in refused.stderr and "WEB_CONCURRENCY=4" in refused.stderr
+    alone = _run("manage.py", "check", env_overrides={**base, "WEB_CONCURRENCY": "1"})
+    assert alone.returncode == 0, alone.stderr
