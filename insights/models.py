@@ -36,6 +36,12 @@ class ImportBatch(models.Model):
     errors = models.JSONField(_("errors"), default=list, blank=True)
     task_id = models.CharField(max_length=64, blank=True)
     progress = models.JSONField(_("progress"), default=dict, blank=True)
+    # Unknown columns and the like: reported, never a reason to reject (same shape as `errors`).
+    warnings = models.JSONField(_("warnings"), default=list, blank=True)
+    # The worker's lease: renewed while it works on the batch. A running batch whose lease is older than
+    # IMPORT_LEASE_SECONDS has lost its worker (killed, machine gone) and is marked failed and retryable.
+    heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
 
     class Meta:
         ordering = ["-created_at"]
@@ -44,6 +50,25 @@ class ImportBatch(models.Model):
 
     def __str__(self) -> str:
         return f"{self.file_name} ({self.get_status_display()})"
+
+
+class ScoringLock(models.Model):
+    """At most one scoring run per municipality: the row exists while a run holds it (unique municipality).
+
+    A run renews `heartbeat_at`; a lock older than SCORING_LOCK_SECONDS belongs to a dead run and may be taken over.
+    """
+
+    municipality = models.OneToOneField(Municipality, on_delete=models.CASCADE, related_name="+")
+    task_id = models.CharField(max_length=64, blank=True)
+    acquired_at = models.DateTimeField()
+    heartbeat_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("scoring lock")
+        verbose_name_plural = _("scoring locks")
+
+    def __str__(self) -> str:
+        return f"{self.municipality_id}: {self.task_id}"
 
 
 class Prospect(models.Model):

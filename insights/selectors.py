@@ -190,3 +190,16 @@ def pipeline_counts(*, first_year: int, last_year: int) -> dict[str, dict[str, i
             )
     cache.set(key, published, timeout=PIPELINE_CACHE_SECONDS)
     return published
+
+
+def stuck_batches(*, older_than_seconds: int) -> QuerySet[ImportBatch]:
+    """Batches still queued or running whose last sign of life (or creation) is older than the threshold."""
+    import datetime as dt
+
+    from django.db.models import Q
+    from django.utils import timezone
+
+    cutoff = timezone.now() - dt.timedelta(seconds=older_than_seconds)
+    return ImportBatch.objects.filter(
+        status__in=(ImportBatch.Status.QUEUED, ImportBatch.Status.RUNNING)
+    ).filter(Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, created_at__lt=cutoff))

@@ -17,16 +17,20 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 import numpy as np
 import pandas as pd
 from django.conf import settings
-from django.db import connection, transaction
+from django.core.exceptions import ValidationError
+from django.db import connection, models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from themes.models import Municipality
 from themes.permissions import Action, require, role_of
 
 from . import selectors, tasks
-from .models import ImportBatch, ModelVersion, Prospect, Segment, SegmentPin, ShareLog
+from .models import ImportBatch, ModelVersion, Prospect, ScoringLock, Segment, SegmentPin, ShareLog
 from .pseudonyms import pseudonym, pseudonyms
 from .scoring.aida import aida_stages
+from .scoring.reader import Limits
 from .scoring.segments import (
     REGION,
     life_stages,
@@ -35,7 +39,12 @@ from .scoring.segments import (
     shared_table,
     summarise_segments,
 )
-from .scoring.validation import validate_file
+from .scoring.validation import (
+    CONTROL_CHARACTER_MESSAGE,
+    UNKNOWN_COLUMN_MESSAGE,
+    ImportErrorItem,
+    validate_file,
+)
 
 if TYPE_CHECKING:
     from .scoring.model import PropensityModel
@@ -60,15 +69,19 @@ class ImportReport:
     skipped_no_consent: int = 0
     errors: list[dict[str, Any]] = field(default_factory=list)
     batch_id: int | None = None
+    warnings: list[dict[str, Any]] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
-        """The JSON report of INTERFACES.md."""
-        return {
+        """The JSON report of INTERFACES.md; `warnings` (same shape as `errors`) only when there are any."""
+        report: dict[str, Any] = {
             "status": self.status,
             "imported": self.imported,
             "skipped_no_consent": self.skipped_no_consent,
             "errors": self.errors,
         }
+        if self.warnings:
+            report["warnings"] = self.warnings
+        return report
 
 
 @dataclass
@@ -94,6 +107,53 @@ _UPSERT_FIELDS = (
     "season", "interests", "newsletter_opens", "site_visits", "guide_download", "webinar", "job_clicks",
     "remote_work", "profession", "spend_sek", "relocated", "aida_stage", "segment_key", "score", "imported_at",
 )  # fmt: skip
+
+
+# Messages of the pure validation code (insights/scoring, no Django) in the reader's language, by code or text.
+_MESSAGES_BY_CODE = {
+    "too_large_bytes": gettext_lazy("The file is larger than %(megabytes)s MB; split it into smaller files."),
+    "too_large_uncompressed": gettext_lazy(
+        "The spreadsheet expands to more than %(megabytes)s MB when opened; save it as CSV or split it."
+    ),
+    "too_large_rows": gettext_lazy("The file has more than %(limit)s rows; split it into smaller files."),
+    "too_large_columns": gettext_lazy(
+        "The file has more than %(limit)s columns; remove the columns not needed."
+    ),
+    "unknown_column": gettext_lazy("Unknown column: it is not imported."),
+}
+_MESSAGES_BY_TEXT = {
+    CONTROL_CHARACTER_MESSAGE: gettext_lazy(
+        "The value contains a control character (such as NUL, a tab or a line break); remove it."
+    ),
+    UNKNOWN_COLUMN_MESSAGE: _MESSAGES_BY_CODE["unknown_column"],
+}
+
+
+def _report_item(item: ImportErrorItem) -> dict[str, Any]:
+    """One report entry (INTERFACES.md: row, column, message), its message in the active language where known."""
+    entry = item.as_dict()
+    if item.code in _MESSAGES_BY_CODE:
+        limit = int(item.params.get("limit", 0))
+        entry["message"] = str(_MESSAGES_BY_CODE[item.code]) % {
+            "limit": f"{limit:,}".replace(",", "\u00a0"),
+            "megabytes": limit // (1024 * 1024),
+        }
+    elif item.message in _MESSAGES_BY_TEXT:
+        entry["message"] = str(_MESSAGES_BY_TEXT[item.message])
+    return entry
+
+
+def import_limits() -> Limits:
+    """The bounds on one prospect file (settings PROSPECT_MAX_*; the defaults are in insights.scoring.reader)."""
+    defaults = Limits()
+    return Limits(
+        max_bytes=getattr(settings, "PROSPECT_MAX_UPLOAD_BYTES", defaults.max_bytes),
+        max_rows=getattr(settings, "PROSPECT_MAX_ROWS", defaults.max_rows),
+        max_columns=getattr(settings, "PROSPECT_MAX_COLUMNS", defaults.max_columns),
+        max_xlsx_uncompressed=getattr(
+            settings, "PROSPECT_MAX_XLSX_UNCOMPRESSED", defaults.max_xlsx_uncompressed
+        ),
+    )
 
 
 def _upsert_sql() -> str:
@@ -177,17 +237,19 @@ def prospects_import(
             status=ImportBatch.Status.RUNNING,
         )
     report_progress("validate", 0, 1)
-    result = validate_file(file)
+    result = validate_file(file, limits=import_limits())
     report_progress("validate", 1, 1)
     batch.rows_read = result.rows_read
+    warnings = [_report_item(warning) for warning in result.warnings]
+    batch.warnings = warnings[:STORED_ERRORS]
     if not result.ok:
-        errors = [error.as_dict() for error in result.errors]
+        errors = [_report_item(error) for error in result.errors]
         batch.status = ImportBatch.Status.REJECTED
         batch.error_count = len(errors)
         batch.errors = errors[:STORED_ERRORS]
         batch.finished_at = timezone.now()
         batch.save()
-        return ImportReport("rejected", errors=errors, batch_id=batch.pk)
+        return ImportReport("rejected", errors=errors, batch_id=batch.pk, warnings=warnings)
 
     now = timezone.now()
     rows = _rows_for_upsert(result.prospects, municipality=municipality, batch=batch, now=now)
@@ -210,7 +272,11 @@ def prospects_import(
         batch.finished_at = timezone.now()
         batch.save()
     return ImportReport(
-        "imported", imported=len(rows), skipped_no_consent=result.skipped_no_consent, batch_id=batch.pk
+        "imported",
+        imported=len(rows),
+        skipped_no_consent=result.skipped_no_consent,
+        batch_id=batch.pk,
+        warnings=warnings,
     )
 
 
@@ -245,6 +311,8 @@ def import_batch_create(
 def scoring_queue(*, actor: Any, municipality: Municipality) -> str:
     """Queue a scoring run for the municipality; returns the task id whose progress the page shows."""
     require(actor, Action.IMPORT_PROSPECTS, municipality=municipality)
+    if scoring_running(municipality):
+        raise ScoringBusy(_("A scoring run for this municipality is already in progress."))
 
     task_id = str(uuid.uuid4())
     transaction.on_commit(
@@ -311,11 +379,39 @@ def prospects_score(
     retrain: bool = False,
     seed: int = 0,
     progress: Progress | None = None,
+    task_id: str = "",
 ) -> ScoreReport:
-    """Train (or reuse) the municipality's model, score every prospect, and rebuild its segments."""
+    """Train (or reuse) the municipality's model, score every prospect, and rebuild its segments.
+
+    One run per municipality at a time (ScoringLock): a second one is refused with ScoringBusy.
+    """
     if not skip_permission_checks:
         require(actor, Action.IMPORT_PROSPECTS, municipality=municipality)
-    report_progress = progress or _noop
+    lock_id = task_id or str(uuid.uuid4())
+    if not scoring_lock_acquire(municipality=municipality, task_id=lock_id):
+        raise ScoringBusy(_("A scoring run for this municipality is already in progress."))
+    given = progress or _noop
+
+    def report_progress(step: str, current: int, total: int) -> None:
+        if step != "store":  # outside the scoring transaction, where the renewal is visible to others
+            scoring_lock_renew(municipality=municipality, task_id=lock_id)
+        given(step, current, total)
+
+    try:
+        return _score(
+            actor=actor,
+            municipality=municipality,
+            retrain=retrain,
+            seed=seed,
+            report_progress=report_progress,
+        )
+    finally:
+        scoring_lock_release(municipality=municipality, task_id=lock_id)
+
+
+def _score(
+    *, actor: Any, municipality: Municipality, retrain: bool, seed: int, report_progress: Progress
+) -> ScoreReport:
     report_progress("load", 0, 4)
     frame = selectors.prospect_frame(municipality)
     if frame.empty:
@@ -498,3 +594,275 @@ def shared_segments_export(*, actor: Any, channel: str, recipient: str = "") -> 
         )
         log.municipalities.set(Municipality.objects.filter(pk__in=municipality_ids))
     return rows
+
+
+# --- jobs that survive a dead worker ---------------------------------------------------------------
+# A batch's worker renews the batch's lease (heartbeat_at) from a thread of its own while it works; a running batch
+# whose lease ran out has lost its worker. Celery's acks_late does not cover this on every broker: the filesystem
+# broker deletes a message when it is received, and Redis gives an unacknowledged one back only after its
+# visibility timeout (an hour by default), so the lease is what notices, on any broker.
+
+
+def _lease_seconds() -> int:
+    return int(getattr(settings, "IMPORT_LEASE_SECONDS", 300))
+
+
+def _batch_file(batch: ImportBatch) -> Path | None:
+    return Path(batch.stored_path) if batch.stored_path else None
+
+
+def import_batch_discard_file(*, batch: ImportBatch) -> None:
+    """Delete the uploaded file (it holds the source's own ids); the batch keeps its name and outcome."""
+    path = _batch_file(batch)
+    if path is not None:
+        path.unlink(missing_ok=True)
+
+
+def import_batch_retryable(batch: ImportBatch) -> bool:
+    """A batch stopped by a dead worker (or cancelled before it started) can run again while its file is kept."""
+    path = _batch_file(batch)
+    return batch.status == ImportBatch.Status.FAILED and path is not None and path.is_file()
+
+
+class _Heartbeat:
+    """Renews a batch's lease and publishes its progress in the database (seen by every web process), from a
+    thread with its own connection: the import's own transaction would hide both until it commits."""
+
+    def __init__(self, batch_id: int, interval: float) -> None:
+        import threading
+
+        self.batch_id = batch_id
+        self.interval = interval
+        self.progress: dict[str, Any] = {}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name=f"lease-{batch_id}", daemon=True)
+
+    def report(self, step: str, current: int, total: int) -> None:
+        self.progress = {"step": step, "current": current, "total": total}
+
+    def _beat(self) -> None:
+        ImportBatch.objects.filter(pk=self.batch_id, status=ImportBatch.Status.RUNNING).update(
+            heartbeat_at=timezone.now(), progress=dict(self.progress)
+        )
+
+    def _run(self) -> None:
+        from django.db import OperationalError, connections
+
+        try:
+            while not self._stop.wait(self.interval):
+                try:
+                    self._beat()
+                except OperationalError:
+                    # SQLite: the import's write transaction holds the lock; the lease outlasts one missed beat.
+                    continue
+        finally:
+            connections.close_all()
+
+    def __enter__(self) -> _Heartbeat:
+        self._beat()
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join(timeout=self.interval + 30)
+
+
+def import_batch_run(
+    *, batch: ImportBatch, actor: Any, task_id: str, progress: Progress | None = None
+) -> ImportReport | None:
+    """The worker's side of an uploaded file: take the batch's lease, import, and delete the file on every
+    outcome (imported, rejected or an unexpected error). None when this delivery is not the batch's current task
+    (a retry replaced it) or the batch is already finished (a second delivery)."""
+    claimed = ImportBatch.objects.filter(
+        pk=batch.pk, task_id=task_id, status__in=(ImportBatch.Status.QUEUED, ImportBatch.Status.RUNNING)
+    ).update(
+        status=ImportBatch.Status.RUNNING,
+        heartbeat_at=timezone.now(),
+        attempts=models.F("attempts") + 1,
+    )
+    if not claimed:
+        return None
+    batch.refresh_from_db()
+    heartbeat = _Heartbeat(batch.pk, float(getattr(settings, "IMPORT_HEARTBEAT_SECONDS", 10)))
+
+    def report(step: str, current: int, total: int) -> None:
+        heartbeat.report(step, current, total)
+        if progress is not None:
+            progress(step, current, total)
+
+    try:
+        with heartbeat, open(batch.stored_path, "rb") as handle:
+            result = prospects_import(
+                actor=actor,
+                municipality=batch.municipality,
+                file=handle,
+                file_name=batch.file_name,
+                source=batch.source,
+                batch=batch,
+                progress=report,
+            )
+    except Exception as exc:
+        import_batch_fail(
+            batch=batch,
+            message=_("The import stopped unexpectedly: %(error)s") % {"error": type(exc).__name__},
+        )
+        raise
+    finally:
+        import_batch_discard_file(batch=batch)
+    return result
+
+
+def import_batches_reap(*, municipality: Municipality | None = None, now: dt.datetime | None = None) -> int:
+    """Mark running batches whose lease ran out as failed, with the reason, keeping the file for a retry.
+
+    Run by beat every minute, and on the insights pages for the municipality shown. Nothing of such a batch was
+    stored: the import writes in one transaction, which the database rolls back when the worker's connection dies.
+    Returns the number of batches marked.
+    """
+    now = now or timezone.now()
+    expired = now - dt.timedelta(seconds=_lease_seconds())
+    stale = ImportBatch.objects.filter(status=ImportBatch.Status.RUNNING).filter(
+        models.Q(heartbeat_at__lt=expired) | models.Q(heartbeat_at__isnull=True, created_at__lt=expired)
+    )
+    if municipality is not None:
+        stale = stale.filter(municipality=municipality)
+    minutes = max(1, round(_lease_seconds() / 60))
+    message = _(
+        "The worker stopped while importing this file (no sign of life for %(minutes)s minutes); nothing was "
+        "imported. Retry the import or cancel it."
+    ) % {"minutes": minutes}
+    marked = 0
+    for batch in stale:
+        # Conditional on the state read: a worker that renewed its lease meanwhile keeps its batch.
+        marked += ImportBatch.objects.filter(
+            pk=batch.pk, status=ImportBatch.Status.RUNNING, heartbeat_at=batch.heartbeat_at
+        ).update(
+            status=ImportBatch.Status.FAILED,
+            errors=[{"row": None, "column": None, "message": message}],
+            error_count=1,
+            finished_at=now,
+        )
+    return marked
+
+
+@transaction.atomic
+def import_batch_retry(
+    *, actor: Any, skip_permission_checks: bool = False, batch: ImportBatch
+) -> ImportBatch:
+    """Queue a failed batch again under a new task id (its file is still kept); the old delivery, should the broker
+    ever give it back, finds itself replaced and does nothing."""
+    if not skip_permission_checks:
+        require(actor, Action.IMPORT_PROSPECTS, municipality=batch.municipality)
+    if not import_batch_retryable(batch):
+        raise ValidationError(_("This import cannot be retried: upload the file again."))
+    task_id = str(uuid.uuid4())
+    ImportBatch.objects.filter(pk=batch.pk).update(
+        status=ImportBatch.Status.QUEUED,
+        task_id=task_id,
+        errors=[],
+        error_count=0,
+        finished_at=None,
+        heartbeat_at=None,
+        progress={},
+    )
+    batch.refresh_from_db()
+    uploader = batch.uploaded_by_id if actor is None else actor.pk
+    transaction.on_commit(
+        lambda: tasks.prospects_import_task.apply_async((batch.pk, uploader), task_id=task_id)
+    )
+    return batch
+
+
+@transaction.atomic
+def import_batch_cancel(
+    *, actor: Any, skip_permission_checks: bool = False, batch: ImportBatch
+) -> ImportBatch:
+    """Give up a queued, stalled or failed batch: it ends as failed ("cancelled") and its file is deleted. A batch
+    whose worker is alive (lease current) cannot be cancelled: its import is one transaction, done or not at all."""
+    if not skip_permission_checks:
+        require(actor, Action.IMPORT_PROSPECTS, municipality=batch.municipality)
+    batch.refresh_from_db()
+    alive = (
+        batch.status == ImportBatch.Status.RUNNING
+        and batch.heartbeat_at is not None
+        and (timezone.now() - batch.heartbeat_at) < dt.timedelta(seconds=_lease_seconds())
+    )
+    if batch.status in (ImportBatch.Status.IMPORTED, ImportBatch.Status.REJECTED) or alive:
+        raise ValidationError(_("This import is running or finished and cannot be cancelled."))
+    by = getattr(actor, "username", None) or _("an operator")
+    ImportBatch.objects.filter(pk=batch.pk).update(
+        status=ImportBatch.Status.FAILED,
+        errors=[
+            {
+                "row": None,
+                "column": None,
+                "message": _("Cancelled by %(who)s; nothing was imported.") % {"who": by},
+            }
+        ],
+        error_count=1,
+        finished_at=timezone.now(),
+    )
+    import_batch_discard_file(batch=batch)
+    batch.refresh_from_db()
+    return batch
+
+
+def import_files_expire(*, now: dt.datetime | None = None) -> int:
+    """Beat: delete the files kept for a retry once IMPORT_RETRY_HOURS have passed since the batch failed."""
+    now = now or timezone.now()
+    hours = int(getattr(settings, "IMPORT_RETRY_HOURS", 24))
+    old = ImportBatch.objects.filter(
+        status=ImportBatch.Status.FAILED, finished_at__lt=now - dt.timedelta(hours=hours)
+    ).exclude(stored_path="")
+    removed = 0
+    for batch in old:
+        path = _batch_file(batch)
+        if path is not None and path.is_file():
+            path.unlink(missing_ok=True)
+            removed += 1
+    return removed
+
+
+# --- one scoring run per municipality ---------------------------------------------------------------
+
+
+class ScoringBusy(ValidationError):
+    pass
+
+
+def _scoring_lock_seconds() -> int:
+    return int(getattr(settings, "SCORING_LOCK_SECONDS", 900))
+
+
+def scoring_lock_acquire(*, municipality: Municipality, task_id: str) -> bool:
+    """Take the municipality's scoring lock (a row with a unique municipality); a lock not renewed for
+    SCORING_LOCK_SECONDS belongs to a dead run and is taken over. False when another run holds it."""
+    from django.db import IntegrityError
+
+    now = timezone.now()
+    with transaction.atomic():
+        ScoringLock.objects.filter(
+            municipality=municipality, heartbeat_at__lt=now - dt.timedelta(seconds=_scoring_lock_seconds())
+        ).delete()
+        try:
+            with transaction.atomic():
+                ScoringLock.objects.create(
+                    municipality=municipality, task_id=task_id, acquired_at=now, heartbeat_at=now
+                )
+        except IntegrityError:
+            return False
+    return True
+
+
+def scoring_lock_renew(*, municipality: Municipality, task_id: str) -> None:
+    ScoringLock.objects.filter(municipality=municipality, task_id=task_id).update(heartbeat_at=timezone.now())
+
+
+def scoring_lock_release(*, municipality: Municipality, task_id: str) -> None:
+    ScoringLock.objects.filter(municipality=municipality, task_id=task_id).delete()
+
+
+def scoring_running(municipality: Municipality) -> bool:
+    cutoff = timezone.now() - dt.timedelta(seconds=_scoring_lock_seconds())
+    return ScoringLock.objects.filter(municipality=municipality, heartbeat_at__gte=cutoff).exists()

@@ -6,7 +6,6 @@ the task module stays importable by the services without a cycle.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from celery import Task, shared_task
@@ -35,8 +34,9 @@ def _user(user_id: int | None) -> Any:
 
 @shared_task(bind=True, name="insights.tasks.prospects_import_task")
 def prospects_import_task(self: Task, batch_id: int, user_id: int) -> dict[str, Any]:
-    """Import an uploaded file; a batch that already finished is left alone (the task may be delivered twice)."""
-    from .services import import_batch_fail, prospects_import
+    """Import an uploaded file under the batch's lease; a delivery that is not the batch's current task, or of a
+    batch already finished, does nothing (the broker may deliver twice, a retry replaces the task)."""
+    from .services import import_batch_discard_file, import_batch_fail, import_batch_run
 
     batch = ImportBatch.objects.select_related("municipality").get(pk=batch_id)
     if batch.status not in (ImportBatch.Status.QUEUED, ImportBatch.Status.RUNNING):
@@ -45,27 +45,24 @@ def prospects_import_task(self: Task, batch_id: int, user_id: int) -> dict[str, 
     if user is None:
         # Never fall back to a system import: the uploader's rights are what allow this file in.
         import_batch_fail(batch=batch, message="The uploader's account is no longer active.")
+        import_batch_discard_file(batch=batch)
         return {"status": ImportBatch.Status.FAILED}
-    ImportBatch.objects.filter(pk=batch_id).update(status=ImportBatch.Status.RUNNING)
-    try:
-        with open(batch.stored_path, "rb") as handle:
-            report = prospects_import(
-                actor=user,
-                municipality=batch.municipality,
-                file=handle,
-                file_name=batch.file_name,
-                source=batch.source,
-                batch=batch,
-                progress=_progress(self),
-            )
-    except Exception as exc:
-        import_batch_fail(batch=batch, message=f"The import stopped unexpectedly: {type(exc).__name__}")
-        raise
-    # The upload holds the source's own ids; once the batch has its outcome, the file is not kept.
-    Path(batch.stored_path).unlink(missing_ok=True)
+    report = import_batch_run(
+        batch=batch, actor=user, task_id=self.request.id or "", progress=_progress(self)
+    )
+    if report is None:
+        return {"status": "superseded"}
     if report.status == "imported":
         transaction.on_commit(lambda: prospects_score_task.delay(batch.municipality_id, user_id))
     return {"status": report.status, "imported": report.imported}
+
+
+@shared_task(name="insights.tasks.import_batches_reap_task")
+def import_batches_reap_task() -> dict[str, int]:
+    """Beat: batches whose worker died are marked failed (retryable); files kept for a retry expire."""
+    from .services import import_batches_reap, import_files_expire
+
+    return {"marked_failed": import_batches_reap(), "files_deleted": import_files_expire()}
 
 
 @shared_task(bind=True, name="insights.tasks.prospects_score_task")
@@ -80,13 +77,19 @@ def prospects_score_task(self: Task, municipality_id: int, user_id: int | None =
     municipality = Municipality.objects.get(pk=municipality_id)
     if user_id is None:
         report = prospects_score(
-            actor=None, skip_permission_checks=True, municipality=municipality, progress=_progress(self)
+            actor=None,
+            skip_permission_checks=True,
+            municipality=municipality,
+            progress=_progress(self),
+            task_id=self.request.id or "",
         )
     else:
         user = _user(user_id)
         if user is None:
             raise PermissionDenied("The account that asked for this scoring run is no longer active.")
-        report = prospects_score(actor=user, municipality=municipality, progress=_progress(self))
+        report = prospects_score(
+            actor=user, municipality=municipality, progress=_progress(self), task_id=self.request.id or ""
+        )
     return report.as_dict()
 
 

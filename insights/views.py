@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from celery.result import AsyncResult
+from csp.decorators import csp_update
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -114,6 +115,8 @@ def upload(request: HttpRequest) -> HttpResponse:
 
 def _batch(request: HttpRequest, pk: int) -> ImportBatch:
     municipality = _own_municipality(request)
+    # A batch whose worker died is noticed here too, not only by beat (which may not be running).
+    services.import_batches_reap(municipality=municipality)
     return get_object_or_404(
         ImportBatch.objects.select_related("uploaded_by"), pk=pk, municipality=municipality
     )
@@ -121,7 +124,43 @@ def _batch(request: HttpRequest, pk: int) -> ImportBatch:
 
 @login_required
 def batch(request: HttpRequest, pk: int) -> HttpResponse:
-    return render(request, "insights/batch.html", {"batch": _batch(request, pk)})
+    found = _batch(request, pk)
+    return render(
+        request,
+        "insights/batch.html",
+        {
+            "batch": found,
+            "retryable": services.import_batch_retryable(found),
+            "cancellable": found.status == ImportBatch.Status.QUEUED
+            or services.import_batch_retryable(found),
+        },
+    )
+
+
+@login_required
+@require_POST
+def batch_retry(request: HttpRequest, pk: int) -> HttpResponse:
+    found = _batch(request, pk)
+    try:
+        services.import_batch_retry(actor=request.user, batch=found)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The import has been queued again."))
+    return redirect("insights:batch", pk=found.pk)
+
+
+@login_required
+@require_POST
+def batch_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    found = _batch(request, pk)
+    try:
+        services.import_batch_cancel(actor=request.user, batch=found)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The import has been cancelled and its file deleted."))
+    return redirect("insights:batch", pk=found.pk)
 
 
 def _task_progress(task_id: str) -> dict[str, Any]:
@@ -142,7 +181,14 @@ def batch_status(request: HttpRequest, pk: int) -> JsonResponse:
         ImportBatch.Status.REJECTED,
         ImportBatch.Status.FAILED,
     )
-    progress = {"percent": 100} if finished else _task_progress(found.task_id)
+    # Progress as the worker's lease stored it in the database: every web process sees the same.
+    stored = found.progress or {}
+    current, total = int(stored.get("current", 0)), int(stored.get("total", 0)) or 1
+    progress = (
+        {"percent": 100}
+        if finished
+        else {"percent": round(100 * current / total), "step": stored.get("step", "")}
+    )
     return JsonResponse(
         {
             "status": found.status,
@@ -162,7 +208,11 @@ def batch_status(request: HttpRequest, pk: int) -> JsonResponse:
 @require_POST
 def score(request: HttpRequest) -> HttpResponse:
     municipality = _own_municipality(request)
-    task_id = services.scoring_queue(actor=request.user, municipality=municipality)
+    try:
+        task_id = services.scoring_queue(actor=request.user, municipality=municipality)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("insights:home")
     cache.set(SCORE_TASK_CACHE.format(pk=municipality.pk), task_id, 3600)
     messages.success(request, _("Scoring has been queued; the progress is shown below."))
     return redirect("insights:home")
@@ -200,6 +250,9 @@ def erase(request: HttpRequest) -> HttpResponse:
     return redirect("insights:home")
 
 
+# matplotlib's SVG styles its shapes with a <style> element and style attributes (no script): the one page that
+# needs inline styles gets them, the rest of the portal keeps `style-src 'self'`.
+@csp_update({"style-src": ["'unsafe-inline'"]})
 @login_required
 def model_report(request: HttpRequest) -> HttpResponse:
     municipality = _own_municipality(request)

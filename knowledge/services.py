@@ -19,6 +19,7 @@ from django.utils import formats, timezone, translation
 from django.utils.html import escape, linebreaks
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from wagtail.fields import RichTextField
 from wagtail.models import Revision
 from wagtail.rich_text import RichText
 
@@ -26,6 +27,7 @@ from sprints.models import Retrospective, Sprint
 from themes.models import Municipality, RelocationPhase, SprintMethod, ValueChainStep, Visibility, WorkPackage
 from themes.permissions import Action, require, require_edit_knowledge
 
+from .blocks import BodyBlock
 from .importer import ParsedPage
 from .models import (
     DigestDelivery,
@@ -37,6 +39,7 @@ from .models import (
     MethodCardPage,
     ReviewReminder,
 )
+from .richtext import editor_rich_text
 from .selectors import digest_for, knowledge_index, owners_with_reviews_due, reviews_due_for
 
 
@@ -191,9 +194,15 @@ def knowledge_page_import(*, parsed: ParsedPage, publish: bool) -> ImportOutcome
     page.visibility = parsed.visibility
     page.owner = parsed.owner
     for name, value in parsed.fields.items():
+        field = page._meta.get_field(name)
+        if isinstance(field, RichTextField):
+            # The Markdown's HTML is outside input: stored only as the editor could have written it.
+            value = editor_rich_text(value or "", features=field.features)
         setattr(page, name, value)
+    section_features = BodyBlock.base_blocks["section"].child_blocks["text"].features
     page.body = [
-        ("section", {"heading": heading, "text": RichText(html)}) for heading, html in parsed.sections
+        ("section", {"heading": heading, "text": RichText(editor_rich_text(html, features=section_features))})
+        for heading, html in parsed.sections
     ]
     page.relocation_phases.set(parsed.phases)
     page.tags.set(parsed.tags)

@@ -1,4 +1,5 @@
-"""/healthz: is the portal able to serve? Checks the database, the Celery broker and the search index."""
+"""/healthz: is the portal able to serve? Checks the database, the Celery broker, the search index, and that no
+import job has been stuck (queued or running without a sign of life) for longer than IMPORT_STUCK_SECONDS."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.db import connection
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
@@ -45,7 +47,24 @@ def check_search() -> dict[str, Any]:
     return {"status": "ok", "backend": type(backend).__module__, "documents": IndexEntry.objects.count()}
 
 
-CHECKS: dict[str, Check] = {"database": check_database, "broker": check_broker, "search": check_search}
+def check_jobs() -> dict[str, Any]:
+    from insights.selectors import stuck_batches
+
+    threshold = int(settings.IMPORT_STUCK_SECONDS)
+    stuck = stuck_batches(older_than_seconds=threshold).count()
+    return {
+        "status": "ok" if stuck == 0 else "degraded",
+        "stuck_imports": stuck,
+        "threshold_seconds": threshold,
+    }
+
+
+CHECKS: dict[str, Check] = {
+    "database": check_database,
+    "broker": check_broker,
+    "search": check_search,
+    "jobs": check_jobs,
+}
 
 
 def run_checks() -> dict[str, dict[str, Any]]:

@@ -68,14 +68,21 @@ LANE_HEIGHT = 16
 ROW_GAP = 10
 
 
+MAX_TICKS = 24
+
+
 def _month_starts(start: datetime.date, end: datetime.date) -> list[datetime.date]:
-    months = []
-    current = start.replace(day=1)
-    while current <= end:
-        if current >= start:
-            months.append(current)
-        current = (current.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
-    return months
+    """First days of the months in [start, end], thinned to at most MAX_TICKS: every month, quarter, or every
+    n-th year on long axes. Computed from month numbers, so a stored date near year 1 or 9999 cannot overflow."""
+    first = start.year * 12 + start.month - 1 + (start.day > 1)
+    last = end.year * 12 + end.month - 1
+    count = last - first + 1
+    if count <= 0:
+        return []
+    step = 1 if count <= 12 else 3 if count <= 3 * MAX_TICKS else 12 * -(-count // (12 * MAX_TICKS))
+    # Steps of 3 and 12 fall on quarter and year starts, so labels stay round.
+    offset = (-first) % step if step > 1 else 0
+    return [datetime.date(index // 12, index % 12 + 1, 1) for index in range(first + offset, last + 1, step)]
 
 
 def timeline_chart(line: Timeline) -> dict[str, Any]:
@@ -110,10 +117,6 @@ def timeline_chart(line: Timeline) -> dict[str, Any]:
             }
         )
         y += height + ROW_GAP
-    months = _month_starts(line.start, line.end)
-    # Label every month on short axes, every quarter on long ones, so the labels never overlap.
-    step = 1 if len(months) <= 12 else 3
-    ticks = [
-        {"x": x(month), "label": month.strftime("%Y-%m")} for month in months if (month.month - 1) % step == 0
-    ]
+    # Every month on short axes, every quarter or year on long ones (_month_starts), so the labels never overlap.
+    ticks = [{"x": x(month), "label": month.isoformat()[:7]} for month in _month_starts(line.start, line.end)]
     return {"rows": rows, "ticks": ticks, "height": y + 4, "width": TIMELINE_WIDTH, "timeline": line}

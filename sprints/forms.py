@@ -10,6 +10,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from themes.models import Municipality, Role
+from themes.validators import EARLIEST_DATE, LATEST_DATE
 
 from .models import Card, Result, Retrospective, Sprint, Status
 from .uploads import ALLOWED_EXTENSIONS, MAX_ATTACHMENT_BYTES, validate_attachment
@@ -19,7 +20,9 @@ class DateInput(forms.DateInput):
     input_type = "date"
 
     def __init__(self, attrs: dict[str, Any] | None = None) -> None:
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
+        # The browser's date picker offers only the range the model accepts (themes.validators).
+        bounds = {"min": EARLIEST_DATE.isoformat(), "max": LATEST_DATE.isoformat()}
+        super().__init__(attrs={**bounds, **(attrs or {})}, format="%Y-%m-%d")
 
 
 def people_of(municipality: Municipality) -> QuerySet[Any]:

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from modelsearch import index
 
 from themes.models import Municipality, RelocationPhase, SprintMethod, ValueChainStep, Visibility, WorkPackage
+from themes.validators import validate_plausible_date
 
 
 class Status(models.TextChoices):
@@ -64,8 +65,8 @@ class Sprint(index.Indexed, models.Model):
         blank=True,
         help_text=_("People without a Stigar account, e.g. “Anna (näringslivskontoret), Sami-föreningen”."),
     )
-    start = models.DateField(_("start"))
-    end = models.DateField(_("end"))
+    start = models.DateField(_("start"), validators=[validate_plausible_date])
+    end = models.DateField(_("end"), validators=[validate_plausible_date])
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.IDEA)
     visibility = models.CharField(
         _("visibility"), max_length=16, choices=Visibility.choices, default=Visibility.INTERNAL
@@ -144,7 +145,7 @@ class Card(models.Model):
         related_name="sprint_cards",
         verbose_name=_("owner"),
     )
-    due_date = models.DateField(_("due date"), null=True, blank=True)
+    due_date = models.DateField(_("due date"), null=True, blank=True, validators=[validate_plausible_date])
     column = models.CharField(_("column"), max_length=8, choices=Column.choices, default=Column.TODO)
     position = models.PositiveIntegerField(_("position in column"), default=0)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -167,7 +168,7 @@ class Result(models.Model):
     baseline = models.DecimalField(_("baseline"), max_digits=14, decimal_places=2, null=True, blank=True)
     target = models.DecimalField(_("target"), max_digits=14, decimal_places=2, null=True, blank=True)
     actual = models.DecimalField(_("actual"), max_digits=14, decimal_places=2)
-    date = models.DateField(_("date"))
+    date = models.DateField(_("date"), validators=[validate_plausible_date])
     evidence_note = models.TextField(_("evidence note"), blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

@@ -14,7 +14,8 @@ from django.conf import settings
 from django.db import connection
 
 ROOT = Path(__file__).resolve().parents[1]
-REDIS_URL = "redis://127.0.0.1:6379/15"
+# A Redis database of the tests' own; STIGAR_TEST_REDIS_URL picks another where several checkouts share one Redis.
+REDIS_URL = os.environ.get("STIGAR_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
 
 def _database_url() -> str:
@@ -40,8 +41,11 @@ def _use_broker(app: object, broker_url: str, result_backend: str) -> None:
 
 
 @contextmanager
-def running_worker(*, queues: str = "celery") -> Iterator[subprocess.Popen[bytes]]:
-    """Start `celery worker` against Redis and the test database; point this process's Celery app at it too."""
+def running_worker(
+    *, queues: str = "celery", env: dict[str, str] | None = None, purge: bool = True
+) -> Iterator[subprocess.Popen[bytes]]:
+    """Start `celery worker` against Redis and the test database; point this process's Celery app at it too.
+    `env` adds settings for the worker (e.g. a short IMPORT_HEARTBEAT_SECONDS); `purge=False` keeps the queue."""
     from portal.celery import app
 
     env = {
@@ -51,10 +55,12 @@ def running_worker(*, queues: str = "celery") -> Iterator[subprocess.Popen[bytes
         "CELERY_BROKER_URL": REDIS_URL,
         "CELERY_RESULT_BACKEND": REDIS_URL,
         "STIGAR_DATA_DIR": str(settings.DATA_DIR),
+        **(env or {}),
     }
     previous = (app.conf.broker_url, app.conf.result_backend)
     _use_broker(app, REDIS_URL, REDIS_URL)
-    app.control.purge()
+    if purge:
+        app.control.purge()
     process = subprocess.Popen(
         [
             sys.executable,

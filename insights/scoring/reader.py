@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
@@ -15,6 +17,87 @@ XLSX_MAGIC = b"PK\x03\x04"
 
 class FileProblem(Exception):
     """A problem with the file as a whole (reported with `row: null`)."""
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What one prospect file may hold, checked before it is parsed: a file beyond these is refused outright, so
+    that a small upload cannot make a worker expand gigabytes (an XLSX is a zip: its sheet can compress 1000:1)."""
+
+    max_bytes: int = 200 * 1024 * 1024
+    max_rows: int = 2_000_000  # bench/scoring.py imports 1,000,000
+    max_columns: int = 60  # the schema has 18 columns; room for a source's extra ones
+    max_xlsx_uncompressed: int = 400 * 1024 * 1024
+
+
+DEFAULT_LIMITS = Limits()
+
+
+class FileTooLarge(FileProblem):
+    """A file beyond one of the Limits; `code` names which one (`bytes`, `rows`, `columns`, `uncompressed`)."""
+
+    def __init__(self, code: str, limit: int, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.limit = limit
+
+
+def _too_many_rows(limits: Limits) -> FileTooLarge:
+    return FileTooLarge("rows", limits.max_rows, f"The file has more than {limits.max_rows:,} rows.")
+
+
+def _too_many_columns(limits: Limits) -> FileTooLarge:
+    return FileTooLarge(
+        "columns", limits.max_columns, f"The file has more than {limits.max_columns} columns."
+    )
+
+
+DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="[A-Z]+\d+:(?P<column>[A-Z]+)(?P<row>\d+)"')
+
+
+def _column_number(letters: bytes) -> int:
+    number = 0
+    for letter in letters:
+        number = number * 26 + letter - 64
+    return number
+
+
+def check_xlsx_bounds(data: bytes, limits: Limits = DEFAULT_LIMITS) -> None:
+    """Refuse a spreadsheet whose zip declares more uncompressed bytes than allowed, or whose first sheet declares
+    more rows or columns than allowed, reading only the zip's directory and the sheet's first bytes."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile as exc:
+        raise FileProblem(f"The spreadsheet could not be read: {exc}") from exc
+    with archive:
+        members = archive.infolist()
+        if sum(member.file_size for member in members) > limits.max_xlsx_uncompressed:
+            raise FileTooLarge(
+                "uncompressed",
+                limits.max_xlsx_uncompressed,
+                f"The spreadsheet expands to more than {limits.max_xlsx_uncompressed // (1024 * 1024)} MB.",
+            )
+        sheets = sorted(m.filename for m in members if m.filename.startswith("xl/worksheets/sheet"))
+        if not sheets:
+            return
+        with archive.open(sheets[0]) as sheet:
+            head = sheet.read(65536)
+    dimension = DIMENSION.search(head)
+    if dimension is not None:
+        if int(dimension["row"]) - 1 > limits.max_rows:
+            raise _too_many_rows(limits)
+        if _column_number(dimension["column"]) > limits.max_columns:
+            raise _too_many_columns(limits)
+
+
+def check_csv_bounds(data: bytes, limits: Limits = DEFAULT_LIMITS) -> None:
+    """Rows and columns of a CSV counted on the bytes (line breaks, separators in the header) before parsing."""
+    if data.count(b"\n") - 1 > limits.max_rows:
+        raise _too_many_rows(limits)
+    first = next((line for line in data[:65536].splitlines() if line.strip()), b"")
+    text = first.decode("utf-8", errors="replace")
+    if text.count(_delimiter(text)) + 1 > limits.max_columns:
+        raise _too_many_columns(limits)
 
 
 def _encoding(data: bytes) -> str:
@@ -62,11 +145,24 @@ def read_csv_bytes(data: bytes) -> pd.DataFrame:
     return frame
 
 
-def read_xlsx(data: bytes) -> pd.DataFrame:
+def read_xlsx(data: bytes, limits: Limits = DEFAULT_LIMITS) -> pd.DataFrame:
+    check_xlsx_bounds(data, limits)
     try:
-        frame = pd.read_excel(io.BytesIO(data), sheet_name=0, dtype=object, engine="calamine", header=0)
+        # nrows: a sheet whose declared dimension understated its rows still yields no more than the limit + 1.
+        frame = pd.read_excel(
+            io.BytesIO(data),
+            sheet_name=0,
+            dtype=object,
+            engine="calamine",
+            header=0,
+            nrows=limits.max_rows + 1,
+        )
     except (ValueError, zipfile.BadZipFile, OSError) as exc:
         raise FileProblem(f"The spreadsheet could not be read: {exc}") from exc
+    if len(frame) > limits.max_rows:
+        raise _too_many_rows(limits)
+    if len(frame.columns) > limits.max_columns:
+        raise _too_many_columns(limits)
     frame.columns = [str(column) for column in frame.columns]
     # Excel types cells itself: dates become timestamps, whole numbers floats; back to text like a CSV cell.
     for column in frame.columns:
@@ -90,15 +186,38 @@ def _cell_text(value: object) -> str:
     return str(value)
 
 
-def read_prospect_file(source: str | Path | BinaryIO, *, name: str | None = None) -> pd.DataFrame:
+def _read_bounded(source: str | Path | BinaryIO, limits: Limits) -> bytes:
+    too_large = FileTooLarge(
+        "bytes", limits.max_bytes, f"The file is larger than {limits.max_bytes // (1024 * 1024)} MB."
+    )
+    if isinstance(source, str | Path):
+        if Path(source).stat().st_size > limits.max_bytes:
+            raise too_large
+        return Path(source).read_bytes()
+    data = source.read(limits.max_bytes + 1)
+    if len(data) > limits.max_bytes:
+        raise too_large
+    return data
+
+
+def read_prospect_file(
+    source: str | Path | BinaryIO, *, name: str | None = None, limits: Limits = DEFAULT_LIMITS
+) -> pd.DataFrame:
     """All cells as text (empty string for blank); the index is the spreadsheet row number (header = row 1).
 
-    Blank lines keep their number (a spreadsheet shows them too) and are dropped.
+    Blank lines keep their number (a spreadsheet shows them too) and are dropped. A file beyond `limits` is
+    refused (FileTooLarge) before it is parsed.
     """
-    data = Path(source).read_bytes() if isinstance(source, str | Path) else source.read()
+    data = _read_bounded(source, limits)
     if not data.strip():
         raise FileProblem("The file is empty.")
-    frame = read_xlsx(data) if data.startswith(XLSX_MAGIC) else read_csv_bytes(data)
+    if data.startswith(XLSX_MAGIC):
+        frame = read_xlsx(data, limits)
+    else:
+        check_csv_bounds(data, limits)
+        frame = read_csv_bytes(data)
+        if len(frame.columns) > limits.max_columns:
+            raise _too_many_columns(limits)
     frame.index = pd.RangeIndex(2, len(frame) + 2)
     if len(frame.columns) and len(frame):
         stripped = {column: frame[column].str.strip() for column in frame.columns}

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "csp",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -79,10 +80,47 @@ MIDDLEWARE = [
     "portal.accounts.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Content-Security-Policy on every response (portal/csp.py): strict for the portal, looser under /admin/.
+    "portal.csp.PortalCSPMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     # Last, so that it sees the authenticated user and the final response (login rate limiting).
     "axes.middleware.AxesMiddleware",
 ]
+
+# The portal's pages: scripts, styles, images and fonts from the portal's own origin only, no inline script, no
+# plugin, no framing. A stored payload that slipped past the rich-text whitelist still would not run.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "frame-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+# The Wagtail admin writes inline scripts and style attributes and previews pages in a same-origin frame; it gets
+# those, still nothing from another origin (avatars are off: WAGTAIL_GRAVATAR_PROVIDER_URL = None).
+STIGAR_ADMIN_CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'", "'unsafe-inline'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:", "blob:"],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "frame-src": ["'self'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'self'"],
+    }
+}
 
 ROOT_URLCONF = "portal.urls"
 WSGI_APPLICATION = "portal.wsgi.application"
@@ -206,6 +244,8 @@ FILE_UPLOAD_PERMISSIONS = 0o640
 
 # --- Wagtail ----------------------------------------------------------------------------------
 WAGTAIL_SITE_NAME = "Stigar"
+# No avatars from gravatar.com: the admin loads nothing from another origin (see STIGAR_ADMIN_CONTENT_SECURITY_POLICY).
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAILADMIN_BASE_URL = env.str("WAGTAILADMIN_BASE_URL", default="http://127.0.0.1:8000")
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "txt", "xlsx", "png", "jpg"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
@@ -268,6 +308,15 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
+# Jobs that survive a dead worker (insights/services.py): an import's worker renews the batch's lease every
+# IMPORT_HEARTBEAT_SECONDS; a running batch without a renewal for IMPORT_LEASE_SECONDS is marked failed and
+# retryable (its file is kept IMPORT_RETRY_HOURS for that). /healthz reports a batch queued or running for longer
+# than IMPORT_STUCK_SECONDS as degraded. A scoring run's lock not renewed for SCORING_LOCK_SECONDS is taken over.
+IMPORT_HEARTBEAT_SECONDS = env.float("IMPORT_HEARTBEAT_SECONDS", default=10.0)
+IMPORT_LEASE_SECONDS = env.int("IMPORT_LEASE_SECONDS", default=300)
+IMPORT_RETRY_HOURS = env.int("IMPORT_RETRY_HOURS", default=24)
+IMPORT_STUCK_SECONDS = env.int("IMPORT_STUCK_SECONDS", default=1800)
+SCORING_LOCK_SECONDS = env.int("SCORING_LOCK_SECONDS", default=900)
 CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "worker-heartbeat": {"task": "portal.tasks.worker_heartbeat", "schedule": 60.0},
@@ -276,6 +325,7 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "schedule": 7 * 24 * 60 * 60.0,  # weekly; the task mails each owner at most once per ISO week
     },
     "insights-prospect-retention": {"task": "insights.tasks.prospects_expire_task", "schedule": 6 * 3600.0},
+    "insights-import-leases": {"task": "insights.tasks.import_batches_reap_task", "schedule": 60.0},
     "knowledge-monthly-digest": {
         "task": "knowledge.tasks.send_last_months_digest",
         "schedule": crontab(minute=0, hour=7, day_of_month=1),

@@ -47,6 +47,15 @@ CACHES = {
     "default": env.cache_url("CACHE_URL", default=f"filecache://{DATA_DIR / 'cache' / 'default'}"),  # noqa: F405
     "pages": env.cache_url("PAGE_CACHE_URL", default=f"filecache://{DATA_DIR / 'cache' / 'pages'}"),  # noqa: F405
 }
+# Scoring progress, the dashboard's invalidation and the page cache must be one store for every web process: a
+# per-process memory cache would show each process its own (stale) state. gunicorn reads WEB_CONCURRENCY.
+_web_processes = env.int("WEB_CONCURRENCY", default=1)
+_local_caches = [name for name, cache in CACHES.items() if cache["BACKEND"].endswith("LocMemCache")]
+if _local_caches and _web_processes > 1:
+    raise ImproperlyConfigured(
+        f"CACHES {', '.join(_local_caches)} is a per-process memory cache, but WEB_CONCURRENCY={_web_processes}: "
+        "use files or Redis (CACHE_URL, PAGE_CACHE_URL) when more than one web process runs."
+    )
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=300)
 CACHE_MIDDLEWARE_SECONDS = PAGE_CACHE_SECONDS
 

@@ -118,6 +118,30 @@ def test_the_pdf_of_an_internal_lesson_is_not_found_for_anonymous(client):
     assert client.get(f"/kunskap/pdf/{lesson.pk}/").status_code == 404
 
 
+def test_the_pdf_view_answers_missing_drafts_other_pages_and_hidden_pages_alike(client):
+    from knowledge.selectors import knowledge_index
+
+    hidden = make_lesson(title="Intern", visibility="internal")
+    draft = make_lesson(title="Utkast", visibility="public", live=False)
+    index = knowledge_index()
+    assert index is not None
+    missing = LessonPage.objects.order_by("-pk").values_list("pk", flat=True).first() + 1000
+    answers = {
+        name: client.get(f"/kunskap/pdf/{pk}/")
+        for name, pk in {
+            "hidden": hidden.pk,
+            "draft": draft.pk,
+            "index": index.pk,
+            "root": 1,
+            "missing": missing,
+        }.items()
+    }
+    assert {name: r.status_code for name, r in answers.items()} == dict.fromkeys(answers, 404)
+    # The 404 page links its own address (language switch); apart from that the answers are the same.
+    bodies = {r.content.decode().replace(r.wsgi_request.path, "PATH") for r in answers.values()}
+    assert len(bodies) == 1
+
+
 def test_pages_link_print_css_and_pdf(client):
     lesson = make_lesson()
     html = client.get(lesson.url).content.decode()

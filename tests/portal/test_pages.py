@@ -42,7 +42,7 @@ def test_healthz_is_ok_when_database_broker_and_search_answer(client):
     assert response.status_code == 200
     body = response.json()
     assert body["status"] == "ok"
-    assert set(body["checks"]) == {"database", "broker", "search"}
+    assert set(body["checks"]) == {"database", "broker", "search", "jobs"}
     assert all(check["status"] == "ok" for check in body["checks"].values())
 
 
@@ -71,3 +71,24 @@ def test_openapi_schema_is_served(client):
     response = client.get(reverse("api-schema"), HTTP_ACCEPT="application/vnd.oai.openapi+json")
     assert response.status_code == 200
     assert response.json()["openapi"].startswith("3.")
+
+
+def test_healthz_is_degraded_while_an_import_is_stuck_longer_than_the_threshold(client, settings, kiruna):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from insights.models import ImportBatch
+
+    settings.IMPORT_STUCK_SECONDS = 600
+    batch = ImportBatch.objects.create(
+        municipality=kiruna, file_name="a.csv", status=ImportBatch.Status.RUNNING
+    )
+    ImportBatch.objects.filter(pk=batch.pk).update(heartbeat_at=timezone.now() - dt.timedelta(seconds=60))
+    assert client.get("/healthz").json()["checks"]["jobs"]["status"] == "ok"
+    ImportBatch.objects.filter(pk=batch.pk).update(heartbeat_at=timezone.now() - dt.timedelta(seconds=601))
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    body = response.json()
+    assert body["status"] == "degraded"
+    assert body["checks"]["jobs"] == {"status": "degraded", "stuck_imports": 1, "threshold_seconds": 600}

@@ -47,3 +47,55 @@ def test_check_deploy_is_clean_with_the_secrets_set(tmp_path):
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues (0 silenced)." in result.stdout
+
+
+CSP_PROBE = """
+import json
+import django
+
+django.setup()
+from django.test import Client
+
+client = Client()
+print(json.dumps({
+    path: client.get(path, secure=True, HTTP_HOST="stigar.example.org").get("Content-Security-Policy")
+    for path in ("/api/schema/", "/admin/")
+}))
+"""
+
+
+def _directives(header: str) -> dict[str, set[str]]:
+    return {
+        name: set(values) for name, *values in (part.split() for part in header.split(";") if part.strip())
+    }
+
+
+def test_production_sends_a_strict_content_security_policy(tmp_path):
+    import json
+
+    result = _run(
+        "-c",
+        CSP_PROBE,
+        env_overrides={**SECRETS, "STIGAR_DATA_DIR": str(tmp_path), "PYTHONPATH": str(ROOT)},
+    )
+    assert result.returncode == 0, result.stderr
+    headers = json.loads(result.stdout.strip().splitlines()[-1])
+    portal = _directives(headers["/api/schema/"])
+    assert portal["script-src"] == {"'self'"} and portal["style-src"] == {"'self'"}
+    assert portal["object-src"] == {"'none'"} and portal["frame-ancestors"] == {"'none'"}
+    assert portal["default-src"] == {"'self'"}
+    admin = _directives(headers["/admin/"])
+    # The admin's looser policy still allows no other origin.
+    assert "'unsafe-inline'" in admin["script-src"]
+    assert all(
+        value.startswith("'") or value in {"data:", "blob:"} for values in admin.values() for value in values
+    )
+
+
+def test_production_refuses_a_per_process_memory_cache_with_several_web_processes(tmp_path):
+    base = {**SECRETS, "STIGAR_DATA_DIR": str(tmp_path), "CACHE_URL": "locmemcache://"}
+    refused = _run("manage.py", "check", env_overrides={**base, "WEB_CONCURRENCY": "4"})
+    assert refused.returncode != 0
+    assert "ImproperlyConfigured" in refused.stderr and "WEB_CONCURRENCY=4" in refused.stderr
+    alone = _run("manage.py", "check", env_overrides={**base, "WEB_CONCURRENCY": "1"})
+    assert alone.returncode == 0, alone.stderr

@@ -47,7 +47,12 @@ class Command(BaseCommand):
             )
         if options["json"]:
             self.stdout.write(json.dumps(report.as_dict(), ensure_ascii=False))
-        elif report.status == "imported":
+            if report.status != "imported":
+                sys.exit(1)
+            return
+        for warning in report.warnings:
+            self.stderr.write(f"  warning, column {warning['column']}: {warning['message']}")
+        if report.status == "imported":
             self.stdout.write(
                 self.style.SUCCESS(
                     f"Imported {report.imported} prospects into {municipality.name}; "
