@@ -165,7 +165,7 @@ def invitation_accept(*, token: str, password: str, first_name: str = "", last_n
     User = get_user_model()
     with transaction.atomic():
         invitation = (
-            Invitation.objects.select_for_update()
+            Invitation.objects.select_for_update(of=("self",))
             .select_related("municipality", "invited_by")
             .filter(token_hash=token_digest(token))
             .first()

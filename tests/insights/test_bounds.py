@@ -68,13 +68,17 @@ def xlsx_bomb(path: Path, *, rows: int, dimension_rows: int | None = None) -> Pa
     return path
 
 
+# The peak is the process's own VmHWM: ru_maxrss would carry over the high-water mark of the forked pytest process
+# (Linux keeps it across exec), so a suite that had grown before this test would be measured instead of the probe.
 PROBE = """
-import json, resource, sys
+import json, re, sys
 from insights.scoring.validation import validate_file
 result = validate_file(sys.argv[1])
+with open("/proc/self/status") as status:
+    peak = int(re.search(r"VmHWM:\\s+(\\d+) kB", status.read()).group(1))
 print(json.dumps({
     "errors": [error.as_dict() | {"code": error.code} for error in result.errors],
-    "peak_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+    "peak_kib": peak,
 }))
 """
 
