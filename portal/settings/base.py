@@ -80,8 +80,8 @@ MIDDLEWARE = [
     "portal.accounts.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    # Content-Security-Policy on every response (portal/csp.py): strict for the portal, looser under /admin/.
-    "portal.csp.PortalCSPMiddleware",
+    # Content-Security-Policy on every response (portal/content_security_policy.py): strict for the portal, looser under /admin/.
+    "portal.content_security_policy.PortalCSPMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     # Last, so that it sees the authenticated user and the final response (login rate limiting).
     "axes.middleware.AxesMiddleware",
