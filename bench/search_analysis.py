@@ -21,12 +21,13 @@ from __future__ import annotations
 import csv
 import importlib.util
 import json
+import shutil
 import subprocess
 import sys
 import tempfile
 import time
 from collections.abc import Callable
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -71,8 +72,30 @@ def read_compounds() -> list[tuple[str, tuple[str, ...]]]:
 
 # --- Candidate splitters ------------------------------------------------------------------------------
 _LINKS = ("s", "e", "a", "u", "o")
-_ENDINGS = ("arnas", "ernas", "ornas", "arna", "erna", "orna", "ens", "ets", "nas", "en", "et", "na", "ar", "er",
-            "or", "es", "s", "n", "t", "r", "a", "e")
+_ENDINGS = (
+    "arnas",
+    "ernas",
+    "ornas",
+    "arna",
+    "erna",
+    "orna",
+    "ens",
+    "ets",
+    "nas",
+    "en",
+    "et",
+    "na",
+    "ar",
+    "er",
+    "or",
+    "es",
+    "s",
+    "n",
+    "t",
+    "r",
+    "a",
+    "e",
+)
 
 
 def guessed_splitter(words: frozenset[str], frequency: Callable[[str], float] | None) -> Splitter:
@@ -82,7 +105,7 @@ def guessed_splitter(words: frozenset[str], frequency: Callable[[str], float] | 
     def ok(word: str) -> bool:
         return len(word) >= 3 and word in words and word not in STOPWORDS["sv"]
 
-    @lru_cache(maxsize=None)
+    @cache
     def first(piece: str) -> str | None:
         candidates = [piece, piece + "a", piece + "e"]
         if piece[-1:] in _LINKS:
@@ -92,7 +115,7 @@ def guessed_splitter(words: frozenset[str], frequency: Callable[[str], float] | 
         found = [c for c in candidates if ok(c)]
         return found[0] if found else None
 
-    @lru_cache(maxsize=None)
+    @cache
     def last(piece: str) -> str | None:
         if ok(piece):
             return piece
@@ -108,11 +131,13 @@ def guessed_splitter(words: frozenset[str], frequency: Callable[[str], float] | 
 
 
 def _search(
-    first: Callable[[str], str | None], last: Callable[[str], str | None], frequency: Callable[[str], float] | None
+    first: Callable[[str], str | None],
+    last: Callable[[str], str | None],
+    frequency: Callable[[str], float] | None,
 ) -> Splitter:
     """Best split: by mean frequency (Koehn & Knight) if there are frequencies, else fewest parts, longest first part."""
 
-    @lru_cache(maxsize=None)
+    @cache
     def best(word: str, parts_left: int) -> tuple[float, tuple[str, ...]] | None:
         options: list[tuple[float, tuple[str, ...]]] = []
         whole = last(word)
@@ -153,8 +178,9 @@ def hunspell_flags_splitter() -> Splitter:
 
 def hand_list_splitter() -> Splitter:
     """The analysis module as it was before this change, loaded from git into a module of its own."""
+    git = shutil.which("git") or "git"
     source = subprocess.run(
-        ["git", "-C", str(ROOT), "show", f"{HAND_LIST_COMMIT}:knowledge/search/analysis.py"],
+        [git, "-C", str(ROOT), "show", f"{HAND_LIST_COMMIT}:knowledge/search/analysis.py"],
         check=True,
         capture_output=True,
         text=True,
@@ -187,7 +213,9 @@ def candidates() -> dict[str, Callable[[], Splitter]]:
         from knowledge.search.analysis import fold
 
         table = DefaultDictionaryFactory().get_dictionary("sv")
-        lemmas = frozenset(fold(lemma) for lemma in set(table.values()) if lemma.isalpha() and lemma.islower())
+        lemmas = frozenset(
+            fold(lemma) for lemma in set(table.values()) if lemma.isalpha() and lemma.islower()
+        )
         return guessed_splitter(lemmas, None)
 
     return {

@@ -17,6 +17,7 @@ class Action(enum.StrEnum):
     DRAFT_KNOWLEDGE = "draft_knowledge"
     PUBLISH_KNOWLEDGE = "publish_knowledge"
     EDIT_TAXONOMY = "edit_taxonomy"
+    EDIT_GLOSSARY = "edit_glossary"
     VIEW_PROSPECTS = "view_prospects"
     IMPORT_PROSPECTS = "import_prospects"
     SHARE_SEGMENTS = "share_segments"
@@ -33,6 +34,7 @@ _ANYWHERE: dict[Role, frozenset[Action]] = {
             Action.DRAFT_KNOWLEDGE,
             Action.PUBLISH_KNOWLEDGE,
             Action.EDIT_TAXONOMY,
+            Action.EDIT_GLOSSARY,
             Action.VIEW_SHARED_SEGMENTS,
             Action.VIEW_DASHBOARD,
         }
@@ -147,3 +149,8 @@ def require_edit_knowledge(user: Any, *, municipality: Municipality | None) -> N
     if municipality is None and role_of(user) is not None:
         raise PermissionDenied(_("Only the coordinating team can change region-wide knowledge."))
     require(user, Action.DRAFT_KNOWLEDGE, municipality=municipality)
+
+
+def can_edit_glossary(user: Any) -> bool:
+    """The search glossary (synonyms, Swedish-English equivalents) is the coordinating team's to maintain."""
+    return can(user, Action.EDIT_GLOSSARY)

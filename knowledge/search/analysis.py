@@ -87,15 +87,70 @@ MAX_PARTS = 4
 # Linking letters between the parts of a compound (bostad-s-brist, förskol-e-plats, gat-u-belysning).
 _LINKS = ("s", "e", "a", "u", "o")
 # Endings to try when the last part is an inflected form the dictionary lists only as its lemma.
-_ENDINGS = ("arnas", "ernas", "ornas", "arna", "erna", "orna", "ens", "ets", "nas", "en", "et", "na", "ar", "er",
-            "or", "es", "s", "n", "t", "r", "a", "e")
+_ENDINGS = (
+    "arnas",
+    "ernas",
+    "ornas",
+    "arna",
+    "erna",
+    "orna",
+    "ens",
+    "ets",
+    "nas",
+    "en",
+    "et",
+    "na",
+    "ar",
+    "er",
+    "or",
+    "es",
+    "s",
+    "n",
+    "t",
+    "r",
+    "a",
+    "e",
+)
 
 
 # Prepositions and verb particles (a closed class of the language, not vocabulary): för-, till-, genom-, fram- make
 # derivations, not compounds: förskola is not för + skola, genomförd not genom + förd.
 PARTICLES = frozenset(
-    "av bak bakom bort efter fram fort förbi före genom in inom kring med mellan mot ned ner om omkring på runt "
-    "till tillbaka undan under upp ut utom vid åt åter över".split()
+    [
+        "av",
+        "bak",
+        "bakom",
+        "bort",
+        "efter",
+        "fram",
+        "fort",
+        "förbi",
+        "före",
+        "genom",
+        "in",
+        "inom",
+        "kring",
+        "med",
+        "mellan",
+        "mot",
+        "ned",
+        "ner",
+        "om",
+        "omkring",
+        "på",
+        "runt",
+        "till",
+        "tillbaka",
+        "undan",
+        "under",
+        "upp",
+        "ut",
+        "utom",
+        "vid",
+        "åt",
+        "åter",
+        "över",
+    ]
 )
 
 
@@ -117,7 +172,9 @@ def _first_part_lemma(piece: str) -> str | None:
     if lemma in lexicon.headwords:
         return lemma
     stem = piece[:-1] if piece[-1:] in _LINKS else piece
-    candidates = [c for c in (piece + "a", piece + "e", stem, stem + "a", stem + "e") if c in lexicon.headwords]
+    candidates = [
+        c for c in (piece + "a", piece + "e", stem, stem + "a", stem + "e") if c in lexicon.headwords
+    ]
     return max(candidates, key=lexicon.frequency) if candidates else piece
 
 
@@ -310,22 +367,56 @@ def detect_language(text: str, default: str = DEFAULT_LANGUAGE) -> str:
 
 # --- Synonyms -----------------------------------------------------------------------------------
 class Synonyms:
-    """Groups of equivalent names (a municipality's name, slug and aliases), looked up by folded word."""
+    """Groups of equivalent names and phrases, looked up by folded word or word sequence.
+
+    A group is a municipality's name, slug and aliases, or a glossary entry: synonyms in Swedish and their English
+    equivalents (förskoleplats, barnomsorgsplats, preschool place). Phrases are matched on their stems in the query's
+    language, so "preschool places" meets "preschool place".
+    """
 
     def __init__(self, groups: Iterable[Sequence[str]] = ()) -> None:
         self._by_word: dict[str, frozenset[str]] = {}
+        self._groups: list[frozenset[tuple[str, ...]]] = []
         for group in groups:
             names = {fold(name).strip() for name in group if name and name.strip()}
             single = frozenset(name for name in names if len(words(name)) == 1)
             for name in single:
                 self._by_word[name] = self._by_word.get(name, frozenset()) | single
+            phrases = frozenset(tuple(words(name)) for name in names if words(name))
+            if len(phrases) > 1:
+                self._groups.append(phrases)
+        self.longest = max((len(phrase) for group in self._groups for phrase in group), default=1)
+        self._by_stems: dict[str, dict[tuple[str, ...], frozenset[tuple[str, ...]]]] = {}
 
     def __len__(self) -> int:
-        return len(self._by_word)
+        return len(self._by_word) + sum(len(group) for group in self._groups)
 
     def equivalents(self, word: str) -> frozenset[str]:
-        """Every name equivalent to `word` (folded), itself excluded."""
+        """Every single-word name equivalent to `word` (folded), itself excluded."""
         return self._by_word.get(word, frozenset()) - {word}
+
+    def knows(self, word: str) -> bool:
+        """Whether `word` is a name or a word of a phrase in some group (then it is not a misspelling)."""
+        return word in self._by_word or any(word in phrase for group in self._groups for phrase in group)
+
+    def phrase_equivalents(self, phrase: Sequence[str], language: str) -> frozenset[tuple[str, ...]]:
+        """The names (as word tuples) equivalent to the folded words `phrase`, compared by stems; itself excluded."""
+        table = self._by_stems.get(language)
+        if table is None:
+            table = {}
+            for group in self._groups:
+                for name in group:
+                    key = _phrase_key(name, language)
+                    table[key] = table.get(key, frozenset()) | group
+            self._by_stems[language] = table
+        key = _phrase_key(phrase, language)
+        return frozenset(name for name in table.get(key, frozenset()) if _phrase_key(name, language) != key)
+
+
+def _phrase_key(phrase: Sequence[str], language: str) -> tuple[str, ...]:
+    return tuple(_stem_word(word, language) for word in phrase if word not in STOPWORDS[language]) or tuple(
+        phrase
+    )
 
 
 # --- Query analysis -----------------------------------------------------------------------------
@@ -335,11 +426,14 @@ class QueryWord:
 
     surface: str
     alternatives: tuple[tuple[str, ...], ...]
+    # The parts of a compound, all required, ranked below the whole word (bostadsbrist -> bostad + brist).
+    split: tuple[str, ...] = ()
     # Parts of a compound that may also match alone, ranked well below the whole (bostadsbrist -> bostad).
     loose: tuple[str, ...] = ()
 
     def terms(self) -> set[str]:
-        return {term for alternative in self.alternatives for term in alternative} | set(self.loose)
+        alternatives = {term for alternative in self.alternatives for term in alternative}
+        return alternatives | set(self.split) | set(self.loose)
 
 
 def _stem_word(word: str, language: str) -> str:
@@ -349,24 +443,68 @@ def _stem_word(word: str, language: str) -> str:
 
 
 def query_words(text: str, language: str, synonyms: Synonyms | None = None) -> list[QueryWord]:
-    """Analyse a query the way `text_analyzer(language)` analyses documents, plus compounds and synonyms."""
+    """Analyse a query the way `text_analyzer(language)` analyses documents, plus compounds and synonyms.
+
+    A run of words that is a glossary phrase ("preschool place") becomes one query word whose alternatives are the
+    phrase itself (all its words) and each equivalent (förskoleplats, or its parts förskola + plats).
+    """
     result: list[QueryWord] = []
-    for word in words(text):
+    folded = words(text)
+    position = 0
+    while position < len(folded):
+        if synonyms is not None:
+            phrase = _glossary_phrase(folded, position, language, synonyms)
+            if phrase is not None:
+                result.append(phrase[1])
+                position += phrase[0]
+                continue
+        word = folded[position]
+        position += 1
         equivalents = synonyms.equivalents(word) if synonyms is not None else frozenset()
         if word in STOPWORDS[language] and not equivalents:
             continue
         alternatives: list[tuple[str, ...]] = [(_stem_word(word, language),)]
+        split: tuple[str, ...] = ()
         loose: tuple[str, ...] = ()
         if language == "sv":
             parts = split_compound(swedish_lemma(word))
             if parts:
-                alternatives.append(tuple(_stem_word(part, language) for part in parts))
+                split = tuple(_stem_word(part, language) for part in parts)
                 loose = tuple(_stem_word(part, language) for part in parts if len(part) >= MIN_PART)
         for name in sorted(equivalents):
-            alternatives.append((_stem_word(name, language),))
+            alternatives += _name_alternatives((name,), language)
         unique = tuple(dict.fromkeys(alternatives))
-        result.append(QueryWord(surface=word, alternatives=unique, loose=loose))
+        result.append(QueryWord(surface=word, alternatives=unique, split=split, loose=loose))
     return result
+
+
+def _glossary_phrase(
+    folded: list[str], position: int, language: str, synonyms: Synonyms
+) -> tuple[int, QueryWord] | None:
+    """The longest glossary phrase (two words or more) starting at `position`, as (its length, its query word)."""
+    for length in range(min(synonyms.longest, len(folded) - position), 1, -1):
+        phrase = tuple(folded[position : position + length])
+        if phrase[0] in STOPWORDS[language] or phrase[-1] in STOPWORDS[language]:
+            continue  # "in kiruna" is not the phrase "kiruna"
+        equivalents = synonyms.phrase_equivalents(phrase, language)
+        if not equivalents:
+            continue
+        alternatives = _name_alternatives(phrase, language)
+        for name in sorted(equivalents):
+            alternatives += _name_alternatives(name, language)
+        return length, QueryWord(surface=" ".join(phrase), alternatives=tuple(dict.fromkeys(alternatives)))
+    return None
+
+
+def _name_alternatives(name: Sequence[str], language: str) -> list[tuple[str, ...]]:
+    """A name as query alternatives: all its (non-stop) words' stems, and for one Swedish compound also its parts."""
+    stems = tuple(_stem_word(word, language) for word in name if word not in STOPWORDS[language])
+    alternatives = [stems] if stems else []
+    if language == "sv" and len(name) == 1:
+        parts = split_compound(swedish_lemma(name[0]))
+        if parts:
+            alternatives.append(tuple(_stem_word(part, language) for part in parts))
+    return alternatives
 
 
 # --- Highlights ---------------------------------------------------------------------------------

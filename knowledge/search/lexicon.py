@@ -12,8 +12,8 @@ dicts; lookups on top of them are cached by the analyser.
 
 from __future__ import annotations
 
+import json
 import os
-import pickle
 import re
 import threading
 from collections.abc import Callable
@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
+from typing import Any
 
 import wordfreq
 from simplemma.strategies.dictionaries.dictionary_factory import DefaultDictionaryFactory
@@ -92,7 +93,9 @@ def compound_begin_suffixes(aff: Path) -> dict[str, list[_Suffix]]:
     return rules
 
 
-def read_hunspell(dic: Path, fold: Callable[[str], str]) -> tuple[frozenset[str], dict[str, str], frozenset[str]]:
+def read_hunspell(
+    dic: Path, fold: Callable[[str], str]
+) -> tuple[frozenset[str], dict[str, str], frozenset[str]]:
     """Headwords, compound-begin forms (-> headword) and compound-end words of a Hunspell dictionary, folded."""
     suffixes = compound_begin_suffixes(dic.with_suffix(".aff"))
     headwords: set[str] = set()
@@ -123,7 +126,7 @@ def read_hunspell(dic: Path, fold: Callable[[str], str]) -> tuple[frozenset[str]
 
 _lock = threading.Lock()
 # Bump when what is derived from the packages changes, so that an old cache file is not read.
-_CACHE_FORMAT = 2
+_CACHE_FORMAT = 3
 
 
 @dataclass(frozen=True)
@@ -146,7 +149,7 @@ def cache_file() -> Path:
     folder = os.environ.get("STIGAR_LEXICON_CACHE") or os.path.join(
         os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "stigar"
     )
-    return Path(folder) / f"swedish-lexicon-{_CACHE_FORMAT}-{_versions()}.pickle"
+    return Path(folder) / f"swedish-lexicon-{_CACHE_FORMAT}-{_versions()}.json"
 
 
 @lru_cache(maxsize=1)
@@ -155,22 +158,41 @@ def swedish_data() -> SwedishData:
     with _lock:
         path = cache_file()
         try:
-            with path.open("rb") as stream:
-                data = pickle.load(stream)
-            if isinstance(data, SwedishData):
-                return data
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
+            return _from_json(json.loads(path.read_text(encoding="utf-8")))
+        except (OSError, ValueError, KeyError, TypeError):
             pass
         data = SwedishData(lexicon=_build_lexicon(), lemmas=_build_lemmas())
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             partial = path.with_suffix(f".{os.getpid()}.tmp")
-            with partial.open("wb") as stream:
-                pickle.dump(data, stream, protocol=pickle.HIGHEST_PROTOCOL)
+            partial.write_text(
+                json.dumps(_to_json(data), ensure_ascii=False, separators=(",", ":")), encoding="utf-8"
+            )
             partial.replace(path)  # atomic: a concurrent reader sees the old file or the whole new one
         except OSError:
             pass  # a read-only home only costs the start-up time
         return data
+
+
+def _to_json(data: SwedishData) -> dict[str, Any]:
+    lexicon = data.lexicon
+    return {
+        "headwords": sorted(lexicon.headwords),
+        "compound_begin": lexicon.compound_begin,
+        "compound_end": sorted(lexicon.compound_end),
+        "zipf": lexicon.zipf,
+        "lemmas": data.lemmas,
+    }
+
+
+def _from_json(raw: dict[str, Any]) -> SwedishData:
+    lexicon = SwedishLexicon(
+        headwords=frozenset(raw["headwords"]),
+        compound_begin=dict(raw["compound_begin"]),
+        compound_end=frozenset(raw["compound_end"]),
+        zipf=dict(raw["zipf"]),
+    )
+    return SwedishData(lexicon=lexicon, lemmas=dict(raw["lemmas"]))
 
 
 def swedish_lexicon() -> SwedishLexicon:
@@ -191,7 +213,9 @@ def _build_lexicon() -> SwedishLexicon:
             folded = fold(word)
             # Several spellings can fold to one word (él, el): the commonest decides.
             zipf[folded] = max(zipf.get(folded, 0.0), round(wordfreq.freq_to_zipf(frequency), 2))
-    return SwedishLexicon(headwords=headwords, compound_begin=compound_begin, compound_end=compound_end, zipf=zipf)
+    return SwedishLexicon(
+        headwords=headwords, compound_begin=compound_begin, compound_end=compound_end, zipf=zipf
+    )
 
 
 def _build_lemmas() -> dict[str, str]:

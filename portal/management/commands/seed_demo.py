@@ -17,7 +17,7 @@ from themes.services import membership_assign
 
 # Apps contribute demo content through a `demo.seed(*, stdout)` function, in this order
 # (knowledge links to sprints, insights is independent).
-DEMO_APPS = ("sprints", "knowledge", "insights")
+DEMO_APPS = ("sprints", "knowledge", "insights", "sitesearch")
 
 
 def demo_password_path() -> Path:
