@@ -29,7 +29,7 @@ def setup_django(label: str, reuse: str | None = None) -> Path:
         "default": {
             "BACKEND": "knowledge.search.backend",
             "PATH": str(data_dir / "search"),
-            "SYNONYMS": "themes.selectors.search_synonyms",
+            "SYNONYMS": "sitesearch.selectors.search_synonyms",
         },
         "database": {"BACKEND": "modelsearch.backends.database", "AUTO_UPDATE": False},
     }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -14,10 +15,14 @@ from django.utils.text import Truncator
 from modelsearch.backends import get_search_backend
 
 from knowledge.models import KnowledgePage
+from knowledge.search.opensearch import index_settings
 from sprints.models import Sprint
 from sprints.selectors import visible_sprints
-from themes.models import Municipality, RelocationPhase, WorkPackage
+from themes.models import Municipality, RelocationPhase, SprintMethod, ValueChainStep, WorkPackage
 from themes.permissions import visible_levels
+from themes.selectors import search_synonyms as municipality_synonyms
+
+from .models import GlossaryEntry
 
 PAGE_SIZE = 20
 TYPES = ("lesson", "method", "exchange", "sprint")
@@ -335,3 +340,42 @@ def phases_and_work_packages() -> dict[str, list[Any]]:
         "phases": list(RelocationPhase.objects.all()),
         "municipalities": list(Municipality.objects.order_by("name")),
     }
+
+
+def glossary_groups() -> list[list[str]]:
+    """Each glossary entry's Swedish and English names, one group of equivalents per entry."""
+    return [entry.names() for entry in GlossaryEntry.objects.order_by("pk") if len(entry.names()) > 1]
+
+
+_LABEL_PARTS = re.compile(r"\s+[–&/]\s+|\s*\([^)]*\)")
+
+
+def taxonomy_groups() -> list[list[str]]:
+    """The taxonomy's bilingual labels as Swedish-English equivalents ("Tjänstesafari" = "Service safari").
+
+    A label of several parts ("Marknadsföring & distribution") is paired part by part when both languages have as
+    many parts; parenthesised remarks ("(5 dagar)") are left out.
+    """
+    groups: list[list[str]] = []
+    for model in (WorkPackage, ValueChainStep, RelocationPhase, SprintMethod):
+        for label_sv, label_en in model.objects.values_list("label_sv", "label_en"):
+            parts_sv = [part.strip() for part in _LABEL_PARTS.split(label_sv) if part.strip()]
+            parts_en = [part.strip() for part in _LABEL_PARTS.split(label_en) if part.strip()]
+            if len(parts_sv) == len(parts_en):
+                groups += [
+                    [sv, en] for sv, en in zip(parts_sv, parts_en, strict=True) if sv.lower() != en.lower()
+                ]
+            elif label_sv.lower() != label_en.lower():
+                groups.append([label_sv, label_en])
+    return groups
+
+
+def search_synonyms() -> list[list[str]]:
+    """What the search backend expands queries with (its SYNONYMS setting): municipality aliases, the taxonomy's
+    Swedish and English labels and the glossary."""
+    return [*municipality_synonyms(), *taxonomy_groups(), *glossary_groups()]
+
+
+def opensearch_settings() -> dict[str, Any]:
+    """Index settings for the OpenSearch/Elasticsearch backends with the same glossary and Swedish lexicon as Whoosh."""
+    return index_settings(search_synonyms())

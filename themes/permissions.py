@@ -17,6 +17,7 @@ class Action(enum.StrEnum):
     DRAFT_KNOWLEDGE = "draft_knowledge"
     PUBLISH_KNOWLEDGE = "publish_knowledge"
     EDIT_TAXONOMY = "edit_taxonomy"
+    EDIT_GLOSSARY = "edit_glossary"
     VIEW_PROSPECTS = "view_prospects"
     IMPORT_PROSPECTS = "import_prospects"
     SHARE_SEGMENTS = "share_segments"
@@ -39,6 +40,7 @@ _ANYWHERE: dict[Role, frozenset[Action]] = {
             Action.DRAFT_KNOWLEDGE,
             Action.PUBLISH_KNOWLEDGE,
             Action.EDIT_TAXONOMY,
+            Action.EDIT_GLOSSARY,
             Action.VIEW_SHARED_SEGMENTS,
             Action.VIEW_DASHBOARD,
             Action.EDIT_ACTION_PLAN,
@@ -217,3 +219,8 @@ SECOND_FACTOR_ROLES = frozenset({Role.COORDINATOR, Role.ANALYST})
 def needs_second_factor(user: Any) -> bool:
     """Whether `user`'s role is one that must pass a second factor when the programme requires it."""
     return role_of(user) in SECOND_FACTOR_ROLES
+
+
+def can_edit_glossary(user: Any) -> bool:
+    """The search glossary (synonyms, Swedish-English equivalents) is the coordinating team's to maintain."""
+    return can(user, Action.EDIT_GLOSSARY)

@@ -10,8 +10,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from whoosh.analysis import Filter, RegexTokenizer, StemFilter, StopFilter
-from whoosh.lang import stemmer_for_language, stopwords_for_language
+import Stemmer
+from whoosh.analysis import Filter, RegexTokenizer, StopFilter
+from whoosh.lang import stopwords_for_language
+
+from .lexicon import swedish_lemmas, swedish_lexicon
 
 LANGUAGES: tuple[str, ...] = ("sv", "en")
 DEFAULT_LANGUAGE = "sv"
@@ -52,124 +55,218 @@ class FoldFilter(Filter):  # type: ignore[misc]
             yield token
 
 
-# --- Swedish vocabulary for compounds and umlaut plurals -----------------------------------------
-# Base forms that compounds in the programme's texts are built from. Swedish writes compounds as one
-# word (bostadsbrist = bostad + s + brist); splitting them into known parts lets "brist på bostäder"
-# and "bostadsbrist" find each other. Only parts from this list are split off, so unknown words are
-# never cut into nonsense.
-_LEXICON_TEXT = """
-    arbete arbetsgivare arbetskraft arbetsplats anställning anställd jobb tjänst yrke lön karriär
-    bostad hus lägenhet boende hyra hyresrätt villa tomt stad land by ort plats region kommun län
-    brist behov efterfrågan utbud tillgång kapacitet resurs resurser möjlighet utmaning problem
-    kompetens försörjning matchning utbildning skola förskola gymnasium universitet högskola kurs
-    vård omsorg hälsa sjukvård äldreomsorg socialtjänst service mottagning mottagande
-    inflyttning inflyttare utflyttning flytt flyttning invånare befolkning medborgare familj barn
-    partner hushåll par person människa kvinna man ungdom student pensionär nyanländ
-    attraktion attraktivitet marknad marknadsföring kampanj varumärke profil profilering kommunikation
-    besök besökare turism turist resa destination upplevelse natur fjäll skog älv sjö vinter sommar
-    norrsken snö kyla värme ljus mörker
-    energi el kraft vind vatten sol industri fabrik företag näringsliv näring handel investering
-    planering plan mark detaljplan översiktsplan bygg byggnad infrastruktur väg järnväg tåg buss flyg
-    transport trafik pendling pendlare distans digital plattform kanal webb sida portal app
-    sprint metod test vecka dag månad år pilot workshop intervju enkät analys data statistik
-    samverkan samarbete nätverk projekt program insats åtgärd arbetssätt process strategi mål
-    lärdom kunskap erfarenhet resultat råd idé förslag beslut möte utbyte träff konferens
-    information guide stöd hjälp rådgivning lots välkomst introduktion språk kultur förening fritid
-    idrott sport jakt fiske friluftsliv hund skoter skidor
-    grön omställning hållbarhet klimat miljö framtid tillväxt utveckling innovation forskning
-    arbetsmarknad jobbmatchning rekrytering värvning etablering integration
-    landsbygd glesbygd centrum tätort inland kust dal gräns
-    samhälle välfärd ekonomi budget kostnad pris värde kvalitet trygghet säkerhet
-    fråga led park paket mässa hyra skoter cykel bil båt stuga
-"""
-SWEDISH_LEXICON: frozenset[str] = frozenset(_LEXICON_TEXT.split())
-
-# Plurals with an umlaut that Snowball cannot bring back to the singular (bostäder -> bostad):
-# (ending of the inflected form, replacement); applied only when the result is a known word or ends
-# in one, so that "väder" (weather) is not turned into "vad".
-_UMLAUT_PLURALS: tuple[tuple[str, str], ...] = (
-    ("ädernas", "ad"),
-    ("äderna", "ad"),
-    ("äders", "ad"),
-    ("äder", "ad"),
-    ("änderna", "and"),
-    ("änder", "and"),
-    ("ötterna", "ot"),
-    ("ötter", "ot"),
-    ("öckerna", "ok"),
-    ("öcker", "ok"),
-    ("önderna", "onde"),
-    ("önder", "onde"),
-    ("ätterna", "att"),
-    ("ätter", "att"),
-)
-
-_stem_sv: Callable[[str], str] = stemmer_for_language("sv")
-_stem_en: Callable[[str], str] = stemmer_for_language("en")
+# --- Swedish lemmas and compounds -----------------------------------------------------------------
+# Both come from maintained language data (knowledge/search/lexicon.py): the Hunspell dictionary says which words
+# exist, simplemma's table gives irregular and umlaut lemmas, wordfreq's frequencies choose between possible splits.
+_stem_sv: Callable[[str], str] = Stemmer.Stemmer("swedish").stemWord
+_stem_en: Callable[[str], str] = Stemmer.Stemmer("english").stemWord
 
 
-@lru_cache(maxsize=1)
-def _lexicon_stems() -> frozenset[str]:
-    return frozenset(_stem_sv(word) for word in SWEDISH_LEXICON)
-
-
-def _known(word: str) -> bool:
-    return word in SWEDISH_LEXICON or _stem_sv(word) in _lexicon_stems()
-
-
-def _ends_in_known_word(word: str) -> bool:
-    return any(word[i:] in SWEDISH_LEXICON for i in range(len(word) - 3))
-
-
-@lru_cache(maxsize=50_000)
+@lru_cache(maxsize=100_000)
 def swedish_lemma(word: str) -> str:
-    """The singular of an umlaut plural (bostäderna -> bostad), else `word` unchanged."""
-    for ending, replacement in _UMLAUT_PLURALS:
-        if word.endswith(ending):
-            candidate = word[: -len(ending)] + replacement
-            if _ends_in_known_word(candidate):
-                return candidate
-            break
-    return word
+    """The lemma of an irregular or umlaut form (bostäderna -> bostad, böcker -> bok), else `word` unchanged.
+
+    Regular endings are left to the Snowball stemmer, which removes them the same way in documents and queries.
+    """
+    lemmas = swedish_lemmas()
+    lemma = lemmas.get(word)
+    if lemma is None:
+        # A definite plural is often missing from the table while its indefinite form is there (bostäderna).
+        for ending in ("na", "nas", "s"):
+            if word.endswith(ending) and word[: -len(ending)] in lemmas:
+                return lemmas[word[: -len(ending)]]
+        return word
+    return lemma
 
 
 MIN_PART = 3
-# Two-letter words that often start a compound (elkapacitet, bygemenskap); other parts need three letters.
-SHORT_FIRST_PARTS = frozenset({"el", "by"})
+# The dictionary marks a few two-letter words as compound beginnings (el-, by-); later parts need three letters.
+MIN_FIRST_PART = 2
+MIN_BARE_END = 5
+MAX_PARTS = 4
+# Linking letters between the parts of a compound (bostad-s-brist, förskol-e-plats, gat-u-belysning).
+_LINKS = ("s", "e", "a", "u", "o")
+# Endings to try when the last part is an inflected form the dictionary lists only as its lemma.
+_ENDINGS = (
+    "arnas",
+    "ernas",
+    "ornas",
+    "arna",
+    "erna",
+    "orna",
+    "ens",
+    "ets",
+    "nas",
+    "en",
+    "et",
+    "na",
+    "ar",
+    "er",
+    "or",
+    "es",
+    "s",
+    "n",
+    "t",
+    "r",
+    "a",
+    "e",
+)
 
 
-def _left_part(left: str) -> str | None:
-    """The base form of the first part of a compound, allowing the linking -s- and a dropped final vowel."""
-    if left in SHORT_FIRST_PARTS:
-        return left
-    candidates = [left]
-    if left.endswith("s"):
-        candidates += [left[:-1], left[:-1] + "e", left[:-1] + "a"]
-    candidates += [left + "e", left + "a"]
-    for candidate in candidates:
-        if len(candidate) >= MIN_PART and candidate in SWEDISH_LEXICON:
-            return candidate
-    return None
+# Prepositions and verb particles (a closed class of the language, not vocabulary): för-, till-, genom-, fram- make
+# derivations, not compounds: förskola is not för + skola, genomförd not genom + förd.
+PARTICLES = frozenset(
+    [
+        "av",
+        "bak",
+        "bakom",
+        "bort",
+        "efter",
+        "fram",
+        "fort",
+        "förbi",
+        "före",
+        "genom",
+        "in",
+        "inom",
+        "kring",
+        "med",
+        "mellan",
+        "mot",
+        "ned",
+        "ner",
+        "om",
+        "omkring",
+        "på",
+        "runt",
+        "till",
+        "tillbaka",
+        "undan",
+        "under",
+        "upp",
+        "ut",
+        "utom",
+        "vid",
+        "åt",
+        "åter",
+        "över",
+    ]
+)
 
 
-@lru_cache(maxsize=50_000)
-def split_compound(word: str, depth: int = 0) -> tuple[str, ...] | None:
-    """Known parts of a Swedish compound (`bostadsbrist` -> ("bostad", "brist")), or None if it is not one."""
-    if depth == 0 and (len(word) < 2 * MIN_PART or _known(word)):
+def _is_part_word(word: str) -> bool:
+    return word not in STOPWORDS["sv"] and word not in PARTICLES
+
+
+@lru_cache(maxsize=100_000)
+def _first_part_lemma(piece: str) -> str | None:
+    """The headword a compound's first (or middle) piece stands for, if the dictionary lets that form begin one.
+
+    The dictionary lists these forms (arbets, bostads, förskole, läkar, bygg) or makes them by its linking-suffix
+    rules; a form listed only as a compound part gets the commonest headword it can be the stem of (skol -> skola).
+    """
+    lexicon = swedish_lexicon()
+    lemma = lexicon.compound_begin.get(piece)
+    if lemma is None or not _is_part_word(lemma):
         return None
-    # Longest first part first: "arbetsmarknadsfrågor" is arbetsmarknad + fråga, not arbete + ...
-    for cut in range(len(word) - MIN_PART, 1, -1):
-        left = _left_part(word[:cut])
-        if left is None:
-            continue
-        right = swedish_lemma(word[cut:])
-        if _known(right):
-            return (left, right)
-        if depth < 2:
-            rest = split_compound(right, depth + 1)
-            if rest:
-                return (left, *rest)
-    return None
+    if lemma in lexicon.headwords:
+        return lemma
+    stem = piece[:-1] if piece[-1:] in _LINKS else piece
+    candidates = [
+        c for c in (piece + "a", piece + "e", stem, stem + "a", stem + "e") if c in lexicon.headwords
+    ]
+    return max(candidates, key=lexicon.frequency) if candidates else piece
+
+
+def _may_end(word: str) -> bool:
+    lexicon = swedish_lexicon()
+    # The dictionary's COMPOUNDEND flag, or (entries it lists without any flags, such as "arbetare") a headword
+    # long enough not to be a stray syllable.
+    return _is_part_word(word) and (
+        word in lexicon.compound_end or (len(word) >= MIN_BARE_END and word in lexicon.headwords)
+    )
+
+
+@lru_cache(maxsize=100_000)
+def _last_part_lemma(piece: str) -> str | None:
+    """The headword a compound's last piece is a form of (platsen -> plats, veckor -> vecka, bostäderna -> bostad)."""
+    lexicon = swedish_lexicon()
+    lemma = swedish_lemma(piece)
+    if lemma != piece and _may_end(lemma):
+        return lemma
+    # The dictionary lists many inflected forms as words of their own (frågor, frågan): the commonest of the piece
+    # and the words it can be an inflection of is taken as its lemma (fråga).
+    candidates = [piece] if _may_end(piece) else []
+    for ending in _ENDINGS:
+        if piece.endswith(ending) and len(piece) - len(ending) >= MIN_PART - 1:
+            stem = piece[: -len(ending)]
+            candidates += [c for c in (stem, stem + "a", stem + "e") if len(c) >= MIN_PART and _may_end(c)]
+    if not candidates:
+        return None
+    return max(candidates, key=lambda c: (c in lexicon.compound_end, lexicon.frequency(c)))
+
+
+def _best_split(word: str, max_parts: int, *, whole: bool = True) -> tuple[float, tuple[str, ...]] | None:
+    """The best reading of `word` as one lemma (if `whole`) or as up to `max_parts` parts, with its score.
+
+    The score is the mean of the parts' zipf frequencies, i.e. the log of their geometric mean frequency (Koehn &
+    Knight 2003): a split into common words beats the whole word, a split into rare pieces does not.
+    """
+    lexicon = swedish_lexicon()
+    best: tuple[float, tuple[str, ...]] | None = None
+    if whole:
+        last = _last_part_lemma(word)
+        if last is not None:
+            best = (lexicon.frequency(last), (last,))
+    if max_parts > 1:
+        for cut in range(MIN_FIRST_PART, len(word) - MIN_PART + 1):
+            first = _first_part_lemma(word[:cut])
+            if first is None:
+                continue
+            rest = _cached_split(word[cut:], max_parts - 1)
+            if rest is None:
+                continue
+            parts = (first, *rest[1])
+            score = sum(lexicon.frequency(part) for part in parts) / len(parts)
+            if best is None or score > best[0]:
+                best = (score, parts)
+    return best
+
+
+@lru_cache(maxsize=100_000)
+def _cached_split(word: str, max_parts: int) -> tuple[float, tuple[str, ...]] | None:
+    return _best_split(word, max_parts)
+
+
+@lru_cache(maxsize=100_000)
+def split_compound(word: str) -> tuple[str, ...] | None:
+    """The lemmas of a Swedish compound's parts (`bostadsbristen` -> ("bostad", "brist")), or None if it is not one.
+
+    A word is split when the dictionary allows every joint and the parts are, on average, more common than the whole
+    word: "hemtjänst" splits (hem and tjänst are far more common), "transport" does not (trans + port are rarer).
+    """
+    if len(word) < MIN_FIRST_PART + MIN_PART or not word.isalpha():
+        return None
+    lexicon = swedish_lexicon()
+    lemma = _last_part_lemma(word)
+    whole = max(lexicon.frequency(word), lexicon.frequency(lemma) if lemma else 0.0)
+    split = _best_split(word, MAX_PARTS, whole=False)
+    if split is None or split[0] <= whole:
+        return None
+    return split[1]
+
+
+@lru_cache(maxsize=100_000)
+def compound_parts(word: str) -> tuple[str, ...]:
+    """Every part of a compound for the index: its parts, and the parts of those parts that are compounds themselves.
+
+    hemtjänstpersonal -> hemtjänst, personal, hem, tjänst: a query for any of them finds the page.
+    """
+    parts = split_compound(word)
+    if not parts:
+        return ()
+    nested = [sub for part in parts for sub in compound_parts(part)]
+    return tuple(dict.fromkeys((*parts, *nested)))
 
 
 class SwedishLemmaFilter(Filter):  # type: ignore[misc]
@@ -186,13 +283,39 @@ class DecompoundFilter(Filter):  # type: ignore[misc]
 
     def __call__(self, tokens: Iterable[Any]) -> Iterator[Any]:
         for token in tokens:
-            parts = split_compound(token.text)
+            parts = compound_parts(token.text)
             yield token
             if parts:
                 for part in parts:
                     extra = token.copy()
                     extra.text = part
                     yield extra
+
+
+class SnowballStemFilter(Filter):  # type: ignore[misc]
+    """Stems every token with the current Snowball stemmer of `language` (PyStemmer), through a cache."""
+
+    def __init__(self, language: str) -> None:
+        # Only the language is kept: Whoosh pickles the schema with its analyzers into the index.
+        self.language = language
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, SnowballStemFilter) and other.language == self.language
+
+    def __hash__(self) -> int:
+        return hash(("snowball", self.language))
+
+    def __call__(self, tokens: Iterable[Any]) -> Iterator[Any]:
+        stem = _cached_stemmer(self.language)
+        for token in tokens:
+            if not token.stopped:
+                token.text = stem(token.text)
+            yield token
+
+
+@lru_cache(maxsize=2)
+def _cached_stemmer(language: str) -> Callable[[str], str]:
+    return lru_cache(maxsize=100_000)(STEMMERS[language])
 
 
 # --- Analyzers ----------------------------------------------------------------------------------
@@ -213,7 +336,7 @@ def text_analyzer(language: str) -> Any:
     chain = tokenizer() | FoldFilter() | StopFilter(stoplist=STOPWORDS[language], minsize=1)
     if language == "sv":
         chain = chain | SwedishLemmaFilter() | DecompoundFilter()
-    return chain | StemFilter(lang=language, cachesize=50_000)
+    return chain | SnowballStemFilter(language)
 
 
 def plain_analyzer() -> Any:
@@ -244,22 +367,56 @@ def detect_language(text: str, default: str = DEFAULT_LANGUAGE) -> str:
 
 # --- Synonyms -----------------------------------------------------------------------------------
 class Synonyms:
-    """Groups of equivalent names (a municipality's name, slug and aliases), looked up by folded word."""
+    """Groups of equivalent names and phrases, looked up by folded word or word sequence.
+
+    A group is a municipality's name, slug and aliases, or a glossary entry: synonyms in Swedish and their English
+    equivalents (förskoleplats, barnomsorgsplats, preschool place). Phrases are matched on their stems in the query's
+    language, so "preschool places" meets "preschool place".
+    """
 
     def __init__(self, groups: Iterable[Sequence[str]] = ()) -> None:
         self._by_word: dict[str, frozenset[str]] = {}
+        self._groups: list[frozenset[tuple[str, ...]]] = []
         for group in groups:
             names = {fold(name).strip() for name in group if name and name.strip()}
             single = frozenset(name for name in names if len(words(name)) == 1)
             for name in single:
                 self._by_word[name] = self._by_word.get(name, frozenset()) | single
+            phrases = frozenset(tuple(words(name)) for name in names if words(name))
+            if len(phrases) > 1:
+                self._groups.append(phrases)
+        self.longest = max((len(phrase) for group in self._groups for phrase in group), default=1)
+        self._by_stems: dict[str, dict[tuple[str, ...], frozenset[tuple[str, ...]]]] = {}
 
     def __len__(self) -> int:
-        return len(self._by_word)
+        return len(self._by_word) + sum(len(group) for group in self._groups)
 
     def equivalents(self, word: str) -> frozenset[str]:
-        """Every name equivalent to `word` (folded), itself excluded."""
+        """Every single-word name equivalent to `word` (folded), itself excluded."""
         return self._by_word.get(word, frozenset()) - {word}
+
+    def knows(self, word: str) -> bool:
+        """Whether `word` is a name or a word of a phrase in some group (then it is not a misspelling)."""
+        return word in self._by_word or any(word in phrase for group in self._groups for phrase in group)
+
+    def phrase_equivalents(self, phrase: Sequence[str], language: str) -> frozenset[tuple[str, ...]]:
+        """The names (as word tuples) equivalent to the folded words `phrase`, compared by stems; itself excluded."""
+        table = self._by_stems.get(language)
+        if table is None:
+            table = {}
+            for group in self._groups:
+                for name in group:
+                    key = _phrase_key(name, language)
+                    table[key] = table.get(key, frozenset()) | group
+            self._by_stems[language] = table
+        key = _phrase_key(phrase, language)
+        return frozenset(name for name in table.get(key, frozenset()) if _phrase_key(name, language) != key)
+
+
+def _phrase_key(phrase: Sequence[str], language: str) -> tuple[str, ...]:
+    return tuple(_stem_word(word, language) for word in phrase if word not in STOPWORDS[language]) or tuple(
+        phrase
+    )
 
 
 # --- Query analysis -----------------------------------------------------------------------------
@@ -269,38 +426,85 @@ class QueryWord:
 
     surface: str
     alternatives: tuple[tuple[str, ...], ...]
+    # The parts of a compound, all required, ranked below the whole word (bostadsbrist -> bostad + brist).
+    split: tuple[str, ...] = ()
     # Parts of a compound that may also match alone, ranked well below the whole (bostadsbrist -> bostad).
     loose: tuple[str, ...] = ()
 
     def terms(self) -> set[str]:
-        return {term for alternative in self.alternatives for term in alternative} | set(self.loose)
+        alternatives = {term for alternative in self.alternatives for term in alternative}
+        return alternatives | set(self.split) | set(self.loose)
 
 
 def _stem_word(word: str, language: str) -> str:
     if language == "sv":
         word = swedish_lemma(word)
-    return STEMMERS[language](word)
+    return _cached_stemmer(language)(word)
 
 
 def query_words(text: str, language: str, synonyms: Synonyms | None = None) -> list[QueryWord]:
-    """Analyse a query the way `text_analyzer(language)` analyses documents, plus compounds and synonyms."""
+    """Analyse a query the way `text_analyzer(language)` analyses documents, plus compounds and synonyms.
+
+    A run of words that is a glossary phrase ("preschool place") becomes one query word whose alternatives are the
+    phrase itself (all its words) and each equivalent (förskoleplats, or its parts förskola + plats).
+    """
     result: list[QueryWord] = []
-    for word in words(text):
+    folded = words(text)
+    position = 0
+    while position < len(folded):
+        if synonyms is not None:
+            phrase = _glossary_phrase(folded, position, language, synonyms)
+            if phrase is not None:
+                result.append(phrase[1])
+                position += phrase[0]
+                continue
+        word = folded[position]
+        position += 1
         equivalents = synonyms.equivalents(word) if synonyms is not None else frozenset()
         if word in STOPWORDS[language] and not equivalents:
             continue
         alternatives: list[tuple[str, ...]] = [(_stem_word(word, language),)]
+        split: tuple[str, ...] = ()
         loose: tuple[str, ...] = ()
         if language == "sv":
             parts = split_compound(swedish_lemma(word))
             if parts:
-                alternatives.append(tuple(_stem_word(part, language) for part in parts))
+                split = tuple(_stem_word(part, language) for part in parts)
                 loose = tuple(_stem_word(part, language) for part in parts if len(part) >= MIN_PART)
         for name in sorted(equivalents):
-            alternatives.append((_stem_word(name, language),))
+            alternatives += _name_alternatives((name,), language)
         unique = tuple(dict.fromkeys(alternatives))
-        result.append(QueryWord(surface=word, alternatives=unique, loose=loose))
+        result.append(QueryWord(surface=word, alternatives=unique, split=split, loose=loose))
     return result
+
+
+def _glossary_phrase(
+    folded: list[str], position: int, language: str, synonyms: Synonyms
+) -> tuple[int, QueryWord] | None:
+    """The longest glossary phrase (two words or more) starting at `position`, as (its length, its query word)."""
+    for length in range(min(synonyms.longest, len(folded) - position), 1, -1):
+        phrase = tuple(folded[position : position + length])
+        if phrase[0] in STOPWORDS[language] or phrase[-1] in STOPWORDS[language]:
+            continue  # "in kiruna" is not the phrase "kiruna"
+        equivalents = synonyms.phrase_equivalents(phrase, language)
+        if not equivalents:
+            continue
+        alternatives = _name_alternatives(phrase, language)
+        for name in sorted(equivalents):
+            alternatives += _name_alternatives(name, language)
+        return length, QueryWord(surface=" ".join(phrase), alternatives=tuple(dict.fromkeys(alternatives)))
+    return None
+
+
+def _name_alternatives(name: Sequence[str], language: str) -> list[tuple[str, ...]]:
+    """A name as query alternatives: all its (non-stop) words' stems, and for one Swedish compound also its parts."""
+    stems = tuple(_stem_word(word, language) for word in name if word not in STOPWORDS[language])
+    alternatives = [stems] if stems else []
+    if language == "sv" and len(name) == 1:
+        parts = split_compound(swedish_lemma(name[0]))
+        if parts:
+            alternatives.append(tuple(_stem_word(part, language) for part in parts))
+    return alternatives
 
 
 # --- Highlights ---------------------------------------------------------------------------------

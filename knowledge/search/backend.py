@@ -70,6 +70,9 @@ PK_PROBE_LIMIT = 2_000
 MULTIPROCESS_MINIMUM = 500
 # A compound's single parts match on their own too, far below the compound or all its parts together.
 LOOSE_PART_BOOST = 0.2
+# All parts of a compound together (design + sprint for "designsprint") rank below pages with the compound itself: the
+# parts may stand far apart in an unrelated text.
+SPLIT_BOOST = 0.5
 
 
 # --- Schema ---------------------------------------------------------------------------------------
@@ -648,6 +651,15 @@ class WhooshSearchQueryCompiler(BaseSearchQueryCompiler):  # type: ignore[misc]
                     else _every([self._any_field(language, term, boost, fuzzy) for term in alternative])
                     for alternative in word.alternatives
                 ]
+                if word.split:
+                    alternatives.append(
+                        _every(
+                            [
+                                self._any_field(language, part, boost * SPLIT_BOOST, fuzzy)
+                                for part in word.split
+                            ]
+                        )
+                    )
                 alternatives += [
                     self._any_field(language, part, boost * LOOSE_PART_BOOST, fuzzy) for part in word.loose
                 ]
@@ -982,7 +994,7 @@ class SearchBackend(BaseSearchBackend):  # type: ignore[misc]
                 or word.isdigit()
                 or any(word in STOPWORDS[language] for language in LANGUAGES)
                 or ("doc_spell", word) in reader
-                or bool(synonyms.equivalents(word))
+                or synonyms.knows(word)
                 or split_compound(swedish_lemma(word)) is not None
             )
             if not known and model_or_queryset is not None:

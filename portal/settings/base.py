@@ -262,7 +262,7 @@ def search_backends(name: str, *, data_dir: Path, url: str) -> dict[str, dict[st
         default: dict[str, object] = {
             "BACKEND": "knowledge.search.backend",
             "PATH": str(data_dir / "search"),
-            "SYNONYMS": "themes.selectors.search_synonyms",
+            "SYNONYMS": "sitesearch.selectors.search_synonyms",
         }
     elif name == "database":
         default = {"BACKEND": "modelsearch.backends.database"}

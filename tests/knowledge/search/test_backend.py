@@ -87,7 +87,7 @@ def test_the_passage_is_the_pages_prose_without_its_list_of_tags(backend):
 
 
 def test_facets_count_matching_pages_per_value(backend, kiruna, lulea):
-    make_lesson(title="Skoterleder för turister", municipality=kiruna)
+    make_lesson(title="Skoterspår för turister", municipality=kiruna)
     make_lesson(title="Skoter och friluftsliv", municipality=kiruna)
     make_lesson(title="Skoterpark", municipality=lulea)
     make_method_card(title="Skoterhyra", municipality=lulea)
