@@ -62,7 +62,14 @@ class SprintLink:
     id: int
     title: str
     status: str
-    url: str
+    municipality_slug: str = ""
+
+    @property
+    def url(self) -> str:
+        # Reversed only when a template shows the link: the matrix loads a few hundred links and shows a few dozen.
+        if not self.municipality_slug:
+            return ""
+        return reverse("sprints:detail", kwargs={"municipality": self.municipality_slug, "pk": self.id})
 
     @property
     def status_label(self) -> str:
@@ -120,10 +127,6 @@ class PlanContent:
     activities: list[ActivityView] = field(default_factory=list)
 
 
-def _sprint_url(municipality_slug: str, sprint_id: int) -> str:
-    return reverse("sprints:detail", kwargs={"municipality": municipality_slug, "pk": sprint_id})
-
-
 def _latest(values: Iterable[IndicatorValue]) -> dict[tuple[int, str], IndicatorValue]:
     """The newest value per (municipality id, kind)."""
     latest: dict[tuple[int, str], IndicatorValue] = {}
@@ -141,13 +144,30 @@ def indicator_values(municipality_ids: Iterable[int]) -> list[IndicatorValue]:
     )
 
 
+# The latest result per (sprint, metric): (date, pk, actual); metrics compared case-insensitively.
+LatestResults = dict[tuple[int, str], tuple[datetime.date, int, Decimal]]
+
+
+def _latest_results(sprint_ids: set[int]) -> LatestResults:
+    latest: LatestResults = {}
+    if not sprint_ids:
+        return latest
+    for pk, sprint_id, metric, actual, date in Result.objects.filter(sprint_id__in=sprint_ids).values_list(
+        "pk", "sprint_id", "metric", "actual", "date"
+    ):
+        key = (sprint_id, metric.casefold())
+        if key not in latest or (date, pk) > latest[key][:2]:
+            latest[key] = (date, pk, actual)
+    return latest
+
+
 def _measure(
     goal: Goal,
     *,
     municipality_id: int,
     latest_values: dict[tuple[int, str], IndicatorValue],
     goal_sprints: dict[int, list[SprintLink]],
-    results: dict[int, list[dict[str, Any]]],
+    results: LatestResults,
 ) -> Measurement | None:
     if goal.capacity_indicator:
         value = latest_values.get((municipality_id, goal.capacity_indicator))
@@ -155,19 +175,14 @@ def _measure(
             return None
         return Measurement(value.value, value.date, "indicator", value.source, value.synthetic)
     metric = goal.metric.casefold()
-    best: tuple[datetime.date, int, Measurement] | None = None
+    best: tuple[datetime.date, int, SprintLink, Decimal] | None = None
     for sprint in goal_sprints.get(goal.pk, []):
-        for row in results.get(sprint.id, []):
-            if row["metric"].casefold() != metric:
-                continue
-            candidate = (
-                row["date"],
-                row["pk"],
-                Measurement(row["actual"], row["date"], "result", sprint.title),
-            )
-            if best is None or candidate[:2] > best[:2]:
-                best = candidate
-    return best[2] if best else None
+        row = results.get((sprint.id, metric))
+        if row is not None and (best is None or row[:2] > best[:2]):
+            best = (row[0], row[1], sprint, row[2])
+    if best is None:
+        return None
+    return Measurement(best[3], best[0], "result", best[2].title)
 
 
 def plan_contents(
@@ -176,16 +191,19 @@ def plan_contents(
     levels: Sequence[str],
     values: list[IndicatorValue] | None = None,
     with_tags: bool = False,
+    with_taxonomy: bool = True,
 ) -> dict[int, PlanContent]:
     """Needs, goals with their progress, and activities with the sprints the viewer may see, of every plan in
-    `plans`: six queries (seven with tags, one fewer when the indicator values are passed in)."""
+    `plans`: six queries (seven with tags, one fewer when the indicator values are passed in). Without
+    `with_taxonomy` the needs come without their value-chain step, phase and work package (the matrix shows
+    text and tags only)."""
     contents = {plan.pk: PlanContent(plan) for plan in plans}
     if not contents:
         return contents
     ids = list(contents)
-    needs = Need.objects.filter(plan_id__in=ids).select_related(
-        "value_chain_step", "relocation_phase", "work_package"
-    )
+    needs = Need.objects.filter(plan_id__in=ids)
+    if with_taxonomy:
+        needs = needs.select_related("value_chain_step", "relocation_phase", "work_package")
     tags: dict[int, list[str]] = defaultdict(list)
     if with_tags:
         for need_id, name in (
@@ -194,10 +212,20 @@ def plan_contents(
             .values_list("content_object_id", "tag__name")
         ):
             tags[need_id].append(name)
+    needs_by_id: dict[int, Need] = {}
     for need in needs:
         need.tag_names = tags.get(need.pk, [])  # type: ignore[attr-defined]
         contents[need.plan_id].needs.append(need)
-    activities = list(Activity.objects.filter(plan_id__in=ids).select_related("need", "goal"))
+        needs_by_id[need.pk] = need
+    goals = list(Goal.objects.filter(plan_id__in=ids))
+    goals_by_id = {goal.pk: goal for goal in goals}
+    # The activities' need and goal are rows loaded above: attached, not joined and built a second time.
+    activities = list(Activity.objects.filter(plan_id__in=ids))
+    for activity in activities:
+        if activity.need_id in needs_by_id:
+            activity.need = needs_by_id[activity.need_id]
+        if activity.goal_id in goals_by_id:
+            activity.goal = goals_by_id[activity.goal_id]
     links: dict[int, list[SprintLink]] = defaultdict(list)
     for activity_id, sprint_id, title, status, slug in (
         Activity.sprints.through.objects.filter(activity__plan_id__in=ids, sprint__visibility__in=levels)
@@ -206,23 +234,17 @@ def plan_contents(
             "activity_id", "sprint_id", "sprint__title", "sprint__status", "sprint__municipality__slug"
         )
     ):
-        links[activity_id].append(SprintLink(sprint_id, title, status, _sprint_url(slug, sprint_id)))
+        links[activity_id].append(SprintLink(sprint_id, title, status, slug))
     goal_sprints: dict[int, list[SprintLink]] = defaultdict(list)
     for activity in activities:
         contents[activity.plan_id].activities.append(ActivityView(activity, links.get(activity.pk, [])))
         if activity.goal_id is not None:
             goal_sprints[activity.goal_id].extend(links.get(activity.pk, []))
-    sprint_ids = {link.id for sprint_links in goal_sprints.values() for link in sprint_links}
-    results: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    if sprint_ids:
-        for row in Result.objects.filter(sprint_id__in=sprint_ids).values(
-            "pk", "sprint_id", "metric", "actual", "date"
-        ):
-            results[row["sprint_id"]].append(dict(row))
+    results = _latest_results({link.id for sprint_links in goal_sprints.values() for link in sprint_links})
     if values is None:
         values = indicator_values({plan.municipality_id for plan in plans})
     latest_values = _latest(values)
-    for goal in Goal.objects.filter(plan_id__in=ids):
+    for goal in goals:
         plan = contents[goal.plan_id].plan
         measurement = _measure(
             goal,
@@ -442,14 +464,8 @@ def goal_views(plan: ActionPlan, *, levels: Sequence[str], values: list[Indicato
     for goal_id, sprint_id, title, status in Activity.sprints.through.objects.filter(
         activity__plan=plan, activity__goal__isnull=False, sprint__visibility__in=levels
     ).values_list("activity__goal_id", "sprint_id", "sprint__title", "sprint__status"):
-        goal_sprints[goal_id].append(SprintLink(sprint_id, title, status, ""))
-    results: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    sprint_ids = {link.id for links in goal_sprints.values() for link in links}
-    if sprint_ids:
-        for row in Result.objects.filter(sprint_id__in=sprint_ids).values(
-            "pk", "sprint_id", "metric", "actual", "date"
-        ):
-            results[row["sprint_id"]].append(dict(row))
+        goal_sprints[goal_id].append(SprintLink(sprint_id, title, status))
+    results = _latest_results({link.id for links in goal_sprints.values() for link in links})
     latest_values = _latest(values)
     return [
         GoalView(
@@ -560,7 +576,7 @@ def matrix(*, period: str, levels: Sequence[str]) -> Matrix:
     plans = [plan for plan in every_plan if plan.period == period]
     periods = sorted({plan.period for plan in every_plan} | {period}, reverse=True)
     values = indicator_values(m.pk for m in municipalities)
-    contents = plan_contents(plans, levels=levels, values=values, with_tags=True)
+    contents = plan_contents(plans, levels=levels, values=values, with_tags=True, with_taxonomy=False)
     by_municipality = {plan.municipality_id: contents[plan.pk] for plan in plans}
     capacity = {
         row.municipality.pk: row for row in capacity_rows(municipalities, period=period, values=values)
