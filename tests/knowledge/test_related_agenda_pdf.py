@@ -1,7 +1,9 @@
 """Related knowledge, index filters, the exchange-meeting agenda helper, and PDF downloads."""
 
 import datetime
+import io
 
+import pypdf
 import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -156,3 +158,21 @@ def test_a_renamed_work_package_shows_on_knowledge_pages_at_once(client):
     wp3.label_sv = "Samhällsplanering"
     wp3.save()
     assert "WP3 – Samhällsplanering" in client.get("/kunskap/").content.decode()
+
+
+SAMI = "Árvvoštallan Giron, Jåhkåmåhkke: čđŋšŧž ČĐŊŠŦŽ"
+
+
+def test_sami_letters_survive_in_the_pdf_text(client):
+    lesson = make_lesson(title=f"Lärdom {SAMI}", advice=f"<p>Råd: {SAMI}</p><p><i>{SAMI}</i></p>")
+    response = client.get(f"/kunskap/pdf/{lesson.pk}/")
+    assert response.status_code == 200
+    reader = pypdf.PdfReader(io.BytesIO(response.content))
+    text = "".join(page.extract_text() for page in reader.pages)
+    # Whitespace differs between extractors; the letters must not.
+    for word in SAMI.split():
+        assert word in text, word
+    fonts = {
+        str(font.get("/BaseFont")) for page in reader.pages for font in page["/Resources"]["/Font"].values()
+    }
+    assert any("SourceSansPro" in name for name in fonts), fonts
