@@ -14,9 +14,9 @@ from django.contrib.auth import get_user_model
 
 from themes.models import Municipality, RelocationPhase, SprintMethod, ValueChainStep, Visibility, WorkPackage
 
-from .models import Evidence, Language
+from .models import Evidence, Language, PageKind
 
-TYPES = ("lesson", "method", "exchange")
+TYPES = tuple(PageKind.values)
 REQUIRED = ("slug", "title", "type", "language")
 KNOWN = frozenset(
     {
@@ -36,7 +36,7 @@ KNOWN = frozenset(
 )
 # Level-2 headings (Swedish or English, case-insensitive) that map to a page field, per type.
 SECTION_FIELDS: dict[str, dict[str, str]] = {
-    "lesson": {
+    PageKind.LESSON: {
         "sammanhang": "context",
         "context": "context",
         "vad vi gjorde": "what_we_did",
@@ -46,7 +46,7 @@ SECTION_FIELDS: dict[str, dict[str, str]] = {
         "råd": "advice",
         "advice": "advice",
     },
-    "method": {
+    PageKind.METHOD: {
         "när": "when_to_use",
         "when to use": "when_to_use",
         "steg": "steps",
@@ -56,7 +56,7 @@ SECTION_FIELDS: dict[str, dict[str, str]] = {
         "fallgropar": "pitfalls",
         "pitfalls": "pitfalls",
     },
-    "exchange": {
+    PageKind.EXCHANGE: {
         "dagordning": "agenda",
         "agenda": "agenda",
         "anteckningar": "notes",
@@ -228,7 +228,7 @@ def parse_file(path: Path, *, default_owner: Any | None = None) -> ParsedPage:
         error("phase", f"unknown relocation phase '{code}'")
     if meta.get("evidence") not in (None, ""):
         evidence = str(meta["evidence"]).strip()
-        if kind and kind != "lesson":
+        if kind and kind != PageKind.LESSON:
             error("evidence", "only a lesson has an evidence level")
         elif evidence not in Evidence.values:
             error("evidence", f"evidence '{evidence}' must be anecdote, observed, measured or evaluated")

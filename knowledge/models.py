@@ -55,6 +55,14 @@ class Language(models.TextChoices):
     EN = "en", _("English")
 
 
+class PageKind(models.TextChoices):
+    """The three kinds of knowledge page: the `type` of the import format, the API and the search filter."""
+
+    LESSON = "lesson", _("Lesson")
+    METHOD = "method", _("Method card")
+    EXCHANGE = "exchange", _("Exchange meeting")
+
+
 class KnowledgeTag(TaggedItemBase):
     """The one tag relation shared by every knowledge page type, so a tag means the same across them."""
 
@@ -248,11 +256,7 @@ class KnowledgePage(Page):
 
     @property
     def kind_label(self) -> str:
-        return str(
-            {"lesson": _("Lesson"), "method": _("Method card"), "exchange": _("Exchange meeting")}.get(
-                self.kind, ""
-            )
-        )
+        return str(PageKind(self.kind).label) if self.kind in PageKind.values else ""
 
     @classmethod
     def get_indexed_objects(cls) -> models.QuerySet[Any]:
@@ -297,7 +301,7 @@ class KnowledgePage(Page):
 class LessonPage(KnowledgePage):
     """A lesson learned in a sprint or in the work around it, with its evidence."""
 
-    KIND = "lesson"
+    KIND = PageKind.LESSON
 
     evidence = models.CharField(
         _("evidence level"), max_length=16, choices=Evidence.choices, default=Evidence.ANECDOTE, db_index=True
@@ -379,7 +383,7 @@ class LessonPage(KnowledgePage):
 class MethodCardPage(KnowledgePage):
     """How to run one sprint method: when to use it, the steps, time and cost, and pitfalls."""
 
-    KIND = "method"
+    KIND = PageKind.METHOD
 
     when_to_use = RichTextField(_("when to use"), blank=True)
     steps = RichTextField(_("steps"), blank=True)
@@ -435,7 +439,7 @@ class MethodCardPage(KnowledgePage):
 class ExchangeMeetingPage(KnowledgePage):
     """An experience-exchange meeting of the municipalities: agenda, notes, decisions and the lessons discussed."""
 
-    KIND = "exchange"
+    KIND = PageKind.EXCHANGE
 
     participating_municipalities = ParentalManyToManyField(
         "themes.Municipality",

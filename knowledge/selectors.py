@@ -31,10 +31,11 @@ from .models import (
     KnowledgeTag,
     LessonPage,
     MethodCardPage,
+    PageKind,
 )
 
 PAGE_SIZE = 20
-KINDS = ("lesson", "method", "exchange")
+KINDS = tuple(PageKind.values)
 REGION_WIDE = "region"
 
 

@@ -37,6 +37,7 @@ from .models import (
     KnowledgePage,
     LessonPage,
     MethodCardPage,
+    PageKind,
     ReviewReminder,
 )
 from .richtext import editor_rich_text
@@ -155,9 +156,9 @@ def lesson_publish(*, user: Any, lesson: LessonPage) -> Revision:
 
 
 _PAGE_TYPES: dict[str, type[KnowledgePage]] = {
-    "lesson": LessonPage,
-    "method": MethodCardPage,
-    "exchange": ExchangeMeetingPage,
+    PageKind.LESSON: LessonPage,
+    PageKind.METHOD: MethodCardPage,
+    PageKind.EXCHANGE: ExchangeMeetingPage,
 }
 
 
