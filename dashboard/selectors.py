@@ -36,7 +36,7 @@ from insights.scoring.segments import ALL, REGION, shared_table
 from knowledge.models import ExchangeMeetingPage, LessonPage, MethodCardPage
 from sprints.models import FINISHED_STATUSES, Result, Sprint, Status
 from sprints.selectors import target_met_q
-from themes.models import Municipality, RelocationPhase, SprintMethod, WorkPackage
+from themes.models import AidaStage, Municipality, RelocationPhase, SprintMethod, WorkPackage
 
 Key = tuple[str, str]
 
@@ -329,7 +329,7 @@ def lessons_by_method(*, levels: tuple[str, ...]) -> dict[str, int]:
 
 # --- insights -------------------------------------------------------------------------------------------
 
-AIDA_STAGES = ("attention", "interest", "desire", "action")
+AIDA_STAGES = tuple(AidaStage.values)
 
 
 @dataclass(frozen=True)

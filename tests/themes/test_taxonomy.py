@@ -89,3 +89,11 @@ def test_search_synonyms_contain_sami_meankieli_and_finnish_names():
     assert "Giron" in groups["kiruna"]
     assert "Jåhkåmåhkke" in groups["jokkmokk"]
     assert "Haaparanta" in groups["haparanda"]
+
+
+def test_the_scoring_core_knows_the_same_aida_stages_as_the_taxonomy():
+    """insights/scoring imports no app (import-linter), so it keeps its own tuple; this keeps the two one list."""
+    from insights.scoring.aida import STAGES
+    from themes.models import AidaStage
+
+    assert tuple(AidaStage.values) == STAGES
