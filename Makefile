@@ -57,8 +57,8 @@ test-postgres: setup
 test: setup lint typecheck migrations-check test-sqlite test-postgres
 
 messages: setup
-	for app in portal themes sprints knowledge insights dashboard sitesearch; do (cd $$app && ../$(PY) ../manage.py makemessages -l sv -l en --no-location --ignore "static/*"); done
-	for app in portal themes sprints knowledge insights dashboard sitesearch; do (cd $$app && ../$(PY) ../manage.py compilemessages); done
+	for app in portal themes sprints knowledge insights plans dashboard sitesearch; do (cd $$app && ../$(PY) ../manage.py makemessages -l sv -l en --no-location --ignore "static/*"); done
+	for app in portal themes sprints knowledge insights plans dashboard sitesearch; do (cd $$app && ../$(PY) ../manage.py compilemessages); done
 
 bench: setup
 	$(PY) bench/pages.py
