@@ -170,6 +170,22 @@ class ResultForm(_Plain, forms.ModelForm):
         return _check_upload(self.cleaned_data.get("file"))
 
 
+class ResultCorrectionForm(ResultForm):
+    """Correcting a logged result: the same fields as logging it; evidence is added or removed on the sprint page."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        del self.fields["file"]
+
+
+class CardEditForm(CardForm):
+    """Editing an activity card: its column changes by moving it on the board."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        del self.fields["column"]
+
+
 class AttachmentForm(_Plain, forms.Form):
     file = forms.FileField(label=_("Attachment"), help_text=ATTACHMENT_HELP)
 

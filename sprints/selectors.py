@@ -118,7 +118,7 @@ class BoardColumn:
 
 
 def board_queryset(*, municipality: Municipality, filters: BoardFilters, user: Any) -> QuerySet[Sprint]:
-    queryset = visible_sprints(user).filter(municipality=municipality)
+    queryset = visible_sprints(user).filter(municipality=municipality, archived_at__isnull=True)
     if filters.work_package:
         queryset = queryset.filter(work_package__code=filters.work_package)
     if filters.method:
@@ -159,6 +159,16 @@ def sprints_for_board(*, municipality: Municipality, filters: BoardFilters, user
     for sprint in sprints:
         columns[sprint.status].sprints.append(sprint)
     return list(columns.values())
+
+
+def archived_sprints(*, municipality: Municipality, user: Any) -> list[Sprint]:
+    """The municipality's archived sprints `user` may see, for the list under its board (one query)."""
+    return list(
+        visible_sprints(user)
+        .filter(municipality=municipality, archived_at__isnull=False)
+        .select_related("municipality")
+        .order_by("-archived_at", "pk")
+    )
 
 
 def sprint_for_page(*, municipality: Municipality, pk: int, user: Any) -> Sprint:
