@@ -206,3 +206,19 @@ class SimilarQueryForm(_Plain, forms.Form):
     title = forms.CharField(required=False)
     work_package = forms.CharField(required=False)
     method = forms.CharField(required=False)
+
+
+class BoardLimitsForm(_Plain, forms.Form):
+    """One soft work-in-progress limit per board column; empty means no limit."""
+
+    def __init__(self, *args: Any, limits: dict[str, int] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for status, label in Status.choices:
+            self.fields[status] = forms.IntegerField(
+                label=label,
+                required=False,
+                min_value=1,
+                max_value=99,
+                initial=(limits or {}).get(status),
+                help_text=_("Empty: no limit."),
+            )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -344,3 +345,27 @@ class ActivityEvent(models.Model):
                 label = name
             rows.append((label, str(change.get("old", "")), str(change.get("new", ""))))
         return rows
+
+
+class BoardColumnLimit(models.Model):
+    """A soft work-in-progress limit on one column of a municipality's sprint board: above it the board warns, it
+    never refuses a move (a lead may have good reasons to run one more sprint for a while)."""
+
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.CASCADE, related_name="board_limits", verbose_name=_("municipality")
+    )
+    status = models.CharField(_("column"), max_length=16, choices=Status.choices)
+    limit = models.PositiveSmallIntegerField(
+        _("work-in-progress limit"), validators=[MinValueValidator(1), MaxValueValidator(99)]
+    )
+
+    class Meta:
+        verbose_name = _("board column limit")
+        verbose_name_plural = _("board column limits")
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "status"], name="board_limit_unique_per_column"),
+            models.CheckConstraint(condition=models.Q(limit__gte=1), name="board_limit_at_least_one"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.municipality}: {self.get_status_display()} ≤ {self.limit}"

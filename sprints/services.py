@@ -18,9 +18,18 @@ from django.utils.translation import gettext as _
 from modelsearch import index
 
 from themes.models import Municipality, RelocationPhase, SprintMethod, ValueChainStep, Visibility, WorkPackage
-from themes.permissions import Action, require, require_correct_sprint
+from themes.permissions import Action, require, require_correct_sprint, require_set_board_limits
 
-from .models import ActivityEvent, Card, Result, ResultAttachment, Retrospective, Sprint, Status
+from .models import (
+    ActivityEvent,
+    BoardColumnLimit,
+    Card,
+    Result,
+    ResultAttachment,
+    Retrospective,
+    Sprint,
+    Status,
+)
 from .uploads import validate_attachment
 
 Actor = AbstractBaseUser | AnonymousUser | None
@@ -554,3 +563,40 @@ def sprint_restore(*, actor: Actor, sprint: Sprint, skip_permission_checks: bool
     sprint.save(update_fields=["archived_at", "position", "updated_at"])
     _event(sprint=sprint, actor=actor, verb=ActivityEvent.Verb.RESTORED, to_status=sprint.status)
     return sprint
+
+
+@transaction.atomic
+def board_limits_set(
+    *,
+    actor: Actor,
+    municipality: Municipality,
+    limits: Mapping[str, int | None],
+    skip_permission_checks: bool = False,
+) -> dict[str, int]:
+    """Set the soft work-in-progress limits of a municipality's board columns; None (or 0) removes a column's limit.
+    Returns the limits now in force."""
+    if not skip_permission_checks:
+        require_set_board_limits(actor, municipality=municipality)
+    unknown = set(limits) - set(Status.values)
+    if unknown:
+        raise ValidationError(_("Unknown board column: %(status)s") % {"status": ", ".join(sorted(unknown))})
+    for status, limit in limits.items():
+        if not limit:
+            BoardColumnLimit.objects.filter(municipality=municipality, status=status).delete()
+            continue
+        row = BoardColumnLimit.objects.filter(municipality=municipality, status=status).first()
+        row = row or BoardColumnLimit(municipality=municipality, status=status)
+        row.limit = limit
+        try:
+            row.full_clean(exclude=["municipality"], validate_unique=False, validate_constraints=False)
+        except ValidationError as error:
+            label = Status(status).label
+            raise ValidationError(
+                {
+                    status: [
+                        f"{label}: {message}" for message in error.message_dict.get("limit", error.messages)
+                    ]
+                }
+            ) from error
+        row.save()
+    return dict(BoardColumnLimit.objects.filter(municipality=municipality).values_list("status", "limit"))

@@ -10,6 +10,7 @@ urlpatterns = [
     re_path(r"^export\.(?P<fmt>csv|xlsx)$", views.export, name="export"),
     path("<slug:municipality>/", views.board, name="board"),
     path("<slug:municipality>/new/", views.sprint_create, name="create"),
+    path("<slug:municipality>/limits/", views.board_limits, name="board_limits"),
     path("<slug:municipality>/<int:pk>/", views.sprint_detail, name="detail"),
     path("<slug:municipality>/<int:pk>/edit/", views.sprint_edit, name="edit"),
     path("<slug:municipality>/<int:pk>/move/", views.sprint_move, name="move"),

@@ -21,11 +21,20 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from themes.models import Municipality, SprintMethod, WorkPackage
-from themes.permissions import Action, can, can_correct_sprint, require, require_correct_sprint
+from themes.permissions import (
+    Action,
+    can,
+    can_correct_sprint,
+    can_set_board_limits,
+    require,
+    require_correct_sprint,
+    require_set_board_limits,
+)
 
 from . import charts, exports, presenters, selectors, services
 from .forms import (
     AttachmentForm,
+    BoardLimitsForm,
     CardEditForm,
     CardForm,
     CardMoveForm,
@@ -35,6 +44,7 @@ from .forms import (
     RetrospectiveForm,
     SimilarQueryForm,
     SprintForm,
+    people_of,
 )
 from .models import Card, Result, ResultAttachment, Retrospective, Sprint, Status
 
@@ -89,8 +99,18 @@ def export(request: HttpRequest, fmt: str) -> HttpResponse:
 @require_GET
 def board(request: HttpRequest, municipality: str) -> HttpResponse:
     place = _municipality(municipality)
+    return _board_page(request, place)
+
+
+def _board_page(
+    request: HttpRequest, place: Municipality, *, limits_form: BoardLimitsForm | None = None
+) -> HttpResponse:
     filters = selectors.BoardFilters.from_query(request.GET)
     columns = selectors.sprints_for_board(municipality=place, filters=filters, user=request.user)
+    today = timezone.localdate()
+    selectors.attach_overdue_cards([sprint for column in columns for sprint in column.sprints], today=today)
+    loads = selectors.column_loads(municipality=place, user=request.user)
+    can_edit = can(request.user, Action.EDIT_SPRINT, municipality=place)
     # Built once here rather than per card: a board can hold hundreds of cards.
     board_url = reverse("sprints:board", kwargs={"municipality": place.slug})
     return render(
@@ -98,11 +118,19 @@ def board(request: HttpRequest, municipality: str) -> HttpResponse:
         "sprints/board.html",
         {
             "municipality": place,
-            "columns": presenters.board_columns(columns, board_url=board_url),
+            "columns": presenters.board_columns(columns, board_url=board_url, loads=loads, today=today),
             "filters": filters,
-            "choices": selectors.form_choices(),
+            "choices": selectors.form_choices(value_chain=False),
+            "people": list(people_of(place)) if request.user.is_authenticated else [],
             "statuses": Status.choices,
-            "can_edit": can(request.user, Action.EDIT_SPRINT, municipality=place),
+            "can_edit": can_edit,
+            "archived": selectors.archived_sprints(municipality=place, user=request.user),
+            "limits_form": limits_form
+            or (
+                BoardLimitsForm(limits={status: load.limit for status, load in loads.items() if load.limit})
+                if can_set_board_limits(request.user, municipality=place)
+                else None
+            ),
             "count": sum(len(column.sprints) for column in columns),
             "labels": {
                 "phases": _("Phases"),
@@ -112,7 +140,23 @@ def board(request: HttpRequest, municipality: str) -> HttpResponse:
                 "down": _("Move down"),
             },
         },
+        status=400 if limits_form is not None and limits_form.errors else 200,
     )
+
+
+@require_POST
+def board_limits(request: HttpRequest, municipality: str) -> HttpResponse:
+    place = _municipality(municipality)
+    require_set_board_limits(request.user, municipality=place)
+    form = BoardLimitsForm(request.POST)
+    if form.is_valid():
+        try:
+            services.board_limits_set(actor=request.user, municipality=place, limits=form.cleaned_data)
+            messages.success(request, _("The work-in-progress limits were saved."))
+            return HttpResponseRedirect(reverse("sprints:board", kwargs={"municipality": place.slug}))
+        except ValidationError as error:
+            _apply_errors(form, error)
+    return _board_page(request, place, limits_form=form)
 
 
 @dataclass(frozen=True)
