@@ -403,6 +403,21 @@ def upcoming_meetings(*, user: Any, after: Any) -> QuerySet[ExchangeMeetingPage]
     )
 
 
+def calendar_meetings(*, user: Any, since: datetime.date | None = None) -> QuerySet[ExchangeMeetingPage]:
+    """Dated exchange meetings `user` may see, for the calendar feed (two queries: pages, their municipalities)."""
+    queryset = ExchangeMeetingPage.objects.live().filter(
+        visibility__in=visible_levels(user), date__isnull=False
+    )
+    if since is not None:
+        queryset = queryset.filter(date__gte=since)
+    return queryset.prefetch_related("participating_municipalities").order_by("date", "pk")
+
+
+def meeting_for_calendar(*, page_id: int, user: Any) -> ExchangeMeetingPage:
+    """One dated meeting `user` may see; DoesNotExist otherwise (the view answers 404: its existence must not show)."""
+    return calendar_meetings(user=user).get(pk=page_id)
+
+
 def page_for_pdf(*, page_id: int, user: Any) -> KnowledgePage:
     """A published lesson or meeting `user` may see, specific, for print and PDF; raises DoesNotExist otherwise."""
     # Missing, not a knowledge page, an unpublished draft and hidden from `user` answer alike: no existence oracle.

@@ -18,4 +18,6 @@ urlpatterns = [
     path("kunskap/fran-sprint/<int:sprint_id>/", views.promote_sprint, name="promote-sprint"),
     path("kunskap/utkast/<int:page_id>/", views.lesson_draft, name="draft"),
     path("kunskap/pdf/<int:page_id>/", views.page_pdf, name="pdf"),
+    path("kunskap/moten.ics", views.meetings_ics, name="meetings-ics"),
+    path("kunskap/moten/<int:page_id>.ics", views.meeting_ics, name="meeting-ics"),
 ]

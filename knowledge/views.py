@@ -11,16 +11,17 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 from wagtail.views import serve
 
 from sprints.selectors import visible_sprints
 from themes.models import Visibility
 from themes.permissions import can_draft_knowledge_somewhere, can_publish_knowledge
 
-from . import selectors, services
-from .models import KnowledgePage, LessonPage
+from . import calendar, selectors, services
+from .models import ExchangeMeetingPage, KnowledgePage, LessonPage
 from .pdf import render_page_pdf
 
 
@@ -124,4 +125,40 @@ def page_pdf(request: HttpRequest, page_id: int) -> HttpResponse:
     pdf = render_page_pdf(page=page, request=request, context={"participants": participants})
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{page.slug}.pdf"'
+    return response
+
+
+# A year back is enough for a subscribed calendar to keep recent meetings; older ones stay on their pages.
+CALENDAR_DAYS_BACK = 366
+
+
+@require_GET
+def meetings_ics(request: HttpRequest) -> HttpResponse:
+    """/kunskap/moten.ics: the exchange meetings the caller may see, as an iCalendar feed to subscribe to."""
+    since = timezone.localdate() - datetime.timedelta(days=CALENDAR_DAYS_BACK)
+    body = calendar.meetings_calendar(
+        selectors.calendar_meetings(user=request.user, since=since),
+        request=request,
+        name=_("Stigar: exchange meetings"),
+    )
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="moten.ics"'
+    # What the feed holds depends on who asks: never share a signed-in person's copy through a cache.
+    patch_vary_headers(response, ["Cookie"])
+    patch_cache_control(response, private=True, max_age=300)
+    return response
+
+
+@require_GET
+def meeting_ics(request: HttpRequest, page_id: int) -> HttpResponse:
+    """One meeting's .ics ("add to calendar" on the meeting page)."""
+    try:
+        meeting = selectors.meeting_for_calendar(page_id=page_id, user=request.user)
+    except ExchangeMeetingPage.DoesNotExist as exc:
+        raise Http404 from exc
+    body = calendar.meetings_calendar([meeting], request=request, name=meeting.title)
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{meeting.slug}.ics"'
+    patch_vary_headers(response, ["Cookie"])
+    patch_cache_control(response, private=True, max_age=300)
     return response

@@ -7,6 +7,7 @@ from typing import Any
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.db.models import Prefetch, QuerySet
+from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, serializers, status, viewsets
@@ -16,6 +17,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from themes.models import Municipality, RelocationPhase, SprintMethod, ValueChainStep, Visibility, WorkPackage
+from themes.permissions import require_correct_sprint
 
 from . import selectors, services
 from .models import Result, Sprint, Status
@@ -196,3 +198,45 @@ class SprintViewSet(
         except DjangoValidationError as error:
             raise _drf_error(error) from error
         return Response(ResultSerializer(result).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        methods=["PATCH"],
+        request=ResultSerializer,
+        responses={200: ResultSerializer},
+        description="Correct a result: only the fields sent change; the old and new values go into the sprint's "
+        "history. Needs the right to edit the sprint (its municipality's lead, or the coordinating team): 403 "
+        "otherwise, 404 for a sprint the caller cannot see or a result that is not the sprint's or was removed.",
+    )
+    @extend_schema(
+        methods=["DELETE"],
+        responses={204: None},
+        description="Remove a result from every figure (a soft delete: the history keeps what was removed). "
+        "Same rights as PATCH.",
+    )
+    @action(
+        detail=True,
+        methods=["patch", "delete"],
+        url_path=r"results/(?P<result_id>[0-9]+)",
+        serializer_class=ResultSerializer,
+        pagination_class=None,
+    )
+    def result(self, request: Request, pk: str | None = None, result_id: str | None = None) -> Response:
+        """Correct (PATCH) or remove (DELETE) one of the sprint's results."""
+        sprint = self.get_object()
+        # Refused before the body is validated: someone without the right learns nothing from a 400.
+        require_correct_sprint(request.user, municipality=sprint.municipality)
+        item = get_object_or_404(
+            Result.objects.select_related("sprint__municipality"), sprint=sprint, pk=result_id
+        )
+        try:
+            if request.method == "DELETE":
+                services.result_remove(actor=request.user, result=item)
+                return Response(status=status.HTTP_204_NO_CONTENT)
+            serializer = ResultSerializer(item, data=request.data, partial=True)
+            serializer.is_valid(raise_exception=True)
+            corrected = services.result_correct(
+                actor=request.user, result=item, changes=serializer.validated_data
+            )
+        except DjangoValidationError as error:
+            raise _drf_error(error) from error
+        return Response(ResultSerializer(corrected).data)

@@ -170,6 +170,22 @@ class ResultForm(_Plain, forms.ModelForm):
         return _check_upload(self.cleaned_data.get("file"))
 
 
+class ResultCorrectionForm(ResultForm):
+    """Correcting a logged result: the same fields as logging it; evidence is added or removed on the sprint page."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        del self.fields["file"]
+
+
+class CardEditForm(CardForm):
+    """Editing an activity card: its column changes by moving it on the board."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        del self.fields["column"]
+
+
 class AttachmentForm(_Plain, forms.Form):
     file = forms.FileField(label=_("Attachment"), help_text=ATTACHMENT_HELP)
 
@@ -190,3 +206,19 @@ class SimilarQueryForm(_Plain, forms.Form):
     title = forms.CharField(required=False)
     work_package = forms.CharField(required=False)
     method = forms.CharField(required=False)
+
+
+class BoardLimitsForm(_Plain, forms.Form):
+    """One soft work-in-progress limit per board column; empty means no limit."""
+
+    def __init__(self, *args: Any, limits: dict[str, int] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for status, label in Status.choices:
+            self.fields[status] = forms.IntegerField(
+                label=label,
+                required=False,
+                min_value=1,
+                max_value=99,
+                initial=(limits or {}).get(status),
+                help_text=_("Empty: no limit."),
+            )

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -25,6 +26,14 @@ class Status(models.TextChoices):
 
 # Sprints in these columns have been carried out; the overview counts them as finished.
 FINISHED_STATUSES = (Status.LEARNED, Status.CLOSED)
+
+
+class LiveManager(models.Manager):
+    """The default manager of correctable rows: a removed row is kept for the history but left out of every read
+    (pages, figures, exports, charts, plans) unless the caller asks `all_objects` for it on purpose."""
+
+    def get_queryset(self) -> models.QuerySet:
+        return super().get_queryset().filter(deleted_at__isnull=True)
 
 
 class Sprint(index.Indexed, models.Model):
@@ -77,6 +86,8 @@ class Sprint(index.Indexed, models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # An archived sprint leaves its municipality's board; its page, results and history stay, and it can be restored.
+    archived_at = models.DateTimeField(_("archived"), null=True, blank=True)
 
     search_fields = [
         index.SearchField("title", boost=3),
@@ -126,6 +137,10 @@ class Sprint(index.Indexed, models.Model):
     def is_finished(self) -> bool:
         return self.status in FINISHED_STATUSES
 
+    @property
+    def is_archived(self) -> bool:
+        return self.archived_at is not None
+
 
 class Card(models.Model):
     """An activity on a sprint's own board."""
@@ -149,9 +164,18 @@ class Card(models.Model):
     column = models.CharField(_("column"), max_length=8, choices=Column.choices, default=Column.TODO)
     position = models.PositiveIntegerField(_("position in column"), default=0)
     created_at = models.DateTimeField(auto_now_add=True)
+    deleted_at = models.DateTimeField(_("removed"), null=True, blank=True)
+    deleted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    # Declared first but not the default (Meta.default_manager_name): ruff's DJ012 reads LiveManager() as a field.
+    all_objects = models.Manager()
+    objects = LiveManager()
 
     class Meta:
         ordering = ["sprint", "column", "position", "pk"]
+        default_manager_name = "objects"
         verbose_name = _("card")
         verbose_name_plural = _("cards")
 
@@ -174,9 +198,18 @@ class Result(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    deleted_at = models.DateTimeField(_("removed"), null=True, blank=True)
+    deleted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    # Declared first but not the default (Meta.default_manager_name): ruff's DJ012 reads LiveManager() as a field.
+    all_objects = models.Manager()
+    objects = LiveManager()
 
     class Meta:
         ordering = ["date", "pk"]
+        default_manager_name = "objects"
         verbose_name = _("result")
         verbose_name_plural = _("results")
 
@@ -208,9 +241,18 @@ class ResultAttachment(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    deleted_at = models.DateTimeField(_("removed"), null=True, blank=True)
+    deleted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    # Declared first but not the default (Meta.default_manager_name): ruff's DJ012 reads LiveManager() as a field.
+    all_objects = models.Manager()
+    objects = LiveManager()
 
     class Meta:
         ordering = ["created_at", "pk"]
+        default_manager_name = "objects"
         verbose_name = _("attachment")
         verbose_name_plural = _("attachments")
 
@@ -249,6 +291,13 @@ class ActivityEvent(models.Model):
         RESULT_LOGGED = "result_logged", _("logged a result")
         ATTACHMENT_ADDED = "attachment_added", _("attached a file")
         CLOSED = "closed", _("closed the sprint with a retrospective")
+        RESULT_CORRECTED = "result_corrected", _("corrected a result")
+        RESULT_REMOVED = "result_removed", _("removed a result")
+        CARD_EDITED = "card_edited", _("edited a card")
+        CARD_REMOVED = "card_removed", _("removed a card")
+        ATTACHMENT_REMOVED = "attachment_removed", _("removed a file")
+        ARCHIVED = "archived", _("archived the sprint")
+        RESTORED = "restored", _("restored the sprint")
 
     sprint = models.ForeignKey(Sprint, on_delete=models.CASCADE, related_name="events")
     actor = models.ForeignKey(
@@ -258,6 +307,8 @@ class ActivityEvent(models.Model):
     from_status = models.CharField(max_length=16, blank=True)
     to_status = models.CharField(max_length=16, blank=True)
     detail = models.CharField(max_length=300, blank=True)
+    # What a correction changed: [{"field": name, "old": text, "new": text}], the values as they were shown then.
+    changes = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:
@@ -280,3 +331,41 @@ class ActivityEvent(models.Model):
     @property
     def to_label(self) -> str:
         return self._column_label(self.to_status)
+
+    @property
+    def change_rows(self) -> list[tuple[str, str, str]]:
+        """(field label in the reader's language, old, new) for each changed field of a correction."""
+        model: type[models.Model] = Card if self.verb.startswith("card_") else Result
+        rows = []
+        for change in self.changes or []:
+            name = str(change.get("field", ""))
+            try:
+                label = str(getattr(model._meta.get_field(name), "verbose_name", name))
+            except FieldDoesNotExist:  # a field renamed since: show its stored name rather than fail the page
+                label = name
+            rows.append((label, str(change.get("old", "")), str(change.get("new", ""))))
+        return rows
+
+
+class BoardColumnLimit(models.Model):
+    """A soft work-in-progress limit on one column of a municipality's sprint board: above it the board warns, it
+    never refuses a move (a lead may have good reasons to run one more sprint for a while)."""
+
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.CASCADE, related_name="board_limits", verbose_name=_("municipality")
+    )
+    status = models.CharField(_("column"), max_length=16, choices=Status.choices)
+    limit = models.PositiveSmallIntegerField(
+        _("work-in-progress limit"), validators=[MinValueValidator(1), MaxValueValidator(99)]
+    )
+
+    class Meta:
+        verbose_name = _("board column limit")
+        verbose_name_plural = _("board column limits")
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "status"], name="board_limit_unique_per_column"),
+            models.CheckConstraint(condition=models.Q(limit__gte=1), name="board_limit_at_least_one"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.municipality}: {self.get_status_display()} ≤ {self.limit}"

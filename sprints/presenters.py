@@ -8,13 +8,14 @@ spent most of its time resolving them; preparing the card's text once in Python 
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass, field
 
 from django.utils.formats import date_format
-from django.utils.translation import ngettext
+from django.utils.translation import gettext, ngettext
 
 from .models import Sprint
-from .selectors import BoardColumn
+from .selectors import BoardColumn, ColumnLoad
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +36,10 @@ class BoardCard:
     # Whether the "up"/"down" buttons apply: not for the first/last card of a column.
     can_move_up: bool
     can_move_down: bool
+    # "Overdue" when the end date has passed and the sprint is not finished; "" otherwise.
+    overdue: str = ""
+    # "2 overdue activities", or "".
+    overdue_cards: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +52,10 @@ class BoardColumnView:
     previous_label: str = ""
     next_value: str = ""
     next_label: str = ""
+    # Sprints in the column (unfiltered) against its soft work-in-progress limit; the warning when above it.
+    count: int = 0
+    limit: int | None = None
+    warning: str = ""
 
 
 def results_summary(sprint: Sprint) -> str:
@@ -60,8 +69,11 @@ def results_summary(sprint: Sprint) -> str:
     ) % {"counter": count, "met": sprint.targets_met, "targets": sprint.target_count}
 
 
-def board_card(sprint: Sprint, *, board_url: str, first: bool, last: bool) -> BoardCard:
+def board_card(
+    sprint: Sprint, *, board_url: str, first: bool, last: bool, today: datetime.date | None = None
+) -> BoardCard:
     url = f"{board_url}{sprint.pk}/"
+    late_cards = getattr(sprint, "overdue_cards", 0)
     return BoardCard(
         pk=str(sprint.pk),
         title=sprint.title,
@@ -77,25 +89,49 @@ def board_card(sprint: Sprint, *, board_url: str, first: bool, last: bool) -> Bo
         results=results_summary(sprint),
         can_move_up=not first,
         can_move_down=not last,
+        overdue=gettext("Overdue") if today and sprint.end < today and not sprint.is_finished else "",
+        overdue_cards=ngettext("%(counter)s overdue activity", "%(counter)s overdue activities", late_cards)
+        % {"counter": late_cards}
+        if late_cards
+        else "",
     )
 
 
-def board_columns(columns: list[BoardColumn], *, board_url: str) -> list[BoardColumnView]:
+def column_warning(load: ColumnLoad) -> str:
+    if not load.over:
+        return ""
+    return gettext("Above the work-in-progress limit: %(count)s sprints, limit %(limit)s.") % {
+        "count": load.count,
+        "limit": load.limit,
+    }
+
+
+def board_columns(
+    columns: list[BoardColumn],
+    *,
+    board_url: str,
+    loads: dict[str, ColumnLoad] | None = None,
+    today: datetime.date | None = None,
+) -> list[BoardColumnView]:
     views = []
     for column in columns:
         last = len(column.sprints) - 1
+        load = (loads or {}).get(column.status, ColumnLoad(count=len(column.sprints), limit=None))
         views.append(
             BoardColumnView(
                 status=column.status,
                 label=column.label,
                 cards=[
-                    board_card(sprint, board_url=board_url, first=i == 0, last=i == last)
+                    board_card(sprint, board_url=board_url, first=i == 0, last=i == last, today=today)
                     for i, sprint in enumerate(column.sprints)
                 ],
                 previous_value=column.previous[0] if column.previous else "",
                 previous_label=column.previous[1] if column.previous else "",
                 next_value=column.next[0] if column.next else "",
                 next_label=column.next[1] if column.next else "",
+                count=load.count,
+                limit=load.limit,
+                warning=column_warning(load),
             )
         )
     return views

@@ -32,7 +32,16 @@ from django.http import Http404
 from themes.models import Municipality, RelocationPhase, SprintMethod, ValueChainStep, WorkPackage
 from themes.permissions import visible_levels
 
-from .models import FINISHED_STATUSES, ActivityEvent, Card, Result, Retrospective, Sprint, Status
+from .models import (
+    FINISHED_STATUSES,
+    ActivityEvent,
+    BoardColumnLimit,
+    Card,
+    Result,
+    Retrospective,
+    Sprint,
+    Status,
+)
 
 # Columns that count as "someone is working on it" for gaps.
 ACTIVE_STATUSES = (Status.PLANNED, Status.RUNNING)
@@ -92,6 +101,8 @@ class BoardFilters:
     phase: str = ""
     method: str = ""
     status: str = ""
+    # A username: sprints the person is on the team of, or owns an activity card in.
+    assignee: str = ""
 
     @classmethod
     def from_query(cls, query: Any) -> BoardFilters:
@@ -100,11 +111,12 @@ class BoardFilters:
             phase=str(query.get("phase", "")).strip(),
             method=str(query.get("method", "")).strip(),
             status=str(query.get("status", "")).strip(),
+            assignee=str(query.get("assignee", "")).strip(),
         )
 
     @property
     def active(self) -> bool:
-        return any((self.work_package, self.phase, self.method, self.status))
+        return any((self.work_package, self.phase, self.method, self.status, self.assignee))
 
 
 @dataclass
@@ -118,13 +130,23 @@ class BoardColumn:
 
 
 def board_queryset(*, municipality: Municipality, filters: BoardFilters, user: Any) -> QuerySet[Sprint]:
-    queryset = visible_sprints(user).filter(municipality=municipality)
+    queryset = visible_sprints(user).filter(municipality=municipality, archived_at__isnull=True)
     if filters.work_package:
         queryset = queryset.filter(work_package__code=filters.work_package)
     if filters.method:
         queryset = queryset.filter(method__code=filters.method)
     if filters.status:
         queryset = queryset.filter(status=filters.status)
+    if filters.assignee:
+        # Subqueries rather than joins, so that a sprint is listed once however many cards the person owns.
+        queryset = queryset.filter(
+            Q(
+                pk__in=Sprint.team_members.through.objects.filter(user__username=filters.assignee).values(
+                    "sprint_id"
+                )
+            )
+            | Q(pk__in=Card.objects.filter(owner__username=filters.assignee).values("sprint_id"))
+        )
     if filters.phase:
         # A subquery rather than a join, so that a sprint in several phases is listed once.
         queryset = queryset.filter(
@@ -159,6 +181,66 @@ def sprints_for_board(*, municipality: Municipality, filters: BoardFilters, user
     for sprint in sprints:
         columns[sprint.status].sprints.append(sprint)
     return list(columns.values())
+
+
+@dataclass(frozen=True)
+class ColumnLoad:
+    """How full a board column is against its soft work-in-progress limit (None: no limit set)."""
+
+    count: int
+    limit: int | None
+
+    @property
+    def over(self) -> bool:
+        return self.limit is not None and self.count > self.limit
+
+
+def board_limits(*, municipality: Municipality) -> dict[str, int]:
+    """The municipality's work-in-progress limits by board column (one query)."""
+    return dict(BoardColumnLimit.objects.filter(municipality=municipality).values_list("status", "limit"))
+
+
+def column_loads(*, municipality: Municipality, user: Any) -> dict[str, ColumnLoad]:
+    """Every column's sprints on the board, whatever filter is chosen, against its limit (two queries). Counted over
+    the sprints `user` may see: a count must not reveal sprints hidden from them."""
+    limits = board_limits(municipality=municipality)
+    counts = dict(
+        visible_sprints(user)
+        .filter(municipality=municipality, archived_at__isnull=True)
+        .order_by()
+        .values("status")
+        .annotate(n=Count("pk"))
+        .values_list("status", "n")
+    )
+    return {
+        status: ColumnLoad(count=counts.get(status, 0), limit=limits.get(status)) for status in Status.values
+    }
+
+
+def attach_overdue_cards(sprints: list[Sprint], *, today: datetime.date) -> list[Sprint]:
+    """Set overdue_cards on each sprint: its activity cards whose due date has passed and that are not done (one
+    grouped query)."""
+    counts = dict(
+        Card.objects.filter(sprint_id__in=[sprint.pk for sprint in sprints], due_date__lt=today)
+        .exclude(column=Card.Column.DONE)
+        .order_by()
+        .values("sprint_id")
+        .annotate(n=Count("pk"))
+        .values_list("sprint_id", "n")
+    )
+    for sprint in sprints:
+        sprint.overdue_cards = counts.get(sprint.pk, 0)  # type: ignore[attr-defined]
+    return sprints
+
+
+def archived_sprints(*, municipality: Municipality, user: Any) -> list[Sprint]:
+    """The municipality's archived sprints `user` may see, for the list under its board (one query)."""
+    return list(
+        visible_sprints(user)
+        .filter(municipality=municipality, archived_at__isnull=False)
+        .select_related("municipality")
+        .order_by("-archived_at", "pk")
+    )
 
 
 def sprint_for_page(*, municipality: Municipality, pk: int, user: Any) -> Sprint:
@@ -495,11 +577,11 @@ def similar_sprints(sprint: Sprint, *, user: Any, limit: int = 5) -> list[Sprint
     )
 
 
-def form_choices() -> dict[str, list[Any]]:
-    """The vocabularies for filters and forms, one query each."""
+def form_choices(*, value_chain: bool = True) -> dict[str, list[Any]]:
+    """The vocabularies for filters and forms, one query each (the board has no value-chain filter: it skips it)."""
     return {
         "work_packages": list(WorkPackage.objects.all()),
         "phases": list(RelocationPhase.objects.all()),
         "methods": list(SprintMethod.objects.all()),
-        "value_chain": list(ValueChainStep.objects.all()),
+        "value_chain": list(ValueChainStep.objects.all()) if value_chain else [],
     }

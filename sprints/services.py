@@ -11,15 +11,25 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Model
+from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from modelsearch import index
 
 from themes.models import Municipality, RelocationPhase, SprintMethod, ValueChainStep, Visibility, WorkPackage
-from themes.permissions import Action, require
+from themes.permissions import Action, require, require_correct_sprint, require_set_board_limits
 
-from .models import ActivityEvent, Card, Result, ResultAttachment, Retrospective, Sprint, Status
+from .models import (
+    ActivityEvent,
+    BoardColumnLimit,
+    Card,
+    Result,
+    ResultAttachment,
+    Retrospective,
+    Sprint,
+    Status,
+)
 from .uploads import validate_attachment
 
 Actor = AbstractBaseUser | AnonymousUser | None
@@ -60,6 +70,11 @@ def _event(
         to_status=to_status,
         detail=detail[:300],
     )
+
+
+def _refuse_if_archived(sprint: Sprint) -> None:
+    if sprint.archived_at is not None:
+        raise ValidationError(_("This sprint is archived. Restore it before you change it."))
 
 
 def _unique_slug(*, municipality: Municipality, title: str, exclude_pk: int | None = None) -> str:
@@ -139,6 +154,7 @@ def sprint_create(
 def sprint_update(*, actor: Actor, sprint: Sprint, changes: Mapping[str, Any]) -> Sprint:
     """Change a sprint's description, classification, team, dates or visibility."""
     require(actor, Action.EDIT_SPRINT, municipality=sprint.municipality)
+    _refuse_if_archived(sprint)
     unknown = set(changes) - EDITABLE_FIELDS
     if unknown:
         raise ValidationError(
@@ -180,6 +196,7 @@ def _place(items: list[Any], item: Any, position: int | None) -> list[Any]:
 def sprint_move(*, actor: Actor, sprint: Sprint, status: str, position: int | None = None) -> Sprint:
     """Move a sprint to a board column and a place in it (0 = top; None = bottom), renumbering that column."""
     require(actor, Action.EDIT_SPRINT, municipality=sprint.municipality)
+    _refuse_if_archived(sprint)
     if status not in Status.values:
         raise ValidationError({"status": _("Unknown board column: %(status)s") % {"status": status}})
     previous = sprint.status
@@ -218,6 +235,7 @@ def card_create(
     column: str = Card.Column.TODO,
 ) -> Card:
     require(actor, Action.EDIT_SPRINT, municipality=sprint.municipality)
+    _refuse_if_archived(sprint)
     last = Card.objects.filter(sprint=sprint, column=column).aggregate(m=Max("position"))["m"]
     card = Card(
         sprint=sprint,
@@ -238,6 +256,7 @@ def card_move(*, actor: Actor, card: Card, column: str, position: int | None = N
     """Move an activity card to a column of its sprint's board and a place in it."""
     sprint = card.sprint
     require(actor, Action.EDIT_SPRINT, municipality=sprint.municipality)
+    _refuse_if_archived(sprint)
     if column not in Card.Column.values:
         raise ValidationError({"column": _("Unknown column: %(column)s") % {"column": column}})
     previous = card.column
@@ -276,6 +295,7 @@ def result_log(
 ) -> Result:
     """Record a measured result of a sprint."""
     require(actor, Action.EDIT_SPRINT, municipality=sprint.municipality)
+    _refuse_if_archived(sprint)
     result = Result(
         sprint=sprint,
         metric=metric.strip(),
@@ -310,6 +330,7 @@ def sprint_close_with_retrospective(
 ) -> Retrospective:
     """Write (or rewrite) the retrospective and move the sprint to the closed column."""
     require(actor, Action.EDIT_SPRINT, municipality=sprint.municipality)
+    _refuse_if_archived(sprint)
     retrospective = Retrospective.objects.filter(sprint=sprint).first() or Retrospective(sprint=sprint)
     retrospective.what_worked = what_worked
     retrospective.what_did_not_work = what_did_not_work
@@ -340,6 +361,7 @@ def attachment_add(*, actor: Actor, result: Result, file: UploadedFile) -> Resul
     """Attach evidence to a result after checking its type (name and content) and size."""
     sprint = result.sprint
     require(actor, Action.EDIT_SPRINT, municipality=sprint.municipality)
+    _refuse_if_archived(sprint)
     name = file.name or ""
     validate_attachment(name=name, size=file.size or 0, stream=file)  # type: ignore[arg-type]
     attachment = ResultAttachment(
@@ -354,3 +376,227 @@ def attachment_add(*, actor: Actor, result: Result, file: UploadedFile) -> Resul
         raise
     _event(sprint=sprint, actor=actor, verb=ActivityEvent.Verb.ATTACHMENT_ADDED, detail=name)
     return attachment
+
+
+# --- Corrections: every change keeps who, when and old → new in the sprint's history ----------------------------------
+
+# Fields a correction may change. The sprint a result or card belongs to never changes: its history and
+# permissions belong to that sprint.
+CORRECTABLE_RESULT_FIELDS = ("metric", "unit", "baseline", "target", "actual", "date", "evidence_note")
+EDITABLE_CARD_FIELDS = ("title", "owner", "due_date")
+
+
+def _shown(value: Any) -> str:
+    """A value as the history shows it, fixed at the time of the change (a later rename does not rewrite history)."""
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f") if value == value.to_integral() else format(value, "f")
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, Model) and hasattr(value, "get_username"):
+        return str(value.get_full_name() or value.get_username())  # type: ignore[attr-defined]
+    return str(value)
+
+
+def _apply_changes(
+    instance: Model, changes: Mapping[str, Any], allowed: tuple[str, ...]
+) -> list[dict[str, str]]:
+    """Set the changed fields on `instance`; return the history rows (nothing for a value that stays the same)."""
+    unknown = set(changes) - set(allowed)
+    if unknown:
+        raise ValidationError(
+            _("These fields cannot be changed here: %(fields)s") % {"fields": ", ".join(sorted(unknown))}
+        )
+    rows = []
+    for name in allowed:
+        if name not in changes:
+            continue
+        value = changes[name]
+        if isinstance(value, str):
+            value = value.strip()
+        old = getattr(instance, name)
+        if old != value:
+            rows.append({"field": name, "old": _shown(old), "new": _shown(value)})
+            setattr(instance, name, value)
+    return rows
+
+
+def _record(
+    *, sprint: Sprint, actor: Actor, verb: str, detail: str, changes: list[dict[str, str]]
+) -> ActivityEvent:
+    return ActivityEvent.objects.create(
+        sprint=sprint, actor=_user(actor), verb=verb, detail=detail[:300], changes=changes
+    )
+
+
+def _check_correction(actor: Actor, sprint: Sprint, *, skip_permission_checks: bool) -> None:
+    # The permission check comes first, so that a correction that would change nothing is still refused to
+    # someone who may not make it (it must not tell them whether the values match).
+    if not skip_permission_checks:
+        require_correct_sprint(actor, municipality=sprint.municipality)
+    _refuse_if_archived(sprint)
+
+
+@transaction.atomic
+def result_correct(
+    *, actor: Actor, result: Result, changes: Mapping[str, Any], skip_permission_checks: bool = False
+) -> Result:
+    """Correct a logged result; the old and new values go into the sprint's history. Saving the row tells the
+    dashboard's cache that its figures are stale, as logging does."""
+    sprint = result.sprint
+    _check_correction(actor, sprint, skip_permission_checks=skip_permission_checks)
+    if result.deleted_at is not None:
+        raise ValidationError(_("This result has been removed and cannot be corrected."))
+    rows = _apply_changes(result, changes, CORRECTABLE_RESULT_FIELDS)
+    if not rows:
+        return result
+    result.full_clean(exclude=["sprint", "recorded_by", "deleted_by"])
+    result.save()
+    _record(
+        sprint=sprint,
+        actor=actor,
+        verb=ActivityEvent.Verb.RESULT_CORRECTED,
+        detail=result.metric,
+        changes=rows,
+    )
+    return result
+
+
+@transaction.atomic
+def result_remove(*, actor: Actor, result: Result, skip_permission_checks: bool = False) -> Result:
+    """Remove a result from every figure. The row stays (soft delete) so that the history can say what was removed."""
+    sprint = result.sprint
+    _check_correction(actor, sprint, skip_permission_checks=skip_permission_checks)
+    if result.deleted_at is not None:
+        return result
+    result.deleted_at = timezone.now()
+    result.deleted_by = _user(actor)
+    result.save(update_fields=["deleted_at", "deleted_by"])
+    rows = [
+        {"field": name, "old": _shown(getattr(result, name)), "new": ""}
+        for name in ("actual", "target", "date")
+        if getattr(result, name) is not None
+    ]
+    _record(
+        sprint=sprint, actor=actor, verb=ActivityEvent.Verb.RESULT_REMOVED, detail=result.metric, changes=rows
+    )
+    return result
+
+
+@transaction.atomic
+def card_update(
+    *, actor: Actor, card: Card, changes: Mapping[str, Any], skip_permission_checks: bool = False
+) -> Card:
+    """Edit an activity card's text, owner or due date (its column changes through `card_move`)."""
+    sprint = card.sprint
+    _check_correction(actor, sprint, skip_permission_checks=skip_permission_checks)
+    if card.deleted_at is not None:
+        raise ValidationError(_("This card has been removed and cannot be edited."))
+    rows = _apply_changes(card, changes, EDITABLE_CARD_FIELDS)
+    if not rows:
+        return card
+    card.full_clean(exclude=["sprint", "deleted_by"])
+    card.save()
+    _record(sprint=sprint, actor=actor, verb=ActivityEvent.Verb.CARD_EDITED, detail=card.title, changes=rows)
+    return card
+
+
+@transaction.atomic
+def card_remove(*, actor: Actor, card: Card, skip_permission_checks: bool = False) -> Card:
+    sprint = card.sprint
+    _check_correction(actor, sprint, skip_permission_checks=skip_permission_checks)
+    if card.deleted_at is not None:
+        return card
+    card.deleted_at = timezone.now()
+    card.deleted_by = _user(actor)
+    card.save(update_fields=["deleted_at", "deleted_by"])
+    _record(sprint=sprint, actor=actor, verb=ActivityEvent.Verb.CARD_REMOVED, detail=card.title, changes=[])
+    return card
+
+
+@transaction.atomic
+def attachment_remove(
+    *, actor: Actor, attachment: ResultAttachment, skip_permission_checks: bool = False
+) -> ResultAttachment:
+    """Take a piece of evidence off a result. The file stays in storage until the row is purged: the history names
+    it, and a removal made by mistake can be undone by an operator."""
+    sprint = attachment.result.sprint
+    _check_correction(actor, sprint, skip_permission_checks=skip_permission_checks)
+    if attachment.deleted_at is not None:
+        return attachment
+    attachment.deleted_at = timezone.now()
+    attachment.deleted_by = _user(actor)
+    attachment.save(update_fields=["deleted_at", "deleted_by"])
+    _record(
+        sprint=sprint,
+        actor=actor,
+        verb=ActivityEvent.Verb.ATTACHMENT_REMOVED,
+        detail=f"{attachment.original_name} ({attachment.result.metric})",
+        changes=[],
+    )
+    return attachment
+
+
+@transaction.atomic
+def sprint_archive(*, actor: Actor, sprint: Sprint, skip_permission_checks: bool = False) -> Sprint:
+    """Take a sprint off its municipality's board. Its page, results and history stay; it can be restored."""
+    if not skip_permission_checks:
+        require_correct_sprint(actor, municipality=sprint.municipality)
+    if sprint.archived_at is not None:
+        return sprint
+    sprint.archived_at = timezone.now()
+    sprint.save(update_fields=["archived_at", "updated_at"])
+    _event(sprint=sprint, actor=actor, verb=ActivityEvent.Verb.ARCHIVED, from_status=sprint.status)
+    return sprint
+
+
+@transaction.atomic
+def sprint_restore(*, actor: Actor, sprint: Sprint, skip_permission_checks: bool = False) -> Sprint:
+    """Put an archived sprint back on its board, at the bottom of the column it was in."""
+    if not skip_permission_checks:
+        require_correct_sprint(actor, municipality=sprint.municipality)
+    if sprint.archived_at is None:
+        return sprint
+    sprint.archived_at = None
+    sprint.position = _next_position(municipality=sprint.municipality, status=sprint.status)
+    sprint.save(update_fields=["archived_at", "position", "updated_at"])
+    _event(sprint=sprint, actor=actor, verb=ActivityEvent.Verb.RESTORED, to_status=sprint.status)
+    return sprint
+
+
+@transaction.atomic
+def board_limits_set(
+    *,
+    actor: Actor,
+    municipality: Municipality,
+    limits: Mapping[str, int | None],
+    skip_permission_checks: bool = False,
+) -> dict[str, int]:
+    """Set the soft work-in-progress limits of a municipality's board columns; None (or 0) removes a column's limit.
+    Returns the limits now in force."""
+    if not skip_permission_checks:
+        require_set_board_limits(actor, municipality=municipality)
+    unknown = set(limits) - set(Status.values)
+    if unknown:
+        raise ValidationError(_("Unknown board column: %(status)s") % {"status": ", ".join(sorted(unknown))})
+    for status, limit in limits.items():
+        if not limit:
+            BoardColumnLimit.objects.filter(municipality=municipality, status=status).delete()
+            continue
+        row = BoardColumnLimit.objects.filter(municipality=municipality, status=status).first()
+        row = row or BoardColumnLimit(municipality=municipality, status=status)
+        row.limit = limit
+        try:
+            row.full_clean(exclude=["municipality"], validate_unique=False, validate_constraints=False)
+        except ValidationError as error:
+            label = Status(status).label
+            raise ValidationError(
+                {
+                    status: [
+                        f"{label}: {message}" for message in error.message_dict.get("limit", error.messages)
+                    ]
+                }
+            ) from error
+        row.save()
+    return dict(BoardColumnLimit.objects.filter(municipality=municipality).values_list("status", "limit"))

@@ -16,22 +16,35 @@ from django.forms import BaseForm
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from themes.models import Municipality, SprintMethod, WorkPackage
-from themes.permissions import Action, can, require
+from themes.permissions import (
+    Action,
+    can,
+    can_correct_sprint,
+    can_set_board_limits,
+    require,
+    require_correct_sprint,
+    require_set_board_limits,
+)
 
 from . import charts, exports, presenters, selectors, services
 from .forms import (
     AttachmentForm,
+    BoardLimitsForm,
+    CardEditForm,
     CardForm,
     CardMoveForm,
     MoveForm,
+    ResultCorrectionForm,
     ResultForm,
     RetrospectiveForm,
     SimilarQueryForm,
     SprintForm,
+    people_of,
 )
 from .models import Card, Result, ResultAttachment, Retrospective, Sprint, Status
 
@@ -86,8 +99,18 @@ def export(request: HttpRequest, fmt: str) -> HttpResponse:
 @require_GET
 def board(request: HttpRequest, municipality: str) -> HttpResponse:
     place = _municipality(municipality)
+    return _board_page(request, place)
+
+
+def _board_page(
+    request: HttpRequest, place: Municipality, *, limits_form: BoardLimitsForm | None = None
+) -> HttpResponse:
     filters = selectors.BoardFilters.from_query(request.GET)
     columns = selectors.sprints_for_board(municipality=place, filters=filters, user=request.user)
+    today = timezone.localdate()
+    selectors.attach_overdue_cards([sprint for column in columns for sprint in column.sprints], today=today)
+    loads = selectors.column_loads(municipality=place, user=request.user)
+    can_edit = can(request.user, Action.EDIT_SPRINT, municipality=place)
     # Built once here rather than per card: a board can hold hundreds of cards.
     board_url = reverse("sprints:board", kwargs={"municipality": place.slug})
     return render(
@@ -95,11 +118,19 @@ def board(request: HttpRequest, municipality: str) -> HttpResponse:
         "sprints/board.html",
         {
             "municipality": place,
-            "columns": presenters.board_columns(columns, board_url=board_url),
+            "columns": presenters.board_columns(columns, board_url=board_url, loads=loads, today=today),
             "filters": filters,
-            "choices": selectors.form_choices(),
+            "choices": selectors.form_choices(value_chain=False),
+            "people": list(people_of(place)) if request.user.is_authenticated else [],
             "statuses": Status.choices,
-            "can_edit": can(request.user, Action.EDIT_SPRINT, municipality=place),
+            "can_edit": can_edit,
+            "archived": selectors.archived_sprints(municipality=place, user=request.user),
+            "limits_form": limits_form
+            or (
+                BoardLimitsForm(limits={status: load.limit for status, load in loads.items() if load.limit})
+                if can_set_board_limits(request.user, municipality=place)
+                else None
+            ),
             "count": sum(len(column.sprints) for column in columns),
             "labels": {
                 "phases": _("Phases"),
@@ -109,7 +140,23 @@ def board(request: HttpRequest, municipality: str) -> HttpResponse:
                 "down": _("Move down"),
             },
         },
+        status=400 if limits_form is not None and limits_form.errors else 200,
     )
+
+
+@require_POST
+def board_limits(request: HttpRequest, municipality: str) -> HttpResponse:
+    place = _municipality(municipality)
+    require_set_board_limits(request.user, municipality=place)
+    form = BoardLimitsForm(request.POST)
+    if form.is_valid():
+        try:
+            services.board_limits_set(actor=request.user, municipality=place, limits=form.cleaned_data)
+            messages.success(request, _("The work-in-progress limits were saved."))
+            return HttpResponseRedirect(reverse("sprints:board", kwargs={"municipality": place.slug}))
+        except ValidationError as error:
+            _apply_errors(form, error)
+    return _board_page(request, place, limits_form=form)
 
 
 @dataclass(frozen=True)
@@ -225,12 +272,16 @@ def _detail_context(
             for column, label in Card.Column.choices
         ],
         "events": list(sprint.events.all())[:50],
-        "can_edit": can(request.user, Action.EDIT_SPRINT, municipality=sprint.municipality),
+        # An archived sprint is read-only until it is restored; the restore button needs the correction right.
+        "can_edit": not sprint.is_archived
+        and can(request.user, Action.EDIT_SPRINT, municipality=sprint.municipality),
+        "can_correct": can_correct_sprint(request.user, municipality=sprint.municipality),
         "result_form": result_form or ResultForm(),
         "card_form": card_form or CardForm(municipality=sprint.municipality),
         "attachment_form": AttachmentForm(),
         "similar": selectors.similar_sprints(sprint, user=request.user, limit=3),
         "statuses": Status.choices,
+        "today": timezone.localdate(),
     }
 
 
@@ -353,7 +404,10 @@ def attachment_add(request: HttpRequest, municipality: str, pk: int, result: int
 def attachment_download(request: HttpRequest, municipality: str, pk: int, attachment: int) -> FileResponse:
     """Serve evidence only to those who may see its sprint (media files are not public)."""
     sprint = _sprint(request, municipality, pk)
-    item = get_object_or_404(ResultAttachment, result__sprint=sprint, pk=attachment)
+    # Objects.filter leaves out removed attachments; a removed result's evidence goes with it.
+    item = get_object_or_404(
+        ResultAttachment, result__sprint=sprint, result__deleted_at__isnull=True, pk=attachment
+    )
     try:
         handle = item.file.open("rb")
     except FileNotFoundError as error:
@@ -379,3 +433,118 @@ def retrospective(request: HttpRequest, municipality: str, pk: int) -> HttpRespo
         {"municipality": sprint.municipality, "sprint": sprint, "form": form},
         status=400 if form.errors else 200,
     )
+
+
+# --- Corrections ---------------------------------------------------------------------------------------------------
+
+
+def _record_form_page(
+    request: HttpRequest, sprint: Sprint, form: BaseForm, *, heading: str, anchor: str, status: int = 200
+) -> HttpResponse:
+    return render(
+        request,
+        "sprints/record_form.html",
+        {
+            "municipality": sprint.municipality,
+            "sprint": sprint,
+            "form": form,
+            "heading": heading,
+            "cancel_url": sprint.get_absolute_url() + anchor,
+        },
+        status=status,
+    )
+
+
+def result_edit(request: HttpRequest, municipality: str, pk: int, result: int) -> HttpResponse:
+    sprint = _sprint(request, municipality, pk)
+    require_correct_sprint(request.user, municipality=sprint.municipality)
+    item = get_object_or_404(Result.objects.select_related("sprint__municipality"), sprint=sprint, pk=result)
+    stored = Result.objects.select_related("sprint__municipality").get(pk=item.pk)
+    form = ResultCorrectionForm(request.POST or None, instance=item)
+    if request.method == "POST" and form.is_valid():
+        try:
+            changes = {name: form.cleaned_data[name] for name in form.changed_data}
+            services.result_correct(actor=request.user, result=stored, changes=changes)
+            messages.success(request, _("The result was corrected."))
+            return HttpResponseRedirect(sprint.get_absolute_url() + f"#result-{item.pk}")
+        except ValidationError as error:
+            _apply_errors(form, error)
+    heading = _("Correct the result “%(metric)s”") % {"metric": stored.metric}
+    return _record_form_page(
+        request, sprint, form, heading=heading, anchor="#results", status=400 if form.errors else 200
+    )
+
+
+@require_POST
+def result_remove(request: HttpRequest, municipality: str, pk: int, result: int) -> HttpResponse:
+    sprint = _sprint(request, municipality, pk)
+    item = get_object_or_404(Result.objects.select_related("sprint__municipality"), sprint=sprint, pk=result)
+    try:
+        services.result_remove(actor=request.user, result=item)
+        messages.success(request, _("The result “%(metric)s” was removed.") % {"metric": item.metric})
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return HttpResponseRedirect(sprint.get_absolute_url() + "#results")
+
+
+def card_edit(request: HttpRequest, municipality: str, pk: int, card: int) -> HttpResponse:
+    sprint = _sprint(request, municipality, pk)
+    require_correct_sprint(request.user, municipality=sprint.municipality)
+    item = get_object_or_404(
+        Card.objects.select_related("sprint__municipality", "owner"), sprint=sprint, pk=card
+    )
+    stored = Card.objects.select_related("sprint__municipality", "owner").get(pk=item.pk)
+    form = CardEditForm(request.POST or None, instance=item, municipality=sprint.municipality)
+    if request.method == "POST" and form.is_valid():
+        try:
+            changes = {name: form.cleaned_data[name] for name in form.changed_data}
+            services.card_update(actor=request.user, card=stored, changes=changes)
+            messages.success(request, _("The card was saved."))
+            return HttpResponseRedirect(sprint.get_absolute_url() + f"#card-{item.pk}")
+        except ValidationError as error:
+            _apply_errors(form, error)
+    heading = _("Edit the card “%(title)s”") % {"title": stored.title}
+    return _record_form_page(
+        request, sprint, form, heading=heading, anchor="#cards", status=400 if form.errors else 200
+    )
+
+
+@require_POST
+def card_remove(request: HttpRequest, municipality: str, pk: int, card: int) -> HttpResponse:
+    sprint = _sprint(request, municipality, pk)
+    item = get_object_or_404(Card.objects.select_related("sprint__municipality"), sprint=sprint, pk=card)
+    try:
+        services.card_remove(actor=request.user, card=item)
+        messages.success(request, _("The card “%(title)s” was removed.") % {"title": item.title})
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return HttpResponseRedirect(sprint.get_absolute_url() + "#cards")
+
+
+@require_POST
+def attachment_remove(request: HttpRequest, municipality: str, pk: int, attachment: int) -> HttpResponse:
+    sprint = _sprint(request, municipality, pk)
+    item = get_object_or_404(
+        ResultAttachment.objects.select_related("result__sprint__municipality"),
+        result__sprint=sprint,
+        result__deleted_at__isnull=True,
+        pk=attachment,
+    )
+    try:
+        services.attachment_remove(actor=request.user, attachment=item)
+        messages.success(request, _("The file “%(name)s” was removed.") % {"name": item.original_name})
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return HttpResponseRedirect(sprint.get_absolute_url() + f"#result-{item.result_id}")
+
+
+@require_POST
+def sprint_archive(request: HttpRequest, municipality: str, pk: int) -> HttpResponse:
+    sprint = _sprint(request, municipality, pk)
+    if request.POST.get("restore"):
+        services.sprint_restore(actor=request.user, sprint=sprint)
+        messages.success(request, _("The sprint is back on the board."))
+    else:
+        services.sprint_archive(actor=request.user, sprint=sprint)
+        messages.success(request, _("The sprint was archived. It has left the board; restore it here."))
+    return HttpResponseRedirect(sprint.get_absolute_url())

@@ -224,3 +224,24 @@ def needs_second_factor(user: Any) -> bool:
 def can_edit_glossary(user: Any) -> bool:
     """The search glossary (synonyms, Swedish-English equivalents) is the coordinating team's to maintain."""
     return can(user, Action.EDIT_GLOSSARY)
+
+
+def can_correct_sprint(user: Any, *, municipality: Municipality) -> bool:
+    """Correcting or removing a sprint's results, cards and attachments, and archiving or restoring the sprint:
+    the people who edit the sprint (its municipality's project leads, the coordinating team). A correction changes
+    dashboard and target figures, so it is never a partner's, an analyst's or another municipality's lead's."""
+    return can(user, Action.EDIT_SPRINT, municipality=municipality)
+
+
+def require_correct_sprint(user: Any, *, municipality: Municipality) -> None:
+    """As `require`, for `can_correct_sprint`."""
+    require(user, Action.EDIT_SPRINT, municipality=municipality)
+
+
+def can_set_board_limits(user: Any, *, municipality: Municipality) -> bool:
+    """The soft work-in-progress limits of a municipality's board are set by those who work on that board."""
+    return can(user, Action.EDIT_SPRINT, municipality=municipality)
+
+
+def require_set_board_limits(user: Any, *, municipality: Municipality) -> None:
+    require(user, Action.EDIT_SPRINT, municipality=municipality)
