@@ -430,6 +430,13 @@ def _record(
     )
 
 
+def _soft_delete(instance: Result | Card | ResultAttachment, actor: Actor) -> None:
+    """Mark the row removed: the default managers leave it out of every figure, the history can still name it."""
+    instance.deleted_at = timezone.now()
+    instance.deleted_by = _user(actor)
+    instance.save(update_fields=["deleted_at", "deleted_by"])
+
+
 def _check_correction(actor: Actor, sprint: Sprint, *, skip_permission_checks: bool) -> None:
     # The permission check comes first, so that a correction that would change nothing is still refused to
     # someone who may not make it (it must not tell them whether the values match).
@@ -470,9 +477,7 @@ def result_remove(*, actor: Actor, result: Result, skip_permission_checks: bool 
     _check_correction(actor, sprint, skip_permission_checks=skip_permission_checks)
     if result.deleted_at is not None:
         return result
-    result.deleted_at = timezone.now()
-    result.deleted_by = _user(actor)
-    result.save(update_fields=["deleted_at", "deleted_by"])
+    _soft_delete(result, actor)
     rows = [
         {"field": name, "old": _shown(getattr(result, name)), "new": ""}
         for name in ("actual", "target", "date")
@@ -508,9 +513,7 @@ def card_remove(*, actor: Actor, card: Card, skip_permission_checks: bool = Fals
     _check_correction(actor, sprint, skip_permission_checks=skip_permission_checks)
     if card.deleted_at is not None:
         return card
-    card.deleted_at = timezone.now()
-    card.deleted_by = _user(actor)
-    card.save(update_fields=["deleted_at", "deleted_by"])
+    _soft_delete(card, actor)
     _record(sprint=sprint, actor=actor, verb=ActivityEvent.Verb.CARD_REMOVED, detail=card.title, changes=[])
     return card
 
@@ -525,9 +528,7 @@ def attachment_remove(
     _check_correction(actor, sprint, skip_permission_checks=skip_permission_checks)
     if attachment.deleted_at is not None:
         return attachment
-    attachment.deleted_at = timezone.now()
-    attachment.deleted_by = _user(actor)
-    attachment.save(update_fields=["deleted_at", "deleted_by"])
+    _soft_delete(attachment, actor)
     _record(
         sprint=sprint,
         actor=actor,

@@ -459,6 +459,8 @@ def result_edit(request: HttpRequest, municipality: str, pk: int, result: int) -
     sprint = _sprint(request, municipality, pk)
     require_correct_sprint(request.user, municipality=sprint.municipality)
     item = get_object_or_404(Result.objects.select_related("sprint__municipality"), sprint=sprint, pk=result)
+    # The form writes the posted values onto its instance while validating; the service compares against an
+    # untouched copy of the row to record old → new.
     stored = Result.objects.select_related("sprint__municipality").get(pk=item.pk)
     form = ResultCorrectionForm(request.POST or None, instance=item)
     if request.method == "POST" and form.is_valid():
