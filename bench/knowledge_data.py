@@ -88,5 +88,6 @@ def build_lessons(*, lessons: int, start_index: int = 0) -> dict[str, Any]:
     vocabulary()  # pages read the taxonomy from this cache; measure them in steady state
     lesson = LessonPage.objects.filter(visibility="public").order_by("pk").first()
     card = MethodCardPage.objects.order_by("pk").first()
-    assert lesson is not None and card is not None
+    assert lesson is not None
+    assert card is not None
     return {"lesson_url": lesson.url, "method_url": card.url}

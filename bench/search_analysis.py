@@ -188,7 +188,8 @@ def hand_list_splitter() -> Splitter:
     path = Path(tempfile.mkdtemp()) / "hand_list_analysis.py"
     path.write_text(source, encoding="utf-8")
     spec = importlib.util.spec_from_file_location("hand_list_analysis", path)
-    assert spec and spec.loader
+    assert spec
+    assert spec.loader
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module  # dataclasses look their module up there
     spec.loader.exec_module(module)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
 from typing import Any, ClassVar
 
 from django import forms
@@ -502,7 +501,7 @@ class ExchangeMeetingPage(KnowledgePage):
 
     @property
     def is_upcoming(self) -> bool:
-        return self.date is not None and self.date >= datetime.date.today()
+        return self.date is not None and self.date >= timezone.localdate()
 
 
 class ReviewReminder(models.Model):

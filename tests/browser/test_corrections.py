@@ -71,7 +71,9 @@ def test_a_lead_corrects_a_result_by_keyboard_and_the_board_warns_above_its_limi
     page.get_by_label("Utfall", exact=True).press("Enter")
     page.wait_for_url(re.compile(r"/sprints/kiruna/\d+/"))
     history = page.locator(".history").inner_text()
-    assert "korrigerade ett resultat" in history and "26" in history and "16" in history
+    assert "korrigerade ett resultat" in history
+    assert "26" in history
+    assert "16" in history
     _check(page, "sprint-history-sv")
 
     page.goto("/sprints/kiruna/")

@@ -84,7 +84,8 @@ def test_programme_dashboard_renders_charts_with_tables_and_passes_axe(coordinat
     focusable.first.focus()
     assert page.evaluate("document.activeElement.classList.contains('chart__table')")
     paths = screenshot(page, "dashboard")
-    assert paths["desktop"].stat().st_size > 10_000 and paths["mobile"].stat().st_size > 10_000
+    assert paths["desktop"].stat().st_size > 10_000
+    assert paths["mobile"].stat().st_size > 10_000
     page.set_viewport_size(PHONE)
     assert horizontal_overflow(page) <= 0
     violations = serious_accessibility_violations(page)

@@ -11,7 +11,8 @@ def test_home_page_renders_all_municipalities_without_overflow_and_passes_axe(pa
     page.goto("/")
     assert page.locator(".municipality-card").count() == 14
     paths = screenshot(page, "home")
-    assert paths["desktop"].stat().st_size > 10_000 and paths["mobile"].stat().st_size > 10_000
+    assert paths["desktop"].stat().st_size > 10_000
+    assert paths["mobile"].stat().st_size > 10_000
     page.set_viewport_size(PHONE)
     assert horizontal_overflow(page) <= 0
     violations = serious_accessibility_violations(page)

@@ -60,7 +60,8 @@ def test_a_lead_creates_a_sprint_moves_it_by_keyboard_logs_a_result_and_the_over
     assert _column_of(page, "Vinterbesök") == "planned"
     # After the reload, focus is back on the moved sprint; Alt+→ moves it on again.
     focused_card = page.evaluate("document.activeElement.closest('.sprint-card')?.id")
-    assert focused_card and focused_card.startswith("sprint-")
+    assert focused_card
+    assert focused_card.startswith("sprint-")
     with page.expect_navigation():
         page.keyboard.press("Alt+ArrowRight")
     assert _column_of(page, "Vinterbesök") == "running"

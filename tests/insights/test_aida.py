@@ -53,4 +53,5 @@ def test_rules_in_words_name_every_condition():
     with translation.override("en"):
         words = aida_rules_in_words()
     assert [rule["stage"] for rule in words] == ["action", "desire", "interest", "attention"]
-    assert "3" in str(words[0]["text"]) and "webinar" in str(words[0]["text"])
+    assert "3" in str(words[0]["text"])
+    assert "webinar" in str(words[0]["text"])

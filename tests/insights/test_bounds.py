@@ -161,7 +161,8 @@ def test_a_file_over_the_size_bound_is_refused_unread(write_csv, kiruna, setting
     report = prospects_import(
         actor=None, skip_permission_checks=True, municipality=kiruna, file=path, file_name=path.name
     )
-    assert report.status == "rejected" and report.errors[0]["row"] is None
+    assert report.status == "rejected"
+    assert report.errors[0]["row"] is None
     assert "MB" in report.errors[0]["message"]
 
 
@@ -172,7 +173,8 @@ def test_unknown_columns_are_reported_as_warnings_and_the_file_is_imported(write
         report = prospects_import(
             actor=None, skip_permission_checks=True, municipality=kiruna, file=path, file_name=path.name
         )
-    assert report.status == "imported" and report.imported == 1
+    assert report.status == "imported"
+    assert report.imported == 1
     assert report.as_dict()["warnings"] == [
         {"row": 1, "column": "favoritfärg", "message": "Okänd kolumn: den importeras inte."},
         {"row": 1, "column": "Notes", "message": "Okänd kolumn: den importeras inte."},
@@ -199,7 +201,8 @@ def test_a_control_character_is_refused_in_every_column(write_csv, kiruna, colum
         report = prospects_import(
             actor=None, skip_permission_checks=True, municipality=kiruna, file=path, file_name=path.name
         )
-    assert report.status == "rejected" and report.imported == 0
+    assert report.status == "rejected"
+    assert report.imported == 0
     control = [e for e in report.errors if "kontrolltecken" in e["message"]]
     assert [(e["row"], e["column"]) for e in control] == [(3, column)]
     assert not Prospect.objects.exists()

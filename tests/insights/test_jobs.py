@@ -47,9 +47,12 @@ def test_the_uploaded_file_is_deleted_once_the_batch_has_its_outcome(analyst_kir
     batch = _upload(analyst_kiruna, kiruna, text)
     assert Path(batch.stored_path).is_file()
     report = services.import_batch_run(batch=batch, actor=analyst_kiruna, task_id=batch.task_id)
-    assert report is not None and report.status == outcome
+    assert report is not None
+    assert report.status == outcome
     batch.refresh_from_db()
-    assert batch.status == outcome and batch.attempts == 1 and batch.heartbeat_at is not None
+    assert batch.status == outcome
+    assert batch.attempts == 1
+    assert batch.heartbeat_at is not None
     assert not Path(batch.stored_path).exists()
 
 
@@ -63,14 +66,16 @@ def test_the_file_is_deleted_and_the_batch_failed_when_the_import_breaks(analyst
     with pytest.raises(RuntimeError):
         services.import_batch_run(batch=batch, actor=analyst_kiruna, task_id=batch.task_id)
     batch.refresh_from_db()
-    assert batch.status == ImportBatch.Status.FAILED and "RuntimeError" in batch.errors[0]["message"]
+    assert batch.status == ImportBatch.Status.FAILED
+    assert "RuntimeError" in batch.errors[0]["message"]
     assert not Path(batch.stored_path).exists()
 
 
 def test_a_delivery_replaced_by_a_retry_or_after_the_outcome_does_nothing(analyst_kiruna, kiruna):
     batch = _upload(analyst_kiruna, kiruna, GOOD)
     assert services.import_batch_run(batch=batch, actor=analyst_kiruna, task_id="an-older-task") is None
-    assert Path(batch.stored_path).is_file() and not Prospect.objects.exists()
+    assert Path(batch.stored_path).is_file()
+    assert not Prospect.objects.exists()
     services.import_batch_run(batch=batch, actor=analyst_kiruna, task_id=batch.task_id)
     assert services.import_batch_run(batch=batch, actor=analyst_kiruna, task_id=batch.task_id) is None
     assert Prospect.objects.count() == 2
@@ -89,7 +94,8 @@ def test_a_batch_whose_lease_ran_out_is_marked_failed_with_the_reason_and_can_be
     batch.refresh_from_db()
     alive.refresh_from_db()
     assert alive.status == ImportBatch.Status.RUNNING
-    assert batch.status == ImportBatch.Status.FAILED and batch.finished_at is not None
+    assert batch.status == ImportBatch.Status.FAILED
+    assert batch.finished_at is not None
     assert batch.errors == [
         {
             "row": None,
@@ -102,12 +108,16 @@ def test_a_batch_whose_lease_ran_out_is_marked_failed_with_the_reason_and_can_be
     old_task = batch.task_id
     services.import_batch_retry(actor=analyst_kiruna, batch=batch)
     batch.refresh_from_db()
-    assert batch.status == ImportBatch.Status.QUEUED and batch.task_id != old_task and batch.errors == []
+    assert batch.status == ImportBatch.Status.QUEUED
+    assert batch.task_id != old_task
+    assert batch.errors == []
     # The retry runs to completion and the file goes.
     report = services.import_batch_run(batch=batch, actor=analyst_kiruna, task_id=batch.task_id)
-    assert report is not None and report.imported == 2
+    assert report is not None
+    assert report.imported == 2
     batch.refresh_from_db()
-    assert batch.status == ImportBatch.Status.IMPORTED and batch.attempts == 2
+    assert batch.status == ImportBatch.Status.IMPORTED
+    assert batch.attempts == 2
     assert not Path(batch.stored_path).exists()
 
 
@@ -123,12 +133,15 @@ def test_the_batch_page_notices_a_dead_worker_and_offers_retry_and_cancel(
     assert reverse("insights:batch-retry", args=[batch.pk]) in html
     assert reverse("insights:batch-cancel", args=[batch.pk]) in html
     status = client.get(reverse("insights:batch-status", args=[batch.pk])).json()
-    assert status["status"] == "failed" and status["finished"] is True
+    assert status["status"] == "failed"
+    assert status["finished"] is True
     response = client.post(reverse("insights:batch-cancel", args=[batch.pk]))
     assert response.status_code == 302
     batch.refresh_from_db()
-    assert batch.status == ImportBatch.Status.FAILED and "analyst-kiruna" in batch.errors[0]["message"]
-    assert not Path(batch.stored_path).exists() and not services.import_batch_retryable(batch)
+    assert batch.status == ImportBatch.Status.FAILED
+    assert "analyst-kiruna" in batch.errors[0]["message"]
+    assert not Path(batch.stored_path).exists()
+    assert not services.import_batch_retryable(batch)
 
 
 def test_another_municipalitys_batch_cannot_be_retried_or_cancelled(
@@ -157,12 +170,14 @@ def test_the_command_reaps_lists_retries_and_cancels(analyst_kiruna, kiruna, set
     _stall(second, seconds_ago=3600)
     call_command("import_batches", "--reap", "--json")
     rows = {row["id"]: row for row in json.loads(capsys.readouterr().out)}
-    assert rows[first.pk]["status"] == "failed" and rows[first.pk]["retryable"] is True
+    assert rows[first.pk]["status"] == "failed"
+    assert rows[first.pk]["retryable"] is True
     call_command("import_batches", "--retry", str(first.pk), "--cancel", str(second.pk))
     first.refresh_from_db()
     second.refresh_from_db()
     assert first.status == ImportBatch.Status.QUEUED
-    assert second.status == ImportBatch.Status.FAILED and not Path(second.stored_path).exists()
+    assert second.status == ImportBatch.Status.FAILED
+    assert not Path(second.stored_path).exists()
 
 
 def test_files_kept_for_a_retry_expire(analyst_kiruna, kiruna, settings):

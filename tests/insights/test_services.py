@@ -54,12 +54,14 @@ def test_only_the_municipalitys_analyst_may_import(request, synthetic_csv, kirun
 def test_scoring_stores_scores_segments_and_a_versioned_skops_model(scored_kiruna, settings):
     assert not Prospect.objects.filter(score__isnull=True).exists()
     version = ModelVersion.objects.get()
-    assert version.version == 1 and (settings.DATA_DIR / "models" / version.file).exists()
+    assert version.version == 1
+    assert (settings.DATA_DIR / "models" / version.file).exists()
     assert version.file.endswith(".skops")
     segment = Segment.objects.order_by("-size").first()
     assert segment.size == Prospect.objects.filter(segment_key=segment.key).count()
     assert sum(segment.aida_mix.values()) == segment.size
-    assert len(segment.top_factors) == 3 and segment.phases
+    assert len(segment.top_factors) == 3
+    assert segment.phases
 
 
 def test_scoring_reuses_the_model_until_new_data_arrives(scored_kiruna, synthetic_csv):
@@ -70,13 +72,15 @@ def test_scoring_reuses_the_model_until_new_data_arrives(scored_kiruna, syntheti
         actor=None, skip_permission_checks=True, municipality=scored_kiruna, file=path, file_name=path.name
     )
     report = prospects_score(actor=None, skip_permission_checks=True, municipality=scored_kiruna)
-    assert report.trained and report.model_version == 2
+    assert report.trained
+    assert report.model_version == 2
 
 
 def test_score_and_stats_commands_print_the_contract_json(scored_kiruna, capsys):
     call_command("score_prospects", "--municipality", "kiruna", "--json")
     report = json.loads(capsys.readouterr().out)
-    assert set(report) == {"prospects", "segments", "model"} and set(report["model"]) == {
+    assert set(report) == {"prospects", "segments", "model"}
+    assert set(report["model"]) == {
         "roc_auc",
         "pr_auc",
         "brier",
@@ -143,7 +147,8 @@ def test_coordinator_cannot_pin(coordinator, kiruna):
 
 def test_shared_export_is_aggregate_only_and_logged(scored_kiruna, partner):
     rows = shared_segments_export(actor=partner, channel="api", recipient="Region Norrbotten")
-    assert rows and all(set(row) == {"segment", "area", "n", "mean_score", "suppressed"} for row in rows)
+    assert rows
+    assert all(set(row) == {"segment", "area", "n", "mean_score", "suppressed"} for row in rows)
     assert all(row["n"] is None or row["n"] >= 10 for row in rows)
     log = ShareLog.objects.get()
     assert (log.shared_by, log.recipient, log.channel) == (partner, "Region Norrbotten", "api")

@@ -70,7 +70,8 @@ def test_analyst_home_shows_scores_factors_and_rules(client, scored, analyst_kir
 def test_coordinators_and_partners_are_sent_to_shared_aggregates(request, client, user, target):
     client.force_login(request.getfixturevalue(user))
     response = client.get(reverse("insights:home"))
-    assert response.status_code == 302 and response.url == reverse(target)
+    assert response.status_code == 302
+    assert response.url == reverse(target)
 
 
 def test_lead_has_no_insights(client, lead_kiruna):
@@ -95,7 +96,8 @@ def test_upload_queues_an_import_and_the_status_endpoint_reports_it(
     assert response.url == reverse("insights:batch", args=[batch.pk])
     assert (batch.status, batch.uploaded_by, batch.task_id != "") == ("queued", analyst_kiruna, True)
     status = client.get(reverse("insights:batch-status", args=[batch.pk])).json()
-    assert status["status"] == "queued" and status["finished"] is False
+    assert status["status"] == "queued"
+    assert status["finished"] is False
 
 
 def test_upload_of_a_non_spreadsheet_is_refused(client, tmp_path, kiruna, analyst_kiruna):
@@ -104,7 +106,8 @@ def test_upload_of_a_non_spreadsheet_is_refused(client, tmp_path, kiruna, analys
     client.force_login(analyst_kiruna)
     with path.open("rb") as handle:
         response = client.post(reverse("insights:upload"), {"file": handle})
-    assert response.status_code == 200 and not ImportBatch.objects.exists()
+    assert response.status_code == 200
+    assert not ImportBatch.objects.exists()
     assert response.context["form"].errors["file"][0] in (
         "Upload a CSV or XLSX file.",
         "Ladda upp en CSV- eller XLSX-fil.",
@@ -122,7 +125,8 @@ def test_pin_through_the_page(client, kiruna, analyst_kiruna):
 def test_model_report_renders_svg_charts_with_tables(client, scored, analyst_kiruna):
     client.force_login(analyst_kiruna)
     content = client.get(reverse("insights:model")).content.decode()
-    assert content.count("<svg") == 2 and 'aria-hidden="true"' in content
+    assert content.count("<svg") == 2
+    assert 'aria-hidden="true"' in content
     assert content.count("<table") >= 3
 
 
@@ -137,7 +141,8 @@ def test_shared_segments_api_matrix(request, client, segments, user, status):
     assert response.status_code == status
     if status == 200:
         rows = response.json()
-        assert rows and all({"segment", "area", "n", "mean_score"} <= set(row) for row in rows)
+        assert rows
+        assert all({"segment", "area", "n", "mean_score"} <= set(row) for row in rows)
         assert all(row["n"] is None or row["n"] >= 10 for row in rows)
         assert not any("pseudonym" in row or "prospect" in row for row in rows)
 

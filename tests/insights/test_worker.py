@@ -30,7 +30,8 @@ def test_a_real_worker_scores_prospects_and_reports_progress(synthetic_csv, anal
             time.sleep(0.05)
         report = result.get(timeout=5)
     assert report["prospects"] == Prospect.objects.filter(municipality=kiruna).count()
-    assert report["segments"] > 0 and report["model"]["roc_auc"] > 0.7
+    assert report["segments"] > 0
+    assert report["model"]["roc_auc"] > 0.7
     assert not Prospect.objects.filter(municipality=kiruna, score__isnull=True).exists()
     assert ModelVersion.objects.get(municipality=kiruna).trained_by == analyst_kiruna
     assert "PROGRESS" in states
@@ -91,10 +92,12 @@ def test_a_worker_killed_during_an_import_leaves_nothing_half_imported_and_the_r
         marked = services.import_batches_reap()
     batch.refresh_from_db()
     assert batch.status == ImportBatch.Status.FAILED
-    assert batch.errors[0]["row"] is None and batch.errors[0]["message"]
+    assert batch.errors[0]["row"] is None
+    assert batch.errors[0]["message"]
     detected_after = time.monotonic() - killed_at
     assert detected_after < 30
-    assert services.import_batch_retryable(batch) and stored.is_file()
+    assert services.import_batch_retryable(batch)
+    assert stored.is_file()
 
     with running_worker(env=worker_env, purge=False):
         services.import_batch_retry(actor=analyst_kiruna, batch=batch)

@@ -22,7 +22,9 @@ def test_seed_demo_creates_knowledge_linked_to_sprints_and_is_idempotent(setting
     settings.DATA_DIR = tmp_path
     call_command("seed_demo", "--password", "Demo-lösenord-2026", stdout=io.StringIO())
     counts = (LessonPage.objects.count(), MethodCardPage.objects.count(), ExchangeMeetingPage.objects.count())
-    assert counts[0] >= 25 and counts[1] == 8 and counts[2] == 3
+    assert counts[0] >= 25
+    assert counts[1] == 8
+    assert counts[2] == 3
     assert set(MethodCardPage.objects.values_list("method__code", flat=True)) == set(
         SprintMethod.objects.values_list("code", flat=True)
     )

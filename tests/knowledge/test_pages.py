@@ -37,7 +37,8 @@ def test_a_lesson_page_shows_its_sections_and_url_ends_with_its_slug(client):
     )
     assert lesson.url.endswith("/kiruna-distanshubb/")
     html = client.get(lesson.url).content.decode()
-    assert "Sammanhanget" in html and "Börja smått" in html
+    assert "Sammanhanget" in html
+    assert "Börja smått" in html
     assert lesson.kind == "lesson"
 
 
@@ -55,7 +56,8 @@ def test_an_exchange_meeting_shows_participants_and_linked_lessons(client, kirun
     meeting.linked_lessons.set([lesson])
     meeting.save_revision().publish()
     html = client.get(meeting.url).content.decode()
-    assert "Kiruna" in html and "Luleå" in html
+    assert "Kiruna" in html
+    assert "Luleå" in html
     assert "Välkomstpaket som fungerade" in html
     assert "Vi testar i fler kommuner" in html
 

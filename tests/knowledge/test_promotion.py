@@ -28,16 +28,21 @@ def closed_sprint(lead_kiruna, kiruna):
 
 def test_promotion_prefills_the_draft_from_results_and_retrospective(lead_kiruna, closed_sprint):
     lesson = services.lesson_promote_from_sprint(user=lead_kiruna, sprint=closed_sprint)
-    assert not lesson.live and lesson.owner == lead_kiruna
+    assert not lesson.live
+    assert lesson.owner == lead_kiruna
     assert lesson.title == closed_sprint.title
     assert lesson.source_sprint == closed_sprint
     assert lesson.municipality == closed_sprint.municipality
-    assert lesson.method == closed_sprint.method and lesson.work_package == closed_sprint.work_package
+    assert lesson.method == closed_sprint.method
+    assert lesson.work_package == closed_sprint.work_package
     assert {p.code for p in lesson.relocation_phases.all()} == {"visit", "decide"}
-    assert "Ansökningar till testveckan" in lesson.result and "förskoleplats" in lesson.result
+    assert "Ansökningar till testveckan" in lesson.result
+    assert "förskoleplats" in lesson.result
     assert "värdfamiljerna" in lesson.summary
-    assert "Bokningen" in lesson.advice and "sommaren" in lesson.advice
-    assert "26 st" in lesson.result and "utgångsläge 0 st" in lesson.result
+    assert "Bokningen" in lesson.advice
+    assert "sommaren" in lesson.advice
+    assert "26 st" in lesson.result
+    assert "utgångsläge 0 st" in lesson.result
     assert lesson.evidence == Evidence.MEASURED  # a result with a baseline
     assert list(LessonPage.objects.filter(source_sprint=closed_sprint)) == [lesson]
 
@@ -62,7 +67,8 @@ def test_the_sprint_page_offers_promotion_and_lists_its_lessons(
     assert f'action="/kunskap/fran-sprint/{closed_sprint.pk}/"' in html
     response = client.post(f"/kunskap/fran-sprint/{closed_sprint.pk}/")
     lesson = LessonPage.objects.get()
-    assert response.status_code == 302 and response["Location"] == f"/kunskap/utkast/{lesson.pk}/"
+    assert response.status_code == 302
+    assert response["Location"] == f"/kunskap/utkast/{lesson.pk}/"
     assert lesson.title in client.get(closed_sprint.get_absolute_url()).content.decode()
 
     client.post(f"/kunskap/utkast/{lesson.pk}/", {"action": "submit"})

@@ -29,7 +29,8 @@ def test_my_reviews_lists_the_owners_pages_and_marks_the_overdue_ones(client, le
     make_lesson(title="Någon annans", review_by=YESTERDAY, owner=lead_lulea)
     client.force_login(lead_kiruna)
     html = client.get("/en/kunskap/mina-granskningar/").content.decode()
-    assert "Gammal lärdom" in html and "Färsk lärdom" in html
+    assert "Gammal lärdom" in html
+    assert "Färsk lärdom" in html
     assert "Någon annans" not in html
     assert "1 page you own is due for review." in html
     assert html.count("is-overdue") == 1
@@ -47,7 +48,8 @@ def test_the_weekly_task_mails_each_owner_once_per_week(lead_kiruna):
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.to == [lead_kiruna.email]
-    assert "Gammal lärdom" in message.body and "Färsk lärdom" not in message.body
+    assert "Gammal lärdom" in message.body
+    assert "Färsk lärdom" not in message.body
     assert "/kunskap/mina-granskningar/" in message.body
 
 
@@ -72,7 +74,11 @@ def test_the_digest_email_is_in_swedish_and_english_and_sent_once(partner):
     assert services.digest_send(year=today.year, month=today.month) == 0
     message = mail.outbox[0]
     assert message.to == [partner.email]
-    assert "Nya lärdomar" in message.body and "New lessons" in message.body
-    assert "Delad lärdom" in message.body and "Intern lärdom" not in message.body
+    assert "Nya lärdomar" in message.body
+    assert "New lessons" in message.body
+    assert "Delad lärdom" in message.body
+    assert "Intern lärdom" not in message.body
     html, mimetype = message.alternatives[0]
-    assert mimetype == "text/html" and 'lang="sv"' in html and 'lang="en"' in html
+    assert mimetype == "text/html"
+    assert 'lang="sv"' in html
+    assert 'lang="en"' in html

@@ -86,8 +86,10 @@ def backend(settings, tmp_path):
 )
 def test_each_payload_is_inert_after_conversion(html):
     stored = editor_rich_text(f"<p>före</p>{html}<p>efter</p>")
-    assert _active(stored) == [] and "alert" not in stored.replace("x</a>", "")
-    assert "före" in stored and "efter" in stored
+    assert _active(stored) == []
+    assert "alert" not in stored.replace("x</a>", "")
+    assert "före" in stored
+    assert "efter" in stored
 
 
 def test_stored_fields_hold_no_active_content(imported):
@@ -104,7 +106,8 @@ def test_the_public_page_renders_inert(client, imported):
     response = client.get(imported.url)
     assert response.status_code == 200
     html = response.content.decode()
-    assert "Kattunge" in html and _active(html) == []
+    assert "Kattunge" in html
+    assert _active(html) == []
 
 
 def test_the_imported_page_opens_in_the_admin_editor(client, imported, coordinator):
@@ -113,9 +116,11 @@ def test_the_imported_page_opens_in_the_admin_editor(client, imported, coordinat
     assert response.status_code == 200
     html = response.content.decode()
     # Draftail's JSON escapes non-ASCII letters.
-    assert "Kartan \\u00f6ver Kiruna" in html and "andra raden" in html
+    assert "Kartan \\u00f6ver Kiruna" in html
+    assert "andra raden" in html
     # The editor gets the content as Draftail JSON; no payload survives in it either.
-    assert "onerror" not in html and "alert('s" not in html
+    assert "onerror" not in html
+    assert "alert('s" not in html
 
 
 @pytest.mark.parametrize("path", ["/kunskap/flode/rss/", "/kunskap/flode/atom/"])
@@ -124,7 +129,8 @@ def test_feeds_are_inert(client, imported, path):
     assert response.status_code == 200
     text = response.content.decode()
     assert "Kattunge" in text
-    assert _active(text) == [] and "&lt;script" not in text
+    assert _active(text) == []
+    assert "&lt;script" not in text
 
 
 def test_page_api_is_inert(client, imported):
@@ -143,16 +149,19 @@ def test_search_highlights_are_inert(client, imported, backend):
     assert response.status_code == 200
     data = response.json()
     assert [hit["slug"] for hit in data["results"]] == ["xss-lesson"]
-    assert _active(response.content.decode()) == [] and "<script" not in data["results"][0]["highlight"]
+    assert _active(response.content.decode()) == []
+    assert "<script" not in data["results"][0]["highlight"]
 
 
 def test_pdf_is_inert(client, imported):
     from knowledge.pdf import render_page_pdf  # noqa: F401 — the view renders through it
 
     response = client.get(f"/kunskap/pdf/{imported.pk}/")
-    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
     # The PDF is drawn from the same stored HTML; check the template's HTML directly as well.
     from django.template.loader import render_to_string
 
     html = render_to_string("knowledge/pdf/page.html", {"page": imported, "page_url": imported.url})
-    assert "Kattunge" in html and _active(html) == []
+    assert "Kattunge" in html
+    assert _active(html) == []

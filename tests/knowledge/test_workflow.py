@@ -125,7 +125,8 @@ def test_the_author_proposes_a_visibility_when_submitting(lead_kiruna, coordinat
     services.lesson_submit_for_review(user=lead_kiruna, lesson=lesson, visibility="partners")
     services.lesson_publish(user=coordinator, lesson=lesson)
     lesson = LessonPage.objects.get(pk=lesson.pk)
-    assert lesson.live and lesson.visibility == "partners"
+    assert lesson.live
+    assert lesson.visibility == "partners"
 
 
 def test_a_lead_edits_own_drafts_in_the_wagtail_admin_but_not_another_municipalitys(
@@ -137,7 +138,8 @@ def test_a_lead_edits_own_drafts_in_the_wagtail_admin_but_not_another_municipali
     client.force_login(lead_lulea)
     response = client.get(f"/admin/pages/{lesson.pk}/edit/")
     # Wagtail's admin turns the refusal into a redirect to its dashboard with a "no permission" message.
-    assert response.status_code == 302 and response["Location"] == "/admin/"
+    assert response.status_code == 302
+    assert response["Location"] == "/admin/"
 
 
 def test_the_coordinator_edits_any_knowledge_page_in_the_admin(client, lead_kiruna, coordinator, kiruna):
@@ -174,7 +176,8 @@ def test_a_lead_cannot_move_their_lesson_to_another_municipality_in_the_admin(le
     assert not moved.is_valid()
     assert "municipality" in moved.errors
     region_wide = _admin_form(lesson, lead_kiruna, municipality="")
-    assert not region_wide.is_valid() and "municipality" in region_wide.errors
+    assert not region_wide.is_valid()
+    assert "municipality" in region_wide.errors
 
 
 def test_the_coordinator_may_name_any_municipality_or_none_in_the_admin(

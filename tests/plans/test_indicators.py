@@ -53,7 +53,8 @@ def test_swedish_headers_and_indicator_words():
 def test_one_bad_row_rejects_the_whole_file_and_names_row_and_column():
     text = GOOD + "kiruna;2026;free_preschool_places;-3;Kommunen;2026-03-01\n"
     report = _import(text)
-    assert report.status == "rejected" and report.imported == 0
+    assert report.status == "rejected"
+    assert report.imported == 0
     assert [(e.row, e.column) for e in report.errors] == [(5, "value")]
     assert not IndicatorValue.objects.exists()
 
@@ -128,7 +129,8 @@ def test_a_lead_may_report_only_for_their_own_municipality(lead_kiruna):
 
 def test_a_partner_may_not_import(partner):
     report = indicator_values_import(actor=partner, file=io.BytesIO(GOOD.encode()))
-    assert report.status == "rejected" and not IndicatorValue.objects.exists()
+    assert report.status == "rejected"
+    assert not IndicatorValue.objects.exists()
 
 
 def test_the_command_prints_json_and_exits_1_on_rejection(tmp_path, capsys):
@@ -143,4 +145,5 @@ def test_the_command_prints_json_and_exits_1_on_rejection(tmp_path, capsys):
         call_command("import_capacity_indicators", str(bad), "--json")
     assert exit_info.value.code == 1
     report = json.loads(capsys.readouterr().out)
-    assert report["status"] == "rejected" and report["errors"][0]["row"] == 2
+    assert report["status"] == "rejected"
+    assert report["errors"][0]["row"] == 2

@@ -128,7 +128,8 @@ def test_english_pages(client, full_plan, lead_kiruna):
 def test_pdf_and_exports(client, full_plan, lead_kiruna):
     client.force_login(lead_kiruna)
     pdf = client.get(_url(full_plan, "plans:pdf"))
-    assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+    assert pdf["Content-Type"] == "application/pdf"
+    assert pdf.content.startswith(b"%PDF")
     csv_text = client.get(_url(full_plan, "plans:export", fmt="csv")).content.decode("utf-8-sig")
     assert "Inga lediga hyresrätter för nyinflyttade" in csv_text
     xlsx = client.get(_url(full_plan, "plans:export", fmt="xlsx"))
@@ -210,7 +211,8 @@ def test_the_api_refuses_an_unknown_municipality(client):
 def test_the_api_is_in_the_schema(client):
     schema = client.get("/api/schema/", HTTP_ACCEPT="application/json")
     text = schema.content.decode()
-    assert "/api/action-plans/" in text and "progress" in text
+    assert "/api/action-plans/" in text
+    assert "progress" in text
 
 
 def test_add_goal_helper_is_used(plan, lead_kiruna):

@@ -7,7 +7,6 @@ from decimal import Decimal
 
 import pytest
 from django.core.cache import cache
-from django.utils import timezone
 
 from insights.models import ImportBatch, Prospect
 from insights.selectors import pipeline_changed
@@ -31,7 +30,7 @@ def _empty_cache():
 def prospects(municipality, *, desire=0, action=0, year=2026):
     """Pseudonymous prospect rows as the import stores them, in Desire and Action, imported in `year`."""
     batch = ImportBatch.objects.create(municipality=municipality, file_name="t.csv", status="imported")
-    when = timezone.make_aware(datetime.datetime(year, 6, 1))
+    when = datetime.datetime(year, 6, 1, tzinfo=datetime.UTC)
     start = Prospect.objects.count()
     Prospect.objects.bulk_create(
         Prospect(
@@ -201,7 +200,8 @@ def test_a_small_pipeline_figure_is_suppressed_and_raises_no_flag(kiruna, lulea)
     prospects(lulea, desire=50, action=30)
     indicator(kiruna, "vacant_rental_flats", "2")
     row = _row(kiruna)
-    assert row.action is None and row.suppressed
+    assert row.action is None
+    assert row.suppressed
     assert row.flags == []
 
 
@@ -219,7 +219,8 @@ def test_suppression_is_secondary_too_so_a_hidden_count_cannot_be_worked_out(kir
 def test_no_row_level_prospect_reaches_the_plans_app(kiruna):
     prospects(kiruna, desire=40, action=25)
     row = _row(kiruna)
-    assert isinstance(row.desire, int) and isinstance(row.action, int)
+    assert isinstance(row.desire, int)
+    assert isinstance(row.action, int)
     assert not any(isinstance(v, Prospect) for v in vars(row).values())
 
 
@@ -339,7 +340,8 @@ def test_the_dashboard_shows_goal_progress_and_the_capacity_panel(
     indicator(kiruna, "vacant_rental_flats", "6", synthetic=True)
     client.force_login(lead_kiruna)
     html = client.get("/en/dashboard/kiruna/").content.decode()
-    assert "Flyttbeslut inom 3 månader" in html and 'value="40"' in html
+    assert "Flyttbeslut inom 3 månader" in html
+    assert 'value="40"' in html
     assert "More prospects in Action than vacant rental flats" in html
     assert "synthetic" in html
 
@@ -350,7 +352,8 @@ def test_the_dashboard_suppresses_a_small_pipeline(client, full_plan, lead_kirun
     indicator(kiruna, "vacant_rental_flats", "2")
     client.force_login(lead_kiruna)
     html = client.get("/en/dashboard/kiruna/").content.decode()
-    assert ">7<" not in html and "suppressed" in html
+    assert ">7<" not in html
+    assert "suppressed" in html
     assert "More prospects in Action" not in html
 
 
@@ -366,7 +369,8 @@ def test_every_page_with_pipeline_figures_suppresses_them(
     args = {"municipality": "kiruna", "period": "2026"}
     if path == "plan":
         html = client.get(reverse("plans:plan", kwargs=args)).content.decode()
-        assert ">7<" not in html and "–" in html
+        assert ">7<" not in html
+        assert "–" in html
     elif path == "matrix":
         html = client.get(reverse("plans:matrix") + "?period=2026").content.decode()
         assert ">7<" not in html
@@ -375,7 +379,8 @@ def test_every_page_with_pipeline_figures_suppresses_them(
             "utf-8-sig"
         )
         lines = [line for line in csv_text.splitlines() if "Action" in line and "insights" in line]
-        assert lines and all(";7;" not in line for line in lines)
+        assert lines
+        assert all(";7;" not in line for line in lines)
 
 
 def test_an_import_through_insights_refreshes_the_cached_pipeline(

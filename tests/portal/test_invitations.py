@@ -112,7 +112,8 @@ def test_resending_replaces_the_link_and_extends_the_expiry(
     with django_capture_on_commit_callbacks(execute=True):
         new_link = invitation_resend(invitation=invitation, by=coordinator)
     assert new_link != old_link
-    assert len(mail.outbox) == 2 and new_link in mail.outbox[1].body
+    assert len(mail.outbox) == 2
+    assert new_link in mail.outbox[1].body
     assert client.get(_path(old_link)).status_code == 404
     assert client.get(_path(new_link)).status_code == 200
 
@@ -122,7 +123,8 @@ def test_a_weak_or_mismatched_password_is_refused_on_the_page(
 ):
     _invitation, link = _invite(coordinator, kiruna, django_capture_on_commit_callbacks)
     weak = client.post(_path(link), {"new_password1": "stigar123", "new_password2": "stigar123"})
-    assert weak.status_code == 200 and 'role="alert"' in weak.content.decode()
+    assert weak.status_code == 200
+    assert 'role="alert"' in weak.content.decode()
     mismatch = client.post(_path(link), {"new_password1": PASSWORD, "new_password2": PASSWORD + "x"})
     assert "inte samma" in mismatch.content.decode()
     assert not get_user_model().objects.filter(email="anna@kiruna.example").exists()
@@ -144,7 +146,8 @@ def test_a_deactivated_person_invited_again_gets_their_old_account_back(
     _invitation, link = _invite(coordinator, kiruna, django_capture_on_commit_callbacks)
     client.post(_path(link), {"new_password1": PASSWORD, "new_password2": PASSWORD})
     again = get_user_model().objects.get(pk=old.pk)
-    assert again.is_active and role_of(again) == "lead"
+    assert again.is_active
+    assert role_of(again) == "lead"
 
 
 # --- manage.py invite_user ---------------------------------------------------------------------------------------
@@ -161,7 +164,8 @@ def test_invite_user_prints_the_contract_json(capsys, kiruna):
     assert report["municipality"] == "kiruna"
     assert re.match(r"^https?://[^/]+/accounts/invitation/[^/]+/$", report["link"])
     expires = timezone.datetime.fromisoformat(report["expires"])
-    assert expires.tzinfo is not None and expires > timezone.now() + timedelta(days=6)
+    assert expires.tzinfo is not None
+    assert expires > timezone.now() + timedelta(days=6)
 
 
 def test_invite_user_without_municipality_for_a_partner_is_null(capsys):

@@ -45,8 +45,10 @@ def test_a_role_change_is_in_the_audit_log_with_who_and_old_and_new(coordinator,
     )
     assert entry.user_id == coordinator.pk
     assert entry.timestamp is not None
-    assert entry.data["old"]["role"] == "lead" and entry.data["old"]["municipality"] == "kiruna"
-    assert entry.data["new"]["role"] == "analyst" and entry.data["new"]["municipality"] == "lulea"
+    assert entry.data["old"]["role"] == "lead"
+    assert entry.data["old"]["municipality"] == "kiruna"
+    assert entry.data["new"]["role"] == "analyst"
+    assert entry.data["new"]["municipality"] == "lulea"
     assert entry.message == "Roll ändrad: Projektledare, Kiruna → Analytiker, Luleå"
 
 
@@ -92,9 +94,13 @@ def test_the_people_list_filters_by_role_and_municipality(
     analyst = user_with_role("analyst", "kiruna", username="analyst-kiruna")
     client.force_login(coordinator)
     leads = client.get("/admin/users/", {"role": "lead"}).content.decode()
-    assert "lead-kiruna" in leads and "lead-lulea" in leads and "analyst-kiruna" not in leads
+    assert "lead-kiruna" in leads
+    assert "lead-lulea" in leads
+    assert "analyst-kiruna" not in leads
     in_kiruna = client.get("/admin/users/", {"municipality": kiruna.pk}).content.decode()
-    assert "lead-kiruna" in in_kiruna and analyst.username in in_kiruna and "lead-lulea" not in in_kiruna
+    assert "lead-kiruna" in in_kiruna
+    assert analyst.username in in_kiruna
+    assert "lead-lulea" not in in_kiruna
     assert "Projektledare" in leads  # the role column
 
 

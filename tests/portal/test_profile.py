@@ -14,7 +14,8 @@ pytestmark = pytest.mark.django_db
 
 def test_anonymous_is_sent_to_login(client):
     response = client.get("/accounts/profile/")
-    assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
 
 
 def test_name_email_and_language_are_saved_and_the_language_drives_the_portal(client, partner):
@@ -29,7 +30,8 @@ def test_name_email_and_language_are_saved_and_the_language_drives_the_portal(cl
             "language": "en",
         },
     )
-    assert response.status_code == 302 and response["Location"] == "/en/accounts/profile/"
+    assert response.status_code == 302
+    assert response["Location"] == "/en/accounts/profile/"
     partner.refresh_from_db()
     assert (partner.get_full_name(), partner.email) == ("Pia Partner", "pia@region.example")
     assert UserProfile.get_for_user(partner).preferred_language == "en"
@@ -62,7 +64,8 @@ def test_a_named_token_is_shown_once_works_for_the_api_and_is_revoked_at_once(cl
     plaintext = re.search(r'<code id="new-token">([^<]+)</code>', created.content.decode()).group(1)
     assert plaintext not in client.get("/accounts/profile/").content.decode()
     token = APIToken.objects.get(user=lead_kiruna)
-    assert token.name == "Veckorapport" and token.key_hash != plaintext
+    assert token.name == "Veckorapport"
+    assert token.key_hash != plaintext
 
     script = Client()
     payload = {
@@ -99,4 +102,5 @@ def test_a_person_cannot_revoke_someone_elses_token(client, partner, lead_kiruna
 def test_profile_page_in_english(client, partner):
     client.force_login(partner)
     page = client.get("/en/accounts/profile/").content.decode()
-    assert "Personal API tokens" in page and "Two-factor authentication" in page
+    assert "Personal API tokens" in page
+    assert "Two-factor authentication" in page

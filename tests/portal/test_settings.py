@@ -81,8 +81,10 @@ def test_production_sends_a_strict_content_security_policy(tmp_path):
     assert result.returncode == 0, result.stderr
     headers = json.loads(result.stdout.strip().splitlines()[-1])
     portal = _directives(headers["/api/schema/"])
-    assert portal["script-src"] == {"'self'"} and portal["style-src"] == {"'self'"}
-    assert portal["object-src"] == {"'none'"} and portal["frame-ancestors"] == {"'none'"}
+    assert portal["script-src"] == {"'self'"}
+    assert portal["style-src"] == {"'self'"}
+    assert portal["object-src"] == {"'none'"}
+    assert portal["frame-ancestors"] == {"'none'"}
     assert portal["default-src"] == {"'self'"}
     admin = _directives(headers["/admin/"])
     # The admin's looser policy still allows no other origin.
@@ -96,6 +98,7 @@ def test_production_refuses_a_per_process_memory_cache_with_several_web_processe
     base = {**SECRETS, "STIGAR_DATA_DIR": str(tmp_path), "CACHE_URL": "locmemcache://"}
     refused = _run("manage.py", "check", env_overrides={**base, "WEB_CONCURRENCY": "4"})
     assert refused.returncode != 0
-    assert "ImproperlyConfigured" in refused.stderr and "WEB_CONCURRENCY=4" in refused.stderr
+    assert "ImproperlyConfigured" in refused.stderr
+    assert "WEB_CONCURRENCY=4" in refused.stderr
     alone = _run("manage.py", "check", env_overrides={**base, "WEB_CONCURRENCY": "1"})
     assert alone.returncode == 0, alone.stderr

@@ -176,7 +176,8 @@ def test_a_first_sign_in_makes_an_account_waiting_for_a_role_with_the_claimed_mu
     assert "koordineringsteamet" in landed.text.lower() or "coordinating team" in landed.text.lower()
     # Signed in in Stigar: the session belongs to the person.
     profile = session.get(f"{live_server.url}/accounts/profile/", timeout=10, allow_redirects=False)
-    assert profile.status_code == 200 and "lisa.sso@kiruna.example" in profile.text
+    assert profile.status_code == 200
+    assert "lisa.sso@kiruna.example" in profile.text
 
 
 def test_a_deactivated_person_is_refused_by_single_sign_on(live_server, sso_settings):
@@ -187,7 +188,8 @@ def test_a_deactivated_person_is_refused_by_single_sign_on(live_server, sso_sett
     person.save()
     session, _landed = _sign_in_through_provider(live_server, "lisa")
     profile = session.get(f"{live_server.url}/accounts/profile/", timeout=10, allow_redirects=False)
-    assert profile.status_code == 302 and "/accounts/login/" in profile.headers["Location"]
+    assert profile.status_code == 302
+    assert "/accounts/login/" in profile.headers["Location"]
     assert get_user_model().objects.filter(email__iexact="lisa.sso@kiruna.example").count() == 1
 
 

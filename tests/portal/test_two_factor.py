@@ -111,7 +111,8 @@ def test_a_wrong_code_is_refused_and_then_throttled(required, analyst_kiruna):
     _enrol(_signed_in("analyst-kiruna"), analyst_kiruna)
     client = _signed_in("analyst-kiruna")
     wrong = client.post("/accounts/two-factor/", {"code": "000000", "next": "/insights/"})
-    assert wrong.status_code == 200 and "stämmer inte" in wrong.content.decode()
+    assert wrong.status_code == 200
+    assert "stämmer inte" in wrong.content.decode()
     # django-otp throttles each device after a failure (the delay doubles with every further failure).
     device = TOTPDevice.objects.get(user=analyst_kiruna, confirmed=True)
     assert client.post("/accounts/two-factor/", {"code": _code(device, drift=1)}).status_code == 200
@@ -122,7 +123,8 @@ def test_a_password_alone_cannot_replace_the_second_factor(required, analyst_kir
     _enrol(_signed_in("analyst-kiruna"), analyst_kiruna)
     client = _signed_in("analyst-kiruna")
     response = client.get("/accounts/two-factor/setup/")
-    assert response.status_code == 302 and response["Location"].startswith("/accounts/two-factor/?next=")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/two-factor/?next=")
     assert TOTPDevice.objects.filter(user=analyst_kiruna).count() == 1
 
 

@@ -118,7 +118,8 @@ def test_search_page_shows_results_and_suggestion(client, knowledge):
     assert "coworking</a>" in body
     assert "hemlighetsmakeri" not in body
     # A hit names its municipality, not the slug the JSON API carries.
-    assert " · Kiruna</p>" in body and " · kiruna</p>" not in body
+    assert " · Kiruna</p>" in body
+    assert " · kiruna</p>" not in body
 
 
 def test_sprints_are_searched_with_their_own_visibility(client, kiruna, lead_kiruna):

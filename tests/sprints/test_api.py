@@ -104,8 +104,10 @@ def test_the_list_matches_the_schema_and_the_contract(api, schema, lead_kiruna, 
     _assert_matches(schema, _response_schema(schema, "/api/sprints/", "get", 200), body)
     (item,) = body["results"]
     assert set(item) >= CONTRACT_FIELDS
-    assert item["municipality"] == "kiruna" and item["work_package"] == "WP1"
-    assert item["phase"] == ["visit", "decide"] and item["method"] == "test-week"
+    assert item["municipality"] == "kiruna"
+    assert item["work_package"] == "WP1"
+    assert item["phase"] == ["visit", "decide"]
+    assert item["method"] == "test-week"
     assert (item["id"], item["status"], item["start"], item["end"]) == (
         sprint.pk,
         "idea",
@@ -121,7 +123,8 @@ def test_detail_and_results_match_the_schema(api, schema, lead_kiruna, kiruna):
     _assert_matches(schema, _response_schema(schema, "/api/sprints/{id}/", "get", 200), detail)
     results = api.get(f"/api/sprints/{sprint.pk}/results/").json()
     _assert_matches(schema, _response_schema(schema, "/api/sprints/{id}/results/", "get", 200), results)
-    assert results[0]["actual"] == "26.00" and results[0]["target_met"] is True
+    assert results[0]["actual"] == "26.00"
+    assert results[0]["target_met"] is True
 
 
 def test_anonymous_callers_see_only_public_sprints(api, lead_kiruna, kiruna):
@@ -160,7 +163,8 @@ def test_a_lead_creates_a_sprint_in_the_own_municipality_with_a_token(api, lead_
     response = api.post("/api/sprints/", _payload(), format="json")
     assert response.status_code == 201, response.json()
     sprint = Sprint.objects.get()
-    assert response.json()["id"] == sprint.pk and sprint.created_by == lead_kiruna
+    assert response.json()["id"] == sprint.pk
+    assert sprint.created_by == lead_kiruna
     assert sprint.events.get().verb == "created"
 
 
@@ -182,11 +186,9 @@ def test_writes_outside_the_own_municipality_are_403_with_the_permission_message
             "Du kan bara göra detta för din egen kommun, inte för Kiruna.",
             "Din roll tillåter inte detta.",
         )
-    assert (
-        ActivityEvent.objects.count() == events
-        and Sprint.objects.count() == 1
-        and not Result.objects.exists()
-    )
+    assert ActivityEvent.objects.count() == events
+    assert Sprint.objects.count() == 1
+    assert not Result.objects.exists()
 
 
 def test_anonymous_writes_are_refused_with_403(api, lead_kiruna, kiruna):
@@ -202,7 +204,8 @@ def test_patching_the_status_moves_the_sprint_through_the_service(api, lead_kiru
     response = api.patch(
         f"/api/sprints/{sprint.pk}/", {"status": "running", "title": "Nytt namn"}, format="json"
     )
-    assert response.status_code == 200 and response.json()["status"] == "running"
+    assert response.status_code == 200
+    assert response.json()["status"] == "running"
     assert sorted(sprint.events.values_list("verb", flat=True)) == ["created", "moved", "updated"]
 
 
@@ -227,12 +230,16 @@ def test_bad_input_is_400_at_the_field_and_saves_nothing(api, lead_kiruna, kirun
     bad_result = api.post(
         f"/api/sprints/{sprint.pk}/results/", {"metric": "x", "actual": "många", "date": "2026-01-01"}
     )
-    assert bad_result.status_code == 400 and "actual" in bad_result.json()
+    assert bad_result.status_code == 400
+    assert "actual" in bad_result.json()
     bad_dates = api.post("/api/sprints/", _payload(start="2027-02-01", end="2027-01-01"), format="json")
-    assert bad_dates.status_code == 400 and "end" in bad_dates.json()
+    assert bad_dates.status_code == 400
+    assert "end" in bad_dates.json()
     no_phase = api.post("/api/sprints/", _payload(phase=[]), format="json")
-    assert no_phase.status_code == 400 and "phase" in no_phase.json()
-    assert Sprint.objects.count() == 1 and not Result.objects.exists()
+    assert no_phase.status_code == 400
+    assert "phase" in no_phase.json()
+    assert Sprint.objects.count() == 1
+    assert not Result.objects.exists()
 
 
 def test_a_sprint_cannot_be_moved_to_another_municipality(api, coordinator, kiruna):

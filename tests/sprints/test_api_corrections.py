@@ -48,7 +48,8 @@ def test_the_permission_matrix(who, patch, delete, request, result):
     if patch == 200:
         assert response.json()["actual"] == "16.00"
         event = ActivityEvent.objects.filter(sprint_id=result.sprint_id).first()
-        assert event.verb == ActivityEvent.Verb.RESULT_CORRECTED and event.actor == user
+        assert event.verb == ActivityEvent.Verb.RESULT_CORRECTED
+        assert event.actor == user
         assert event.changes == [{"field": "actual", "old": "26", "new": "16"}]
     else:
         assert Result.objects.get(pk=result.pk).actual == Decimal("26")

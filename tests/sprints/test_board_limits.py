@@ -127,7 +127,8 @@ def test_the_board_filters_by_assignee(client, lead_kiruna, coordinator, kiruna)
     assert titles("coord") == [carded.title]
     client.force_login(lead_kiruna)
     html = client.get(_board(kiruna), {"assignee": "coord"}).content.decode()
-    assert "Kortets sprint" in html and "Någon annans" not in html
+    assert "Kortets sprint" in html
+    assert "Någon annans" not in html
     assert 'id="filter-assignee"' in html
 
 

@@ -102,7 +102,8 @@ def test_a_removed_result_is_gone_from_every_figure(lead_kiruna, kiruna, kiruna_
     api = client.get(f"/api/sprints/{kiruna_sprint.pk}/results/").json()
     assert [row["id"] for row in api] == [kept.pk]
     event = ActivityEvent.objects.filter(sprint=kiruna_sprint).first()
-    assert event.verb == ActivityEvent.Verb.RESULT_REMOVED and event.detail == "Flyttbeslut"
+    assert event.verb == ActivityEvent.Verb.RESULT_REMOVED
+    assert event.detail == "Flyttbeslut"
     assert {"field": "actual", "old": "317", "new": ""} in event.changes
 
 
@@ -121,7 +122,8 @@ def test_only_those_who_edit_the_sprint_correct_it(who, request, lead_kiruna, ki
     ):
         with pytest.raises(PermissionDenied):
             call()
-    assert Result.objects.filter(pk=result.pk).exists() and Card.objects.filter(pk=card.pk).exists()
+    assert Result.objects.filter(pk=result.pk).exists()
+    assert Card.objects.filter(pk=card.pk).exists()
 
 
 def test_the_coordinating_team_corrects_any_municipality(coordinator, lead_kiruna, kiruna_sprint):
@@ -158,7 +160,8 @@ def test_a_removed_attachment_is_no_longer_served(lead_kiruna, kiruna_sprint, cl
     assert client.get(url).status_code == 404
     assert ResultAttachment.all_objects.filter(pk=attachment.pk).exists()
     event = ActivityEvent.objects.filter(sprint=kiruna_sprint).first()
-    assert event.verb == ActivityEvent.Verb.ATTACHMENT_REMOVED and "underlag.txt" in event.detail
+    assert event.verb == ActivityEvent.Verb.ATTACHMENT_REMOVED
+    assert "underlag.txt" in event.detail
 
 
 def test_an_archived_sprint_leaves_the_board_is_read_only_and_can_be_restored(
@@ -208,7 +211,8 @@ def test_the_sprint_page_shows_the_history_readably(lead_kiruna, kiruna_sprint, 
     assert "korrigerade ett resultat" in page
     assert "<del>26</del> → <ins>16.5</ins>" in page
     english = client.get("/en" + kiruna_sprint.get_absolute_url()).content.decode()
-    assert "corrected a result" in english and "Actual" in english
+    assert "corrected a result" in english
+    assert "Actual" in english
 
 
 def test_the_correction_pages_refuse_another_municipality(lead_lulea, lead_kiruna, kiruna_sprint, client):

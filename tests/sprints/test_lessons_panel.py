@@ -27,7 +27,8 @@ def test_the_create_form_shows_published_lessons_on_the_chosen_phase(client, lea
     }
     html = client.post(reverse("sprints:create", args=["kiruna"]), data).content.decode()
     assert "Testveckor lockar barnfamiljer" in html
-    assert "Hemlig lärdom" not in html and "Om att stanna" not in html
+    assert "Hemlig lärdom" not in html
+    assert "Om att stanna" not in html
 
 
 def test_the_sprint_page_lets_its_lead_write_a_lesson_from_it(client, lead_kiruna, kiruna):

@@ -126,7 +126,8 @@ def test_every_write_path_refuses_other_roles_with_403_and_the_permission_messag
         results,
         cards,
     )
-    assert Sprint.objects.count() == 1 and Sprint.objects.get().status == "idea"
+    assert Sprint.objects.count() == 1
+    assert Sprint.objects.get().status == "idea"
 
 
 @pytest.mark.parametrize("path", PATHS)
@@ -207,8 +208,10 @@ def test_a_forbidden_or_too_large_attachment_refuses_the_whole_result(
     response = client.post(reverse("sprints:result_log", args=["kiruna", public_sprint.pk]), data)
     assert response.status_code == 400
     errors = response.context["result_form"].errors
-    assert list(errors) == ["file"] and message in errors["file"][0]
-    assert Result.objects.count() == before and not ResultAttachment.objects.exists()
+    assert list(errors) == ["file"]
+    assert message in errors["file"][0]
+    assert Result.objects.count() == before
+    assert not ResultAttachment.objects.exists()
 
 
 def test_a_result_with_a_real_pdf_attachment_is_saved_with_it_and_served_only_to_those_who_see_the_sprint(
@@ -254,7 +257,8 @@ def test_the_board_shows_five_columns_and_move_buttons_only_to_those_who_may_mov
 ):
     html = client.get(reverse("sprints:board", args=["kiruna"])).content.decode()
     assert html.count('class="board__column') == 5
-    assert public_sprint.title in html and "move-form" not in html
+    assert public_sprint.title in html
+    assert "move-form" not in html
     client.force_login(lead_kiruna)
     html = client.get(reverse("sprints:board", args=["kiruna"])).content.decode()
     assert "move-form" in html
@@ -307,7 +311,9 @@ def test_the_overview_exports_csv_and_xlsx(client, coordinator, public_sprint):
     client.force_login(coordinator)
     csv_text = client.get(reverse("sprints:export", args=["csv"])).content.decode("utf-8-sig")
     header, row = csv_text.splitlines()[:2]
-    assert header.startswith("Kommun;") and public_sprint.title in row and "visit, decide" in row
+    assert header.startswith("Kommun;")
+    assert public_sprint.title in row
+    assert "visit, decide" in row
     response = client.get(reverse("sprints:export", args=["xlsx"]))
     workbook = load_workbook(io.BytesIO(response.content))
     assert workbook.sheetnames == ["Sprintar", "Faser", "Arbetspaket"]
@@ -329,4 +335,5 @@ def test_an_analyst_sees_internal_sprints_but_no_edit_controls(client, kiruna_sp
     analyst = user_with_role("analyst", "kiruna", username="a2")
     client.force_login(analyst)
     html = client.get(kiruna_sprint.get_absolute_url()).content.decode()
-    assert kiruna_sprint.title in html and "Logga ett resultat" not in html
+    assert kiruna_sprint.title in html
+    assert "Logga ett resultat" not in html

@@ -30,8 +30,10 @@ def test_the_board_has_the_five_columns_in_order_with_their_sprints(lead_kiruna,
     make_sprint(lead_kiruna, kiruna, title="B")
     columns = selectors.sprints_for_board(municipality=kiruna, filters=NO_FILTERS, user=lead_kiruna)
     assert [c.status for c in columns] == ["idea", "planned", "running", "learned", "closed"]
-    assert [s.title for s in columns[2].sprints] == ["A"] and [s.title for s in columns[0].sprints] == ["B"]
-    assert columns[0].previous is None and columns[0].next == ("planned", "Planerad")
+    assert [s.title for s in columns[2].sprints] == ["A"]
+    assert [s.title for s in columns[0].sprints] == ["B"]
+    assert columns[0].previous is None
+    assert columns[0].next == ("planned", "Planerad")
 
 
 def test_the_board_counts_results_and_met_targets_per_sprint(lead_kiruna, kiruna_sprint, kiruna):
@@ -105,7 +107,8 @@ def test_the_overview_counts_sprints_per_municipality_and_phase_and_results_agai
     visit = kiruna_row.phases[phase_codes.index("visit")]
     assert (visit.running, visit.planned, visit.finished, visit.targets, visit.targets_met) == (1, 1, 0, 2, 1)
     assert kiruna_row.work_packages[0].running == 1
-    assert kiruna_row.total.total == 2 and kiruna_row.total.targets_met == 1
+    assert kiruna_row.total.total == 2
+    assert kiruna_row.total.targets_met == 1
     assert len(matrix.rows) == 14
     assert matrix.phase_totals[phase_codes.index("stay")].ideas == 1
     assert matrix.total.total == 3
@@ -115,7 +118,8 @@ def test_the_overview_hides_what_anonymous_visitors_may_not_see(lead_kiruna, kir
     make_sprint(lead_kiruna, kiruna, visibility=Visibility.INTERNAL)
     make_sprint(lead_kiruna, kiruna, visibility=Visibility.PUBLIC, status=Status.RUNNING)
     matrix = selectors.overview_matrix(user=AnonymousUser())
-    assert matrix.total.total == 1 and matrix.total.running == 1
+    assert matrix.total.total == 1
+    assert matrix.total.running == 1
 
 
 def test_the_overview_runs_in_constant_queries(coordinator, django_assert_max_num_queries):

@@ -37,7 +37,8 @@ def test_create_refuses_an_end_before_the_start_and_stores_nothing(lead_kiruna, 
     with pytest.raises(ValidationError) as error:
         make_sprint(lead_kiruna, kiruna, start=datetime.date(2026, 5, 1), end=datetime.date(2026, 4, 1))
     assert "end" in error.value.message_dict
-    assert not Sprint.objects.exists() and not ActivityEvent.objects.exists()
+    assert not Sprint.objects.exists()
+    assert not ActivityEvent.objects.exists()
 
 
 def test_the_database_refuses_an_end_before_the_start_even_past_clean(kiruna_sprint):
@@ -64,7 +65,8 @@ def test_update_changes_fields_and_records_what_changed(lead_kiruna, kiruna_spri
         actor=lead_kiruna, sprint=kiruna_sprint, changes={"title": "Testvecka i Kiruna", "goal": "x"}
     )
     kiruna_sprint.refresh_from_db()
-    assert kiruna_sprint.title == "Testvecka i Kiruna" and kiruna_sprint.slug == "testvecka-i-kiruna"
+    assert kiruna_sprint.title == "Testvecka i Kiruna"
+    assert kiruna_sprint.slug == "testvecka-i-kiruna"
     assert kiruna_sprint.events.filter(verb="updated").get().detail == "title, goal"
 
 
@@ -116,7 +118,8 @@ def test_the_coordinator_may_move_any_municipality_s_sprint(coordinator, kiruna_
 def test_log_result_stores_decimals_and_an_event(lead_kiruna, kiruna_sprint):
     result = log_result(lead_kiruna, kiruna_sprint, actual=Decimal("26.5"))
     result.refresh_from_db()
-    assert result.actual == Decimal("26.50") and result.target_met is True
+    assert result.actual == Decimal("26.50")
+    assert result.target_met is True
     assert kiruna_sprint.events.get(verb="result_logged").detail == "Ansökningar till testveckan: 26.5 st"
 
 
