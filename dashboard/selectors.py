@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 import pandas as pd
 from django.conf import settings
@@ -153,7 +153,7 @@ _LISTED_FIELDS = ("title", "url_path", "depth", "path", "locale_id")
 
 
 def _visible_lessons(levels: tuple[str, ...]) -> QuerySet[LessonPage]:
-    return LessonPage.objects.live().filter(visibility__in=levels)
+    return cast("QuerySet[LessonPage]", LessonPage.objects.live().filter(visibility__in=levels))
 
 
 @dataclass(frozen=True)
@@ -253,7 +253,7 @@ def overdue_reviews(*, levels: tuple[str, ...], today: dt.date, limit: int = 20)
             for row in rows
             if row.review_by is not None
         ],
-        total=rows[0].total if rows else 0,  # type: ignore[attr-defined]
+        total=rows[0].total if rows else 0,
     )
 
 
@@ -559,7 +559,7 @@ def municipality_figures(
             target=_number(r.target),
             actual=float(r.actual),
             date=r.date,
-            met=None if r.target is None else bool(r.met),  # type: ignore[attr-defined]
+            met=None if r.target is None else bool(r.met),
         )
         for r in result_rows
     ]
@@ -575,7 +575,7 @@ def municipality_figures(
     return MunicipalityFigures(
         sprints=sprints,
         results=results,
-        results_total=result_rows[0].total if result_rows else 0,  # type: ignore[attr-defined]
+        results_total=result_rows[0].total if result_rows else 0,
         lessons=lessons,
-        lessons_total=lesson_rows[0].total if lesson_rows else 0,  # type: ignore[attr-defined]
+        lessons_total=lesson_rows[0].total if lesson_rows else 0,
     )

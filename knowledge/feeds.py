@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import Any, cast
 
 from django.contrib.syndication.views import Feed
 from django.http import HttpRequest, HttpResponse
@@ -18,7 +18,7 @@ from .selectors import visible_lessons
 FEED_SIZE = 50
 
 
-class LessonFeed(Feed):
+class LessonFeed(Feed[LessonPage, Any]):
     """Feed readers have no session, so in practice they get public lessons; a logged-in browser gets its own level."""
 
     def __call__(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
@@ -40,7 +40,7 @@ class LessonFeed(Feed):
         return list(visible_lessons(user=self.request.user).order_by("-first_published_at")[:FEED_SIZE])
 
     def item_title(self, item: LessonPage) -> str:
-        return item.title
+        return cast("str", item.title)
 
     def item_description(self, item: LessonPage) -> str:
         return strip_tags(item.summary)
@@ -49,10 +49,10 @@ class LessonFeed(Feed):
         return item.get_url(request=self.request) or ""
 
     def item_pubdate(self, item: LessonPage) -> datetime.datetime | None:
-        return item.first_published_at
+        return cast("datetime.datetime | None", item.first_published_at)
 
     def item_updateddate(self, item: LessonPage) -> datetime.datetime | None:
-        return item.last_published_at
+        return cast("datetime.datetime | None", item.last_published_at)
 
     def item_categories(self, item: LessonPage) -> list[str]:
         return [tag.name for tag in item.tags.all()]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
 from django import forms
 from django.conf import settings
@@ -100,7 +100,7 @@ class KnowledgeIndexPage(Page):
 
         context = super().get_context(request, *args, **kwargs)
         context.update(knowledge_listing(index=self, user=request.user, params=request.GET))
-        return context
+        return cast("dict[str, Any]", context)
 
     def serve(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         # An anonymous reader's listing holds public pages only, the same for every anonymous reader.
@@ -286,7 +286,7 @@ class KnowledgePage(Page):
         if self.visibility == Visibility.PUBLIC:
             # Related pages and the evidence trail shown to an anonymous reader are filtered to public ones too.
             allow_page_cache(request, response)
-        return response
+        return cast("HttpResponse", response)
 
     def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
         from .selectors import attach_taxonomy, related_knowledge
@@ -294,7 +294,7 @@ class KnowledgePage(Page):
         context = super().get_context(request, *args, **kwargs)
         attach_taxonomy([self])
         context["related"] = related_knowledge(page=self, user=request.user)
-        return context
+        return cast("dict[str, Any]", context)
 
 
 class LessonPage(KnowledgePage):

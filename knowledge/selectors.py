@@ -7,7 +7,7 @@ import html
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from django.core.cache import cache
 from django.core.paginator import Page as PaginatorPage
@@ -41,7 +41,7 @@ REGION_WIDE = "region"
 
 def knowledge_index() -> KnowledgeIndexPage | None:
     """The one knowledge index (created by a data migration)."""
-    return KnowledgeIndexPage.objects.order_by("path").first()
+    return cast("KnowledgeIndexPage | None", KnowledgeIndexPage.objects.order_by("path").first())
 
 
 def visible_knowledge(*, user: Any) -> QuerySet[KnowledgePage]:
@@ -49,11 +49,12 @@ def visible_knowledge(*, user: Any) -> QuerySet[KnowledgePage]:
 
     Taxonomy is not joined here: `attach_taxonomy` fills it in from the cached vocabulary afterwards.
     """
-    return (
+    return cast(
+        "QuerySet[KnowledgePage]",
         KnowledgePage.objects.live()
         .filter(visibility__in=visible_levels(user))
         .annotate(evidence=F("lessonpage__evidence"))
-        .order_by(F("date").desc(nulls_last=True), "-first_published_at", "-pk")
+        .order_by(F("date").desc(nulls_last=True), "-first_published_at", "-pk"),
     )
 
 
@@ -124,12 +125,13 @@ def attach_taxonomy(pages: Sequence[KnowledgePage]) -> None:
 
 def visible_lessons(*, user: Any) -> QuerySet[LessonPage]:
     """Published lessons `user` may see, newest first."""
-    return (
+    return cast(
+        "QuerySet[LessonPage]",
         LessonPage.objects.live()
         .filter(visibility__in=visible_levels(user))
         .select_related("municipality", "work_package", "method", "owner")
         .prefetch_related("relocation_phases", "tags")
-        .order_by(F("date").desc(nulls_last=True), "-first_published_at", "-pk")
+        .order_by(F("date").desc(nulls_last=True), "-first_published_at", "-pk"),
     )
 
 
@@ -224,13 +226,11 @@ def knowledge_listing(*, index: KnowledgeIndexPage, user: Any, params: Mapping[s
     index_url = index.get_url()
     for item in items:
         # `evidence` is annotated from the lesson row (only lessons have one); the list shows its label.
-        item.evidence_label = labels.get(getattr(item, "evidence", ""), "")  # type: ignore[attr-defined]
+        item.evidence_label = labels.get(getattr(item, "evidence", ""), "")
         # A page's URL is the index's plus its path below the index: what {% pageurl %} would work out
         # per item from the site's root paths, twenty times a listing.
-        item.listing_url = (  # type: ignore[attr-defined]
-            index_url + item.url_path[len(index.url_path) :] if index_url else item.get_url()
-        )
-        item.teaser = teaser(item.summary)  # type: ignore[attr-defined]
+        item.listing_url = index_url + item.url_path[len(index.url_path) :] if index_url else item.get_url()
+        item.teaser = teaser(item.summary)
     listing.object_list = items
     # The tags of pages the reader may see: an EXISTS probe per tag, not a DISTINCT over every tagged page.
     used_tags = Tag.objects.filter(
@@ -363,19 +363,21 @@ def method_usage(*, method_card: MethodCardPage, user: Any) -> dict[str, Any]:
 
 def reviews_due_for(*, owner: Any, today: datetime.date | None = None) -> QuerySet[KnowledgePage]:
     """Pages `owner` keeps, live or draft, whose review-by date has passed, oldest first."""
-    return (
+    return cast(
+        "QuerySet[KnowledgePage]",
         KnowledgePage.objects.filter(owner=owner, review_by__lt=today or timezone.localdate())
         .select_related("municipality")
-        .order_by("review_by", "title")
+        .order_by("review_by", "title"),
     )
 
 
 def owned_knowledge(*, owner: Any) -> QuerySet[KnowledgePage]:
     """Everything `owner` keeps, for the "my reviews" page."""
-    return (
+    return cast(
+        "QuerySet[KnowledgePage]",
         KnowledgePage.objects.filter(owner=owner)
         .select_related("municipality")
-        .order_by(F("review_by").asc(nulls_last=True), "title")
+        .order_by(F("review_by").asc(nulls_last=True), "title"),
     )
 
 
@@ -395,11 +397,12 @@ def owners_with_reviews_due(*, today: datetime.date | None = None) -> QuerySet[A
 
 
 def upcoming_meetings(*, user: Any, after: Any) -> QuerySet[ExchangeMeetingPage]:
-    return (
+    return cast(
+        "QuerySet[ExchangeMeetingPage]",
         ExchangeMeetingPage.objects.live()
         .filter(visibility__in=visible_levels(user), date__gte=after)
         .prefetch_related("participating_municipalities")
-        .order_by("date")
+        .order_by("date"),
     )
 
 
@@ -410,7 +413,10 @@ def calendar_meetings(*, user: Any, since: datetime.date | None = None) -> Query
     )
     if since is not None:
         queryset = queryset.filter(date__gte=since)
-    return queryset.prefetch_related("participating_municipalities").order_by("date", "pk")
+    return cast(
+        "QuerySet[ExchangeMeetingPage]",
+        queryset.prefetch_related("participating_municipalities").order_by("date", "pk"),
+    )
 
 
 def meeting_for_calendar(*, page_id: int, user: Any) -> ExchangeMeetingPage:
@@ -471,12 +477,13 @@ def digest_for(*, user: Any, year: int, month: int) -> dict[str, Any]:
 
 
 def last_meeting_date(*, before: datetime.date) -> datetime.date | None:
-    return (
+    return cast(
+        "datetime.date | None",
         ExchangeMeetingPage.objects.live()
         .filter(date__lte=before)
         .order_by("-date")
         .values_list("date", flat=True)
-        .first()
+        .first(),
     )
 
 
@@ -529,7 +536,7 @@ def lessons_from_sprints(*, sprint_ids: Iterable[int], levels: Sequence[str]) ->
         .order_by("title", "pk")
     )
     for lesson in rows:
-        lessons.setdefault(lesson.source_sprint_id, []).append(lesson)  # type: ignore[arg-type]
+        lessons.setdefault(lesson.source_sprint_id, []).append(lesson)
     return lessons
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -217,7 +217,7 @@ def knowledge_page_import(*, parsed: ParsedPage, publish: bool) -> ImportOutcome
 
 
 def _absolute(path: str) -> str:
-    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
+    return cast("str", settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path)
 
 
 @transaction.atomic
@@ -320,7 +320,7 @@ def lesson_promote_from_sprint(*, user: Any, sprint: Sprint) -> LessonPage:
         source_sprint=sprint, live=False, first_published_at__isnull=True
     ).first()
     if existing is not None:
-        return existing
+        return cast("LessonPage", existing)
     retrospective = Retrospective.objects.filter(sprint=sprint).first()
     with translation.override("sv"):
         results, measured = _results_html(sprint)

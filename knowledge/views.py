@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from typing import cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -30,7 +31,7 @@ def index(request: HttpRequest) -> HttpResponse:
     page = selectors.knowledge_index()
     if page is None:
         raise Http404
-    return serve(request, f"{page.slug}/")
+    return cast("HttpResponse", serve(request, f"{page.slug}/"))
 
 
 @login_required

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
@@ -18,13 +20,13 @@ from . import selectors
 from .models import ActionPlan, Activity
 
 
-class NeedSerializer(serializers.Serializer):
+class NeedSerializer(serializers.Serializer[Any]):
     text = serializers.CharField(help_text="The need or friction point (“skav”).")
     value_chain = serializers.CharField(help_text="Value-chain step code (DOMAIN.md), e.g. physical.")
     phase = serializers.CharField(help_text="Relocation phase code (DOMAIN.md), e.g. move.")
 
 
-class GoalSerializer(serializers.Serializer):
+class GoalSerializer(serializers.Serializer[Any]):
     indicator = serializers.CharField()
     baseline = serializers.FloatField()
     target = serializers.FloatField()
@@ -37,7 +39,7 @@ class GoalSerializer(serializers.Serializer):
     )
 
 
-class ActivitySerializer(serializers.Serializer):
+class ActivitySerializer(serializers.Serializer[Any]):
     title = serializers.CharField()
     status = serializers.ChoiceField(choices=Activity.Status.choices)
     sprints = serializers.ListField(
@@ -46,7 +48,7 @@ class ActivitySerializer(serializers.Serializer):
     )
 
 
-class ActionPlanSerializer(serializers.Serializer):
+class ActionPlanSerializer(serializers.Serializer[Any]):
     municipality = serializers.CharField(help_text="Municipality slug.")
     period = serializers.CharField(help_text="A year (2026) or a span of years (2026-2027).")
     status = serializers.ChoiceField(choices=ActionPlan.Status.choices)

@@ -140,7 +140,7 @@ def csv_response(page: PlanPage) -> HttpResponse:
 
 def xlsx_response(page: PlanPage) -> HttpResponse:
     workbook = Workbook()
-    workbook.remove(workbook.active)  # type: ignore[arg-type]
+    workbook.remove(workbook.active)
     for title, header, rows in sheets(page):
         sheet = workbook.create_sheet(title[:31])
         sheet.append(header)

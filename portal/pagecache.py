@@ -36,7 +36,7 @@ class PageCacheMiddleware(CacheMiddleware):
         if settings.PAGE_CACHE_SECONDS <= 0 or settings.SESSION_COOKIE_NAME in request.COOKIES:
             request._cache_update_cache = False  # type: ignore[attr-defined]
             return None
-        return super().process_request(request)  # type: ignore[no-any-return]
+        return super().process_request(request)
 
     def process_response(
         self, request: HttpRequest, response: HttpResponseBase | str

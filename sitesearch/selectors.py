@@ -7,7 +7,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from django.db.models import Count, QuerySet
 from django.utils.html import escape, strip_tags
@@ -103,7 +103,9 @@ def _municipality(code: str) -> Municipality | None:
 
 
 def _visible_pages(user: Any) -> QuerySet[KnowledgePage]:
-    return KnowledgePage.objects.live().filter(visibility__in=visible_levels(user))
+    return cast(
+        "QuerySet[KnowledgePage]", KnowledgePage.objects.live().filter(visibility__in=visible_levels(user))
+    )
 
 
 def _scored(

@@ -14,7 +14,7 @@ from themes.permissions import can_edit_glossary
 from .models import GlossaryEntry
 
 
-class GlossaryPermissionPolicy(ModelPermissionPolicy):  # type: ignore[misc]
+class GlossaryPermissionPolicy(ModelPermissionPolicy):
     """Every action on the glossary follows the one rule in themes.permissions, not per-user model permissions."""
 
     def user_has_permission(self, user: Any, action: str) -> bool:
@@ -24,7 +24,7 @@ class GlossaryPermissionPolicy(ModelPermissionPolicy):  # type: ignore[misc]
         return can_edit_glossary(user)
 
 
-class GlossaryViewSet(SnippetViewSet):  # type: ignore[misc]
+class GlossaryViewSet(SnippetViewSet):
     model = GlossaryEntry
     icon = "list-ul"
     menu_label = GlossaryEntry._meta.verbose_name_plural

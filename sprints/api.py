@@ -29,7 +29,7 @@ def _drf_error(error: DjangoValidationError) -> ValidationError:
     )
 
 
-class ResultSerializer(serializers.ModelSerializer):
+class ResultSerializer(serializers.ModelSerializer[Result]):
     target_met = serializers.BooleanField(read_only=True, allow_null=True)
 
     class Meta:
@@ -48,7 +48,7 @@ class ResultSerializer(serializers.ModelSerializer):
         read_only_fields = ["id"]
 
 
-class SprintSerializer(serializers.ModelSerializer):
+class SprintSerializer(serializers.ModelSerializer[Sprint]):
     municipality = serializers.SlugRelatedField(slug_field="slug", queryset=Municipality.objects.all())
     work_package = serializers.SlugRelatedField(slug_field="code", queryset=WorkPackage.objects.all())
     value_chain_step = serializers.SlugRelatedField(
@@ -143,7 +143,7 @@ class SprintViewSet(
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
     mixins.UpdateModelMixin,
-    viewsets.GenericViewSet,
+    viewsets.GenericViewSet[Sprint],
 ):
     """Sprints the caller may see (anonymous callers: public ones). Writes need a login and the right municipality."""
 

@@ -55,9 +55,9 @@ def sprint_rows(sprints: list[Sprint]) -> list[list[Any]]:
             str(Status(sprint.status).label),
             sprint.start,
             sprint.end,
-            sprint.result_count,  # type: ignore[attr-defined]
-            sprint.target_count,  # type: ignore[attr-defined]
-            sprint.targets_met,  # type: ignore[attr-defined]
+            sprint.result_count,
+            sprint.target_count,
+            sprint.targets_met,
             sprint.visibility,
         ]
         for sprint in sprints

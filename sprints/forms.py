@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib.auth import get_user_model
@@ -41,20 +41,20 @@ class _Plain:
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("label_suffix", "")
-        super().__init__(*args, **kwargs)  # type: ignore[call-arg]
+        super().__init__(*args, **kwargs)
 
 
-class PersonChoiceField(forms.ModelChoiceField):
+class PersonChoiceField(forms.ModelChoiceField[Any]):
     def label_from_instance(self, obj: Any) -> str:
-        return obj.get_full_name() or obj.username
+        return cast("str", obj.get_full_name() or obj.username)
 
 
-class PeopleChoiceField(forms.ModelMultipleChoiceField):
+class PeopleChoiceField(forms.ModelMultipleChoiceField[Any]):
     def label_from_instance(self, obj: Any) -> str:
-        return obj.get_full_name() or obj.username
+        return cast("str", obj.get_full_name() or obj.username)
 
 
-class SprintForm(_Plain, forms.ModelForm):
+class SprintForm(_Plain, forms.ModelForm[Sprint]):
     """Creating and editing a sprint. The model's clean() refuses an end before the start, at the end field."""
 
     class Meta:
@@ -112,7 +112,7 @@ class MoveForm(_Plain, forms.Form):
     position = forms.IntegerField(min_value=0, required=False)
 
 
-class CardForm(_Plain, forms.ModelForm):
+class CardForm(_Plain, forms.ModelForm[Card]):
     class Meta:
         model = Card
         fields = ["title", "owner", "due_date", "column"]
@@ -146,7 +146,7 @@ ATTACHMENT_HELP = _("Optional. %(types)s; at most %(mb)s MB.") % {
 }
 
 
-class ResultForm(_Plain, forms.ModelForm):
+class ResultForm(_Plain, forms.ModelForm[Result]):
     """The short 'log result' form on the sprint page, with an optional piece of evidence."""
 
     file = forms.FileField(label=_("Attachment"), required=False, help_text=ATTACHMENT_HELP)
@@ -193,7 +193,7 @@ class AttachmentForm(_Plain, forms.Form):
         return _check_upload(self.cleaned_data.get("file"))
 
 
-class RetrospectiveForm(_Plain, forms.ModelForm):
+class RetrospectiveForm(_Plain, forms.ModelForm[Retrospective]):
     class Meta:
         model = Retrospective
         fields = ["what_worked", "what_did_not_work", "surprises", "next_step"]

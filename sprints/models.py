@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -28,11 +30,11 @@ class Status(models.TextChoices):
 FINISHED_STATUSES = (Status.LEARNED, Status.CLOSED)
 
 
-class LiveManager(models.Manager):
+class LiveManager(models.Manager[Any]):
     """The default manager of correctable rows: a removed row is kept for the history but left out of every read
     (pages, figures, exports, charts, plans) unless the caller asks `all_objects` for it on purpose."""
 
-    def get_queryset(self) -> models.QuerySet:
+    def get_queryset(self) -> models.QuerySet[Any]:
         return super().get_queryset().filter(deleted_at__isnull=True)
 
 

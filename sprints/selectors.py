@@ -87,9 +87,9 @@ def attach_result_counts(sprints: list[Sprint]) -> list[Sprint]:
     }
     for sprint in sprints:
         row: Mapping[str, Any] = counts.get(sprint.pk, {})
-        sprint.result_count = row.get("results", 0)  # type: ignore[attr-defined]
-        sprint.target_count = row.get("targets", 0)  # type: ignore[attr-defined]
-        sprint.targets_met = row.get("met", 0)  # type: ignore[attr-defined]
+        sprint.result_count = row.get("results", 0)
+        sprint.target_count = row.get("targets", 0)
+        sprint.targets_met = row.get("met", 0)
     return sprints
 
 
@@ -229,7 +229,7 @@ def attach_overdue_cards(sprints: list[Sprint], *, today: datetime.date) -> list
         .values_list("sprint_id", "n")
     )
     for sprint in sprints:
-        sprint.overdue_cards = counts.get(sprint.pk, 0)  # type: ignore[attr-defined]
+        sprint.overdue_cards = counts.get(sprint.pk, 0)
     return sprints
 
 

@@ -357,13 +357,13 @@ def sprint_close_with_retrospective(
 
 
 @transaction.atomic
-def attachment_add(*, actor: Actor, result: Result, file: UploadedFile) -> ResultAttachment:
+def attachment_add(*, actor: Actor, result: Result, file: UploadedFile[bytes]) -> ResultAttachment:
     """Attach evidence to a result after checking its type (name and content) and size."""
     sprint = result.sprint
     require(actor, Action.EDIT_SPRINT, municipality=sprint.municipality)
     _refuse_if_archived(sprint)
     name = file.name or ""
-    validate_attachment(name=name, size=file.size or 0, stream=file)  # type: ignore[arg-type]
+    validate_attachment(name=name, size=file.size or 0, stream=file)
     attachment = ResultAttachment(
         result=result, original_name=name[:255], size=file.size or 0, uploaded_by=_user(actor)
     )

@@ -45,10 +45,10 @@ def _log_change(*, user: User, by: Any, old: dict[str, str | None], new: dict[st
 
 
 def _set_role_group(user: User, role: Role | None) -> None:
-    user.groups.remove(*Group.objects.filter(name__in=ROLE_GROUPS.values()))  # type: ignore[attr-defined]
+    user.groups.remove(*Group.objects.filter(name__in=ROLE_GROUPS.values()))
     if role is not None:
         group, _ = Group.objects.get_or_create(name=ROLE_GROUPS[role])
-        user.groups.add(group)  # type: ignore[attr-defined]
+        user.groups.add(group)
 
 
 @transaction.atomic
@@ -81,7 +81,7 @@ def membership_assign(
     _set_role_group(user, role)
     _log_change(user=user, by=by, old=_described(previous), new=_described(membership))
     # Keep the in-memory user consistent with the database for the rest of this request.
-    user.membership = membership  # type: ignore[attr-defined]
+    user.membership = membership
     user._stigar_membership = membership  # type: ignore[attr-defined]
     return membership
 

@@ -46,7 +46,7 @@ def fold(text: str) -> str:
     return "".join(_fold_char(c) for c in lowered)
 
 
-class FoldFilter(Filter):  # type: ignore[misc]
+class FoldFilter(Filter):
     """Whoosh filter applying `fold` to every token."""
 
     def __call__(self, tokens: Iterable[Any]) -> Iterator[Any]:
@@ -269,7 +269,7 @@ def compound_parts(word: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys((*parts, *nested)))
 
 
-class SwedishLemmaFilter(Filter):  # type: ignore[misc]
+class SwedishLemmaFilter(Filter):
     """Brings umlaut plurals back to the singular before stemming."""
 
     def __call__(self, tokens: Iterable[Any]) -> Iterator[Any]:
@@ -278,7 +278,7 @@ class SwedishLemmaFilter(Filter):  # type: ignore[misc]
             yield token
 
 
-class DecompoundFilter(Filter):  # type: ignore[misc]
+class DecompoundFilter(Filter):
     """Emits the parts of a Swedish compound at the compound's own position, after the compound itself."""
 
     def __call__(self, tokens: Iterable[Any]) -> Iterator[Any]:
@@ -292,7 +292,7 @@ class DecompoundFilter(Filter):  # type: ignore[misc]
                     yield extra
 
 
-class SnowballStemFilter(Filter):  # type: ignore[misc]
+class SnowballStemFilter(Filter):
     """Stems every token with the current Snowball stemmer of `language` (PyStemmer), through a cache."""
 
     def __init__(self, language: str) -> None:

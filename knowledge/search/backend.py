@@ -13,7 +13,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 from django.core.exceptions import EmptyResultSet, FieldDoesNotExist
@@ -96,7 +96,7 @@ def build_schema() -> Any:
     return schema
 
 
-class _Storage(FileStorage):  # type: ignore[misc]
+class _Storage(FileStorage):
     """Whoosh's FileStorage with its scratch space inside our directory.
 
     Whoosh puts a writer's scratch files in ``$TMPDIR/<indexname>.tmp`` and deletes that directory
@@ -361,7 +361,7 @@ def build_document(obj: Any, default_language: str) -> dict[str, Any]:
 
 
 # --- Index ----------------------------------------------------------------------------------------
-class WhooshIndex(BaseIndex):  # type: ignore[misc]
+class WhooshIndex(BaseIndex):
     """The one Whoosh index of a backend; every write takes Whoosh's single writer lock, retrying while busy."""
 
     def __init__(self, backend: SearchBackend) -> None:
@@ -508,7 +508,7 @@ def _chunks(values: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
 
 
 def _to_python(model: type[models.Model], pk: str) -> Any:
-    return model._meta.pk.to_python(pk)  # type: ignore[union-attr]
+    return model._meta.pk.to_python(pk)
 
 
 # --- Query compilation ------------------------------------------------------------------------
@@ -555,7 +555,7 @@ def _every(queries: list[Any]) -> Any:
     return queries[0] if len(queries) == 1 else wquery.And(queries)
 
 
-class WhooshSearchQueryCompiler(BaseSearchQueryCompiler):  # type: ignore[misc]
+class WhooshSearchQueryCompiler(BaseSearchQueryCompiler):
     DEFAULT_OPERATOR = "and"
     HANDLES_ORDER_BY_EXPRESSIONS = True
     field_class: type = SearchField
@@ -724,7 +724,7 @@ class Hit:
     docnum: int
 
 
-class WhooshSearchResults(BaseSearchResults):  # type: ignore[misc]
+class WhooshSearchResults(BaseSearchResults):
     supports_facet = True
     backend: SearchBackend
     query_compiler: WhooshSearchQueryCompiler
@@ -853,7 +853,7 @@ class WhooshSearchResults(BaseSearchResults):  # type: ignore[misc]
             return int(self._queryset()[self.start : self.stop].count())
         total = self.evaluation().count()
         stop = total if self.stop is None else min(total, self.stop)
-        return max(0, stop - self.start)
+        return cast("int", max(0, stop - self.start))
 
     def _annotate_highlights(self, results: list[Any]) -> None:
         assert self._highlight_field is not None
@@ -901,7 +901,7 @@ def _in_bulk(queryset: models.QuerySet[Any], pks: Sequence[str]) -> dict[str, An
 _SYNONYM_CACHE: dict[str, tuple[float, Synonyms]] = {}
 
 
-class SearchBackend(BaseSearchBackend):  # type: ignore[misc]
+class SearchBackend(BaseSearchBackend):
     """Options: PATH (index directory; a temporary one when absent), SYNONYMS (dotted path to a callable
     returning groups of equivalent names), LANGUAGE (sv or en, for texts that do not say), LOCK_TIMEOUT (s),
     REBUILD_BATCH (documents per commit in a rebuild, 5,000) and REBUILD_PROCS (analysing processes in a

@@ -32,7 +32,7 @@ from . import services
 from .models import LANGUAGES, Invitation, SingleSignOn
 
 
-def _municipality_choice() -> forms.ModelChoiceField:
+def _municipality_choice() -> forms.ModelChoiceField[Municipality]:
     return forms.ModelChoiceField(
         queryset=Municipality.objects.order_by("name"),
         required=False,
@@ -81,25 +81,25 @@ class StigarRoleFields:
                 ) % {"municipality": sign_on.claimed_municipality}
 
 
-class PersonCreationForm(StigarRoleFields, UserCreationForm):  # type: ignore[misc]
+class PersonCreationForm(StigarRoleFields, UserCreationForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.add_stigar_fields()
 
     def clean(self) -> dict[str, Any]:
         cleaned: dict[str, Any] = super().clean()
-        _check_municipality(self, "stigar_role", "stigar_municipality")  # type: ignore[arg-type]
+        _check_municipality(self, "stigar_role", "stigar_municipality")
         return cleaned
 
 
-class PersonEditForm(StigarRoleFields, UserEditForm):  # type: ignore[misc]
+class PersonEditForm(StigarRoleFields, UserEditForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.add_stigar_fields()
 
     def clean(self) -> dict[str, Any]:
         cleaned: dict[str, Any] = super().clean()
-        _check_municipality(self, "stigar_role", "stigar_municipality")  # type: ignore[arg-type]
+        _check_municipality(self, "stigar_role", "stigar_municipality")
         return cleaned
 
 

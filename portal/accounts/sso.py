@@ -19,7 +19,7 @@ from themes.permissions import role_of
 from . import services
 
 
-class StigarOIDCBackend(OIDCAuthenticationBackend):  # type: ignore[misc]
+class StigarOIDCBackend(OIDCAuthenticationBackend):
     def verify_claims(self, claims: dict[str, Any]) -> bool:
         return bool(claims.get("email")) and claims.get("email_verified", True) is not False
 
