@@ -17,6 +17,7 @@ from whoosh.lang import stopwords_for_language
 from .lexicon import (
     INFLECTION_ENDINGS,
     SwedishLexicon,
+    folkets_entries,
     guess_inflection_lemma,
     swedish_lemmas,
     swedish_lexicon,
@@ -531,11 +532,76 @@ def _stem_word(word: str, language: str) -> str:
     return _cached_stemmer(language)(word)
 
 
+# --- English queries on Swedish pages ------------------------------------------------------------
+# Folkets lexikon read backwards: an English word or phrase (by its English stems) -> the Swedish words it translates,
+# best first. Only single Swedish words are kept (a query word matches terms, not phrases), at most this many each.
+MAX_TRANSLATIONS = 3
+MAX_TRANSLATED_PHRASE = 3
+_ENGLISH_ARTICLES = ("to ", "a ", "an ", "the ")
+
+
+@lru_cache(maxsize=1)
+def english_translations() -> dict[tuple[str, ...], tuple[str, ...]]:
+    """English stems -> Swedish words, from Folkets lexikon; an English word listed first for a word ranks it first."""
+    ranked: dict[tuple[str, ...], list[tuple[int, float, str]]] = {}
+    lexicon = swedish_lexicon()
+    for swedish, english in folkets_entries():
+        word = fold(swedish)
+        if not word.isalpha() or word in STOPWORDS["sv"] or word not in lexicon.headwords:
+            continue
+        for rank, equivalent in enumerate(english):
+            phrase = fold(equivalent)
+            for article in _ENGLISH_ARTICLES:
+                phrase = phrase.removeprefix(article)
+            key = _phrase_key(words(phrase), "en")
+            if not key or len(key) > MAX_TRANSLATED_PHRASE or not all(w.isalpha() for w in key):
+                continue
+            ranked.setdefault(key, []).append((rank, -lexicon.frequency(word), word))
+    return {
+        key: tuple(dict.fromkeys(word for *_, word in sorted(found)))[:MAX_TRANSLATIONS]
+        for key, found in ranked.items()
+    }
+
+
+def _is_swedish_word(word: str) -> bool:
+    """A word of the Swedish dictionary or a form of one ("plan", "film", "vägar" stay Swedish; "school" does not,
+    however often Swedish web text quotes it)."""
+    if word in STOPWORDS["sv"]:
+        return True
+    headwords = swedish_lexicon().headwords
+    return any(lemma in headwords for lemma in _whole_word_lemmas(word))
+
+
+def _translated_phrase(folded: list[str], position: int) -> tuple[int, QueryWord] | None:
+    """The longest English phrase at `position` that Folkets lexikon translates, as a Swedish query word.
+
+    Its alternatives are the words themselves (stemmed as Swedish, all required) and each translation, a compound
+    also by its parts, so that "home care" finds "hemtjänsten" and "roads" "vägar".
+    """
+    table = english_translations()
+    for length in range(min(MAX_TRANSLATED_PHRASE, len(folded) - position), 0, -1):
+        phrase = folded[position : position + length]
+        if phrase[0] in STOPWORDS["en"] or phrase[-1] in STOPWORDS["en"]:
+            continue
+        if all(_is_swedish_word(word) for word in phrase):
+            continue
+        translations = table.get(_phrase_key(phrase, "en"))
+        if not translations:
+            continue
+        stems = tuple(_stem_word(word, "sv") for word in phrase if word not in STOPWORDS["en"])
+        alternatives = [stems] if stems else []
+        for swedish in translations:
+            alternatives += _name_alternatives((swedish,), "sv")
+        return length, QueryWord(surface=" ".join(phrase), alternatives=tuple(dict.fromkeys(alternatives)))
+    return None
+
+
 def query_words(text: str, language: str, synonyms: Synonyms | None = None) -> list[QueryWord]:
     """Analyse a query the way `text_analyzer(language)` analyses documents, plus compounds and synonyms.
 
     A run of words that is a glossary phrase ("preschool place") becomes one query word whose alternatives are the
-    phrase itself (all its words) and each equivalent (förskoleplats, or its parts förskola + plats).
+    phrase itself (all its words) and each equivalent (förskoleplats, or its parts förskola + plats). For the Swedish
+    fields, English words and phrases that are no Swedish words are translated by Folkets lexikon as well.
     """
     result: list[QueryWord] = []
     folded = words(text)
@@ -546,6 +612,12 @@ def query_words(text: str, language: str, synonyms: Synonyms | None = None) -> l
             if phrase is not None:
                 result.append(phrase[1])
                 position += phrase[0]
+                continue
+        if language == "sv":
+            translated = _translated_phrase(folded, position)
+            if translated is not None:
+                result.append(translated[1])
+                position += translated[0]
                 continue
         word = folded[position]
         position += 1

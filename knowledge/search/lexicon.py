@@ -20,7 +20,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import metadata
+from importlib import metadata, resources
 from pathlib import Path
 from typing import Any
 
@@ -234,6 +234,20 @@ def _from_json(raw: dict[str, Any]) -> SwedishData:
         inflections=dict(raw["inflections"]),
     )
     return SwedishData(lexicon=lexicon, lemmas=dict(raw["lemmas"]))
+
+
+def folkets_entries() -> list[tuple[str, list[str]]]:
+    """Folkets lexikon (the KTH Swedish-English dictionary, CC BY-SA 2.5, shipped by `svlang`): (Swedish, English)."""
+    path = resources.files("svlang") / "data" / "folkets_sv_en.tsv"
+    entries: list[tuple[str, list[str]]] = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.startswith("#") or "\t" not in line:
+            continue
+        swedish, english = line.split("\t", 1)
+        # "place, spot (in a row)": the English equivalents, explanations in brackets left out.
+        english = re.sub(r"\([^)]*\)|\[[^]]*\]", "", english)
+        entries.append((swedish.strip(), [e.strip() for e in re.split(r"[,;/]", english) if e.strip()]))
+    return entries
 
 
 def swedish_lexicon() -> SwedishLexicon:
