@@ -97,9 +97,14 @@ _LINKS = ("s", "e", "a", "u", "o")
 # allowed, as any Swedish noun or adjective can begin a compound, but it costs this much (in zipf) against forms
 # the dictionary lists: the split must be that much more likely to win.
 GUESSED_JOINT_COST = 3.0
+# A short headword the dictionary does not flag as a compound ending (del, råd) may still end one, at this cost.
+SHORT_END_COST = 2.0
 # A split wins over the whole word when its parts' mean zipf is within this margin of the whole word's: a compound
 # such as koldioxid is more common than the geometric mean of kol and dioxid, and is still their compound.
 SPLIT_MARGIN = 0.4
+# Each joint costs this much, so that of two readings a split into fewer, longer parts wins unless the shorter
+# parts are clearly more common (tonsättare is ton + sättare, not ton + sätt + tar).
+PART_COST = 0.5
 # Parts rarer than this (zipf 1.5 is about once in 30 million words) are stray syllables, not words; a part the
 # dictionary does not sanction must be a common word (zipf 3 is once per million words).
 MIN_PART_ZIPF = 1.5
@@ -154,8 +159,8 @@ def _is_part_word(word: str) -> bool:
 def _guessed_first_lemmas(piece: str) -> list[str]:
     """Headwords `piece` may stand for at the start of a compound by the language's general rules.
 
-    As it is (färsk-), with a linking -s- (besluts-, döds-), with a dropped final -a or -e (skol-, gubb-, arbets-),
-    or with -a changed to -e, -u or -o (ränte-, gatu-, hälso-).
+    As it is (färsk-), with a linking -s- or -e- (besluts-, döds-, löne-), with a dropped final -a or -e (skol-,
+    gubb-, arbets-), or with -a changed to -e, -u or -o (ränte-, gatu-, hälso-).
     """
     if len(piece) < MIN_PART:
         return []
@@ -164,7 +169,8 @@ def _guessed_first_lemmas(piece: str) -> list[str]:
         stem = piece[:-1]
         forms += [stem, stem + "a", stem + "e"]
     if piece[-1:] in ("e", "u", "o"):
-        forms.append(piece[:-1] + "a")
+        # A linking -e- after a consonant (löne-, tjänste-, familje-) or a changed final vowel (ränte-, gatu-).
+        forms += [piece[:-1], piece[:-1] + "a"]
     return forms
 
 
@@ -223,7 +229,7 @@ def may_end_compound(word: str, lexicon: SwedishLexicon) -> bool:
 def _end_cost(lemma: str) -> float:
     """What ending a compound with `lemma` costs: nothing for the dictionary's compound endings and long headwords."""
     lexicon = swedish_lexicon()
-    return 0.0 if lemma in lexicon.compound_end or len(lemma) >= MIN_BARE_END else GUESSED_JOINT_COST
+    return 0.0 if lemma in lexicon.compound_end or len(lemma) >= MIN_BARE_END else SHORT_END_COST
 
 
 # Derivational suffixes (a closed class of the language, like the particles) with their inflections: a word ending
@@ -306,7 +312,7 @@ def _best_split(word: str, max_parts: int, *, whole: bool = True) -> tuple[float
                 continue
             parts = (first[0], *rest[1])
             # rest[0] is the mean over the rest's parts, costs included: weigh it back into a sum.
-            score = (lexicon.frequency(first[0]) - first[1] + rest[0] * len(rest[1])) / len(parts)
+            score = (lexicon.frequency(first[0]) - first[1] - PART_COST + rest[0] * len(rest[1])) / len(parts)
             if best is None or score > best[0]:
                 best = (score, parts)
     return best
