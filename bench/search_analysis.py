@@ -77,35 +77,12 @@ def read_compounds(path: Path = COMPOUNDS) -> list[tuple[str, tuple[str, ...]]]:
 
 # --- Candidate splitters ------------------------------------------------------------------------------
 _LINKS = ("s", "e", "a", "u", "o")
-_ENDINGS = (
-    "arnas",
-    "ernas",
-    "ornas",
-    "arna",
-    "erna",
-    "orna",
-    "ens",
-    "ets",
-    "nas",
-    "en",
-    "et",
-    "na",
-    "ar",
-    "er",
-    "or",
-    "es",
-    "s",
-    "n",
-    "t",
-    "r",
-    "a",
-    "e",
-)
 
 
 def guessed_splitter(words: frozenset[str], frequency: Callable[[str], float] | None) -> Splitter:
     """Split on a plain word set, guessing the linking letters (what a lexicon without compound flags allows)."""
     from knowledge.search.analysis import STOPWORDS
+    from knowledge.search.lexicon import INFLECTION_ENDINGS
 
     def ok(word: str) -> bool:
         return len(word) >= 3 and word in words and word not in STOPWORDS["sv"]
@@ -124,7 +101,7 @@ def guessed_splitter(words: frozenset[str], frequency: Callable[[str], float] | 
     def last(piece: str) -> str | None:
         if ok(piece):
             return piece
-        for ending in _ENDINGS:
+        for ending in INFLECTION_ENDINGS:
             stem = piece[: -len(ending)]
             if piece.endswith(ending):
                 for candidate in (stem, stem + "a", stem + "e"):

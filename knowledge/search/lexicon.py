@@ -329,23 +329,28 @@ def guess_inflection_lemma(piece: str, may_end: Callable[[str], bool], lexicon: 
 
 def _build_inflections(lexicon: SwedishLexicon) -> dict[str, str]:
     """simplemma's form -> lemma pairs where guessing from the ending alone would pick another headword."""
-    from .analysis import fold
 
     def may_end(word: str) -> bool:
         # Deliberately simpler than the analyser's test, so that the table does not depend on its tuning.
         return word in lexicon.headwords and word not in lexicon.verbs
 
+    return {
+        form: lemma
+        for form, lemma in _simplemma_pairs()
+        if form != lemma and may_end(lemma) and guess_inflection_lemma(form, may_end, lexicon) != lemma
+    }
+
+
+def _simplemma_pairs() -> list[tuple[str, str]]:
+    """simplemma's Swedish (form, lemma) pairs of plain lower-case words, folded."""
+    from .analysis import fold
+
     table = DefaultDictionaryFactory().get_dictionary("sv")
-    inflections: dict[str, str] = {}
-    for form, lemma in table.items():
-        if not form.isalpha() or not lemma.isalpha() or not lemma.islower():
-            continue
-        form, lemma = fold(form), fold(lemma)
-        if form == lemma or not may_end(lemma):
-            continue
-        if guess_inflection_lemma(form, may_end, lexicon) != lemma:
-            inflections[form] = lemma
-    return inflections
+    return [
+        (fold(form), fold(lemma))
+        for form, lemma in table.items()
+        if form.isalpha() and lemma.isalpha() and lemma.islower()
+    ]
 
 
 def _build_lemmas() -> dict[str, str]:
@@ -355,14 +360,8 @@ def _build_lemmas() -> dict[str, str]:
     böcker -> bok): a lemma that is just a shorter form (vägarna -> väg) is Snowball's job, and the table's guesses
     there (it has vägarna -> vägare) would only add noise.
     """
-    from .analysis import fold
-
-    table = DefaultDictionaryFactory().get_dictionary("sv")
     lemmas: dict[str, str] = {}
-    for form, lemma in table.items():
-        if not form.isalpha() or not lemma.isalpha() or not lemma.islower():
-            continue
-        form, lemma = fold(form), fold(lemma)
+    for form, lemma in _simplemma_pairs():
         if form != lemma and _changes_stem(form, lemma):
             lemmas[form] = lemma
     return lemmas
