@@ -200,6 +200,7 @@ def _first_part(piece: str) -> tuple[str, float] | None:
         if (
             lemma in lexicon.headwords
             and lemma not in lexicon.verbs
+            and lemma not in lexicon.uninflected
             and lexicon.frequency(lemma) >= MIN_GUESSED_ZIPF
         ):
             lemmas.add(lemma)
@@ -207,7 +208,7 @@ def _first_part(piece: str) -> tuple[str, float] | None:
         return None
     # A noun or adjective before a verb (krock- is krock, not krocka; flyg- is flyg): compounds are built on nouns.
     best = max(sorted(lemmas), key=lambda lemma: (lemma not in lexicon.verbs, lexicon.frequency(lemma)))
-    if not _is_part_word(best) or lexicon.frequency(best) < MIN_PART_ZIPF:
+    if len(best) < MIN_FIRST_PART or not _is_part_word(best) or lexicon.frequency(best) < MIN_PART_ZIPF:
         return None
     return best, 0.0 if listed else GUESSED_JOINT_COST
 

@@ -52,6 +52,9 @@ class SwedishLexicon:
     # Headwords the dictionary inflects only as verbs (missa, ställa): never a compound's last part in this analysis,
     # and not a first part unless the dictionary lists the form (bygg-).
     verbs: frozenset[str]
+    # Headwords the dictionary gives no inflection at all (samman, ihop, förut, åsido): adverbs and particles, which
+    # begin particle verbs and derivations, not compounds, unless the dictionary lists them as compound forms.
+    uninflected: frozenset[str]
     # simplemma's lemma of an inflected form where cutting an ending would guess another headword (spelarna ->
     # spelare, not the more common spela): only those, since the whole table holds 960,000 forms.
     inflections: dict[str, str]
@@ -104,6 +107,8 @@ def compound_begin_suffixes(aff: Path) -> dict[str, list[_Suffix]]:
 # Suffix flags of sv_SE.aff that inflect verbs (present -r, past, strong verbs) and nouns (definite -n, plurals).
 _VERB_FLAGS = frozenset("mMNKLj")
 _NOUN_FLAGS = frozenset("EGHIFC")
+# Flags that inflect nothing: genitive -s, hyphenated form, linking forms, compound permissions.
+_NON_INFLECTING_FLAGS = frozenset("AbvfsWXYZU")
 
 
 def _is_noun(word: str, flags: set[str]) -> bool:
@@ -120,6 +125,7 @@ class HunspellWords:
     compound_begin: dict[str, list[str]]
     compound_end: frozenset[str]
     verbs: frozenset[str]
+    uninflected: frozenset[str]
 
 
 def read_hunspell(dic: Path, fold: Callable[[str], str]) -> HunspellWords:
@@ -152,7 +158,10 @@ def read_hunspell(dic: Path, fold: Callable[[str], str]) -> HunspellWords:
     verbs = frozenset(
         word for word, flags in word_flags.items() if flags & _VERB_FLAGS and not _is_noun(word, flags)
     )
-    return HunspellWords(frozenset(headwords), begin, frozenset(end), verbs)
+    uninflected = frozenset(
+        word for word, flags in word_flags.items() if word in headwords and not flags - _NON_INFLECTING_FLAGS
+    )
+    return HunspellWords(frozenset(headwords), begin, frozenset(end), verbs, uninflected)
 
 
 def _add_begin(begin: dict[str, list[str]], form: str, word: str) -> None:
@@ -163,7 +172,7 @@ def _add_begin(begin: dict[str, list[str]], form: str, word: str) -> None:
 
 _lock = threading.Lock()
 # Bump when what is derived from the packages changes, so that an old cache file is not read.
-_CACHE_FORMAT = 8
+_CACHE_FORMAT = 9
 
 
 @dataclass(frozen=True)
@@ -218,6 +227,7 @@ def _to_json(data: SwedishData) -> dict[str, Any]:
         "compound_begin": lexicon.compound_begin,
         "compound_end": sorted(lexicon.compound_end),
         "verbs": sorted(lexicon.verbs),
+        "uninflected": sorted(lexicon.uninflected),
         "zipf": lexicon.zipf,
         "inflections": lexicon.inflections,
         "lemmas": data.lemmas,
@@ -230,6 +240,7 @@ def _from_json(raw: dict[str, Any]) -> SwedishData:
         compound_begin=dict(raw["compound_begin"]),
         compound_end=frozenset(raw["compound_end"]),
         verbs=frozenset(raw["verbs"]),
+        uninflected=frozenset(raw["uninflected"]),
         zipf=dict(raw["zipf"]),
         inflections=dict(raw["inflections"]),
     )
@@ -274,6 +285,7 @@ def _build_lexicon() -> SwedishLexicon:
         compound_end=words.compound_end,
         zipf=zipf,
         verbs=words.verbs,
+        uninflected=words.uninflected,
         inflections={},
     )
     return dataclasses.replace(lexicon, inflections=_build_inflections(lexicon))
