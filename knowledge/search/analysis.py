@@ -14,7 +14,14 @@ import Stemmer
 from whoosh.analysis import Filter, RegexTokenizer, StopFilter
 from whoosh.lang import stopwords_for_language
 
-from .lexicon import swedish_lemmas, swedish_lexicon
+from .lexicon import (
+    INFLECTION_ENDINGS,
+    SwedishLexicon,
+    folkets_entries,
+    guess_inflection_lemma,
+    swedish_lemmas,
+    swedish_lexicon,
+)
 
 LANGUAGES: tuple[str, ...] = ("sv", "en")
 DEFAULT_LANGUAGE = "sv"
@@ -86,31 +93,22 @@ MIN_BARE_END = 5
 MAX_PARTS = 4
 # Linking letters between the parts of a compound (bostad-s-brist, förskol-e-plats, gat-u-belysning).
 _LINKS = ("s", "e", "a", "u", "o")
-# Endings to try when the last part is an inflected form the dictionary lists only as its lemma.
-_ENDINGS = (
-    "arnas",
-    "ernas",
-    "ornas",
-    "arna",
-    "erna",
-    "orna",
-    "ens",
-    "ets",
-    "nas",
-    "en",
-    "et",
-    "na",
-    "ar",
-    "er",
-    "or",
-    "es",
-    "s",
-    "n",
-    "t",
-    "r",
-    "a",
-    "e",
-)
+# A first part the dictionary does not list as a compound form (färsk-, tanke-, besluts- from beslut) is still
+# allowed, as any Swedish noun or adjective can begin a compound, but it costs this much (in zipf) against forms
+# the dictionary lists: the split must be that much more likely to win.
+GUESSED_JOINT_COST = 3.0
+# A short headword the dictionary does not flag as a compound ending (del, råd) may still end one, at this cost.
+SHORT_END_COST = 2.0
+# A split wins over the whole word when its parts' mean zipf is within this margin of the whole word's: a compound
+# such as koldioxid is more common than the geometric mean of kol and dioxid, and is still their compound.
+SPLIT_MARGIN = 0.4
+# Each joint costs this much, so that of two readings a split into fewer, longer parts wins unless the shorter
+# parts are clearly more common (tonsättare is ton + sättare, not ton + sätt + tar).
+PART_COST = 0.5
+# Parts rarer than this (zipf 1.5 is about once in 30 million words) are stray syllables, not words; a part the
+# dictionary does not sanction must be a common word (zipf 3 is once per million words).
+MIN_PART_ZIPF = 1.5
+MIN_GUESSED_ZIPF = 3.0
 
 
 # Prepositions and verb particles (a closed class of the language, not vocabulary): för-, till-, genom-, fram- make
@@ -158,76 +156,164 @@ def _is_part_word(word: str) -> bool:
     return word not in STOPWORDS["sv"] and word not in PARTICLES
 
 
-@lru_cache(maxsize=100_000)
-def _first_part_lemma(piece: str) -> str | None:
-    """The headword a compound's first (or middle) piece stands for, if the dictionary lets that form begin one.
+def _guessed_first_lemmas(piece: str) -> list[str]:
+    """Headwords `piece` may stand for at the start of a compound by the language's general rules.
 
-    The dictionary lists these forms (arbets, bostads, förskole, läkar, bygg) or makes them by its linking-suffix
-    rules; a form listed only as a compound part gets the commonest headword it can be the stem of (skol -> skola).
+    As it is (färsk-), with a linking -s- or -e- (besluts-, döds-, löne-), with a dropped final -a or -e (skol-,
+    gubb-, arbets-), or with -a changed to -e, -u or -o (ränte-, gatu-, hälso-).
+    """
+    if len(piece) < MIN_PART:
+        return []
+    forms = [piece, piece + "a", piece + "e"]
+    if piece.endswith("s") and len(piece) > MIN_PART:
+        stem = piece[:-1]
+        forms += [stem, stem + "a", stem + "e"]
+    if piece[-1:] in ("e", "u", "o"):
+        # A linking -e- after a consonant (löne-, tjänste-, familje-) or a changed final vowel (ränte-, gatu-).
+        forms += [piece[:-1], piece[:-1] + "a"]
+    return forms
+
+
+@lru_cache(maxsize=100_000)
+def _first_part(piece: str) -> tuple[str, float] | None:
+    """The headword a compound's first (or middle) piece stands for and what the joint costs, if it can be one.
+
+    The dictionary lists the forms that begin compounds (arbets, bostads, förskole, läkar, bygg) or makes them by
+    its linking-suffix rules; those joints cost nothing, other forms cost GUESSED_JOINT_COST. Which headword the
+    form stands for is a separate question: the commonest of those it can be (löne: lön rather than löna; besluts:
+    beslut rather than besluta), and if that is a particle or stop word the piece begins a derivation, not a
+    compound (för-, mot-).
     """
     lexicon = swedish_lexicon()
-    lemma = lexicon.compound_begin.get(piece)
-    if lemma is None or not _is_part_word(lemma):
+    listed = lexicon.compound_begin.get(piece, ())
+    lemmas: set[str] = set()
+    for lemma in listed:
+        if lemma not in lexicon.headwords:
+            # A form listed only as a compound part (skol): the commonest headword it can be the stem of.
+            stem = piece[:-1] if piece[-1:] in _LINKS else piece
+            found = [
+                c for c in (piece + "a", piece + "e", stem, stem + "a", stem + "e") if c in lexicon.headwords
+            ]
+            lemma = max(found, key=lexicon.frequency) if found else piece
+        lemmas.add(lemma)
+    for lemma in _guessed_first_lemmas(piece):
+        if (
+            lemma in lexicon.headwords
+            and lemma not in lexicon.verbs
+            and lemma not in lexicon.uninflected
+            and lexicon.frequency(lemma) >= MIN_GUESSED_ZIPF
+        ):
+            lemmas.add(lemma)
+    if not lemmas:
         return None
-    if lemma in lexicon.headwords:
-        return lemma
-    stem = piece[:-1] if piece[-1:] in _LINKS else piece
-    candidates = [
-        c for c in (piece + "a", piece + "e", stem, stem + "a", stem + "e") if c in lexicon.headwords
-    ]
-    return max(candidates, key=lexicon.frequency) if candidates else piece
+    # A noun or adjective before a verb (krock- is krock, not krocka; flyg- is flyg): compounds are built on nouns.
+    best = max(sorted(lemmas), key=lambda lemma: (lemma not in lexicon.verbs, lexicon.frequency(lemma)))
+    if len(best) < MIN_FIRST_PART or not _is_part_word(best) or lexicon.frequency(best) < MIN_PART_ZIPF:
+        return None
+    return best, 0.0 if listed else GUESSED_JOINT_COST
+
+
+def may_end_compound(word: str, lexicon: SwedishLexicon) -> bool:
+    """Whether `word` (a headword) may be the last part of a compound.
+
+    The dictionary's COMPOUNDEND flag, or (entries it lists without that flag, such as "arbetare" or "råd") a
+    headword of at least MIN_PART letters; the latter cost a guessed joint when short (_end_cost). Verbs are left out: Swedish compounds end in a noun or an adjective, and a
+    verb there (förut + sätta, samman + kalla) is a particle verb, not a compound.
+    """
+    return (
+        _is_part_word(word)
+        and word not in lexicon.verbs
+        and (word in lexicon.compound_end or (len(word) >= MIN_PART and word in lexicon.headwords))
+    )
+
+
+def _end_cost(lemma: str) -> float:
+    """What ending a compound with `lemma` costs: nothing for the dictionary's compound endings and long headwords."""
+    lexicon = swedish_lexicon()
+    return 0.0 if lemma in lexicon.compound_end or len(lemma) >= MIN_BARE_END else SHORT_END_COST
+
+
+# Derivational suffixes (a closed class of the language, like the particles) with their inflections: a word ending
+# in one is a derivation (tillgänglighet, modernismen, hjärtligt), not a compound with "het", "ism" or "liga".
+DERIVATION_SUFFIXES = frozenset(
+    suffix + ending
+    for suffix, endings in (
+        ("het", ("", "en", "er", "erna", "ens")),
+        ("lig", ("", "a", "t", "are", "ast", "aste")),
+        ("ism", ("", "en", "er", "erna")),
+        ("ist", ("", "en", "er", "erna", "ens", "ers")),
+        ("isk", ("", "a", "t")),
+        ("ning", ("", "en", "ar", "arna", "ens")),
+        ("ande", ("", "n", "t", "s", "na")),
+        ("ende", ("", "n", "t", "s", "na")),
+        ("else", ("", "n", "r", "rna")),
+        ("are", ("", "n", "ns", "s")),
+        ("arna", ("", "s")),
+        ("ör", ("", "en", "er", "erna")),
+        ("ess", ("", "en", "er", "an")),
+        ("era", ("", "r", "de", "t", "s")),
+        ("isera", ("", "r", "de", "t", "s")),
+    )
+    for ending in endings
+)
+_ENDING_SET = frozenset(INFLECTION_ENDINGS) | DERIVATION_SUFFIXES
 
 
 def _may_end(word: str) -> bool:
-    lexicon = swedish_lexicon()
-    # The dictionary's COMPOUNDEND flag, or (entries it lists without any flags, such as "arbetare") a headword
-    # long enough not to be a stray syllable.
-    return _is_part_word(word) and (
-        word in lexicon.compound_end or (len(word) >= MIN_BARE_END and word in lexicon.headwords)
-    )
+    return may_end_compound(word, swedish_lexicon())
 
 
 @lru_cache(maxsize=100_000)
 def _last_part_lemma(piece: str) -> str | None:
-    """The headword a compound's last piece is a form of (platsen -> plats, veckor -> vecka, bostäderna -> bostad)."""
+    """The headword a compound's last piece is a form of (platsen -> plats, spelarna -> spelare, bostäderna -> bostad)."""
+    if piece in STOPWORDS["sv"] or piece in _ENDING_SET:
+        return None  # ska, där: never a compound's head; -arna, -ens: an ending, not a word
     lexicon = swedish_lexicon()
-    lemma = swedish_lemma(piece)
-    if lemma != piece and _may_end(lemma):
-        return lemma
-    # The dictionary lists many inflected forms as words of their own (frågor, frågan): the commonest of the piece
-    # and the words it can be an inflection of is taken as its lemma (fråga).
-    candidates = [piece] if _may_end(piece) else []
-    for ending in _ENDINGS:
-        if piece.endswith(ending) and len(piece) - len(ending) >= MIN_PART - 1:
-            stem = piece[: -len(ending)]
-            candidates += [c for c in (stem, stem + "a", stem + "e") if len(c) >= MIN_PART and _may_end(c)]
-    if not candidates:
-        return None
-    return max(candidates, key=lambda c: (c in lexicon.compound_end, lexicon.frequency(c)))
+    umlaut = swedish_lemma(piece)
+    if umlaut != piece and _may_end(umlaut):
+        return umlaut
+    # simplemma's lemma where the ending alone misleads (spelarna -> spelare); only one that drops letters, since its
+    # table also reads nouns as imperatives of verbs (prov -> prova).
+    known = lexicon.inflections.get(piece)
+    if known is not None and len(known) <= len(piece) and _may_end(known):
+        return known
+    return guess_inflection_lemma(piece, _may_end, lexicon)
+
+
+def _joints(word: str) -> Iterator[tuple[str, str]]:
+    """Every way to cut `word` into a first piece and the rest, including a consonant dropped before the same one.
+
+    Swedish writes no letter three times: topp + politiker is toppolitiker, straff + föreläggande strafföreläggande.
+    """
+    for cut in range(MIN_FIRST_PART, len(word) - MIN_PART + 1):
+        yield word[:cut], word[cut:]
+        if cut >= 2 and word[cut - 1] == word[cut - 2] and word[cut - 1] not in "aeiouyåäö":
+            yield word[:cut], word[cut - 1 :]
 
 
 def _best_split(word: str, max_parts: int, *, whole: bool = True) -> tuple[float, tuple[str, ...]] | None:
     """The best reading of `word` as one lemma (if `whole`) or as up to `max_parts` parts, with its score.
 
     The score is the mean of the parts' zipf frequencies, i.e. the log of their geometric mean frequency (Koehn &
-    Knight 2003): a split into common words beats the whole word, a split into rare pieces does not.
+    Knight 2003), less what the guessed joints cost: a split into common words beats a split into rare pieces.
     """
     lexicon = swedish_lexicon()
     best: tuple[float, tuple[str, ...]] | None = None
     if whole:
         last = _last_part_lemma(word)
-        if last is not None:
-            best = (lexicon.frequency(last), (last,))
+        if last is not None and lexicon.frequency(last) >= MIN_PART_ZIPF:
+            best = (lexicon.frequency(last) - _end_cost(last), (last,))
     if max_parts > 1:
-        for cut in range(MIN_FIRST_PART, len(word) - MIN_PART + 1):
-            first = _first_part_lemma(word[:cut])
+        for piece, rest_word in _joints(word):
+            first = _first_part(piece)
             if first is None:
                 continue
-            rest = _cached_split(word[cut:], max_parts - 1)
+            rest = _cached_split(rest_word, max_parts - 1)
             if rest is None:
                 continue
-            parts = (first, *rest[1])
-            score = sum(lexicon.frequency(part) for part in parts) / len(parts)
+            parts = (first[0], *rest[1])
+            # rest[0] is the mean over the rest's parts, costs included: weigh it back into a sum.
+            score = (lexicon.frequency(first[0]) - first[1] - PART_COST + rest[0] * len(rest[1])) / len(parts)
             if best is None or score > best[0]:
                 best = (score, parts)
     return best
@@ -242,18 +328,29 @@ def _cached_split(word: str, max_parts: int) -> tuple[float, tuple[str, ...]] | 
 def split_compound(word: str) -> tuple[str, ...] | None:
     """The lemmas of a Swedish compound's parts (`bostadsbristen` -> ("bostad", "brist")), or None if it is not one.
 
-    A word is split when the dictionary allows every joint and the parts are, on average, more common than the whole
-    word: "hemtjänst" splits (hem and tjänst are far more common), "transport" does not (trans + port are rarer).
+    A word is split when every joint is one the language allows and the parts are, on average, about as common as
+    the whole word or more: "hemtjänst" splits (hem and tjänst are far more common), "transport" does not (trans
+    and port are much rarer).
     """
     if len(word) < MIN_FIRST_PART + MIN_PART or not word.isalpha():
         return None
     lexicon = swedish_lexicon()
-    lemma = _last_part_lemma(word)
-    whole = max(lexicon.frequency(word), lexicon.frequency(lemma) if lemma else 0.0)
+    whole = max(map(lexicon.frequency, _whole_word_lemmas(word)))
     split = _best_split(word, MAX_PARTS, whole=False)
-    if split is None or split[0] <= whole:
+    if split is None or split[0] <= whole - SPLIT_MARGIN:
         return None
     return split[1]
+
+
+def _whole_word_lemmas(word: str) -> list[str]:
+    """The word and every headword it may be a form of, verbs included (stabiliseras -> stabilisera)."""
+    lexicon = swedish_lexicon()
+    lemmas = [word, swedish_lemma(word), lexicon.inflections.get(word, word)]
+    for ending in INFLECTION_ENDINGS:
+        if word.endswith(ending):
+            stem = word[: -len(ending)]
+            lemmas += [c for c in (stem, stem + "a", stem + "e") if c in lexicon.headwords]
+    return lemmas
 
 
 @lru_cache(maxsize=100_000)
@@ -442,11 +539,76 @@ def _stem_word(word: str, language: str) -> str:
     return _cached_stemmer(language)(word)
 
 
+# --- English queries on Swedish pages ------------------------------------------------------------
+# Folkets lexikon read backwards: an English word or phrase (by its English stems) -> the Swedish words it translates,
+# best first. Only single Swedish words are kept (a query word matches terms, not phrases), at most this many each.
+MAX_TRANSLATIONS = 3
+MAX_TRANSLATED_PHRASE = 3
+_ENGLISH_ARTICLES = ("to ", "a ", "an ", "the ")
+
+
+@lru_cache(maxsize=1)
+def english_translations() -> dict[tuple[str, ...], tuple[str, ...]]:
+    """English stems -> Swedish words, from Folkets lexikon; an English word listed first for a word ranks it first."""
+    ranked: dict[tuple[str, ...], list[tuple[int, float, str]]] = {}
+    lexicon = swedish_lexicon()
+    for swedish, english in folkets_entries():
+        word = fold(swedish)
+        if not word.isalpha() or word in STOPWORDS["sv"] or word not in lexicon.headwords:
+            continue
+        for rank, equivalent in enumerate(english):
+            phrase = fold(equivalent)
+            for article in _ENGLISH_ARTICLES:
+                phrase = phrase.removeprefix(article)
+            key = _phrase_key(words(phrase), "en")
+            if not key or len(key) > MAX_TRANSLATED_PHRASE or not all(w.isalpha() for w in key):
+                continue
+            ranked.setdefault(key, []).append((rank, -lexicon.frequency(word), word))
+    return {
+        key: tuple(dict.fromkeys(word for *_, word in sorted(found)))[:MAX_TRANSLATIONS]
+        for key, found in ranked.items()
+    }
+
+
+def _is_swedish_word(word: str) -> bool:
+    """A word of the Swedish dictionary or a form of one ("plan", "film", "vägar" stay Swedish; "school" does not,
+    however often Swedish web text quotes it)."""
+    if word in STOPWORDS["sv"]:
+        return True
+    headwords = swedish_lexicon().headwords
+    return any(lemma in headwords for lemma in _whole_word_lemmas(word))
+
+
+def _translated_phrase(folded: list[str], position: int) -> tuple[int, QueryWord] | None:
+    """The longest English phrase at `position` that Folkets lexikon translates, as a Swedish query word.
+
+    Its alternatives are the words themselves (stemmed as Swedish, all required) and each translation, a compound
+    also by its parts, so that "home care" finds "hemtjänsten" and "roads" "vägar".
+    """
+    table = english_translations()
+    for length in range(min(MAX_TRANSLATED_PHRASE, len(folded) - position), 0, -1):
+        phrase = folded[position : position + length]
+        if phrase[0] in STOPWORDS["en"] or phrase[-1] in STOPWORDS["en"]:
+            continue
+        if all(_is_swedish_word(word) for word in phrase):
+            continue
+        translations = table.get(_phrase_key(phrase, "en"))
+        if not translations:
+            continue
+        stems = tuple(_stem_word(word, "sv") for word in phrase if word not in STOPWORDS["en"])
+        alternatives = [stems] if stems else []
+        for swedish in translations:
+            alternatives += _name_alternatives((swedish,), "sv")
+        return length, QueryWord(surface=" ".join(phrase), alternatives=tuple(dict.fromkeys(alternatives)))
+    return None
+
+
 def query_words(text: str, language: str, synonyms: Synonyms | None = None) -> list[QueryWord]:
     """Analyse a query the way `text_analyzer(language)` analyses documents, plus compounds and synonyms.
 
     A run of words that is a glossary phrase ("preschool place") becomes one query word whose alternatives are the
-    phrase itself (all its words) and each equivalent (förskoleplats, or its parts förskola + plats).
+    phrase itself (all its words) and each equivalent (förskoleplats, or its parts förskola + plats). For the Swedish
+    fields, English words and phrases that are no Swedish words are translated by Folkets lexikon as well.
     """
     result: list[QueryWord] = []
     folded = words(text)
@@ -457,6 +619,12 @@ def query_words(text: str, language: str, synonyms: Synonyms | None = None) -> l
             if phrase is not None:
                 result.append(phrase[1])
                 position += phrase[0]
+                continue
+        if language == "sv":
+            translated = _translated_phrase(folded, position)
+            if translated is not None:
+                result.append(translated[1])
+                position += translated[0]
                 continue
         word = folded[position]
         position += 1

@@ -12,6 +12,7 @@ dicts; lookups on top of them are cached by the analyser.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import re
@@ -19,7 +20,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import metadata
+from importlib import metadata, resources
 from pathlib import Path
 from typing import Any
 
@@ -43,10 +44,20 @@ class SwedishLexicon:
 
     headwords: frozenset[str]  # words that stand alone
     # Forms the dictionary allows as the first or a middle part of a compound (arbets, bostads, skol, förskole),
-    # with the headword each was made from; a form listed only as a compound part maps to itself.
-    compound_begin: dict[str, str]
+    # with the headwords each can be made from (besluts: beslut or besluta); a form listed only as a compound part
+    # maps to itself.
+    compound_begin: dict[str, list[str]]
     compound_end: frozenset[str]  # headwords the dictionary allows as the last part of a compound
     zipf: dict[str, float]  # word -> Zipf frequency (log10 of occurrences per billion words)
+    # Headwords the dictionary inflects only as verbs (missa, ställa): never a compound's last part in this analysis,
+    # and not a first part unless the dictionary lists the form (bygg-).
+    verbs: frozenset[str]
+    # Headwords the dictionary gives no inflection at all (samman, ihop, förut, åsido): adverbs and particles, which
+    # begin particle verbs and derivations, not compounds, unless the dictionary lists them as compound forms.
+    uninflected: frozenset[str]
+    # simplemma's lemma of an inflected form where cutting an ending would guess another headword (spelarna ->
+    # spelare, not the more common spela): only those, since the whole table holds 960,000 forms.
+    inflections: dict[str, str]
 
     def frequency(self, word: str) -> float:
         return self.zipf.get(word, UNSEEN_ZIPF if word in self.headwords else 0.0)
@@ -93,14 +104,37 @@ def compound_begin_suffixes(aff: Path) -> dict[str, list[_Suffix]]:
     return rules
 
 
-def read_hunspell(
-    dic: Path, fold: Callable[[str], str]
-) -> tuple[frozenset[str], dict[str, str], frozenset[str]]:
-    """Headwords, compound-begin forms (-> headword) and compound-end words of a Hunspell dictionary, folded."""
+# Suffix flags of sv_SE.aff that inflect verbs (present -r, past, strong verbs) and nouns (definite -n, plurals).
+_VERB_FLAGS = frozenset("mMNKLj")
+_NOUN_FLAGS = frozenset("EGHIFC")
+# Flags that inflect nothing: genitive -s, hyphenated form, linking forms, compound permissions.
+_NON_INFLECTING_FLAGS = frozenset("AbvfsWXYZU")
+
+
+def _is_noun(word: str, flags: set[str]) -> bool:
+    # A word in -a is a noun when it has the definite -n (E) or the plural -or (G) (fråga, skada); its other noun
+    # flags make a participle (-nde) or belong to another noun's paradigm (testa/H makes "tester", of test).
+    if word.endswith("a"):
+        return bool(flags & {"E", "G"})
+    return bool(flags & (_NOUN_FLAGS | {"B", "D"}))
+
+
+@dataclass(frozen=True)
+class HunspellWords:
+    headwords: frozenset[str]
+    compound_begin: dict[str, list[str]]
+    compound_end: frozenset[str]
+    verbs: frozenset[str]
+    uninflected: frozenset[str]
+
+
+def read_hunspell(dic: Path, fold: Callable[[str], str]) -> HunspellWords:
+    """Headwords, compound-begin forms (-> headwords), compound-end words and verbs of a Hunspell dictionary, folded."""
     suffixes = compound_begin_suffixes(dic.with_suffix(".aff"))
     headwords: set[str] = set()
-    begin: dict[str, str] = {}
+    begin: dict[str, list[str]] = {}
     end: set[str] = set()
+    word_flags: dict[str, set[str]] = {}
     with dic.open(encoding="utf-8") as lines:
         next(lines)  # the first line is the entry count
         for line in lines:
@@ -110,23 +144,35 @@ def read_hunspell(
             if not entry.isalpha() or not entry.islower() or _FORBIDDEN in flags:
                 continue
             word = fold(entry)
+            word_flags.setdefault(word, set()).update(flags)
             if _ONLY_IN_COMPOUND not in flags:
                 headwords.add(word)
                 if _COMPOUND_END in flags:
                     end.add(word)
             if _COMPOUND_BEGIN in flags or _COMPOUND_MIDDLE in flags:
-                begin.setdefault(word, word)
+                _add_begin(begin, word, word)
             for flag in flags:
                 for rule in suffixes.get(flag, ()):
                     if rule.condition.search(entry) and (not rule.strip or entry.endswith(rule.strip)):
-                        form = fold(entry[: len(entry) - len(rule.strip)] + rule.add)
-                        begin.setdefault(form, word)
-    return frozenset(headwords), begin, frozenset(end)
+                        _add_begin(begin, fold(entry[: len(entry) - len(rule.strip)] + rule.add), word)
+    verbs = frozenset(
+        word for word, flags in word_flags.items() if flags & _VERB_FLAGS and not _is_noun(word, flags)
+    )
+    uninflected = frozenset(
+        word for word, flags in word_flags.items() if word in headwords and not flags - _NON_INFLECTING_FLAGS
+    )
+    return HunspellWords(frozenset(headwords), begin, frozenset(end), verbs, uninflected)
+
+
+def _add_begin(begin: dict[str, list[str]], form: str, word: str) -> None:
+    words = begin.setdefault(form, [])
+    if word not in words:
+        words.append(word)
 
 
 _lock = threading.Lock()
 # Bump when what is derived from the packages changes, so that an old cache file is not read.
-_CACHE_FORMAT = 3
+_CACHE_FORMAT = 9
 
 
 @dataclass(frozen=True)
@@ -180,7 +226,10 @@ def _to_json(data: SwedishData) -> dict[str, Any]:
         "headwords": sorted(lexicon.headwords),
         "compound_begin": lexicon.compound_begin,
         "compound_end": sorted(lexicon.compound_end),
+        "verbs": sorted(lexicon.verbs),
+        "uninflected": sorted(lexicon.uninflected),
         "zipf": lexicon.zipf,
+        "inflections": lexicon.inflections,
         "lemmas": data.lemmas,
     }
 
@@ -190,9 +239,26 @@ def _from_json(raw: dict[str, Any]) -> SwedishData:
         headwords=frozenset(raw["headwords"]),
         compound_begin=dict(raw["compound_begin"]),
         compound_end=frozenset(raw["compound_end"]),
+        verbs=frozenset(raw["verbs"]),
+        uninflected=frozenset(raw["uninflected"]),
         zipf=dict(raw["zipf"]),
+        inflections=dict(raw["inflections"]),
     )
     return SwedishData(lexicon=lexicon, lemmas=dict(raw["lemmas"]))
+
+
+def folkets_entries() -> list[tuple[str, list[str]]]:
+    """Folkets lexikon (the KTH Swedish-English dictionary, CC BY-SA 2.5, shipped by `svlang`): (Swedish, English)."""
+    path = resources.files("svlang") / "data" / "folkets_sv_en.tsv"
+    entries: list[tuple[str, list[str]]] = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.startswith("#") or "\t" not in line:
+            continue
+        swedish, english = line.split("\t", 1)
+        # "place, spot (in a row)": the English equivalents, explanations in brackets left out.
+        english = re.sub(r"\([^)]*\)|\[[^]]*\]", "", english)
+        entries.append((swedish.strip(), [e.strip() for e in re.split(r"[,;/]", english) if e.strip()]))
+    return entries
 
 
 def swedish_lexicon() -> SwedishLexicon:
@@ -206,16 +272,97 @@ def swedish_lemmas() -> dict[str, str]:
 def _build_lexicon() -> SwedishLexicon:
     from .analysis import fold
 
-    headwords, compound_begin, compound_end = read_hunspell(hunspell_path(), fold)
+    words = read_hunspell(hunspell_path(), fold)
     zipf: dict[str, float] = {}
     for word, frequency in wordfreq.get_frequency_dict("sv", "large").items():
         if frequency > 0 and word.isalpha():
             folded = fold(word)
             # Several spellings can fold to one word (él, el): the commonest decides.
             zipf[folded] = max(zipf.get(folded, 0.0), round(wordfreq.freq_to_zipf(frequency), 2))
-    return SwedishLexicon(
-        headwords=headwords, compound_begin=compound_begin, compound_end=compound_end, zipf=zipf
+    lexicon = SwedishLexicon(
+        headwords=words.headwords,
+        compound_begin=words.compound_begin,
+        compound_end=words.compound_end,
+        zipf=zipf,
+        verbs=words.verbs,
+        uninflected=words.uninflected,
+        inflections={},
     )
+    return dataclasses.replace(lexicon, inflections=_build_inflections(lexicon))
+
+
+# Endings cut from a compound's last part to find the headword it is a form of (platsen -> plats, veckor -> vecka).
+INFLECTION_ENDINGS = (
+    "arnas",
+    "ernas",
+    "ornas",
+    "arna",
+    "erna",
+    "orna",
+    "ens",
+    "ets",
+    "nas",
+    "en",
+    "et",
+    "na",
+    "ar",
+    "er",
+    "or",
+    "es",
+    "s",
+    "n",
+    "t",
+    "r",
+    "a",
+    "e",
+)
+MIN_LEMMA = 3
+
+
+def guess_inflection_lemma(piece: str, may_end: Callable[[str], bool], lexicon: SwedishLexicon) -> str | None:
+    """The headword `piece` is most likely a form of, by cutting an ending (and restoring a dropped -a or -e).
+
+    The piece itself if it is a headword, else of the words it can be an inflection of the commonest that may end a
+    compound, dictionary compound endings first. simplemma's table corrects this where it knows better (lexicon.inflections).
+    """
+    if may_end(piece):
+        return (
+            piece  # a headword itself (läger, not läge + r); the table has the listed inflections (åtgärder)
+        )
+    candidates: list[str] = []
+    for ending in INFLECTION_ENDINGS:
+        if piece.endswith(ending) and len(piece) - len(ending) >= MIN_LEMMA - 1:
+            stem = piece[: -len(ending)]
+            candidates += [c for c in (stem, stem + "a", stem + "e") if len(c) >= MIN_LEMMA and may_end(c)]
+    if not candidates:
+        return None
+    return max(candidates, key=lambda c: (c in lexicon.compound_end, lexicon.frequency(c)))
+
+
+def _build_inflections(lexicon: SwedishLexicon) -> dict[str, str]:
+    """simplemma's form -> lemma pairs where guessing from the ending alone would pick another headword."""
+
+    def may_end(word: str) -> bool:
+        # Deliberately simpler than the analyser's test, so that the table does not depend on its tuning.
+        return word in lexicon.headwords and word not in lexicon.verbs
+
+    return {
+        form: lemma
+        for form, lemma in _simplemma_pairs()
+        if form != lemma and may_end(lemma) and guess_inflection_lemma(form, may_end, lexicon) != lemma
+    }
+
+
+def _simplemma_pairs() -> list[tuple[str, str]]:
+    """simplemma's Swedish (form, lemma) pairs of plain lower-case words, folded."""
+    from .analysis import fold
+
+    table = DefaultDictionaryFactory().get_dictionary("sv")
+    return [
+        (fold(form), fold(lemma))
+        for form, lemma in table.items()
+        if form.isalpha() and lemma.isalpha() and lemma.islower()
+    ]
 
 
 def _build_lemmas() -> dict[str, str]:
@@ -225,14 +372,8 @@ def _build_lemmas() -> dict[str, str]:
     böcker -> bok): a lemma that is just a shorter form (vägarna -> väg) is Snowball's job, and the table's guesses
     there (it has vägarna -> vägare) would only add noise.
     """
-    from .analysis import fold
-
-    table = DefaultDictionaryFactory().get_dictionary("sv")
     lemmas: dict[str, str] = {}
-    for form, lemma in table.items():
-        if not form.isalpha() or not lemma.isalpha() or not lemma.islower():
-            continue
-        form, lemma = fold(form), fold(lemma)
+    for form, lemma in _simplemma_pairs():
         if form != lemma and _changes_stem(form, lemma):
             lemmas[form] = lemma
     return lemmas

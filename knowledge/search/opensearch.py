@@ -31,7 +31,9 @@ def synonym_rules(groups: Iterable[Sequence[str]]) -> list[str]:
 def decompound_words(min_zipf: float = DECOMPOUND_MIN_ZIPF) -> list[str]:
     """Swedish words a compound may be made of: dictionary words that may begin or end one, common enough."""
     lexicon = swedish_lexicon()
-    candidates = set(lexicon.compound_end) | set(lexicon.compound_begin.values())
+    candidates = set(lexicon.compound_end) | {
+        word for words in lexicon.compound_begin.values() for word in words
+    }
     return sorted(
         word
         for word in candidates

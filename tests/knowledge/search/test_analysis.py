@@ -69,7 +69,8 @@ def test_three_parts_and_an_inflected_last_part():
 
 
 def test_the_index_gets_the_parts_of_parts_too():
-    assert compound_parts("sjukvårdspersonalen") == ("sjukvård", "personal", "sjuk", "vård")
+    # Split into its three words at once; a part that is itself a compound would be split too.
+    assert set(compound_parts("sjukvårdspersonalen")) == {"sjuk", "vård", "personal"}
 
 
 def test_words_are_not_split_into_rarer_pieces_or_after_a_particle():
@@ -121,3 +122,38 @@ def test_highlight_picks_the_passage_with_the_matches():
     assert "<mark>distansarbete</mark>" in marked
     assert marked.startswith("…")
     assert marked.endswith("…")
+
+
+def test_the_headword_of_a_first_part_is_the_noun_the_form_stands_for():
+    assert split_compound("beslutsunderlag") == ("beslut", "underlag")  # not the verb besluta
+    assert split_compound("lönesamtal") == ("lön", "samtal")  # a linking -e-
+    assert split_compound("krockkuddar") == ("krock", "kudde")  # a noun before a verb (krocka)
+
+
+def test_the_last_part_is_the_lemma_of_its_inflected_form():
+    assert split_compound("fotbollsspelarna") == ("fotboll", "spelare")  # not spela
+    assert split_compound("spelfilmer") == ("spel", "film")
+
+
+def test_a_consonant_written_twice_for_three():
+    assert split_compound("toppolitiker") == ("topp", "politiker")
+
+
+def test_particle_verbs_and_derivations_are_not_compounds():
+    assert split_compound("sammankallade") is None  # an adverb and a verb
+    assert split_compound("förutsätts") is None
+    assert split_compound("tillgänglighet") is None  # -het is a suffix, not the adjective "het"
+    assert split_compound("hjärtligt") is None
+
+
+def test_english_query_words_are_translated_for_the_swedish_fields():
+    home, care = query_words("home care", "sv")
+    assert ("hem",) in home.alternatives
+    assert ("vård",) in care.alternatives
+    (schools,) = query_words("schools", "sv")  # matched on the English stem
+    assert terms("skola") <= {term for alternative in schools.alternatives for term in alternative}
+
+
+def test_a_swedish_word_is_never_translated():
+    (plan,) = query_words("plan", "sv")
+    assert plan.alternatives == ((next(iter(terms("plan"))),),)
