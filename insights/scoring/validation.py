@@ -30,8 +30,11 @@ PERSONAL_NUMBER = re.compile(
     r"(?<!\d)(?P<century>1[89]|20)?(?P<yy>\d{2})(?P<mm>\d{2})(?P<dd>\d{2})[-+]?\d{4}(?!\d)"
 )
 PERSONAL_NUMBER_ANYWHERE = re.compile(r"(?<!\d)(?:1[89]|20)?\d{6}[-+]?\d{4}(?!\d)")
+# Part of every match above, without the look-arounds that make a scan of a whole column three times slower.
+PERSONAL_NUMBER_SHAPE = re.compile(r"\d{6}[-+]?\d{4}")
 PERSONAL_NUMBER_MESSAGE = "This value looks like a Swedish personal identity number; personal identity numbers must not be imported."
 TOKEN = re.compile(r"^[a-z0-9_åäöéü]+$")
+TOKEN_LIST = re.compile(r"[a-z0-9_åäöéü]+(?:\|[a-z0-9_åäöéü]+)*")
 INTEGER_LIMIT = 1_000_000
 # C0 and C1 control characters, NUL, tab and line breaks included: no prospect value has one, and a NUL in an id
 # would otherwise be hashed into a pseudonym that no later lookup by the same id can find.
@@ -122,10 +125,14 @@ def parse_numbers(values: pd.Series) -> pd.Series:
     if slow.any():
         text = values[slow].str.replace(r"[\s\u00a0\u202f]", "", regex=True)
         both = text.str.contains(",", regex=False) & text.str.contains(".", regex=False)
-        comma_last = text.str.rfind(",") > text.str.rfind(".")
-        # 1.234,5 (European) or 1,234.5 (English): the last separator is the decimal sign.
-        text = text.where(~(both & comma_last), text.str.replace(".", "", regex=False))
-        text = text.where(~(both & ~comma_last), text.str.replace(",", "", regex=False))
+        if both.any():
+            # 1.234,5 (European) or 1,234.5 (English): the last separator is the decimal sign. Only the few cells
+            # with both are rewritten here (a million `12 345,50` cells have a comma alone).
+            mixed = text[both]
+            comma_last = mixed.str.rfind(",") > mixed.str.rfind(".")
+            text.loc[both] = mixed.where(~comma_last, mixed.str.replace(".", "", regex=False)).where(
+                comma_last, mixed.str.replace(",", "", regex=False)
+            )
         text = text.str.replace(",", ".", regex=False)
         parsed.loc[slow] = pd.to_numeric(text, errors="coerce")
     return parsed.astype("float64")
@@ -148,6 +155,9 @@ def _real_dates(matches: pd.DataFrame) -> pd.Series:
 
 def personal_number_rows(values: pd.Series) -> np.ndarray:
     """Row numbers whose cell contains something shaped like a personal identity number with a real date."""
+    # One scan of the column joined by line breaks first (a match cannot span one): almost every file has none.
+    if PERSONAL_NUMBER_SHAPE.search("\n".join(values.to_numpy(dtype=object))) is None:
+        return np.array([], dtype=np.int64)
     candidates = values[values.str.len() >= 10]
     if candidates.empty:
         return np.array([], dtype=np.int64)
@@ -163,7 +173,7 @@ def personal_number_rows(values: pd.Series) -> np.ndarray:
 def control_character_rows(values: pd.Series) -> np.ndarray:
     """Row numbers whose cell holds a control character; one scan of the joined column first (C speed), since
     almost every file has none."""
-    if CONTROL_CHARACTER.search("".join(values)) is None:
+    if CONTROL_CHARACTER.search("".join(values.to_numpy(dtype=object))) is None:
         return np.array([], dtype=np.int64)
     return np.asarray(values.index[values.str.contains(CONTROL_CHARACTER, regex=True)], dtype=np.int64)
 
@@ -236,8 +246,9 @@ def _check_column(column: Column, header: str, values: pd.Series, errors: _Error
         return dates.dt.normalize()
     # Kind.TOKENS: an open list of lower-case words separated by |.
     lowered = values.str.lower().str.replace(r"\s+", "", regex=True).str.strip("|")
-    tokens = lowered[present].str.split("|").explode()
-    bad_rows = tokens[~tokens.str.match(TOKEN)].index.unique()
+    # Every |-separated token a TOKEN, as one match per cell (no split into a row per token).
+    listed = lowered[present]
+    bad_rows = listed.index[~listed.str.fullmatch(TOKEN_LIST).astype(bool)]
     errors.add(
         bad_rows,
         header,
