@@ -179,7 +179,45 @@ def control_character_rows(values: pd.Series) -> np.ndarray:
 
 
 def _check_column(column: Column, header: str, values: pd.Series, errors: _Errors) -> pd.Series:
-    """Type one column; every bad cell is reported; returns the typed values (missing as NA)."""
+    """Type one column; every bad cell is reported; returns the typed values (missing as NA).
+
+    A column of few distinct values (codes, yes/no, counts, dates: a million cells, a few thousand values) is
+    checked once per distinct value, and the verdicts are spread back to every row by the value's code.
+    """
+    codes, distinct = pd.factorize(values.to_numpy(dtype=object))
+    if len(distinct) * 2 > len(values):
+        return _check_cells(column, header, values, errors)
+    local = _Errors({})
+    typed = _check_cells(column, header, pd.Series(distinct, dtype=object), local)
+    rows = values.index.to_numpy()
+    for positions, name, message in local.blocks:
+        hit = _hits(codes, positions, len(distinct))
+        if isinstance(message, str):
+            errors.add(rows[hit], name, message)
+        else:
+            by_position = dict(
+                zip(positions.tolist(), np.asarray(message, dtype=object).tolist(), strict=True)
+            )
+            errors.add(rows[hit], name, np.array([by_position[code] for code in codes[hit]], dtype=object))
+    spread = typed.take(codes)
+    spread.index = values.index
+    return spread
+
+
+def _hits(codes: np.ndarray, positions: np.ndarray, distinct: int) -> np.ndarray:
+    """Which rows hold one of the distinct values at `positions` (a row's value is `distinct[codes[row]]`)."""
+    chosen = np.zeros(distinct, dtype=bool)
+    chosen[positions] = True
+    return chosen[codes]
+
+
+def _rows_of(values: pd.Series, codes: np.ndarray, positions: np.ndarray) -> np.ndarray:
+    if not len(positions):
+        return np.array([], dtype=np.int64)
+    return values.index.to_numpy()[_hits(codes, positions, int(codes.max()) + 1)]
+
+
+def _check_cells(column: Column, header: str, values: pd.Series, errors: _Errors) -> pd.Series:
     empty = values == ""
     if column.required:
         errors.add(values.index[empty], header, f"{column.name} is required.")
@@ -298,8 +336,16 @@ def validate_frame(raw: pd.DataFrame) -> ValidationResult:
 
     for header in headers:
         written = re.sub(r"\.\d+$", "", header)
-        errors.add(personal_number_rows(raw[header]), written, PERSONAL_NUMBER_MESSAGE)
-        errors.add(control_character_rows(raw[header]), written, CONTROL_CHARACTER_MESSAGE)
+        values = raw[header]
+        codes, distinct = pd.factorize(values.to_numpy(dtype=object))
+        few = len(distinct) * 2 <= len(values)  # then scanned once per distinct value
+        cells = pd.Series(distinct, dtype=object) if few else values
+        for find, message in (
+            (personal_number_rows, PERSONAL_NUMBER_MESSAGE),
+            (control_character_rows, CONTROL_CHARACTER_MESSAGE),
+        ):
+            found = find(cells)
+            errors.add(_rows_of(values, codes, found) if few else found, written, message)
 
     typed: dict[str, pd.Series] = {}
     for header, name in mapping.items():
