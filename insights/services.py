@@ -479,15 +479,38 @@ def _score(
     scores, ids = frame["score"].to_numpy(dtype=float), frame["id"].to_numpy(dtype="int64")
     with transaction.atomic():
         with connection.cursor() as cursor:
-            for start in range(0, len(frame), CHUNK):
-                stop = start + CHUNK
-                chunk = list(zip(scores[start:stop].tolist(), ids[start:stop].tolist(), strict=True))
-                cursor.executemany(sql, chunk)
-                report_progress("store", min(stop, len(frame)), len(frame))
+            if connection.vendor == "postgresql":
+                _copy_scores(cursor, ids, scores, report_progress)
+            else:
+                for start in range(0, len(frame), CHUNK):
+                    stop = start + CHUNK
+                    chunk = list(zip(scores[start:stop].tolist(), ids[start:stop].tolist(), strict=True))
+                    cursor.executemany(sql, chunk)
+                    report_progress("store", min(stop, len(frame)), len(frame))
         Segment.objects.filter(municipality=municipality).delete()
         Segment.objects.bulk_create(segments, batch_size=1000)
     report_progress("done", 4, 4)
     return ScoreReport(len(frame), len(segments), version.metrics, version.version, trained)
+
+
+def _copy_scores(cursor: Any, ids: np.ndarray, scores: np.ndarray, report_progress: Progress) -> None:
+    """PostgreSQL: COPY (id, score) into a temporary table, then one UPDATE … FROM; row-by-row UPDATEs of a
+    million prospects took most of a scoring run there."""
+    quote = connection.ops.quote_name
+    cursor.execute(
+        "CREATE TEMPORARY TABLE prospect_scores (id bigint NOT NULL, score double precision) ON COMMIT DROP"
+    )
+    with cursor.cursor.copy("COPY prospect_scores (id, score) FROM STDIN") as copy:
+        for start in range(0, len(ids), CHUNK):
+            stop = min(start + CHUNK, len(ids))
+            for pair in zip(ids[start:stop].tolist(), scores[start:stop].tolist(), strict=True):
+                copy.write_row(pair)
+            report_progress("store", stop, len(ids))
+    cursor.execute(
+        f"UPDATE {quote(Prospect._meta.db_table)} AS p SET {quote('score')} = s.score "  # noqa: S608 (names from the model)
+        f"FROM prospect_scores AS s WHERE p.{quote('id')} = s.id"
+    )
+    cursor.execute("DROP TABLE prospect_scores")
 
 
 def _segment_rows(

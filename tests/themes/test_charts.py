@@ -62,17 +62,21 @@ def test_a_line_chart_needs_one_position_per_row():
         )
 
 
-def test_columns_with_a_reference_draw_it_dashed_and_scale_to_include_it():
-    chart = Chart(
+def _lift(*series: Series, reference: float | None = None) -> Chart:
+    return Chart(
         key="lift",
         title="Lyft",
         kind="columns",
         category_header="Decil",
         categories=("1", "2"),
-        series=(Series("Lyft", (0.5, 0.8)),),
-        reference=1.0,
+        series=series,
+        reference=reference,
         decimals=2,
     )
+
+
+def test_columns_with_a_reference_draw_it_dashed_and_scale_to_include_it():
+    chart = _lift(Series("Lyft", (0.5, 0.8)), reference=1.0)
     markup = str(svg(chart))
     line = re.search(r'<line x1="[\d.]+" y1="([\d.]+)"[^>]*stroke-dasharray="6 4"', markup)
     assert line
@@ -82,18 +86,7 @@ def test_columns_with_a_reference_draw_it_dashed_and_scale_to_include_it():
 
 
 def test_a_table_only_series_is_in_the_table_and_description_but_not_drawn():
-    chart = Chart(
-        key="lift",
-        title="Lyft",
-        kind="columns",
-        category_header="Decil",
-        categories=("1", "2"),
-        series=(
-            Series("Lyft", (2.0, 0.5)),
-            Series("Flyttade (%)", (40.0, 10.0), decimals=1, drawn=False),
-        ),
-        decimals=2,
-    )
+    chart = _lift(Series("Lyft", (2.0, 0.5)), Series("Flyttade (%)", (40.0, 10.0), decimals=1, drawn=False))
     markup = str(svg(chart))
     assert markup.count("<rect") == 1 + 2  # the one legend key and the two columns of the drawn series
     assert "Flyttade" not in markup.split("</desc>")[1]  # no legend entry for the table-only series
