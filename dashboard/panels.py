@@ -14,10 +14,10 @@ from django.utils.translation import gettext as _
 
 from plans.selectors import DashboardPanel, dashboard_panel
 from sprints.models import Status
+from themes.charts import Chart, Series
 from themes.models import AidaStage, Municipality
 
 from . import cache, selectors, spi
-from .charts import Chart, Series
 
 
 @dataclass

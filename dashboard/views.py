@@ -14,11 +14,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from knowledge.pdf import html_to_pdf
+from themes.charts import Chart
 from themes.models import Municipality
 from themes.permissions import Action, can, require, visible_levels
 
 from . import exports, panels
-from .charts import Chart
 
 View = Callable[..., HttpResponse]
 

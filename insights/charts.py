@@ -1,62 +1,57 @@
-"""Server-rendered SVG charts of a model's evaluation (matplotlib, no JavaScript); each page also shows the data as a table."""
+"""The model report's charts (calibration, lift by decile) as values of the portal's one SVG chart stack (themes.charts):
+each draws as accessible SVG and fills its data table from the same numbers."""
 
 from __future__ import annotations
 
-import io
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    from matplotlib.figure import Figure
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
 
-
-INK, PRIMARY, ACCENT, LINE = "#1b2024", "#0b4f6c", "#1d6b45", "#8a969e"
+from themes.charts import Chart, Series
 
 
-def _new_figure(figsize: tuple[float, float]) -> Figure:
-    # Imported on the first chart, not at start-up: matplotlib costs every web process about a second to import.
-    from matplotlib.figure import Figure
-
-    return Figure(figsize=figsize)
-
-
-def _svg(figure: Figure) -> str:
-    from matplotlib import rc_context
-
-    buffer = io.StringIO()
-    with rc_context({"svg.fonttype": "none"}):
-        figure.savefig(buffer, format="svg", bbox_inches="tight")
-    text = buffer.getvalue()
-    # The table next to the chart is its text alternative, so the drawing itself is hidden from screen readers.
-    return text[text.index("<svg") :].replace("<svg ", '<svg aria-hidden="true" focusable="false" ', 1)
-
-
-def calibration_svg(curve: list[dict[str, float]], *, predicted: str, observed: str) -> str:
-    figure = _new_figure((4.6, 3.6))
-    axes = figure.subplots()
-    axes.plot([0, 1], [0, 1], linestyle="--", color=LINE, linewidth=1)
-    axes.plot(
-        [point["predicted"] for point in curve],
-        [point["observed"] for point in curve],
-        marker="o",
-        color=PRIMARY,
-        linewidth=2,
+def calibration_chart(curve: list[dict[str, float]]) -> Chart:
+    """Mean predicted probability against the share who relocated, per tenth of the scores; y = x is perfect."""
+    return Chart(
+        key="calibration",
+        title=_("Calibration"),
+        kind="line",
+        category_header=_("Predicted probability"),
+        # The rows are the points, labelled by their predicted probability in the active language's format.
+        categories=tuple(number_format(point["predicted"], 3) for point in curve),
+        positions=tuple(float(point["predicted"]) for point in curve),
+        series=(Series(_("Share who relocated"), tuple(float(point["observed"]) for point in curve)),),
+        reference="diagonal",
+        decimals=3,
+        note=_(
+            "Predicted probability against the share who actually relocated, by tenth of the scores. "
+            "The dashed line is perfect calibration."
+        ),
     )
-    top = max([0.1] + [max(p["predicted"], p["observed"]) for p in curve]) * 1.1
-    axes.set_xlim(0, min(1, top))
-    axes.set_ylim(0, min(1, top))
-    axes.set_xlabel(predicted, color=INK)
-    axes.set_ylabel(observed, color=INK)
-    axes.grid(alpha=0.3)
-    return _svg(figure)
 
 
-def lift_svg(deciles: list[dict[str, Any]], *, decile: str, lift: str) -> str:
-    figure = _new_figure((4.6, 3.6))
-    axes = figure.subplots()
-    axes.bar([row["decile"] for row in deciles], [row["lift"] for row in deciles], color=ACCENT)
-    axes.axhline(1.0, color=LINE, linestyle="--", linewidth=1)
-    axes.set_xticks(range(1, 11))
-    axes.set_xlabel(decile, color=INK)
-    axes.set_ylabel(lift, color=INK)
-    axes.grid(axis="y", alpha=0.3)
-    return _svg(figure)
+def lift_chart(deciles: list[dict[str, Any]]) -> Chart:
+    """How many times the overall relocation rate each tenth of prospects has, highest scores first; 1 = no better."""
+    return Chart(
+        key="lift",
+        title=_("Lift by decile"),
+        kind="columns",
+        category_header=_("Decile (1 = highest scores)"),
+        categories=tuple(str(row["decile"]) for row in deciles),
+        series=(
+            Series(_("Lift"), tuple(float(row["lift"]) for row in deciles)),
+            Series(
+                _("Relocated (%)"),
+                tuple(float(row["rate"]) * 100 for row in deciles),
+                decimals=1,
+                drawn=False,
+            ),
+        ),
+        reference=1.0,
+        decimals=2,
+        note=_(
+            "How many times more common relocation is in each tenth of prospects, highest scores first, than overall. "
+            "The dashed line is 1: no better than picking at random."
+        ),
+    )

@@ -7,6 +7,7 @@ from typing import Any
 import pandas as pd
 from django.conf import settings
 from django.core.cache import cache
+from django.db import connection, transaction
 from django.db.models import Count, Max, QuerySet
 from django.db.models.functions import ExtractYear
 
@@ -45,16 +46,22 @@ def prospect_frame(municipality: Municipality, *, chunk_size: int = 100_000) -> 
 
     Fetched in chunks and typed chunk by chunk, so a million rows never exist as one list of Python tuples.
     """
-    rows = Prospect.objects.filter(municipality=municipality).order_by("id").values_list(*FRAME_FIELDS)
+    # Plain SQL through Django's chunked cursor (server-side on PostgreSQL): the ORM's per-value converters took
+    # most of a million-row read; dates, booleans and numbers are typed per chunk, vectorised, instead.
+    quote = connection.ops.quote_name
+    # FRAME_FIELDS are plain fields (no foreign key), so each column has the field's name.
+    columns = ", ".join(quote(name) for name in FRAME_FIELDS)
+    sql = (
+        f"SELECT {columns} FROM {quote(Prospect._meta.db_table)} "  # noqa: S608 (names from the model)
+        f"WHERE {quote('municipality_id')} = %s ORDER BY {quote('id')}"
+    )
     chunks: list[pd.DataFrame] = []
-    batch: list[tuple[Any, ...]] = []
-    for row in rows.iterator(chunk_size=chunk_size):
-        batch.append(row)
-        if len(batch) == chunk_size:
-            chunks.append(_typed_chunk(batch))
-            batch = []
-    if batch or not chunks:
-        chunks.append(_typed_chunk(batch))
+    with transaction.atomic(), connection.chunked_cursor() as cursor:
+        cursor.execute(sql, [municipality.pk])
+        while rows := cursor.fetchmany(chunk_size):
+            chunks.append(_typed_chunk(rows))
+    if not chunks:
+        chunks.append(_typed_chunk([]))
     return pd.concat(chunks, ignore_index=True) if len(chunks) > 1 else chunks[0]
 
 
@@ -62,6 +69,7 @@ def _typed_chunk(rows: list[tuple[Any, ...]]) -> pd.DataFrame:
     frame = pd.DataFrame.from_records(rows, columns=list(FRAME_FIELDS))
     frame["last_visit"] = pd.to_datetime(frame["last_visit"])
     frame["spend_sek"] = pd.to_numeric(frame["spend_sek"], errors="coerce")
+    # SQLite gives booleans as 0/1 and dates as text; PostgreSQL as bool and date.
     frame["relocated"] = frame["relocated"].astype("boolean")
     for column in ("guide_download", "webinar"):
         frame[column] = frame[column].astype(bool)

@@ -8,6 +8,7 @@ Wagtail's actions do; `actor=None` without it is refused, never taken as "the sy
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -156,20 +157,66 @@ def import_limits() -> Limits:
     )
 
 
-def _upsert_sql() -> str:
+def _upsert_sql(rows: int = 1) -> str:
     table = connection.ops.quote_name(Prospect._meta.db_table)
     columns = ", ".join(connection.ops.quote_name(name) for name in _UPSERT_FIELDS)
-    placeholders = ", ".join(["%s"] * len(_UPSERT_FIELDS))
+    placeholders = ", ".join([f"({', '.join(['%s'] * len(_UPSERT_FIELDS))})"] * rows)
+    # Every name comes from the model's own metadata, never from input.
+    return f"INSERT INTO {table} ({columns}) VALUES {placeholders} {_upsert_conflict()}"  # noqa: S608
+
+
+# Rows per INSERT statement on SQLite: within its 32,766 bound parameters, and one statement step for 500 rows
+# instead of 500 (measured about a second less per million rows than one row per statement).
+ROWS_PER_STATEMENT = 500
+
+
+def _statement_upsert(cursor: Any, rows: list[tuple[Any, ...]], report_progress: Progress) -> None:
+    """SQLite (and any other database): multi-row INSERT … ON CONFLICT statements by executemany, in chunks."""
+    many = _upsert_sql(ROWS_PER_STATEMENT)
+    full = len(rows) - len(rows) % ROWS_PER_STATEMENT
+    for start in range(0, full, CHUNK):
+        stop = min(start + CHUNK, full)
+        flat = [
+            list(itertools.chain.from_iterable(rows[i : i + ROWS_PER_STATEMENT]))
+            for i in range(start, stop, ROWS_PER_STATEMENT)
+        ]
+        cursor.executemany(many, flat)
+        report_progress("store", stop, len(rows))
+    if full < len(rows):
+        cursor.executemany(_upsert_sql(), rows[full:])
+    report_progress("store", len(rows), len(rows))
+
+
+def _upsert_conflict() -> str:
+    """A row already stored under the same pseudonym is replaced by the imported one (its score reset)."""
+    quote = connection.ops.quote_name
     updates = ", ".join(
-        f"{connection.ops.quote_name(name)} = excluded.{connection.ops.quote_name(name)}"
+        f"{quote(name)} = excluded.{quote(name)}"
         for name in _UPSERT_FIELDS
         if name not in ("municipality_id", "pseudonym")
     )
-    # Every name comes from the model's own metadata, never from input.
-    return (
-        f"INSERT INTO {table} ({columns}) VALUES ({placeholders}) "  # noqa: S608
-        f'ON CONFLICT ("municipality_id", "pseudonym") DO UPDATE SET {updates}'
+    return f'ON CONFLICT ("municipality_id", "pseudonym") DO UPDATE SET {updates}'
+
+
+def _copy_upsert(cursor: Any, rows: list[tuple[Any, ...]], report_progress: Progress) -> None:
+    """PostgreSQL: COPY the rows into a temporary table (psycopg's copy API: no SQL statement per row), then
+    one INSERT … SELECT … ON CONFLICT into the prospects, inside the import's transaction (all or nothing)."""
+    quote = connection.ops.quote_name
+    table = quote(Prospect._meta.db_table)
+    columns = ", ".join(quote(name) for name in _UPSERT_FIELDS)
+    # Every name comes from the model's own metadata, never from input; the load table lives until the commit.
+    cursor.execute(
+        f"CREATE TEMPORARY TABLE prospect_load ON COMMIT DROP AS SELECT {columns} FROM {table} WITH NO DATA"  # noqa: S608
     )
+    with cursor.cursor.copy(f"COPY prospect_load ({columns}) FROM STDIN") as copy:
+        for start in range(0, len(rows), CHUNK):
+            for row in rows[start : start + CHUNK]:
+                copy.write_row(row)
+            report_progress("store", min(start + CHUNK, len(rows)), len(rows))
+    cursor.execute(
+        f"INSERT INTO {table} ({columns}) SELECT {columns} FROM prospect_load {_upsert_conflict()}"  # noqa: S608
+    )
+    cursor.execute("DROP TABLE prospect_load")
 
 
 def _none_if_missing(values: pd.Series) -> list[Any]:
@@ -255,16 +302,15 @@ def prospects_import(
     rows = _rows_for_upsert(result.prospects, municipality=municipality, batch=batch, now=now)
     # In pseudonym order the unique index grows at its end instead of at random pages: far fewer page writes.
     rows.sort(key=lambda row: row[1])
-    sql = _upsert_sql()
     with transaction.atomic():
         with connection.cursor() as cursor:
-            if connection.vendor == "sqlite":
-                # A bigger page cache for this connection keeps the indexes in memory during a large import.
-                cursor.execute("PRAGMA cache_size = -262144")
-            for start in range(0, len(rows), CHUNK):
-                # Raw executemany upsert: model instances for a million rows would not fit the time budget.
-                cursor.executemany(sql, rows[start : start + CHUNK])
-                report_progress("store", min(start + CHUNK, len(rows)), len(rows))
+            if connection.vendor == "postgresql":
+                _copy_upsert(cursor, rows, report_progress)
+            else:
+                if connection.vendor == "sqlite":
+                    # A bigger page cache for this connection keeps the indexes in memory during a large import.
+                    cursor.execute("PRAGMA cache_size = -262144")
+                _statement_upsert(cursor, rows, report_progress)
         batch.status = ImportBatch.Status.IMPORTED
         transaction.on_commit(selectors.pipeline_changed)
         batch.imported = len(rows)
@@ -433,15 +479,38 @@ def _score(
     scores, ids = frame["score"].to_numpy(dtype=float), frame["id"].to_numpy(dtype="int64")
     with transaction.atomic():
         with connection.cursor() as cursor:
-            for start in range(0, len(frame), CHUNK):
-                stop = start + CHUNK
-                chunk = list(zip(scores[start:stop].tolist(), ids[start:stop].tolist(), strict=True))
-                cursor.executemany(sql, chunk)
-                report_progress("store", min(stop, len(frame)), len(frame))
+            if connection.vendor == "postgresql":
+                _copy_scores(cursor, ids, scores, report_progress)
+            else:
+                for start in range(0, len(frame), CHUNK):
+                    stop = start + CHUNK
+                    chunk = list(zip(scores[start:stop].tolist(), ids[start:stop].tolist(), strict=True))
+                    cursor.executemany(sql, chunk)
+                    report_progress("store", min(stop, len(frame)), len(frame))
         Segment.objects.filter(municipality=municipality).delete()
         Segment.objects.bulk_create(segments, batch_size=1000)
     report_progress("done", 4, 4)
     return ScoreReport(len(frame), len(segments), version.metrics, version.version, trained)
+
+
+def _copy_scores(cursor: Any, ids: np.ndarray, scores: np.ndarray, report_progress: Progress) -> None:
+    """PostgreSQL: COPY (id, score) into a temporary table, then one UPDATE … FROM; row-by-row UPDATEs of a
+    million prospects took most of a scoring run there."""
+    quote = connection.ops.quote_name
+    cursor.execute(
+        "CREATE TEMPORARY TABLE prospect_scores (id bigint NOT NULL, score double precision) ON COMMIT DROP"
+    )
+    with cursor.cursor.copy("COPY prospect_scores (id, score) FROM STDIN") as copy:
+        for start in range(0, len(ids), CHUNK):
+            stop = min(start + CHUNK, len(ids))
+            for pair in zip(ids[start:stop].tolist(), scores[start:stop].tolist(), strict=True):
+                copy.write_row(pair)
+            report_progress("store", stop, len(ids))
+    cursor.execute(
+        f"UPDATE {quote(Prospect._meta.db_table)} AS p SET {quote('score')} = s.score "  # noqa: S608 (names from the model)
+        f"FROM prospect_scores AS s WHERE p.{quote('id')} = s.id"
+    )
+    cursor.execute("DROP TABLE prospect_scores")
 
 
 def _segment_rows(

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from celery.result import AsyncResult
-from csp.decorators import csp_update
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
@@ -19,7 +18,7 @@ from themes.models import Municipality
 from themes.permissions import Action, can, municipality_of, require
 
 from . import selectors, services
-from .charts import calibration_svg, lift_svg
+from .charts import calibration_chart, lift_chart
 from .factors import (
     STAGE_LABELS,
     aida_rules_in_words,
@@ -250,25 +249,16 @@ def erase(request: HttpRequest) -> HttpResponse:
     return redirect("insights:home")
 
 
-# matplotlib's SVG styles its shapes with a <style> element and style attributes (no script): the one page that
-# needs inline styles gets them, the rest of the portal keeps `style-src 'self'`.
-@csp_update({"style-src": ["'unsafe-inline'"]})
 @login_required
 def model_report(request: HttpRequest) -> HttpResponse:
     municipality = _own_municipality(request)
     version = selectors.latest_model(municipality)
-    charts = {}
+    charts = []
     if version and version.metrics:
-        charts = {
-            "calibration": calibration_svg(
-                version.metrics["calibration_curve"],
-                predicted=_("Predicted probability"),
-                observed=_("Share who relocated"),
-            ),
-            "lift": lift_svg(
-                version.metrics["lift_by_decile"], decile=_("Decile (1 = highest scores)"), lift=_("Lift")
-            ),
-        }
+        charts = [
+            calibration_chart(version.metrics["calibration_curve"]),
+            lift_chart(version.metrics["lift_by_decile"]),
+        ]
     return render(
         request,
         "insights/model.html",

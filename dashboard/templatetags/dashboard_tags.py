@@ -8,14 +8,15 @@ from typing import Any
 from django import template
 from django.urls import reverse
 
-from dashboard.charts import Chart, describe, svg, svg_size, table_body
+from themes.charts import Chart, describe, svg, svg_size, table_body
+from themes.templatetags.chart_tags import chart_figure_context
 
 register = template.Library()
 
 PDF_IMAGE_WIDTH = 480  # points: the A4 text width with the PDF template's margins
 
 
-@register.inclusion_tag("dashboard/_chart.html")
+@register.inclusion_tag("themes/_chart.html")
 def chart_panel(chart: Chart, municipality: str = "", heading_level: int = 3) -> dict[str, Any]:
     if municipality:
         args: list[str] = [municipality, chart.key]
@@ -24,15 +25,7 @@ def chart_panel(chart: Chart, municipality: str = "", heading_level: int = 3) ->
     else:
         csv_url = reverse("dashboard:programme-data", args=[chart.key, "csv"])
         xlsx_url = reverse("dashboard:programme-data", args=[chart.key, "xlsx"])
-    return {
-        "chart": chart,
-        "svg": svg(chart),
-        "description": describe(chart),
-        "body": table_body(chart),
-        "csv_url": csv_url,
-        "xlsx_url": xlsx_url,
-        "heading": f"h{heading_level}",
-    }
+    return chart_figure_context(chart, heading_level=heading_level, csv_url=csv_url, xlsx_url=xlsx_url)
 
 
 @register.filter

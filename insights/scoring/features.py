@@ -39,7 +39,7 @@ def build_features(frame: pd.DataFrame, *, reference_date: dt.date) -> pd.DataFr
     """Feature columns for the model; counts are log-scaled because the tenth visit says less than the second."""
     last_visit = pd.to_datetime(frame["last_visit"])
     years = (pd.Timestamp(reference_date) - last_visit).dt.days.to_numpy(dtype=float) / 365.25
-    interests = frame["interests"].astype(str)
+    interests = frame["interests"].fillna("").astype(str)
     features = {
         "log_visits": np.log1p(frame["visits"].to_numpy(dtype=float)),
         "log_newsletter_opens": np.log1p(frame["newsletter_opens"].to_numpy(dtype=float)),
@@ -50,9 +50,13 @@ def build_features(frame: pd.DataFrame, *, reference_date: dt.date) -> pd.DataFr
         "guide_download": frame["guide_download"].to_numpy(dtype=float),
         "webinar": frame["webinar"].to_numpy(dtype=float),
     }
-    padded = "|" + interests + "|"
+    # Each flag is decided once per distinct interests text and spread back by code (thousands, not a million).
+    codes, distinct = pd.factorize(interests.to_numpy(dtype=object))
+    padded = "|" + pd.Series(distinct, dtype=object) + "|"
     for name in KNOWN_INTERESTS:
-        features[f"interest_{name}"] = padded.str.contains(f"|{name}|", regex=False).to_numpy(dtype=float)
+        flags = padded.str.contains(f"|{name}|", regex=False).to_numpy(dtype=float)
+        features[f"interest_{name}"] = flags[codes] if len(distinct) else np.zeros(0)
     for name in CATEGORICAL:
-        features[name] = frame[name].astype(str).replace("", "missing").to_numpy(dtype=object)
+        values = frame[name].astype(str).to_numpy(dtype=object)
+        features[name] = np.where(values == "", "missing", values).astype(object)
     return pd.DataFrame(features, index=frame.index)[FEATURES]

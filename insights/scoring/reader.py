@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
+import numpy as np
 import pandas as pd
 
 XLSX_MAGIC = b"PK\x03\x04"
@@ -200,6 +201,19 @@ def _read_bounded(source: str | Path | BinaryIO, limits: Limits) -> bytes:
     return data
 
 
+def _stripped(values: pd.Series) -> pd.Series:
+    """The cells without surrounding whitespace, as a plain object column (pandas' "str" dtype without pyarrow
+    runs every string method element by element in Python); a column of few distinct values is stripped once
+    per value and spread back by code."""
+    cells = values.to_numpy(dtype=object)
+    codes, distinct = pd.factorize(cells)
+    if len(distinct) * 2 <= len(cells):
+        cells = pd.Series(distinct, dtype=object).str.strip().to_numpy(dtype=object)[codes]
+    else:
+        cells = pd.Series(cells, dtype=object).str.strip().to_numpy(dtype=object)
+    return pd.Series(cells, index=values.index, dtype=object)
+
+
 def read_prospect_file(
     source: str | Path | BinaryIO, *, name: str | None = None, limits: Limits = DEFAULT_LIMITS
 ) -> pd.DataFrame:
@@ -220,9 +234,9 @@ def read_prospect_file(
             raise _too_many_columns(limits)
     frame.index = pd.RangeIndex(2, len(frame) + 2)
     if len(frame.columns) and len(frame):
-        stripped = {column: frame[column].str.strip() for column in frame.columns}
-        blank = pd.concat([(values == "") for values in stripped.values()], axis=1).all(axis=1)
-        frame = pd.DataFrame(stripped)[~blank.to_numpy()]
+        stripped = {column: _stripped(frame[column]) for column in frame.columns}
+        blank = np.logical_and.reduce([values.to_numpy() == "" for values in stripped.values()])
+        frame = pd.DataFrame(stripped)[~blank]
     if len(frame) == 0:
         raise FileProblem("The file has a header but no rows.")
     return frame

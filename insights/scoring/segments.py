@@ -34,27 +34,43 @@ def life_stages(frame: pd.DataFrame) -> pd.Series:
             age.isin(["18-24", "25-34"]).to_numpy(),
             age.isin(["35-44", "45-54"]).to_numpy(),
         ],
-        ["family", "young_adult", "established"],
+        np.array(["family", "young_adult", "established"], dtype=object),
         default="senior",
     )
-    return pd.Series(stage, index=frame.index)
+    return pd.Series(stage, index=frame.index, dtype=object)
 
 
 def main_interests(frame: pd.DataFrame) -> pd.Series:
-    padded = "|" + frame["interests"].astype(str) + "|"
-    result = pd.Series("none", index=frame.index, dtype=object)
-    undecided = np.ones(len(frame), dtype=bool)
+    # Decided once per distinct interests text (a file has thousands, not a million) and spread back by code.
+    codes, distinct = pd.factorize(frame["interests"].fillna("").astype(str).to_numpy(dtype=object))
+    padded = "|" + pd.Series(distinct, dtype=object) + "|"
+    chosen = np.full(len(distinct), "none", dtype=object)
+    undecided = np.ones(len(distinct), dtype=bool)
     for interest in INTEREST_PRIORITY:
-        has = padded.str.contains(f"|{interest}|", regex=False).to_numpy() & undecided
-        result[has] = interest
+        has = padded.str.contains(f"|{interest}|", regex=False).to_numpy(dtype=bool) & undecided
+        chosen[has] = interest
         undecided &= ~has
-    return result
+    return pd.Series(
+        chosen[codes] if len(distinct) else np.array([], dtype=object), index=frame.index, dtype=object
+    )
 
 
 def segment_keys(frame: pd.DataFrame) -> pd.Series:
     """`country:life_stage:interest`, e.g. `DE:family:northern_lights`; stable across municipalities so they can be compared."""
-    country = frame["country"].astype(str).where(frame["country"].isin(MARKETS), "other")
-    return country + ":" + life_stages(frame) + ":" + main_interests(frame)
+    # Object columns: pandas' "str" dtype (no pyarrow) concatenates and searches element by element in Python.
+    country = np.where(
+        frame["country"].isin(MARKETS).to_numpy(),
+        frame["country"].astype(str).to_numpy(dtype=object),
+        "other",
+    )
+    keys = (
+        pd.Series(country, index=frame.index, dtype=object)
+        + ":"
+        + life_stages(frame)
+        + ":"
+        + main_interests(frame)
+    )
+    return keys.astype(object)
 
 
 def summarise_segments(frame: pd.DataFrame) -> pd.DataFrame:

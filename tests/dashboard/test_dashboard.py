@@ -13,9 +13,9 @@ from openpyxl import load_workbook
 
 from dashboard import cache as dashboard_cache
 from dashboard import exports, panels, selectors, spi
-from dashboard.charts import Chart, Series, describe, svg, table_body
 from tests.dashboard.dashboard_data import make_result as _result
 from tests.dashboard.dashboard_data import make_sprint as _sprint
+from themes.charts import Chart, Series, describe, svg, table_body
 from themes.models import Municipality, SprintMethod
 
 pytestmark = pytest.mark.django_db

@@ -124,10 +124,26 @@ def test_pin_through_the_page(client, kiruna, analyst_kiruna):
 
 def test_model_report_renders_svg_charts_with_tables(client, scored, analyst_kiruna):
     client.force_login(analyst_kiruna)
-    content = client.get(reverse("insights:model")).content.decode()
-    assert content.count("<svg") == 2
-    assert 'aria-hidden="true"' in content
-    assert content.count("<table") >= 3
+    response = client.get("/en" + reverse("insights:model"))
+    content = response.content.decode()
+    metrics = scored.model_versions.latest("version").metrics
+    # Both charts come from the shared SVG stack: an image with a title and a description, its marks hidden.
+    assert content.count('<svg class="chart__svg"') == 2
+    assert '<title id="chart-calibration-title">Calibration</title>' in content
+    assert '<title id="chart-lift-title">Lift by decile</title>' in content
+    assert content.count('<g aria-hidden="true">') == 2
+    # Each has a data table with one row per point: the calibration curve's points and the ten deciles.
+    assert content.count('<table class="data-table">') == 2
+    tables = content.split('<table class="data-table">')[1:]
+    assert tables[0].split("</table>")[0].count('<th scope="row">') == len(metrics["calibration_curve"])
+    assert tables[1].split("</table>")[0].count('<th scope="row">') == 10
+    first = metrics["lift_by_decile"][0]
+    assert (
+        f'<td class="num">{first["lift"]:.2f}</td><td class="num">{first["rate"] * 100:.1f}</td>' in content
+    )
+    # No matplotlib any more: no <style> element, and the page keeps the portal's strict style-src.
+    assert "<style" not in content
+    assert "unsafe-inline" not in response.headers.get("Content-Security-Policy", "")
 
 
 @pytest.mark.parametrize(
