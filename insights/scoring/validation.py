@@ -208,13 +208,15 @@ def _hits(codes: np.ndarray, positions: np.ndarray, distinct: int) -> np.ndarray
     """Which rows hold one of the distinct values at `positions` (a row's value is `distinct[codes[row]]`)."""
     chosen = np.zeros(distinct, dtype=bool)
     chosen[positions] = True
-    return chosen[codes]
+    hits: np.ndarray = chosen[codes]
+    return hits
 
 
 def _rows_of(values: pd.Series, codes: np.ndarray, positions: np.ndarray) -> np.ndarray:
     if not len(positions):
         return np.array([], dtype=np.int64)
-    return values.index.to_numpy()[_hits(codes, positions, int(codes.max()) + 1)]
+    rows: np.ndarray = values.index.to_numpy()[_hits(codes, positions, int(codes.max()) + 1)]
+    return rows
 
 
 def _check_cells(column: Column, header: str, values: pd.Series, errors: _Errors) -> pd.Series:

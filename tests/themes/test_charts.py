@@ -46,7 +46,8 @@ def test_a_line_chart_puts_each_point_at_its_position_on_a_shared_scale_with_the
     scale = 0.66 * 1.1  # the larger of the two axes' maxima with headroom; the diagonal runs to its corner
     assert circles[2][0] == pytest.approx(left + (right - left) * 0.6 / scale, abs=0.2)
     assert circles[2][1] == pytest.approx(base - (base - top) * 0.66 / scale, abs=0.2)
-    assert 'role="img"' in markup and "<polyline" in markup
+    assert 'role="img"' in markup
+    assert "<polyline" in markup
 
 
 def test_a_line_chart_needs_one_position_per_row():
