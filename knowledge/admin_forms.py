@@ -13,7 +13,7 @@ from themes.permissions import can_edit_knowledge
 class KnowledgePageForm(WagtailAdminPageForm):
     """A lead may name only their own municipality; the coordinating team any, or none (region-wide).
 
-    The before_edit_page hook (wagtail_hooks.py) checks the page as stored; this checks what the form would store,
+    The page's permission tester (page_permissions.py) checks the page as stored; this checks what the form would store,
     so that a lead cannot move their page to another municipality, or create one there.
     """
 

@@ -27,6 +27,7 @@ from themes.permissions import visible_levels
 
 from .admin_forms import KnowledgePageForm
 from .blocks import BodyBlock
+from .page_permissions import KnowledgePagePermissionTester
 
 # Path segments under the knowledge index that belong to views, not pages (see knowledge/urls.py).
 RESERVED_SLUGS = frozenset(
@@ -277,6 +278,10 @@ class KnowledgePage(Page):
 
     def visible_to(self, user: Any) -> bool:
         return self.visibility in visible_levels(user)
+
+    def permissions_for_user(self, user: Any) -> KnowledgePagePermissionTester:
+        # Every Wagtail admin view asks this tester: the programme's rule applies to all of them (page_permissions).
+        return KnowledgePagePermissionTester(user, self)
 
     def serve(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         # "Not even its existence shows": someone who may not see the page gets the same 404 as a wrong address.

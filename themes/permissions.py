@@ -221,6 +221,12 @@ def needs_second_factor(user: Any) -> bool:
     return role_of(user) in SECOND_FACTOR_ROLES
 
 
+def can_edit_taxonomy_labels(user: Any) -> bool:
+    """The taxonomy's labels (and a municipality's name, aliases, population and cluster) are the coordinating
+    team's to maintain; codes never change and terms are neither added nor removed by hand."""
+    return can(user, Action.EDIT_TAXONOMY)
+
+
 def can_edit_glossary(user: Any) -> bool:
     """The search glossary (synonyms, Swedish-English equivalents) is the coordinating team's to maintain."""
     return can(user, Action.EDIT_GLOSSARY)

@@ -7,11 +7,28 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.panels import FieldPanel
 from wagtail.log_actions import LogFormatter
+from wagtail.permission_policies.base import ModelPermissionPolicy
+from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from .models import Municipality, RelocationPhase, Role, SprintMethod, ValueChainStep, WorkPackage
+from .permissions import can_edit_taxonomy_labels
 from .services import MEMBERSHIP_LOG_ACTION
+
+# Labels are edited; terms are never added or deleted by hand (their codes are identifiers used everywhere).
+_TAXONOMY_ACTIONS = frozenset({"change", "view"})
+
+
+class TaxonomyPermissionPolicy(ModelPermissionPolicy):  # type: ignore[misc]
+    """The admin's taxonomy views follow themes.permissions.can_edit_taxonomy_labels, for "change" and "view" only."""
+
+    def user_has_permission(self, user: Any, action: str) -> bool:
+        return action in _TAXONOMY_ACTIONS and can_edit_taxonomy_labels(user)
+
+    def user_has_any_permission(self, user: Any, actions: Any) -> bool:
+        return any(self.user_has_permission(user, action) for action in actions)
+
 
 _TERM_PANELS = [
     FieldPanel("code", read_only=True),
@@ -77,6 +94,8 @@ class TaxonomyViewSetGroup(SnippetViewSetGroup):
     )
 
 
+for _taxonomy_model in (Municipality, WorkPackage, ValueChainStep, RelocationPhase, SprintMethod):
+    register_permission_policy(_taxonomy_model, TaxonomyPermissionPolicy(_taxonomy_model))
 register_snippet(TaxonomyViewSetGroup)
 
 

@@ -97,3 +97,52 @@ def test_the_scoring_core_knows_the_same_aida_stages_as_the_taxonomy():
     from themes.models import AidaStage
 
     assert tuple(AidaStage.values) == STAGES
+
+
+# --- The coordinating team edits labels in the admin; codes stay (issue #17, 8) --------------------------------------
+
+
+def _work_package_edit_form(wp):
+    return {
+        "code": "HACKED",
+        "label_sv": "Attraktion, mottagande",
+        "label_en": "Attraction, receiving",
+        "sort_order": wp.sort_order,
+    }
+
+
+def test_the_coordinating_team_edits_a_taxonomy_label_in_the_admin_and_the_code_stays(client):
+    from django.contrib.auth.models import Group
+
+    from tests.factories import user_with_role
+
+    coordinator = user_with_role("coordinator", username="team")
+    assert not coordinator.is_superuser
+    granted = set(Group.objects.get(name="Coordinating team").permissions.values_list("codename", flat=True))
+    assert {"change_workpackage", "view_workpackage", "change_municipality"} <= granted
+    assert "delete_workpackage" not in granted
+    wp = WorkPackage.objects.get(code="WP1")
+    client.force_login(coordinator)
+    url = f"/admin/snippets/themes/workpackage/edit/{wp.pk}/"
+    assert client.get(url).status_code == 200
+    response = client.post(url, _work_package_edit_form(wp))
+    assert response.status_code == 302, response.content.decode()[:2000]
+    wp.refresh_from_db()
+    assert (wp.code, wp.label_sv, wp.label_en) == ("WP1", "Attraktion, mottagande", "Attraction, receiving")
+    # Terms are not added or deleted by hand: their codes are used in imports, URLs and stored rows.
+    assert client.get("/admin/snippets/themes/workpackage/add/").status_code in (302, 403)
+    assert client.get(f"/admin/snippets/themes/workpackage/delete/{wp.pk}/").status_code in (302, 403)
+    assert WorkPackage.objects.filter(code="WP1").exists()
+
+
+def test_a_project_lead_cannot_edit_taxonomy_labels(client):
+    from tests.factories import user_with_role
+
+    lead = user_with_role("lead", "kiruna", username="lead")
+    wp = WorkPackage.objects.get(code="WP1")
+    client.force_login(lead)
+    url = f"/admin/snippets/themes/workpackage/edit/{wp.pk}/"
+    assert client.get(url).status_code in (302, 403)
+    client.post(url, _work_package_edit_form(wp))
+    wp.refresh_from_db()
+    assert wp.label_sv == "Attraktion och mottagarkapacitet"
