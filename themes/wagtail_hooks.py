@@ -20,7 +20,7 @@ from .services import MEMBERSHIP_LOG_ACTION
 _TAXONOMY_ACTIONS = frozenset({"change", "view"})
 
 
-class TaxonomyPermissionPolicy(ModelPermissionPolicy):  # type: ignore[misc]
+class TaxonomyPermissionPolicy(ModelPermissionPolicy):
     """The admin's taxonomy views follow themes.permissions.can_edit_taxonomy_labels, for "change" and "view" only."""
 
     def user_has_permission(self, user: Any, action: str) -> bool:
