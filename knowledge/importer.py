@@ -34,6 +34,13 @@ KNOWN = frozenset(
         "visibility",
     }
 )
+# Fields of the contract a page type has no place for: accepted, reported as a warning and ignored (INTERFACES.md).
+# Every other field of KNOWN is stored on every type (the taxonomy, dates and owner live on KnowledgePage).
+WITHOUT_MEANING: dict[str, frozenset[str]] = {
+    PageKind.LESSON: frozenset(),
+    PageKind.METHOD: frozenset(),
+    PageKind.EXCHANGE: frozenset({"evidence"}),
+}
 # Level-2 headings (Swedish or English, case-insensitive) that map to a page field, per type.
 SECTION_FIELDS: dict[str, dict[str, str]] = {
     PageKind.LESSON: {
@@ -95,6 +102,7 @@ class ParsedPage:
     tags: list[str] = field(default_factory=list)
     owner: Any | None = None
     sections: list[tuple[str, str]] = field(default_factory=list)  # headings that map to no field
+    warnings: list[ImportProblem] = field(default_factory=list)  # fields accepted and ignored
 
 
 class InvalidFile(Exception):
@@ -181,11 +189,21 @@ def parse_file(path: Path, *, default_owner: Any | None = None) -> ParsedPage:
     for key in REQUIRED:
         if meta.get(key) in (None, ""):
             errors.append(ImportProblem(path, front_line, f"missing required field '{key}'"))
+    kind = str(meta.get("type") or "").strip()
+    warnings: list[ImportProblem] = []
+    for key in sorted(WITHOUT_MEANING.get(kind, frozenset()) & set(meta), key=lambda k: key_lines.get(k, 0)):
+        warnings.append(
+            ImportProblem(
+                path,
+                key_lines.get(key, front_line),
+                f"'{key}' has no meaning for type '{kind}' and is ignored",
+            )
+        )
+        del meta[key]
 
     slug = str(meta.get("slug") or "").strip()
     if slug and not SLUG.match(slug):
         error("slug", f"slug '{slug}' must be lower-case letters, digits and hyphens")
-    kind = str(meta.get("type") or "").strip()
     if kind and kind not in TYPES:
         error("type", f"type '{kind}' must be one of {', '.join(TYPES)}")
     language = str(meta.get("language") or "").strip()
@@ -228,9 +246,7 @@ def parse_file(path: Path, *, default_owner: Any | None = None) -> ParsedPage:
         error("phase", f"unknown relocation phase '{code}'")
     if meta.get("evidence") not in (None, ""):
         evidence = str(meta["evidence"]).strip()
-        if kind and kind != PageKind.LESSON:
-            error("evidence", "only a lesson has an evidence level")
-        elif evidence not in Evidence.values:
+        if evidence not in Evidence.values:
             error("evidence", f"evidence '{evidence}' must be anecdote, observed, measured or evaluated")
         else:
             fields["evidence"] = evidence
@@ -267,6 +283,7 @@ def parse_file(path: Path, *, default_owner: Any | None = None) -> ParsedPage:
         tags=tags,
         owner=owner,
         sections=sections,
+        warnings=warnings,
     )
 
 

@@ -50,6 +50,13 @@ class Evidence(models.TextChoices):
         return values[values.index(level) :] if level in values else values
 
 
+def evidence_field() -> models.CharField[str, str]:
+    """The evidence level of a lesson or a method card: both are read on the same scale."""
+    return models.CharField(
+        _("evidence level"), max_length=16, choices=Evidence.choices, default=Evidence.ANECDOTE, db_index=True
+    )
+
+
 class Language(models.TextChoices):
     SV = "sv", _("Swedish")
     EN = "en", _("English")
@@ -307,9 +314,7 @@ class LessonPage(KnowledgePage):
 
     KIND = PageKind.LESSON
 
-    evidence = models.CharField(
-        _("evidence level"), max_length=16, choices=Evidence.choices, default=Evidence.ANECDOTE, db_index=True
-    )
+    evidence = evidence_field()
     context = RichTextField(_("context"), blank=True)
     what_we_did = RichTextField(_("what we did"), blank=True)
     result = RichTextField(_("result"), blank=True)
@@ -389,6 +394,8 @@ class MethodCardPage(KnowledgePage):
 
     KIND = PageKind.METHOD
 
+    # How well-proven the method is, on the lessons' scale: a card written from one try is an anecdote.
+    evidence = evidence_field()
     when_to_use = RichTextField(_("when to use"), blank=True)
     steps = RichTextField(_("steps"), blank=True)
     time_and_cost = RichTextField(_("time and cost"), blank=True)
@@ -401,6 +408,7 @@ class MethodCardPage(KnowledgePage):
         FieldPanel("steps"),
         FieldPanel("time_and_cost"),
         FieldPanel("pitfalls"),
+        FieldPanel("evidence"),
         FieldPanel("body"),
         *KnowledgePage.taxonomy_panels,
     ]
@@ -410,6 +418,7 @@ class MethodCardPage(KnowledgePage):
         index.SearchField("steps"),
         index.SearchField("time_and_cost"),
         index.SearchField("pitfalls"),
+        index.FilterField("evidence"),
     ]
     api_fields: ClassVar[list[APIField]] = [
         *KnowledgePage.api_fields,
@@ -417,6 +426,7 @@ class MethodCardPage(KnowledgePage):
         APIField("steps"),
         APIField("time_and_cost"),
         APIField("pitfalls"),
+        APIField("evidence"),
     ]
 
     class Meta:

@@ -1,5 +1,6 @@
 """manage.py import_knowledge: valid files, precise errors, all-or-nothing per file, re-import as a new revision."""
 
+import logging
 from pathlib import Path
 
 import pytest
@@ -154,3 +155,68 @@ def test_the_sample_files_in_docs_import_as_three_types(lead_kiruna):
 def test_an_unknown_default_owner_is_refused(tmp_path):
     with pytest.raises(CommandError, match="unknown username"):
         call_command("import_knowledge", str(_write(tmp_path, "l.md", LESSON)), "--owner", "ghost")
+
+
+def _as_type(kind, slug):
+    """The full-contract LESSON front matter on another page type (its headings then stay in the body)."""
+    return LESSON.replace("type: lesson", f"type: {kind}").replace("kiruna-remote-work-hub", slug)
+
+
+def test_every_contract_field_is_accepted_on_every_type(tmp_path, lead_kiruna):
+    for kind in ("lesson", "method", "exchange"):
+        _write(tmp_path, f"{kind}.md", _as_type(kind, f"all-fields-{kind}"))
+    call_command("import_knowledge", str(tmp_path), "--publish")
+    for model in (LessonPage, MethodCardPage, ExchangeMeetingPage):
+        page = model.objects.get()
+        assert page.municipality.slug == "kiruna" and page.work_package.code == "WP1"
+        assert page.method.code == "test-week" and page.value_chain_step.code == "digital"
+        assert sorted(page.tags.names()) == ["coworking", "distansarbete"]
+        assert str(page.date) == "2026-03-14" and page.visibility == "public"
+
+
+def test_method_cards_keep_their_evidence_and_meetings_warn_about_it(tmp_path, capsys, client, lead_kiruna):
+    _write(tmp_path, "a-method.md", _as_type("method", "evidence-method"))
+    meeting = _write(tmp_path, "b-meeting.md", _as_type("exchange", "evidence-meeting"))
+    call_command("import_knowledge", str(tmp_path), "--publish")
+    out, err = capsys.readouterr()
+    card = MethodCardPage.objects.get()
+    assert card.evidence == "measured"
+    assert 'class="evidence evidence--measured"' in client.get(card.url).content.decode()
+    assert ExchangeMeetingPage.objects.get().live
+    line = LESSON.splitlines().index("evidence: measured") + 1
+    assert (
+        err.strip()
+        == f"{meeting}:{line}: warning: 'evidence' has no meaning for type 'exchange' and is ignored"
+    )
+    assert out.splitlines()[-1] == "2 of 2 file(s) imported, 1 warning(s)"
+
+
+def test_an_ignored_field_is_not_validated_either(tmp_path, lead_kiruna):
+    text = _as_type("exchange", "meeting-bad-evidence").replace("evidence: measured", "evidence: anecdotal")
+    call_command("import_knowledge", str(_write(tmp_path, "m.md", text)))
+    assert ExchangeMeetingPage.objects.filter(slug="meeting-bad-evidence").exists()
+
+
+def test_a_method_card_with_an_unknown_evidence_level_is_rejected(tmp_path, capsys, lead_kiruna):
+    text = _as_type("method", "method-bad-evidence").replace("evidence: measured", "evidence: anecdotal")
+    with pytest.raises(CommandError):
+        call_command("import_knowledge", str(_write(tmp_path, "m.md", text)))
+    assert "evidence 'anecdotal' must be" in capsys.readouterr().err
+
+
+def test_the_report_is_one_line_per_file_and_a_summary_without_task_runner_lines(
+    tmp_path, capsys, caplog, lead_kiruna
+):
+    _write(tmp_path, "a.md", LESSON)
+    _write(tmp_path, "b.md", _as_type("method", "report-method"))
+    with caplog.at_level(logging.INFO):
+        call_command("import_knowledge", str(tmp_path), "--publish")
+    out, err = capsys.readouterr()
+    lines = out.splitlines()
+    assert len(lines) == 3 and lines[-1] == "2 of 2 file(s) imported"
+    assert all(line.startswith(str(tmp_path)) and ": created /kunskap/" in line for line in lines[:2])
+    assert not [
+        r for r in caplog.records if r.name.startswith("django_tasks") and r.levelno < logging.WARNING
+    ]
+    assert "Task id=" not in out + err + caplog.text
+    assert logging.getLogger("django_tasks").level == logging.NOTSET  # restored after the run
