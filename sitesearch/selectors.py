@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 import math
 import re
 from collections import Counter
@@ -9,12 +10,14 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, cast
 
-from django.db.models import Count, QuerySet
+from django.db.models import Case, Count, IntegerField, QuerySet, Value, When
 from django.utils.html import escape, strip_tags
 from django.utils.text import Truncator
 from modelsearch.backends import get_search_backend
+from modelsearch.query import Fuzzy
 
-from knowledge.models import KnowledgePage
+from knowledge.models import Evidence, KnowledgePage, MethodCardPage
+from knowledge.search.analysis import compound_parts, swedish_lemma, words
 from knowledge.search.opensearch import index_settings
 from sprints.models import Sprint
 from sprints.selectors import visible_sprints
@@ -25,6 +28,7 @@ from themes.selectors import search_synonyms as municipality_synonyms
 from .models import GlossaryEntry
 
 PAGE_SIZE = 20
+CLOSEST_METHOD_CARDS = 3
 TYPES = ("lesson", "method", "exchange", "sprint")
 FACETS = ("municipality", "type", "work_package", "phase", "tag")
 
@@ -60,9 +64,20 @@ class SearchHit:
     municipality: str | None
     score: float | None
     highlight: str
+    # Placed first by the coordinating team (a search promotion); not part of the API's hit.
+    promoted: bool = False
 
     def as_json(self) -> dict[str, Any]:
-        return dict(self.__dict__)
+        return {name: value for name, value in self.__dict__.items() if name != "promoted"}
+
+
+class Relaxation(enum.StrEnum):
+    """How a query that found nothing as typed was loosened, in the order they are tried."""
+
+    SUGGESTION = "suggestion"  # the did-you-mean correction
+    ANY_WORD = "any_word"  # pages with any of the words instead of all of them
+    COMPOUND_PARTS = "compound_parts"  # the parts of compounds, each on its own
+    FUZZY = "fuzzy"  # words spelled up to two letters differently
 
 
 @dataclass
@@ -75,8 +90,13 @@ class SearchOutcome:
     page: int = 1
     pages: int = 0
     filters: SearchFilters = field(default_factory=SearchFilters)
-    # The query the results are for: the corrected one when what was typed found nothing.
+    # The query the results are for: what was typed, or its loosened form when that found nothing.
     searched: str = ""
+    # Hits of what was typed, before any loosening: what the query log counts.
+    typed_total: int = 0
+    relaxation: Relaxation | None = None
+    # When what was typed found nothing: the method cards closest to it, so the page never ends empty.
+    method_cards: list[MethodCardPage] = field(default_factory=list)
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -109,7 +129,7 @@ def _visible_pages(user: Any) -> QuerySet[KnowledgePage]:
 
 
 def _scored(
-    backend: Any, query: str, queryset: QuerySet[Any], kind: str, operator: str = "and"
+    backend: Any, query: Any, queryset: QuerySet[Any], kind: str, operator: str = "and"
 ) -> list[_Match]:
     """Every match in `queryset` with its score, best first (any modelsearch backend)."""
     results = backend.search(query, queryset, operator=operator)
@@ -203,7 +223,9 @@ def _fallback_highlight(text: str) -> str:
     return escape(Truncator(strip_tags(text or "")).chars(240))
 
 
-def _hits(backend: Any, query: str, page_of: Sequence[_Match]) -> list[SearchHit]:
+def _hits(
+    backend: Any, query: str, page_of: Sequence[_Match], *, promoted: frozenset[int] = frozenset()
+) -> list[SearchHit]:
     page_ids = [m.pk for m in page_of if m.kind == "page"]
     sprint_ids = [m.pk for m in page_of if m.kind == "sprint"]
     pages = {p.pk: p for p in KnowledgePage.objects.filter(pk__in=page_ids).select_related("municipality")}
@@ -226,6 +248,7 @@ def _hits(backend: Any, query: str, page_of: Sequence[_Match]) -> list[SearchHit
                     municipality=page.municipality.slug if page.municipality_id else None,
                     score=round(match.score, 4),
                     highlight=highlights.get(("page", page.pk)) or _fallback_highlight(page.summary),
+                    promoted=page.pk in promoted,
                 )
             )
         elif match.kind == "sprint" and match.pk in sprints:
@@ -244,7 +267,7 @@ def _hits(backend: Any, query: str, page_of: Sequence[_Match]) -> list[SearchHit
     return hits
 
 
-def _matches_for(backend: Any, query: str, user: Any, filters: SearchFilters, operator: str) -> list[_Match]:
+def _matches_for(backend: Any, query: Any, user: Any, filters: SearchFilters, operator: str) -> list[_Match]:
     pages, sprints = _narrow(_visible_pages(user), visible_sprints(user), filters)
     matches: list[_Match] = []
     if pages is not None:
@@ -258,11 +281,15 @@ def _matches_for(backend: Any, query: str, user: Any, filters: SearchFilters, op
 
 def _matches(
     backend: Any, query: str, user: Any, filters: SearchFilters, *, enough: int = PAGE_SIZE
-) -> list[_Match]:
-    """Pages with every word first; if they are few, pages with some of the words follow, ranked below them all."""
+) -> tuple[list[_Match], int]:
+    """Pages with every word first; if they are few, pages with some of the words follow, ranked below them all.
+
+    Also returns how many have every word: none means what was typed found nothing as such.
+    """
     matches = _matches_for(backend, query, user, filters, "and")
+    every_word = len(matches)
     if len(matches) >= enough or len(query.split()) < 2:
-        return matches
+        return matches, every_word
     seen = {(m.kind, m.pk) for m in matches}
     looser = [m for m in _matches_for(backend, query, user, filters, "or") if (m.kind, m.pk) not in seen]
     if looser:
@@ -270,7 +297,7 @@ def _matches(
         top = max(m.score for m in looser) or 1.0
         # Scaled under the weakest full match, keeping their own order.
         matches += [_Match(m.kind, m.pk, m.score / top * floor * 0.5) for m in looser]
-    return matches
+    return matches, every_word
 
 
 def _suggest(backend: Any, query: str, user: Any) -> str | None:
@@ -284,10 +311,127 @@ def _suggest(backend: Any, query: str, user: Any) -> str | None:
     return None
 
 
+def _compound_parts_query(query: str) -> str | None:
+    """The query's words with every compound replaced by its parts (vägunderhåll -> väg underhåll), or None."""
+    found = False
+    terms: list[str] = []
+    for word in words(query):
+        parts = compound_parts(swedish_lemma(word))
+        found = found or bool(parts)
+        terms += list(parts) or [word]
+    return " ".join(dict.fromkeys(terms)) if found else None
+
+
+def _fuzzy_matches(backend: Any, query: str, user: Any, filters: SearchFilters) -> list[_Match]:
+    """Matches of any word spelled up to two letters differently; empty where the backend has no fuzzy search."""
+    try:
+        return _matches_for(backend, Fuzzy(query, operator="or"), user, filters, "or")
+    except (NotImplementedError, TypeError, ValueError):
+        return []
+
+
+def _relaxed(
+    backend: Any,
+    query: str,
+    some_words: list[_Match],
+    suggestion: str | None,
+    user: Any,
+    filters: SearchFilters,
+) -> tuple[list[_Match], Relaxation | None, str]:
+    """When no page has every word of `query`: the first loosening that finds something and what it searched.
+
+    `some_words` are the pages with any of the words, already found by `_matches`.
+    """
+    if suggestion:
+        matches, _every_word = _matches(backend, suggestion, user, filters)
+        if matches:
+            return matches, Relaxation.SUGGESTION, suggestion
+    if some_words:
+        return some_words, Relaxation.ANY_WORD, query
+    parts = _compound_parts_query(query)
+    if parts:
+        matches = _matches_for(backend, parts, user, filters, "or")
+        if matches:
+            return matches, Relaxation.COMPOUND_PARTS, parts
+    matches = _fuzzy_matches(backend, query, user, filters)
+    if matches:
+        return matches, Relaxation.FUZZY, query
+    return [], None, query
+
+
+def closest_method_cards(
+    *, user: Any, query: str, limit: int = CLOSEST_METHOD_CARDS, backend: Any = None
+) -> list[MethodCardPage]:
+    """The visible method cards nearest to a query that found nothing: those a loose (fuzzy, compound-part) search
+    ranks highest, else the best-proven ones, so the reader always has a way to go on."""
+    backend = backend or get_search_backend()
+    cards = MethodCardPage.objects.live().filter(visibility__in=visible_levels(user))
+    ranked: list[int] = []
+    loose = " ".join(filter(None, [query, _compound_parts_query(query)]))
+    for attempt in (loose, Fuzzy(loose, operator="or")):
+        try:
+            ranked += [m.pk for m in _scored(backend, attempt, cards, "page", "or") if m.pk not in ranked]
+        except (NotImplementedError, TypeError, ValueError):
+            continue
+    by_pk = cards.in_bulk(ranked[:limit])
+    closest = [by_pk[pk] for pk in ranked[:limit] if pk in by_pk]
+    if len(closest) < limit:
+        strength = Case(
+            *[When(evidence=level, then=Value(rank)) for rank, level in enumerate(Evidence.values)],
+            output_field=IntegerField(),
+        )
+        closest += list(
+            cards.exclude(pk__in=[card.pk for card in closest])
+            .annotate(strength=strength)
+            .order_by("-strength", "title")[: limit - len(closest)]
+        )
+    return closest
+
+
+def _promoted_pages(query: str, user: Any, filters: SearchFilters) -> list[int]:
+    """Ids of the knowledge pages the coordinating team promoted for `query` that this reader may see, in their order."""
+    promoted = promoted_page_ids(query)
+    if not promoted:
+        return []
+    pages, _sprints = _narrow(_visible_pages(user), visible_sprints(user), filters)
+    if pages is None:
+        return []
+    visible = set(pages.filter(pk__in=promoted).values_list("pk", flat=True))
+    return [pk for pk in promoted if pk in visible]
+
+
+def promoted_page_ids(query: str) -> list[int]:
+    """Pages promoted for `query` (Wagtail's search promotions, matched as Wagtail normalises queries)."""
+    from wagtail.contrib.search_promotions.models import Query
+
+    found = Query.objects.filter(query_string=Query.get(query).query_string).first() if query else None
+    if found is None:
+        return []
+    return list(
+        found.editors_picks.filter(page__isnull=False)
+        .order_by("sort_order", "pk")
+        .values_list("page_id", flat=True)
+    )
+
+
+def _promote(matches: list[_Match], promoted: list[int]) -> list[_Match]:
+    """Promoted pages first (with their own score if they matched), then the rest in their order."""
+    if not promoted:
+        return matches
+    own = {m.pk: m for m in matches if m.kind == "page"}
+    first = [own.get(pk, _Match("page", pk, 0.0)) for pk in promoted]
+    placed = set(promoted)
+    return first + [m for m in matches if not (m.kind == "page" and m.pk in placed)]
+
+
 def search_everything(
     *, user: Any, query: str, filters: SearchFilters | None = None, page: int = 1, page_size: int = PAGE_SIZE
 ) -> SearchOutcome:
-    """One page of what `user` may see matching `query`, with facets over all of it and a did-you-mean."""
+    """One page of what `user` may see matching `query`, with facets over all of it and a did-you-mean.
+
+    A query that finds nothing as typed is loosened (Relaxation, in order) and the closest method cards come with it:
+    the reader never meets a bare empty page.
+    """
     filters = filters or SearchFilters()
     query = " ".join(query.split())[:255]
     if not query:
@@ -300,26 +444,31 @@ def search_everything(
             filters=filters,
         )
     backend = get_search_backend()
-    matches = _matches(backend, query, user, filters)
+    matches, typed_total = _matches(backend, query, user, filters)
     suggestion = _suggest(backend, query, user)
-    searched = query
-    if not matches and suggestion:
-        # Nothing for what was typed: show what the corrected query finds, and say so.
-        searched = suggestion
-        matches = _matches(backend, suggestion, user, filters)
+    searched, relaxation, method_cards = query, None, []
+    if not typed_total:
+        matches, relaxation, searched = _relaxed(backend, query, matches, suggestion, user, filters)
+        method_cards = closest_method_cards(user=user, query=query, backend=backend)
+    promoted = _promoted_pages(query, user, filters)
+    matches = _promote(matches, promoted)
     pages = max(1, math.ceil(len(matches) / page_size))
     page = min(max(1, page), pages)
     window = matches[(page - 1) * page_size : page * page_size]
+    hits = _hits(backend, searched, window, promoted=frozenset(promoted))
     return SearchOutcome(
         query=query,
         total=len(matches),
         suggestion=suggestion,
         facets=_facets(matches),
-        results=_hits(backend, searched, window),
+        results=hits,
         page=page,
         pages=pages if matches else 0,
         filters=filters,
         searched=searched,
+        typed_total=typed_total,
+        relaxation=relaxation,
+        method_cards=method_cards,
     )
 
 

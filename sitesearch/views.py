@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
-from . import selectors
+from . import selectors, services
 
 
 def _page_number(request: HttpRequest) -> int:
@@ -51,12 +51,39 @@ def _facet_rows(outcome: selectors.SearchOutcome, choices: dict[str, list[Any]])
     return rows
 
 
+# The correction's note is in the template: it links the corrected query.
+RELAXATION_NOTES = {
+    selectors.Relaxation.ANY_WORD: gettext_lazy(
+        "Nothing matched every word of “%(query)s”. Showing pages with some of the words."
+    ),
+    selectors.Relaxation.COMPOUND_PARTS: gettext_lazy(
+        "Nothing matched “%(query)s”. Showing pages with its parts: “%(searched)s”."
+    ),
+    selectors.Relaxation.FUZZY: gettext_lazy(
+        "Nothing matched “%(query)s”. Showing pages with words spelled almost the same."
+    ),
+}
+
+
+def _log_search(outcome: selectors.SearchOutcome, page: int) -> None:
+    """Count the search in the anonymous query log once, on its first page, with the hits of what was typed."""
+    if page == 1 and outcome.query:
+        services.search_query_log(query=outcome.query, hits=outcome.typed_total)
+
+
 @require_GET
 def search_page(request: HttpRequest) -> HttpResponse:
     filters = selectors.SearchFilters.from_query(request.GET)
     outcome = selectors.search_everything(
         user=request.user, query=request.GET.get("q", ""), filters=filters, page=_page_number(request)
     )
+    _log_search(outcome, _page_number(request))
+    relaxation_note = None
+    if outcome.relaxation in RELAXATION_NOTES:
+        relaxation_note = RELAXATION_NOTES[selectors.Relaxation(outcome.relaxation)] % {
+            "query": outcome.query,
+            "searched": outcome.searched,
+        }
     base = {"q": outcome.query, **filters.as_dict()}
     choices = selectors.phases_and_work_packages()
     # Hits name their municipality by slug (as the JSON API does); the page shows its name.
@@ -72,6 +99,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
             "facet_rows": _facet_rows(outcome, choices),
             "types": selectors.TYPES,
             "suggestion_query": urlencode({**base, "q": outcome.suggestion or ""}),
+            "relaxation_note": relaxation_note,
             "page_query": urlencode(base),
         },
     )
@@ -85,6 +113,7 @@ def search_api(request: HttpRequest) -> JsonResponse:
         filters=selectors.SearchFilters.from_query(request.GET),
         page=_page_number(request),
     )
+    _log_search(outcome, _page_number(request))
     return JsonResponse(outcome.as_json(), json_dumps_params={"ensure_ascii": False})
 
 
