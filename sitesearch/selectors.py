@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import enum
 import math
 import re
@@ -10,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, cast
 
-from django.db.models import Case, Count, IntegerField, QuerySet, Value, When
+from django.db.models import Case, Count, IntegerField, Max, Min, QuerySet, Sum, Value, When
 from django.utils.html import escape, strip_tags
 from django.utils.text import Truncator
 from modelsearch.backends import get_search_backend
@@ -25,7 +26,7 @@ from themes.models import Municipality, RelocationPhase, SprintMethod, ValueChai
 from themes.permissions import visible_levels
 from themes.selectors import search_synonyms as municipality_synonyms
 
-from .models import GlossaryEntry
+from .models import GlossaryEntry, SearchQueryDay
 
 PAGE_SIZE = 20
 CLOSEST_METHOD_CARDS = 3
@@ -530,3 +531,21 @@ def search_synonyms() -> list[list[str]]:
 def opensearch_settings() -> dict[str, Any]:
     """Index settings for the OpenSearch/Elasticsearch backends with the same glossary and Swedish lexicon as Whoosh."""
     return index_settings(search_synonyms())
+
+
+def query_log_rows(*, since: datetime.date | None = None, zero_hits_only: bool = False) -> QuerySet[Any]:
+    """The query log summed per query: searches, days searched, the last day and the fewest hits; for the admin report.
+
+    `zero_hits_only` keeps the days a query found nothing as typed: what the glossary or new pages should answer.
+    """
+    rows = SearchQueryDay.objects.all()
+    if since is not None:
+        rows = rows.filter(day__gte=since)
+    if zero_hits_only:
+        rows = rows.filter(hits=0)
+    return rows.values("query").annotate(
+        total_searches=Sum("searches"),
+        days=Count("day"),
+        last_searched=Max("day"),
+        fewest_hits=Min("hits"),
+    )

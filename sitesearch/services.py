@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -49,3 +51,10 @@ def search_query_log(*, query: str, hits: int) -> None:
                 SearchQueryDay.objects.filter(day=today, query=text).update(
                     searches=F("searches") + 1, hits=hits
                 )
+
+
+def search_query_log_expire(*, today: datetime.date | None = None) -> int:
+    """Delete the query log's days older than SEARCH_LOG_RETENTION_DAYS; returns the rows deleted. A system write."""
+    cutoff = (today or timezone.localdate()) - datetime.timedelta(days=settings.SEARCH_LOG_RETENTION_DAYS)
+    deleted, _ = SearchQueryDay.objects.filter(day__lt=cutoff).delete()
+    return deleted

@@ -18,6 +18,7 @@ class Action(enum.StrEnum):
     PUBLISH_KNOWLEDGE = "publish_knowledge"
     EDIT_TAXONOMY = "edit_taxonomy"
     EDIT_GLOSSARY = "edit_glossary"
+    VIEW_SEARCH_ANALYTICS = "view_search_analytics"
     VIEW_PROSPECTS = "view_prospects"
     IMPORT_PROSPECTS = "import_prospects"
     SHARE_SEGMENTS = "share_segments"
@@ -41,6 +42,7 @@ _ANYWHERE: dict[Role, frozenset[Action]] = {
             Action.PUBLISH_KNOWLEDGE,
             Action.EDIT_TAXONOMY,
             Action.EDIT_GLOSSARY,
+            Action.VIEW_SEARCH_ANALYTICS,
             Action.VIEW_SHARED_SEGMENTS,
             Action.VIEW_DASHBOARD,
             Action.EDIT_ACTION_PLAN,
@@ -229,6 +231,18 @@ def can_edit_taxonomy_labels(user: Any) -> bool:
 
 def can_edit_glossary(user: Any) -> bool:
     """The search glossary (synonyms, Swedish-English equivalents) is the coordinating team's to maintain."""
+    return can(user, Action.EDIT_GLOSSARY)
+
+
+def can_view_search_analytics(user: Any) -> bool:
+    """What partners and the public search for, and what they do not find, is the coordinating team's to read and
+    act on (glossary entries, promoted results, new pages); the log holds no person, but its queries are theirs."""
+    return can(user, Action.VIEW_SEARCH_ANALYTICS)
+
+
+def can_promote_search_results(user: Any) -> bool:
+    """Promoted search results put a page first for everyone who searches a query: the coordinating team decides,
+    as it decides the glossary."""
     return can(user, Action.EDIT_GLOSSARY)
 
 

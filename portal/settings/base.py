@@ -327,6 +327,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     },
     "insights-prospect-retention": {"task": "insights.tasks.prospects_expire_task", "schedule": 6 * 3600.0},
     "insights-import-leases": {"task": "insights.tasks.import_batches_reap_task", "schedule": 60.0},
+    "sitesearch-query-log-retention": {
+        "task": "sitesearch.tasks.query_log_expire_task",
+        "schedule": 24 * 3600.0,
+    },
     "knowledge-monthly-digest": {
         "task": "knowledge.tasks.send_last_months_digest",
         "schedule": crontab(minute=0, hour=7, day_of_month=1),
@@ -357,6 +361,9 @@ SPECTACULAR_SETTINGS = {
 # --- Insights ---------------------------------------------------------------------------------
 PSEUDONYM_KEY = env.str("PSEUDONYM_KEY", default="")
 PROSPECT_RETENTION_DAYS = env.int("PROSPECT_RETENTION_DAYS", default=730)
+# The anonymous search query log (sitesearch.SearchQueryDay) is deleted after this many days: a typed query may
+# still name a person, so it is kept only as long as the analytics need it.
+SEARCH_LOG_RETENTION_DAYS = env.int("SEARCH_LOG_RETENTION_DAYS", default=365)
 SUPPRESSION_THRESHOLD = 10
 
 # --- E-mail and logging -------------------------------------------------------------------------

@@ -31,6 +31,7 @@ MATRIX = {
         Action.PUBLISH_KNOWLEDGE: (True, True),
         Action.EDIT_TAXONOMY: (True, True),
         Action.EDIT_GLOSSARY: (True, True),
+        Action.VIEW_SEARCH_ANALYTICS: (True, True),
         Action.VIEW_PROSPECTS: (False, False),
         Action.IMPORT_PROSPECTS: (False, False),
         Action.SHARE_SEGMENTS: (False, False),
@@ -49,6 +50,7 @@ MATRIX = {
         Action.PUBLISH_KNOWLEDGE: (False, False),
         Action.EDIT_TAXONOMY: (False, False),
         Action.EDIT_GLOSSARY: (False, False),
+        Action.VIEW_SEARCH_ANALYTICS: (False, False),
         Action.VIEW_PROSPECTS: (False, False),
         Action.IMPORT_PROSPECTS: (False, False),
         Action.SHARE_SEGMENTS: (False, False),
@@ -67,6 +69,7 @@ MATRIX = {
         Action.PUBLISH_KNOWLEDGE: (False, False),
         Action.EDIT_TAXONOMY: (False, False),
         Action.EDIT_GLOSSARY: (False, False),
+        Action.VIEW_SEARCH_ANALYTICS: (False, False),
         Action.VIEW_PROSPECTS: (True, False),
         Action.IMPORT_PROSPECTS: (True, False),
         Action.SHARE_SEGMENTS: (True, False),
@@ -85,6 +88,7 @@ MATRIX = {
         Action.PUBLISH_KNOWLEDGE: (False, False),
         Action.EDIT_TAXONOMY: (False, False),
         Action.EDIT_GLOSSARY: (False, False),
+        Action.VIEW_SEARCH_ANALYTICS: (False, False),
         Action.VIEW_PROSPECTS: (False, False),
         Action.IMPORT_PROSPECTS: (False, False),
         Action.SHARE_SEGMENTS: (False, False),
@@ -275,3 +279,19 @@ def test_action_plans_are_seen_by_the_visibility_levels_of_sprints(role, visible
     assert {
         level for level in ("public", "partners", "internal") if can_view_action_plan(user, visibility=level)
     } == visible
+
+
+@pytest.mark.parametrize(
+    ("role", "allowed"),
+    [("coordinator", True), ("lead", False), ("analyst", False), ("partner", False), (None, False)],
+)
+def test_only_the_coordinating_team_reads_search_analytics_and_promotes_results(role, allowed):
+    from themes.permissions import can_promote_search_results, can_view_search_analytics
+
+    user = (
+        AnonymousUser()
+        if role is None
+        else user_with_role(role, municipality=OWN if role in {"lead", "analyst"} else None)
+    )
+    assert can_view_search_analytics(user) is allowed
+    assert can_promote_search_results(user) is allowed
