@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from typing import Any
 
 import pytest
 
@@ -124,7 +125,7 @@ def test_a_worker_killed_during_an_import_leaves_nothing_half_imported_and_the_r
     broker.delete("unacked", "unacked_index")
 
 
-def _dsn(settings_dict: dict) -> str:
+def _dsn(settings_dict: dict[str, Any]) -> str:
     """A libpq connection string for the test database Django is using."""
     parts = {
         "dbname": settings_dict["NAME"],
