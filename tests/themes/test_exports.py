@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import datetime
 import io
+from collections.abc import Sequence
 
 import pytest
 from django.core.cache import cache
@@ -46,7 +47,7 @@ def _xlsx_cells(body: bytes) -> list[object]:
     return cells
 
 
-def _assert_inert(cells: list[object]) -> None:
+def _assert_inert(cells: Sequence[object]) -> None:
     texts = [cell for cell in cells if isinstance(cell, str)]
     assert not [t for t in texts if t.startswith(FORMULA_START)]
     assert any(t.startswith("'=HYPERLINK") for t in texts)
