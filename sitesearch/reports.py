@@ -23,7 +23,7 @@ from themes.permissions import can_view_search_analytics
 from . import selectors
 
 
-class SearchQueryReport(ReportView):  # type: ignore[misc]
+class SearchQueryReport(ReportView):
     """Queries summed over the days the log keeps (SEARCH_LOG_RETENTION_DAYS), most searched first."""
 
     header_icon = "search"

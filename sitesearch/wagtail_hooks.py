@@ -43,12 +43,12 @@ register_permission_policy(GlossaryEntry, GlossaryPermissionPolicy(GlossaryEntry
 register_snippet(GlossaryViewSet)
 
 
-class SearchAnalyticsMenuItem(MenuItem):  # type: ignore[misc]
+class SearchAnalyticsMenuItem(MenuItem):
     def is_shown(self, request: HttpRequest) -> bool:
         return can_view_search_analytics(request.user)
 
 
-@hooks.register("register_admin_urls")  # type: ignore[misc]
+@hooks.register("register_admin_urls")
 def register_search_report_urls() -> list[Any]:
     urls = [
         path("top/", reports.TopSearchQueriesReport.as_view(), name="top_queries"),
@@ -67,14 +67,14 @@ def register_search_report_urls() -> list[Any]:
     return [path("reports/search/", include((urls, "sitesearch_reports"), namespace="sitesearch_reports"))]
 
 
-@hooks.register("register_reports_menu_item")  # type: ignore[misc]
+@hooks.register("register_reports_menu_item")
 def register_top_queries_menu_item() -> MenuItem:
     return SearchAnalyticsMenuItem(
         _("Top search queries"), reverse("sitesearch_reports:top_queries"), icon_name="search", order=1300
     )
 
 
-@hooks.register("register_reports_menu_item")  # type: ignore[misc]
+@hooks.register("register_reports_menu_item")
 def register_zero_results_menu_item() -> MenuItem:
     return SearchAnalyticsMenuItem(
         _("Search queries without hits"),

@@ -168,10 +168,13 @@ def test_every_contract_field_is_accepted_on_every_type(tmp_path, lead_kiruna):
     call_command("import_knowledge", str(tmp_path), "--publish")
     for model in (LessonPage, MethodCardPage, ExchangeMeetingPage):
         page = model.objects.get()
-        assert page.municipality.slug == "kiruna" and page.work_package.code == "WP1"
-        assert page.method.code == "test-week" and page.value_chain_step.code == "digital"
+        assert page.municipality.slug == "kiruna"
+        assert page.work_package.code == "WP1"
+        assert page.method.code == "test-week"
+        assert page.value_chain_step.code == "digital"
         assert sorted(page.tags.names()) == ["coworking", "distansarbete"]
-        assert str(page.date) == "2026-03-14" and page.visibility == "public"
+        assert str(page.date) == "2026-03-14"
+        assert page.visibility == "public"
 
 
 def test_method_cards_keep_their_evidence_and_meetings_warn_about_it(tmp_path, capsys, client, lead_kiruna):
@@ -213,7 +216,8 @@ def test_the_report_is_one_line_per_file_and_a_summary_without_task_runner_lines
         call_command("import_knowledge", str(tmp_path), "--publish")
     out, err = capsys.readouterr()
     lines = out.splitlines()
-    assert len(lines) == 3 and lines[-1] == "2 of 2 file(s) imported"
+    assert len(lines) == 3
+    assert lines[-1] == "2 of 2 file(s) imported"
     assert all(line.startswith(str(tmp_path)) and ": created /kunskap/" in line for line in lines[:2])
     assert not [
         r for r in caplog.records if r.name.startswith("django_tasks") and r.levelno < logging.WARNING
