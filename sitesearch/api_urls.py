@@ -1,10 +1,10 @@
-"""The search API, mounted under /api/."""
+"""The search API, mounted under /api/ (DRF views, documented in /api/schema/)."""
 
 from django.urls import path
 
-from . import views
+from . import api
 
 urlpatterns = [
-    path("search/", views.search_api, name="api-search"),
-    path("search/autocomplete/", views.autocomplete_api, name="api-search-autocomplete"),
+    path("search/", api.SearchAPIView.as_view(), name="api-search"),
+    path("search/autocomplete/", api.AutocompleteAPIView.as_view(), name="api-search-autocomplete"),
 ]

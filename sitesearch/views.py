@@ -1,11 +1,11 @@
-"""Thin views of search: the page (/search/), the JSON API (/api/search/) and autocomplete for the search box."""
+"""Thin view of the search page (/search/); the JSON API and autocomplete are DRF views in sitesearch.api."""
 
 from __future__ import annotations
 
 from typing import Any
 from urllib.parse import urlencode
 
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -103,21 +103,3 @@ def search_page(request: HttpRequest) -> HttpResponse:
             "page_query": urlencode(base),
         },
     )
-
-
-@require_GET
-def search_api(request: HttpRequest) -> JsonResponse:
-    outcome = selectors.search_everything(
-        user=request.user,
-        query=request.GET.get("q", ""),
-        filters=selectors.SearchFilters.from_query(request.GET),
-        page=_page_number(request),
-    )
-    _log_search(outcome, _page_number(request))
-    return JsonResponse(outcome.as_json(), json_dumps_params={"ensure_ascii": False})
-
-
-@require_GET
-def autocomplete_api(request: HttpRequest) -> JsonResponse:
-    titles = selectors.autocomplete_titles(user=request.user, prefix=request.GET.get("q", ""))
-    return JsonResponse({"results": titles}, json_dumps_params={"ensure_ascii": False})

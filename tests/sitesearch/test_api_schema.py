@@ -1,0 +1,139 @@
+"""/api/search/ and /api/search/autocomplete/ in the OpenAPI schema (INTERFACES.md): both paths with their
+parameters and response shape, answers that match it, and visibility whichever way the caller authenticates."""
+
+from __future__ import annotations
+
+import pytest
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from tests.factories import user_with_role
+from tests.knowledge.factories import make_lesson
+
+pytestmark = pytest.mark.django_db
+
+SEARCH = "/api/search/"
+AUTOCOMPLETE = "/api/search/autocomplete/"
+HIT_FIELDS = {"slug", "title", "url", "type", "municipality", "score", "highlight"}
+
+
+@pytest.fixture
+def api():
+    return APIClient()
+
+
+@pytest.fixture
+def schema(api):
+    response = api.get("/api/schema/", {"format": "json"})
+    assert response.status_code == 200
+    return response.json()
+
+
+@pytest.fixture
+def pages(kiruna, lulea):
+    make_lesson(title="Coworking i Kiruna", municipality=kiruna, visibility="public", slug="cw-public")
+    make_lesson(title="Coworking för partner", municipality=lulea, visibility="partners", slug="cw-partners")
+    make_lesson(title="Coworking internt", municipality=lulea, visibility="internal", slug="cw-internal")
+
+
+def _resolve(schema, node):
+    while "$ref" in node:
+        node = schema["components"]["schemas"][node["$ref"].rsplit("/", 1)[1]]
+    return node
+
+
+def _response_schema(schema, path):
+    return schema["paths"][path]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+
+
+def _assert_matches(schema, node, value, where="body"):
+    """A small validator for the shapes these answers use: objects (fixed or a map), arrays, strings, numbers."""
+    node = _resolve(schema, node)
+    if value is None:
+        assert node.get("nullable"), where
+        return
+    kind = node.get("type")
+    if "properties" in node:
+        assert isinstance(value, dict), where
+        assert set(value) == set(node["properties"]), (where, set(value) ^ set(node["properties"]))
+        for name, item in value.items():
+            _assert_matches(schema, node["properties"][name], item, f"{where}.{name}")
+    elif kind == "object":
+        assert isinstance(value, dict), where
+        for name, item in value.items():
+            _assert_matches(schema, node["additionalProperties"], item, f"{where}.{name}")
+    elif kind == "array":
+        assert isinstance(value, list), where
+        for i, item in enumerate(value):
+            _assert_matches(schema, node["items"], item, f"{where}[{i}]")
+    elif kind == "string":
+        assert isinstance(value, str), where
+        if "enum" in node:
+            assert value in node["enum"], where
+    elif kind == "integer":
+        assert isinstance(value, int), where
+    elif kind == "number":
+        assert isinstance(value, int | float), where
+    else:
+        raise AssertionError((where, node))
+
+
+def _parameters(schema, path):
+    return {p["name"]: p for p in schema["paths"][path]["get"]["parameters"]}
+
+
+def test_the_schema_documents_search_with_its_filters_and_answer(schema):
+    parameters = _parameters(schema, SEARCH)
+    assert set(parameters) == {"q", "municipality", "type", "work_package", "phase", "page"}
+    assert all(p["in"] == "query" for p in parameters.values())
+    assert set(parameters["type"]["schema"]["enum"]) == {"lesson", "method", "exchange", "sprint"}
+    assert parameters["page"]["schema"]["type"] == "integer"
+    answer = _resolve(schema, _response_schema(schema, SEARCH))
+    assert set(answer["properties"]) == {"query", "total", "suggestion", "facets", "results"}
+    assert answer["properties"]["suggestion"]["nullable"] is True
+    hit = _resolve(schema, answer["properties"]["results"]["items"])
+    assert set(hit["properties"]) == HIT_FIELDS
+    assert hit["properties"]["municipality"]["nullable"] is True
+
+
+def test_the_schema_documents_autocomplete(schema):
+    assert set(_parameters(schema, AUTOCOMPLETE)) == {"q"}
+    answer = _resolve(schema, _response_schema(schema, AUTOCOMPLETE))
+    assert set(answer["properties"]) == {"results"}
+    assert answer["properties"]["results"]["items"]["type"] == "string"
+
+
+def test_anonymous_answers_match_the_schema_and_show_public_pages_only(api, schema, pages):
+    body = api.get(SEARCH, {"q": "coworking"}).json()
+    _assert_matches(schema, _response_schema(schema, SEARCH), body)
+    assert {r["slug"] for r in body["results"]} == {"cw-public"}
+    titles = api.get(AUTOCOMPLETE, {"q": "cowork"}).json()
+    _assert_matches(schema, _response_schema(schema, AUTOCOMPLETE), titles)
+    assert titles["results"] == ["Coworking i Kiruna"]
+
+
+def test_a_partner_with_a_token_sees_partner_pages_but_not_internal_ones(api, schema, pages):
+    token = Token.objects.create(user=user_with_role("partner", username="p"))
+    api.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    body = api.get(SEARCH, {"q": "coworking"}).json()
+    _assert_matches(schema, _response_schema(schema, SEARCH), body)
+    assert {r["slug"] for r in body["results"]} == {"cw-public", "cw-partners"}
+    assert sorted(api.get(AUTOCOMPLETE, {"q": "cowork"}).json()["results"]) == [
+        "Coworking för partner",
+        "Coworking i Kiruna",
+    ]
+
+
+def test_a_lead_session_sees_internal_pages(api, pages):
+    api.force_login(user_with_role("lead", "kiruna", username="l"))
+    assert api.get(SEARCH, {"q": "coworking"}).json()["total"] == 3
+
+
+def test_a_browser_asking_for_html_still_gets_the_contract_json(client, pages):
+    response = client.get(SEARCH, {"q": "Coworking"}, headers={"accept": "text/html"})
+    assert response["Content-Type"] == "application/json"
+    assert response.json()["query"] == "Coworking"
+
+
+def test_a_wrong_page_number_is_the_first_page(api, pages):
+    assert api.get(SEARCH, {"q": "coworking", "page": "x"}).json()["total"] == 1
