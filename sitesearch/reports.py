@@ -15,7 +15,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponseBase
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.ui.tables import Column, DateColumn
+from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.reports import ReportView
 
 from themes.permissions import can_view_search_analytics
@@ -34,7 +34,8 @@ class SearchQueryReport(ReportView):
         Column("query", label=_("Query"), sort_key="query"),
         Column("total_searches", label=_("Searches"), sort_key="total_searches"),
         Column("days", label=_("Days searched"), sort_key="days"),
-        DateColumn("last_searched", label=_("Last searched"), sort_key="last_searched"),
+        # The log keeps days, not moments: the day itself (DateColumn would say "1 hour ago" of its midnight).
+        Column("last_searched", label=_("Last searched"), sort_key="last_searched"),
         Column("fewest_hits", label=_("Fewest hits on a day"), sort_key="fewest_hits"),
     ]
     list_export = ["query", "total_searches", "days", "last_searched", "fewest_hits"]

@@ -5,7 +5,8 @@ import datetime
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 from wagtail.contrib.search_promotions.models import Query, SearchPromotion
 
 from sitesearch import selectors
@@ -49,6 +50,9 @@ def test_the_coordinating_team_reads_both_reports(client, log):
     body = top.content.decode()
     assert body.index("förskoleplats") < body.index("xylofon")
     assert "gammal fråga" not in body  # older than SEARCH_LOG_RETENTION_DAYS
+    with translation.override("sv"):
+        assert date_format(timezone.localdate()) in body  # the day last searched ...
+    assert "sedan" not in body  # ... not "1 timme sedan" of its midnight
     zero = client.get(ZERO).content.decode()
     assert "xylofon" in zero
     assert "förskoleplats" not in zero
