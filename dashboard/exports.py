@@ -1,19 +1,18 @@
-"""A chart's data as CSV (UTF-8 with BOM and semicolons, as Swedish Excel reads it) or XLSX (PDF: knowledge.pdf)."""
+"""A chart's data as CSV (UTF-8 with BOM and semicolons, as Swedish Excel reads it) or XLSX (PDF: knowledge.pdf),
+written by themes.exports: chart headers and categories are taxonomy labels and titles, guarded like any cell."""
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable
+from typing import Any
 
 from django.utils.text import slugify
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
 from themes.charts import Chart
+from themes.exports import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, Sheet, csv_bytes, xlsx_bytes
 
-CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+__all__ = ["CSV_CONTENT_TYPE", "PDF_CONTENT_TYPE", "XLSX_CONTENT_TYPE", "chart_csv", "chart_xlsx", "filename"]
+
 PDF_CONTENT_TYPE = "application/pdf"
 
 
@@ -23,39 +22,22 @@ def _cell(value: float | None) -> float | int | str:
     return int(value) if float(value).is_integer() else value
 
 
+def _rows(chart: Chart) -> list[list[Any]]:
+    rows: list[list[Any]] = [[label, *(_cell(v) for v in values)] for label, values in chart.rows]
+    if chart.note:
+        rows += [[], [chart.note]]
+    return rows
+
+
 def chart_csv(chart: Chart) -> bytes:
     """Numbers are written with a decimal point and no grouping, so that any tool reads them back exactly."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow(chart.headers)
-    for label, values in chart.rows:
-        writer.writerow([label, *(_cell(v) for v in values)])
-    if chart.note:
-        writer.writerow([])
-        writer.writerow([chart.note])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    return csv_bytes([chart.headers, *_rows(chart)])
 
 
 def chart_xlsx(chart: Chart) -> bytes:
-    workbook = Workbook()
-    sheet = workbook.active
-    assert sheet is not None  # a new workbook always has one sheet
-    # Excel limits sheet titles to 31 characters and forbids a few punctuation marks.
-    sheet.title = "".join(ch for ch in chart.title if ch not in "[]:*?/\\")[:31] or "data"
-    sheet.append(chart.headers)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for label, values in chart.rows:
-        sheet.append([label, *(_cell(v) for v in values)])
-    if chart.note:
-        sheet.append([])
-        sheet.append([chart.note])
-    sheet.column_dimensions["A"].width = max(
-        12, min(40, max((len(c) for c in chart.categories), default=10) + 2)
-    )
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    width = max(12, min(40, max((len(c) for c in chart.categories), default=10) + 2))
+    sheet = Sheet(title=chart.title, header=chart.headers, rows=_rows(chart), widths=[width], freeze=None)
+    return xlsx_bytes([sheet])
 
 
 def filename(chart: Chart, extension: str, *, prefix: Iterable[str] = ()) -> str:

@@ -1,17 +1,14 @@
-"""A plan as CSV (UTF-8 with BOM and semicolons, as Swedish Excel reads it) or XLSX (one sheet per part)."""
+"""A plan as CSV (UTF-8 with BOM and semicolons, as Swedish Excel reads it) or XLSX (one sheet per part), written
+by themes.exports and its formula guard."""
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Any
 
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
-from sprints.exports import XLSX_TYPE, spreadsheet_safe
+from themes.exports import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, Sheet, csv_bytes, download, xlsx_bytes
 
 from .models import ActionPlan
 from .selectors import PlanPage
@@ -124,34 +121,18 @@ def sheets(page: PlanPage) -> list[tuple[str, list[str], list[list[Any]]]]:
 
 def csv_response(page: PlanPage) -> HttpResponse:
     """The parts one after another, each under its own title line."""
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename(page.content.plan, "csv")}"'
-    response.write("\ufeff")
-    writer = csv.writer(response, delimiter=";")
+    lines: list[list[Any]] = []
     for number, (title, header, rows) in enumerate(sheets(page)):
         if number:
-            writer.writerow([])
-        writer.writerow([title])
-        writer.writerow(header)
-        for row in rows:
-            writer.writerow([spreadsheet_safe(value) for value in row])
-    return response
+            lines.append([])
+        lines += [[title], header, *rows]
+    return download(
+        csv_bytes(lines), content_type=CSV_CONTENT_TYPE, filename=filename(page.content.plan, "csv")
+    )
 
 
 def xlsx_response(page: PlanPage) -> HttpResponse:
-    workbook = Workbook()
-    workbook.remove(workbook.active)
-    for title, header, rows in sheets(page):
-        sheet = workbook.create_sheet(title[:31])
-        sheet.append(header)
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-        for row in rows:
-            sheet.append([spreadsheet_safe(value) for value in row])
-        sheet.column_dimensions["A"].width = 48
-        sheet.freeze_panes = "A2"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    response = HttpResponse(buffer.getvalue(), content_type=XLSX_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{filename(page.content.plan, "xlsx")}"'
-    return response
+    body = xlsx_bytes(
+        Sheet(title=title, header=header, rows=rows, widths=[48]) for title, header, rows in sheets(page)
+    )
+    return download(body, content_type=XLSX_CONTENT_TYPE, filename=filename(page.content.plan, "xlsx"))

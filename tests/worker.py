@@ -87,9 +87,8 @@ def running_worker(
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if process.poll() is not None:
-                raise RuntimeError(
-                    "The Celery worker exited: " + process.stdout.read().decode(errors="replace")
-                )  # type: ignore[union-attr]
+                output = process.stdout.read() if process.stdout else b""
+                raise RuntimeError("The Celery worker exited: " + output.decode(errors="replace"))
             if app.control.ping(timeout=0.5):
                 break
         else:

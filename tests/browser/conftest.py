@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -52,7 +53,8 @@ def chromium(django_db_setup, django_db_blocker) -> Iterator[object]:
     try:
         with sync_playwright() as playwright:
             for alias, contents in snapshots.items():
-                connections[alias]._test_serialized_contents = contents
+                # Django's test runner keeps the snapshot in this private, untyped attribute.
+                connections[alias]._test_serialized_contents = contents  # type: ignore[attr-defined]
             browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
             yield browser
             browser.close()
@@ -91,7 +93,7 @@ def screenshot(page, name: str) -> dict[str, Path]:
     return paths
 
 
-def serious_accessibility_violations(page) -> list[dict]:
+def serious_accessibility_violations(page) -> list[dict[str, Any]]:
     """axe-core (shipped inside axe-playwright-python) run in the page: violations of impact serious or critical."""
     from axe_playwright_python.sync_playwright import Axe
 
@@ -100,4 +102,4 @@ def serious_accessibility_violations(page) -> list[dict]:
 
 
 def horizontal_overflow(page) -> int:
-    return page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    return int(page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth"))

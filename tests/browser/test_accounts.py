@@ -11,6 +11,7 @@ from django_otp.oath import totp
 
 from tests.browser.conftest import login, screenshot, serious_accessibility_violations
 from tests.factories import user_with_role
+from tests.matching import found
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -57,7 +58,7 @@ def test_the_coordinator_invites_a_lead_for_kiruna_who_sets_a_password_and_edits
 
     assert [m.to for m in mail.outbox] == [["lisa.lead@kiruna.example"]]
     assert mail.outbox[0].subject == "Du är inbjuden till Stigar"
-    link = re.search(r"https?://\S+/accounts/invitation/\S+/", mail.outbox[0].body).group(0)
+    link = found(r"https?://\S+/accounts/invitation/\S+/", mail.outbox[0].body)
     assert link.startswith(live_server.url)
 
     # The lead, in a browser of their own, with the keyboard only.

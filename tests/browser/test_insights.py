@@ -1,5 +1,7 @@
 """The insights model report in a real browser: both evaluation charts as SVG with their data tables, axe-core in sv and en."""
 
+from typing import Any
+
 import pytest
 
 from tests.browser.conftest import (
@@ -33,7 +35,7 @@ def analyst_page(page, tmp_path):
     return page
 
 
-def _violations(page) -> list[tuple[str, str, list]]:
+def _violations(page) -> list[tuple[str, str, list[Any]]]:
     return [
         (v["id"], v["help"], [n["target"] for n in v["nodes"]][:3])
         for v in serious_accessibility_violations(page)

@@ -30,7 +30,7 @@ def _taxonomy():
 
 def _column_of(page, title: str) -> str:
     card = page.locator(".sprint-card", has_text=title)
-    return card.evaluate("el => el.closest('.board__column').dataset.status")
+    return str(card.evaluate("el => el.closest('.board__column').dataset.status"))
 
 
 def test_a_lead_creates_a_sprint_moves_it_by_keyboard_logs_a_result_and_the_overview_shows_it(page):

@@ -206,7 +206,9 @@ def test_the_dashboard_has_print_styles_and_a_print_button(client, coordinator):
 
     from django.contrib.staticfiles import finders
 
-    css = Path(finders.find("dashboard/dashboard.css")).read_text(encoding="utf-8")
+    found = finders.find("dashboard/dashboard.css")
+    assert isinstance(found, str)
+    css = Path(found).read_text(encoding="utf-8")
     assert "@media print" in css
 
 
@@ -704,7 +706,7 @@ def test_a_new_shared_segment_invalidates_the_cache(shared_segments, kiruna):
     from insights.models import Segment
 
     before = dashboard_cache.version()
-    Segment.objects.filter(municipality=kiruna).first().save()
+    Segment.objects.filter(municipality=kiruna)[0].save()
     assert dashboard_cache.version() > before
 
 

@@ -8,6 +8,7 @@ import subprocess
 import sys
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.utils import translation
@@ -83,12 +84,13 @@ print(json.dumps({
 """
 
 
-def _probe(path: Path) -> dict:
+def _probe(path: Path) -> dict[str, Any]:
     result = subprocess.run(
         [sys.executable, "-c", PROBE, str(path)], cwd=ROOT, capture_output=True, text=True, timeout=300
     )
     assert result.returncode == 0, result.stderr
-    return json.loads(result.stdout.strip().splitlines()[-1])
+    probe: dict[str, Any] = json.loads(result.stdout.strip().splitlines()[-1])
+    return probe
 
 
 def test_an_xlsx_bomb_is_refused_before_parsing_within_300_mb(tmp_path):

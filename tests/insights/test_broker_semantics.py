@@ -12,9 +12,10 @@ import signal
 import subprocess
 import sys
 import time
+from typing import Any
 
 import pytest
-from kombu import Connection
+from kombu.connection import Connection
 
 from tests.services import redis_available, require
 
@@ -31,7 +32,7 @@ with Connection(url, transport_options=options) as connection:
 """
 
 
-def _publish_and_take_unacknowledged(url: str, options: dict) -> None:
+def _publish_and_take_unacknowledged(url: str, options: dict[str, Any]) -> None:
     with Connection(url, transport_options=options) as connection:
         queue = connection.SimpleQueue("stigar-ack-probe")
         queue.put({"batch": 1})
@@ -46,7 +47,7 @@ def _publish_and_take_unacknowledged(url: str, options: dict) -> None:
     assert json.loads(consumer.stdout) == {"batch": 1}
 
 
-def _take(url: str, options: dict, *, timeout: float) -> dict | None:
+def _take(url: str, options: dict[str, Any], *, timeout: float) -> dict[str, Any] | None:
     with Connection(url, transport_options=options) as connection:
         queue = connection.SimpleQueue("stigar-ack-probe")
         try:
@@ -56,7 +57,8 @@ def _take(url: str, options: dict, *, timeout: float) -> dict | None:
         finally:
             queue.close()
         message.ack()
-        return message.payload
+        payload: dict[str, Any] = message.payload
+        return payload
 
 
 def test_the_filesystem_broker_never_redelivers_an_unacknowledged_message(tmp_path):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import numpy as np
 import pytest
@@ -101,8 +102,8 @@ def test_a_gradient_boosting_model_round_trips_and_explains_itself(tmp_path):
     pipeline = candidate_pipeline("hist_gradient_boosting", seed=0, calibrated=True).fit(
         features, frame["relocated"].astype(bool)
     )
-    reference = {
-        c: (str(features[c].mode().iloc[0]) if c in CATEGORICAL else float(features[c].median()))
+    reference: dict[str, Any] = {
+        str(c): (str(features[c].mode().iloc[0]) if c in CATEGORICAL else float(features[c].median()))
         for c in features
     }
     model = PropensityModel(pipeline, "hist_gradient_boosting", REFERENCE, np.zeros(1), reference, {})

@@ -58,6 +58,7 @@ def test_scoring_stores_scores_segments_and_a_versioned_skops_model(scored_kirun
     assert (settings.DATA_DIR / "models" / version.file).exists()
     assert version.file.endswith(".skops")
     segment = Segment.objects.order_by("-size").first()
+    assert segment is not None
     assert segment.size == Prospect.objects.filter(segment_key=segment.key).count()
     assert sum(segment.aida_mix.values()) == segment.size
     assert len(segment.top_factors) == 3
@@ -135,6 +136,7 @@ def test_pin_and_unpin_a_segment(analyst_kiruna, kiruna):
     pin = segment_pin(
         actor=analyst_kiruna, municipality=kiruna, segment_key="DE:family:skiing", note="Ski-fair in Munich"
     )
+    assert pin is not None
     assert pin.note == "Ski-fair in Munich"
     segment_pin(actor=analyst_kiruna, municipality=kiruna, segment_key="DE:family:skiing", pinned=False)
     assert not SegmentPin.objects.exists()

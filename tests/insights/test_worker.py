@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from typing import Any
 
 import pytest
 
@@ -50,8 +51,10 @@ def test_a_worker_killed_during_an_import_leaves_nothing_half_imported_and_the_r
     import signal
     from pathlib import Path
 
+    import psycopg
     import redis
     from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.db import connection
 
     from insights import services
     from insights.models import ImportBatch
@@ -63,22 +66,30 @@ def test_a_worker_killed_during_an_import_leaves_nothing_half_imported_and_the_r
     path = synthetic_csv(120_000, seed=7)
     upload = SimpleUploadedFile(path.name, path.read_bytes(), content_type="text/csv")
 
-    with running_worker(env=worker_env) as worker:
-        batch = services.import_batch_create(actor=analyst_kiruna, municipality=kiruna, upload=upload)
-        stored = Path(batch.stored_path)
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:
-            batch.refresh_from_db()
-            step = (batch.progress or {}).get("step")
-            if step == "store" and batch.progress["current"] < batch.progress["total"]:
-                break
-            assert batch.status in ("queued", "running"), batch.errors
-            time.sleep(0.1)
-        else:
-            pytest.fail(f"the import never reached its store step: {batch.status} {batch.progress}")
-        os.kill(worker.pid, signal.SIGKILL)
-        worker.wait(timeout=10)
-        killed_at = time.monotonic()
+    # COPY stores 120,000 rows in well under a heartbeat, too fast to catch. A second connection holds a SHARE lock on
+    # the prospects table, which lets the worker read and COPY into its load table but blocks its INSERT: the worker
+    # is caught inside its store transaction, deterministically, until it is killed.
+    blocker = psycopg.connect(_dsn(connection.settings_dict), autocommit=False)
+    blocker.execute(f"LOCK TABLE {connection.ops.quote_name(Prospect._meta.db_table)} IN SHARE MODE")
+    try:
+        with running_worker(env=worker_env) as worker:
+            batch = services.import_batch_create(actor=analyst_kiruna, municipality=kiruna, upload=upload)
+            stored = Path(batch.stored_path)
+            deadline = time.monotonic() + 120
+            while time.monotonic() < deadline:
+                batch.refresh_from_db()
+                if (batch.progress or {}).get("step") == "store":
+                    break
+                assert batch.status in ("queued", "running"), batch.errors
+                time.sleep(0.1)
+            else:
+                pytest.fail(f"the import never reached its store step: {batch.status} {batch.progress}")
+            os.kill(worker.pid, signal.SIGKILL)
+            worker.wait(timeout=10)
+            killed_at = time.monotonic()
+    finally:
+        blocker.rollback()
+        blocker.close()
 
     # The store transaction died with the worker's connection: nothing half-imported.
     assert Prospect.objects.filter(municipality=kiruna).count() == 0
@@ -112,3 +123,15 @@ def test_a_worker_killed_during_an_import_leaves_nothing_half_imported_and_the_r
     assert batch.attempts == 2
     assert not stored.exists()
     broker.delete("unacked", "unacked_index")
+
+
+def _dsn(settings_dict: dict[str, Any]) -> str:
+    """A libpq connection string for the test database Django is using."""
+    parts = {
+        "dbname": settings_dict["NAME"],
+        "user": settings_dict.get("USER") or "",
+        "password": settings_dict.get("PASSWORD") or "",
+        "host": settings_dict.get("HOST") or "",
+        "port": str(settings_dict.get("PORT") or ""),
+    }
+    return " ".join(f"{key}={value}" for key, value in parts.items() if value)

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from knowledge.models import ExchangeMeetingPage, KnowledgePage, LessonPage, MethodCardPage
 from knowledge.selectors import knowledge_index
 from themes.models import RelocationPhase
 
+PageT = TypeVar("PageT", bound=KnowledgePage)
+
 _counter = {"n": 0}
 
 
-def _add(page: KnowledgePage, *, live: bool, phases: tuple[str, ...], tags: tuple[str, ...]) -> Any:
+def _add(page: PageT, *, live: bool, phases: tuple[str, ...], tags: tuple[str, ...]) -> PageT:
     index = knowledge_index()
     assert index is not None
     if phases:

@@ -112,6 +112,7 @@ def test_only_the_coordinating_team_unpublishes_and_only_its_own_leads_see_the_d
 def test_a_lead_of_another_municipality_cannot_copy_by_posting_either(client, people, kiruna):
     lesson = _draft(people, kiruna)
     index = knowledge_index()
+    assert index is not None
     before = Page.objects.count()
     client.force_login(people["lead-lulea"])
     response = client.post(

@@ -2,11 +2,13 @@
 
 import datetime
 import io
+from typing import cast
 
 import pypdf
 import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from pypdf.generic import DictionaryObject
 
 from knowledge.models import LessonPage
 from knowledge.selectors import agenda_proposal, related_knowledge
@@ -175,6 +177,11 @@ def test_sami_letters_survive_in_the_pdf_text(client):
     for word in SAMI.split():
         assert word in text, word
     fonts = {
-        str(font.get("/BaseFont")) for page in reader.pages for font in page["/Resources"]["/Font"].values()
+        str(font.get_object().get("/BaseFont")) for page in reader.pages for font in _fonts_of(page).values()
     }
     assert any("SourceSansPro" in name for name in fonts), fonts
+
+
+def _fonts_of(page: pypdf.PageObject) -> DictionaryObject:
+    resources = cast(DictionaryObject, page["/Resources"].get_object())
+    return cast(DictionaryObject, resources["/Font"].get_object())

@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.core import mail
+from django.core.mail import EmailMultiAlternatives
 from django.utils import timezone
 
 from knowledge import services
@@ -78,7 +79,9 @@ def test_the_digest_email_is_in_swedish_and_english_and_sent_once(partner):
     assert "New lessons" in message.body
     assert "Delad lärdom" in message.body
     assert "Intern lärdom" not in message.body
+    assert isinstance(message, EmailMultiAlternatives)
     html, mimetype = message.alternatives[0]
+    assert isinstance(html, str)
     assert mimetype == "text/html"
     assert 'lang="sv"' in html
     assert 'lang="en"' in html

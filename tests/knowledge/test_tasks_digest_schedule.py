@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from celery.schedules import crontab
 from django.conf import settings
 
 from knowledge import tasks
@@ -13,7 +14,9 @@ pytestmark = pytest.mark.django_db
 def test_beat_schedules_the_monthly_digest_on_the_first():
     entry = settings.CELERY_BEAT_SCHEDULE["knowledge-monthly-digest"]
     assert entry["task"] == "knowledge.tasks.send_last_months_digest"
-    assert entry["schedule"].day_of_month == {1}
+    schedule = entry["schedule"]
+    assert isinstance(schedule, crontab)
+    assert schedule.day_of_month == {1}
 
 
 @pytest.mark.parametrize(

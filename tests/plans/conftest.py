@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
+from typing import Any
 
 import pytest
 
 from plans import services
-from tests.sprints.conftest import log_result, make_sprint  # noqa: F401 - shared sprint helpers
+from tests.sprints.conftest import log_result, make_sprint
+
+__all__ = ["add_goal", "add_need", "log_result", "make_sprint"]
 from themes.models import RelocationPhase, ValueChainStep, WorkPackage
 
 
 def add_need(actor, plan, **overrides):
-    values = {
+    values: dict[str, Any] = {
         "text": "Inga lediga hyresrätter för nyinflyttade",
         "value_chain_step": ValueChainStep.objects.get(code="physical"),
         "relocation_phase": RelocationPhase.objects.get(code="move"),
@@ -25,7 +28,7 @@ def add_need(actor, plan, **overrides):
 
 
 def add_goal(actor, plan, **overrides):
-    values = {
+    values: dict[str, Any] = {
         "indicator": "Flyttbeslut inom 3 månader",
         "unit": "hushåll",
         "baseline": Decimal("0"),

@@ -128,6 +128,7 @@ def test_progress_from_the_newest_indicator_value(plan, lead_kiruna, kiruna):
     indicator(kiruna, "vacant_rental_flats", "30", date="2026-06-01")
     indicator(Municipality.objects.get(slug="lulea"), "vacant_rental_flats", "40", date="2026-09-01")
     [view] = selectors.plan_contents([plan], levels=ALL)[plan.pk].goals
+    assert view.measurement is not None
     assert (view.progress, view.percent, view.measurement.source) == (0.75, 75, "indicator")
 
 

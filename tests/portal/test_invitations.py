@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import datetime
 import json
 import re
-from datetime import timedelta
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -76,7 +76,9 @@ def test_an_expired_link_says_so_and_creates_nothing(
     client, coordinator, kiruna, django_capture_on_commit_callbacks
 ):
     invitation, link = _invite(coordinator, kiruna, django_capture_on_commit_callbacks)
-    Invitation.objects.filter(pk=invitation.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
+    Invitation.objects.filter(pk=invitation.pk).update(
+        expires_at=timezone.now() - datetime.timedelta(seconds=1)
+    )
     page = client.get(_path(link))
     assert page.status_code == 410
     assert "har gått ut" in page.content.decode()
@@ -89,7 +91,9 @@ def test_the_invitation_expires_after_the_configured_days(
 ):
     settings.STIGAR_INVITATION_DAYS = 7
     invitation, _link = _invite(coordinator, kiruna, django_capture_on_commit_callbacks)
-    assert abs((invitation.expires_at - timezone.now()) - timedelta(days=7)) < timedelta(minutes=1)
+    assert abs((invitation.expires_at - timezone.now()) - datetime.timedelta(days=7)) < datetime.timedelta(
+        minutes=1
+    )
 
 
 def test_an_english_invitation_is_written_and_shown_in_english(
@@ -107,7 +111,7 @@ def test_resending_replaces_the_link_and_extends_the_expiry(
     client, coordinator, kiruna, django_capture_on_commit_callbacks
 ):
     invitation, old_link = _invite(coordinator, kiruna, django_capture_on_commit_callbacks)
-    Invitation.objects.filter(pk=invitation.pk).update(expires_at=timezone.now() - timedelta(days=1))
+    Invitation.objects.filter(pk=invitation.pk).update(expires_at=timezone.now() - datetime.timedelta(days=1))
     invitation.refresh_from_db()
     with django_capture_on_commit_callbacks(execute=True):
         new_link = invitation_resend(invitation=invitation, by=coordinator)
@@ -163,9 +167,9 @@ def test_invite_user_prints_the_contract_json(capsys, kiruna):
     assert report["role"] == "lead"
     assert report["municipality"] == "kiruna"
     assert re.match(r"^https?://[^/]+/accounts/invitation/[^/]+/$", report["link"])
-    expires = timezone.datetime.fromisoformat(report["expires"])
+    expires = datetime.datetime.fromisoformat(report["expires"])
     assert expires.tzinfo is not None
-    assert expires > timezone.now() + timedelta(days=6)
+    assert expires > timezone.now() + datetime.timedelta(days=6)
 
 
 def test_invite_user_without_municipality_for_a_partner_is_null(capsys):

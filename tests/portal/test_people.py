@@ -13,7 +13,7 @@ from wagtail.models import APIToken, ModelLogEntry
 from portal.accounts.models import Invitation
 from portal.accounts.services import api_token_create, person_deactivate
 from tests.factories import user_with_role
-from themes.models import Membership
+from themes.models import Membership, Role
 from themes.permissions import role_of
 from themes.services import MEMBERSHIP_LOG_ACTION, membership_assign
 
@@ -39,7 +39,7 @@ def _edit_data(person, **changes):
 
 
 def test_a_role_change_is_in_the_audit_log_with_who_and_old_and_new(coordinator, lead_kiruna, lulea):
-    membership_assign(user=lead_kiruna, role="analyst", municipality=lulea, by=coordinator)
+    membership_assign(user=lead_kiruna, role=Role.ANALYST, municipality=lulea, by=coordinator)
     entry = ModelLogEntry.objects.filter(action=MEMBERSHIP_LOG_ACTION, object_id=str(lead_kiruna.pk)).latest(
         "timestamp"
     )
@@ -56,7 +56,7 @@ def test_only_the_coordinating_team_changes_roles(lead_kiruna, lead_lulea):
     from django.core.exceptions import PermissionDenied
 
     with pytest.raises(PermissionDenied):
-        membership_assign(user=lead_lulea, role="coordinator", by=lead_kiruna)
+        membership_assign(user=lead_lulea, role=Role.COORDINATOR, by=lead_kiruna)
     assert role_of(_fresh(lead_lulea)) == "lead"
 
 
@@ -85,7 +85,9 @@ def test_a_lead_without_a_municipality_is_refused_in_the_admin(client, coordinat
     )
     assert response.status_code == 200
     assert "hör till en kommun" in response.content.decode()
-    assert Membership.objects.get(user=lead_kiruna).municipality.slug == "kiruna"
+    municipality = Membership.objects.get(user=lead_kiruna).municipality
+    assert municipality is not None
+    assert municipality.slug == "kiruna"
 
 
 def test_the_people_list_filters_by_role_and_municipality(

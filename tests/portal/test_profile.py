@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import re
-
 import pytest
 from django.test import Client
 from wagtail.models import APIToken
 from wagtail.users.models import UserProfile
+
+from tests.matching import found
 
 pytestmark = pytest.mark.django_db
 
@@ -61,7 +61,7 @@ def test_an_address_of_another_account_is_refused(client, partner, coordinator):
 def test_a_named_token_is_shown_once_works_for_the_api_and_is_revoked_at_once(client, lead_kiruna, kiruna):
     client.force_login(lead_kiruna)
     created = client.post("/accounts/profile/", {"action": "token_create", "name": "Veckorapport"})
-    plaintext = re.search(r'<code id="new-token">([^<]+)</code>', created.content.decode()).group(1)
+    plaintext = found(r'<code id="new-token">([^<]+)</code>', created.content.decode(), 1)
     assert plaintext not in client.get("/accounts/profile/").content.decode()
     token = APIToken.objects.get(user=lead_kiruna)
     assert token.name == "Veckorapport"
@@ -78,17 +78,17 @@ def test_a_named_token_is_shown_once_works_for_the_api_and_is_revoked_at_once(cl
         "end": "2027-01-31",
         "goal": "Fler klick på flyttguiden.",
     }
-    auth = {"HTTP_AUTHORIZATION": f"Bearer {plaintext}"}
-    assert script.get("/api/sprints/", **auth).status_code == 200
-    wrote = script.post("/api/sprints/", payload, content_type="application/json", **auth)
+    auth = {"Authorization": f"Bearer {plaintext}"}
+    assert script.get("/api/sprints/", headers=auth).status_code == 200
+    wrote = script.post("/api/sprints/", payload, content_type="application/json", headers=auth)
     assert wrote.status_code == 201, wrote.content
     other = script.post(
-        "/api/sprints/", {**payload, "municipality": "lulea"}, content_type="application/json", **auth
+        "/api/sprints/", {**payload, "municipality": "lulea"}, content_type="application/json", headers=auth
     )
     assert other.status_code == 403
 
     client.post("/accounts/profile/", {"action": "token_revoke", "token": token.pk})
-    assert script.get("/api/sprints/", **auth).status_code in (401, 403)
+    assert script.get("/api/sprints/", headers=auth).status_code in (401, 403)
 
 
 def test_a_person_cannot_revoke_someone_elses_token(client, partner, lead_kiruna):

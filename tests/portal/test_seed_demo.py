@@ -72,7 +72,9 @@ def test_seed_demo_creates_every_demo_user_and_is_idempotent(settings, tmp_path)
     names = set(User.objects.values_list("username", flat=True))
     assert {"coordinator", "partner", "lead-kiruna", "analyst-lulea", "lead-overtornea"} <= names
     assert User.objects.filter(username__startswith="lead-").count() == 14
-    assert User.objects.get(username="analyst-kiruna").membership.municipality.slug == "kiruna"
+    municipality = User.objects.get(username="analyst-kiruna").membership.municipality
+    assert municipality is not None
+    assert municipality.slug == "kiruna"
     assert User.objects.get(username="coordinator").check_password("Demo-lösenord-2026")
 
     # Every municipality has a sprint; prospects are scored for at least three (INTERFACES.md).

@@ -15,11 +15,13 @@ import subprocess
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urljoin
 
 import pytest
 import requests
 from django.contrib.auth import get_user_model
 
+from tests.matching import found
 from tests.services import require
 from themes.permissions import role_of
 
@@ -143,15 +145,15 @@ def _submit(
     session: requests.Session, response: requests.Response, data: dict[str, str]
 ) -> requests.Response:
     """Post the page's form (the provider's development sign-in or consent form) to its action."""
-    action = html.unescape(re.search(r'<form[^>]*action="([^"]+)"', response.text).group(1))
+    action = html.unescape(found(r'<form[^>]*action="([^"]+)"', response.text, 1))
     hidden = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', response.text))
-    return session.post(requests.compat.urljoin(response.url, action), data={**hidden, **data}, timeout=10)
+    return session.post(urljoin(response.url, action), data={**hidden, **data}, timeout=10)
 
 
 def _sign_in_through_provider(live_server, login: str) -> tuple[requests.Session, requests.Response]:
     session = requests.Session()
     page = session.get(f"{live_server.url}/accounts/login/", timeout=10)
-    start = re.search(r'href="(/oidc/authenticate/[^"]*)"', page.text).group(1)
+    start = found(r'href="(/oidc/authenticate/[^"]*)"', page.text, 1)
     response = session.get(live_server.url + html.unescape(start), timeout=10)
     assert "/interaction/" in response.url, response.text[:500]
     response = _submit(session, response, {"login": login, "password": "any"})
@@ -172,7 +174,9 @@ def test_a_first_sign_in_makes_an_account_waiting_for_a_role_with_the_claimed_mu
     assert person.get_full_name() == "Lisa Sso"
     assert not person.has_usable_password()
     assert role_of(person) is None  # the coordinating team approves the role
-    assert person.single_sign_on.claimed_municipality.slug == "kiruna"
+    claimed = person.single_sign_on.claimed_municipality
+    assert claimed is not None
+    assert claimed.slug == "kiruna"
     assert "koordineringsteamet" in landed.text.lower() or "coordinating team" in landed.text.lower()
     # Signed in in Stigar: the session belongs to the person.
     profile = session.get(f"{live_server.url}/accounts/profile/", timeout=10, allow_redirects=False)

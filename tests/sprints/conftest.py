@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
+from typing import Any
 
 import pytest
 
@@ -13,7 +14,7 @@ from themes.models import RelocationPhase, SprintMethod, Visibility, WorkPackage
 
 
 def make_sprint(actor, municipality, **overrides):
-    values = {
+    values: dict[str, Any] = {
         "title": "Prova-på-boende för distansarbetare",
         "goal": "Fler besökare ska pröva att bo och arbeta här en vecka.",
         "hypothesis": "Vi tror att en testvecka leder till fler flyttbeslut, mätt i antal ansökningar.",
@@ -30,7 +31,7 @@ def make_sprint(actor, municipality, **overrides):
 
 
 def log_result(actor, sprint, **overrides):
-    values = {
+    values: dict[str, Any] = {
         "metric": "Ansökningar till testveckan",
         "unit": "st",
         "baseline": Decimal("0"),

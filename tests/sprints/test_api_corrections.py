@@ -48,6 +48,7 @@ def test_the_permission_matrix(who, patch, delete, request, result):
     if patch == 200:
         assert response.json()["actual"] == "16.00"
         event = ActivityEvent.objects.filter(sprint_id=result.sprint_id).first()
+        assert event is not None
         assert event.verb == ActivityEvent.Verb.RESULT_CORRECTED
         assert event.actor == user
         assert event.changes == [{"field": "actual", "old": "26", "new": "16"}]

@@ -31,6 +31,7 @@ def test_a_correction_keeps_who_when_and_old_to_new_in_the_history(lead_kiruna, 
     result = log_result(lead_kiruna, kiruna_sprint, actual=Decimal("26"))
     services.result_correct(actor=lead_kiruna, result=result, changes={"actual": Decimal("16"), "unit": "st"})
     event = ActivityEvent.objects.filter(sprint=kiruna_sprint).first()
+    assert event is not None
     assert event.verb == ActivityEvent.Verb.RESULT_CORRECTED
     assert event.actor == lead_kiruna
     assert event.changes == [{"field": "actual", "old": "26", "new": "16"}]
@@ -102,6 +103,7 @@ def test_a_removed_result_is_gone_from_every_figure(lead_kiruna, kiruna, kiruna_
     api = client.get(f"/api/sprints/{kiruna_sprint.pk}/results/").json()
     assert [row["id"] for row in api] == [kept.pk]
     event = ActivityEvent.objects.filter(sprint=kiruna_sprint).first()
+    assert event is not None
     assert event.verb == ActivityEvent.Verb.RESULT_REMOVED
     assert event.detail == "Flyttbeslut"
     assert {"field": "actual", "old": "317", "new": ""} in event.changes
@@ -129,7 +131,7 @@ def test_only_those_who_edit_the_sprint_correct_it(who, request, lead_kiruna, ki
 def test_the_coordinating_team_corrects_any_municipality(coordinator, lead_kiruna, kiruna_sprint):
     result = log_result(lead_kiruna, kiruna_sprint)
     services.result_correct(actor=coordinator, result=result, changes={"metric": "Ansökningar"})
-    assert ActivityEvent.objects.filter(sprint=kiruna_sprint).first().actor == coordinator
+    assert ActivityEvent.objects.filter(sprint=kiruna_sprint)[0].actor == coordinator
 
 
 def test_a_card_is_edited_and_removed_with_history(lead_kiruna, kiruna_sprint):
@@ -138,6 +140,7 @@ def test_a_card_is_edited_and_removed_with_history(lead_kiruna, kiruna_sprint):
         actor=lead_kiruna, card=card, changes={"title": "Boka lokal i Folkets hus", "owner": lead_kiruna}
     )
     event = ActivityEvent.objects.filter(sprint=kiruna_sprint).first()
+    assert event is not None
     assert event.verb == ActivityEvent.Verb.CARD_EDITED
     assert event.changes == [
         {"field": "title", "old": "Boka lokal", "new": "Boka lokal i Folkets hus"},
@@ -145,7 +148,7 @@ def test_a_card_is_edited_and_removed_with_history(lead_kiruna, kiruna_sprint):
     ]
     services.card_remove(actor=lead_kiruna, card=card)
     assert not Card.objects.filter(sprint=kiruna_sprint).exists()
-    assert ActivityEvent.objects.filter(sprint=kiruna_sprint).first().verb == ActivityEvent.Verb.CARD_REMOVED
+    assert ActivityEvent.objects.filter(sprint=kiruna_sprint)[0].verb == ActivityEvent.Verb.CARD_REMOVED
 
 
 def test_a_removed_attachment_is_no_longer_served(lead_kiruna, kiruna_sprint, client, settings, tmp_path):
@@ -160,6 +163,7 @@ def test_a_removed_attachment_is_no_longer_served(lead_kiruna, kiruna_sprint, cl
     assert client.get(url).status_code == 404
     assert ResultAttachment.all_objects.filter(pk=attachment.pk).exists()
     event = ActivityEvent.objects.filter(sprint=kiruna_sprint).first()
+    assert event is not None
     assert event.verb == ActivityEvent.Verb.ATTACHMENT_REMOVED
     assert "underlag.txt" in event.detail
 

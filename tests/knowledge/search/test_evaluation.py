@@ -67,7 +67,7 @@ class Terms:
 
     def __call__(self, word: str) -> str:
         analyzer = self.schema[self.field("summary")].analyzer
-        return next(token.text for token in analyzer(word, mode="index"))
+        return str(next(token.text for token in analyzer(word, mode="index")))
 
 
 @pytest.mark.parametrize("name", QUERIES)
