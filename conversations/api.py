@@ -31,7 +31,7 @@ class IsMember(permissions.BasePermission):
         return True
 
 
-class CommentSerializer(serializers.ModelSerializer):
+class CommentSerializer(serializers.ModelSerializer[Comment]):
     author = serializers.SerializerMethodField(
         help_text="The author's username; null once the account is gone."
     )
@@ -55,7 +55,7 @@ class CommentSerializer(serializers.ModelSerializer):
         return comment.is_removed
 
 
-class CommentInputSerializer(serializers.Serializer):
+class CommentInputSerializer(serializers.Serializer[dict[str, Any]]):
     body = serializers.CharField(max_length=COMMENT_MAX_LENGTH)
     parent = serializers.IntegerField(required=False, allow_null=True)  # type: ignore[assignment]
 
@@ -107,7 +107,7 @@ class SprintCommentsView(APIView):
         return Response(CommentSerializer(comment).data, status=status.HTTP_201_CREATED)
 
 
-class NotificationSerializer(serializers.ModelSerializer):
+class NotificationSerializer(serializers.ModelSerializer[Notification]):
     kind = serializers.CharField(source="verb", help_text="What happened: commented, replied, mentioned, …")
     text = serializers.CharField(help_text="One sentence in the caller's language.")
     url = serializers.SerializerMethodField(help_text="The page it is about, in the caller's language.")

@@ -26,7 +26,8 @@ BATCH = 500
 
 
 def absolute(path: str) -> str:
-    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
+    base: str = settings.WAGTAILADMIN_BASE_URL
+    return base.rstrip("/") + path
 
 
 def unsubscribe_url(person: Any, language: str) -> str:
