@@ -13,3 +13,10 @@ class ConversationsConfig(AppConfig):
         from . import signals
 
         signals.connect()
+        # The monthly digest (knowledge) honours the same e-mail choice: "no e-mail" stops it too.
+        from knowledge.services import DIGEST_RECIPIENT_FILTERS
+
+        from .mail import without_email_off
+
+        if without_email_off not in DIGEST_RECIPIENT_FILTERS:
+            DIGEST_RECIPIENT_FILTERS.append(without_email_off)

@@ -93,6 +93,11 @@ def _message(person: Any, notifications: Sequence[Notification], *, summary: boo
     return message
 
 
+def without_email_off(people: Any) -> Any:
+    """People who have not turned e-mail off (the monthly digest's recipients are narrowed by this)."""
+    return people.exclude(email_preference__frequency=EmailPreference.Frequency.OFF)
+
+
 def reverse_unprefixed(name: str) -> str:
     with translation.override("sv"):
         return reverse(name)

@@ -133,12 +133,24 @@ def comment_for(*, user: Any, pk: int) -> tuple[Comment, Any]:
 # --- Watches -------------------------------------------------------------------------------------------------------
 
 
+def watched_cache_key(person_id: int) -> str:
+    return f"conversations:watched:v1:{person_id}"
+
+
+WATCHED_SECONDS = 3600
+
+
 def is_watching(*, person: Any, obj: Any) -> bool:
+    """Whether `person` watches `obj`. The (content type, id) pairs a person watches are few and read on every page
+    with comments, so they are cached per person and dropped on commit whenever that person's watches change."""
     if not getattr(person, "is_authenticated", False):
         return False
-    return Watch.objects.filter(
-        person=person, target_type=content_type(kind_of(obj)), target_id=obj.pk
-    ).exists()
+    key = watched_cache_key(person.pk)
+    watched: set[tuple[int, int]] | None = cache.get(key)
+    if watched is None:
+        watched = set(Watch.objects.filter(person=person).values_list("target_type_id", "target_id"))
+        cache.set(key, watched, WATCHED_SECONDS)
+    return (content_type(kind_of(obj)).pk, obj.pk) in watched
 
 
 @dataclass(frozen=True)

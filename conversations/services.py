@@ -161,10 +161,18 @@ def watch_start(*, actor: Any, target: Any, skip_permission_checks: bool = False
     """`actor` watches `target` (a sprint, knowledge page, municipality or work package); idempotent."""
     if not skip_permission_checks:
         _check_watchable(actor, target)
-    watch, _created = Watch.objects.get_or_create(
+    watch, created = Watch.objects.get_or_create(
         person=actor, target_type=selectors.content_type(selectors.kind_of(target)), target_id=target.pk
     )
+    if created:
+        _forget_watched(actor.pk)
     return watch
+
+
+def _forget_watched(person_id: int) -> None:
+    key = selectors.watched_cache_key(person_id)
+    cache.delete(key)  # now, for this request, and after the commit, for others that read in between
+    transaction.on_commit(lambda: cache.delete(key))
 
 
 @transaction.atomic
@@ -173,6 +181,7 @@ def watch_stop(*, actor: Any, target: Any) -> None:
     Watch.objects.filter(
         person=actor, target_type=selectors.content_type(selectors.kind_of(target)), target_id=target.pk
     ).delete()
+    _forget_watched(actor.pk)
 
 
 # --- Comments ------------------------------------------------------------------------------------------------------

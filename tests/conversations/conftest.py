@@ -24,3 +24,13 @@ def lulea_lesson(lulea):
 @pytest.fixture
 def kiruna_sprint(lead_kiruna, kiruna):
     return make_sprint(lead_kiruna, kiruna, title="Testvecka i Kiruna (syntetisk)")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """The bell's count and the watched set are cached per person id; ids come again after a rolled-back test."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

@@ -218,3 +218,34 @@ def test_the_start_page_and_the_list_show_the_notification_in_either_language(
     assert heading in page
     assert lulea_lesson.title in page
     assert f'lang="{"en" if prefix else "sv"}"' in page
+
+
+def test_the_watch_button_follows_watching_and_stopping(client, lead_lulea, lulea_lesson):
+    client.force_login(lead_lulea)
+    assert 'aria-pressed="false"' in client.get(lulea_lesson.url).content.decode()
+    services.watch_start(actor=lead_lulea, target=lulea_lesson)
+    assert 'aria-pressed="true"' in client.get(lulea_lesson.url).content.decode()
+    services.watch_stop(actor=lead_lulea, target=lulea_lesson)
+    assert 'aria-pressed="false"' in client.get(lulea_lesson.url).content.decode()
+
+
+# --- The monthly digest ----------------------------------------------------------------------------------------
+
+
+def test_the_monthly_digest_honours_the_language_and_the_e_mail_choice(lulea):
+    from django.utils import timezone
+
+    from knowledge import services as knowledge_services
+
+    speaks(user_with_role("lead", "lulea", username="reader-en", email="en@example.org"), "en")
+    quiet = user_with_role("lead", "lulea", username="quiet", email="quiet@example.org")
+    services.email_preference_set(actor=quiet, frequency=EmailPreference.Frequency.OFF)
+    make_lesson(title="Månadens lärdom", visibility="internal", municipality=lulea)
+    today = timezone.localdate()
+    mail.outbox.clear()
+    assert knowledge_services.digest_send(year=today.year, month=today.month) == 1
+    (message,) = mail.outbox
+    assert message.to == ["en@example.org"]
+    assert "New lessons" in message.body
+    assert "Nya lärdomar" not in message.body
+    assert "Månadens lärdom" in message.body
