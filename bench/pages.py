@@ -8,7 +8,9 @@ Prints a table and writes bench/results/pages.json (shared machinery: bench/harn
 - issue #8: the dashboard pages in ≤ 20 queries and p50 ≤ 100 ms, uncached (their entries' `before` makes the
   dashboard's cache stale before each request; more: bench/dashboard.py);
 - issue #19 (`--plan-items 12`): an action plan page and the 14-municipality matrix in ≤ 15 queries, constant in the
-  number of needs, goals and activities, p50 ≤ 50 ms (the matrix with its pipeline counts cached, as between imports).
+  number of needs, goals and activities, p50 ≤ 50 ms (the matrix with its pipeline counts cached, as between imports);
+- issue #15 (`--notifications 5000`): the start page /min-sida/ of Kiruna's lead, with the 560 sprints, 2,000 lessons
+  and 5,000 notifications (a third unread), in ≤ 15 queries, constant in data size, p50 ≤ 50 ms.
 All data is synthetic.
 """
 
@@ -117,6 +119,53 @@ def build_plans(*, items: int, start_index: int = 0) -> dict[str, Any]:
     return {}
 
 
+def build_notifications(*, count: int, start_index: int = 0) -> dict[str, Any]:
+    """`count` notifications for Kiruna's lead about Kiruna's sprints (a third unread), from the coordinator."""
+    import datetime
+
+    from django.contrib.auth import get_user_model
+    from django.contrib.contenttypes.models import ContentType
+    from django.utils import timezone
+
+    from conversations.models import Notification, Verb
+    from sprints.models import Sprint
+
+    User = get_user_model()
+    lead = User.objects.get(username="lead-kiruna")
+    coordinator = User.objects.get(username="coordinator")
+    sprints = list(Sprint.objects.filter(municipality__slug="kiruna").values_list("pk", "title")[:50])
+    sprint_type = ContentType.objects.get_for_model(Sprint)
+    now = timezone.now()
+    verbs = [Verb.COMMENTED, Verb.MENTIONED, Verb.RESULT_LOGGED]
+    Notification.objects.bulk_create(
+        (
+            Notification(
+                recipient=lead,
+                actor=coordinator,
+                verb=verbs[i % 3],
+                target_type=sprint_type,
+                target_id=sprints[i % len(sprints)][0],
+                title=sprints[i % len(sprints)][1],
+                url=f"/sprints/kiruna/{sprints[i % len(sprints)][0]}/",
+                read_at=None if i % 3 == 0 else now,
+                emailed_at=now,
+            )
+            for i in range(start_index, count)
+        ),
+        batch_size=1000,
+    )
+    # created_at is auto_now_add: spread the rows over the last months as a year of work would.
+    for offset, pk in enumerate(
+        Notification.objects.filter(recipient=lead)
+        .order_by("pk")
+        .values_list("pk", flat=True)[start_index:count:250]
+    ):
+        Notification.objects.filter(pk__gte=pk, pk__lt=pk + 250).update(
+            created_at=now - datetime.timedelta(days=offset)
+        )
+    return {}
+
+
 ENTRIES: list[Entry] = [
     BARE,
     Entry("sprint board (lead, own municipality)", lambda d: "/sprints/kiruna/", "lead-kiruna", 15, 50),
@@ -155,6 +204,8 @@ ENTRIES: list[Entry] = [
         15,
         50,
     ),
+    Entry("start page /min-sida/ (lead)", lambda d: "/min-sida/", "lead-kiruna", 15, 50),
+    Entry("notifications list (lead)", lambda d: "/notiser/", "lead-kiruna", 15, 50),
 ]
 
 
@@ -175,6 +226,15 @@ def main() -> None:
     parser.add_argument(
         "--plan-items", type=int, default=12, help="needs, goals and activities per action plan (default 12)"
     )
+    parser.add_argument(
+        "--notifications", type=int, default=5000, help="notifications of Kiruna's lead (default 5000)"
+    )
+    parser.add_argument(
+        "--small-notifications",
+        type=int,
+        default=50,
+        help="notifications for the query-growth check (default 50)",
+    )
     args = parser.parse_args()
 
     with override_settings(ROOT_URLCONF=__name__, DEBUG=False):
@@ -183,6 +243,7 @@ def main() -> None:
         data = harness.build_sprints(per_municipality=args.small, results_per_sprint=args.results)
         data.update(build_lessons(lessons=args.small_lessons))
         build_plans(items=2)
+        build_notifications(count=args.small_notifications)
         browsers = harness.clients()
         small_queries = harness.small_query_counts(ENTRIES, browsers, data)
         harness.build_sprints(
@@ -190,8 +251,10 @@ def main() -> None:
         )
         build_lessons(lessons=args.lessons, start_index=args.small_lessons)
         build_plans(items=args.plan_items, start_index=2)
+        build_notifications(count=args.notifications, start_index=args.small_notifications)
         rows = harness.measure(ENTRIES, browsers, data, repeat=args.repeat, small_queries=small_queries)
 
+        from conversations.models import Notification
         from knowledge.models import LessonPage
         from plans.models import Activity, Need
         from sprints.models import Result, Sprint
@@ -203,6 +266,7 @@ def main() -> None:
             "lessons": LessonPage.objects.count(),
             "plan_needs": Need.objects.count(),
             "plan_activities": Activity.objects.count(),
+            "notifications": Notification.objects.count(),
             "repeat": args.repeat,
             **harness.machine(),
         }

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -248,19 +248,34 @@ def review_reminders_send(*, today: datetime.date | None = None) -> int:
     return sent
 
 
+# Apps above knowledge narrow the digest's recipients (conversations drops those who chose no e-mail) without
+# knowledge importing them: each entry takes and returns the queryset of people.
+DIGEST_RECIPIENT_FILTERS: list[Callable[[QuerySet[Any]], QuerySet[Any]]] = []
+
+
 def digest_recipients() -> QuerySet[Any]:
-    return (
+    people = (
         get_user_model()
         .objects.filter(is_active=True, membership__isnull=False)
         .exclude(email="")
-        .select_related("membership")
+        .select_related("membership", "wagtail_userprofile")
         .order_by("pk")
     )
+    for narrow in DIGEST_RECIPIENT_FILTERS:
+        people = narrow(people)
+    return people
+
+
+def _language_of(person: Any) -> str:
+    """The person's profile language, Swedish when they chose none."""
+    profile = getattr(person, "wagtail_userprofile", None)
+    language = getattr(profile, "preferred_language", "") or ""
+    return "en" if language.startswith("en") else "sv"
 
 
 def digest_send(*, year: int, month: int) -> int:
-    """Send the month's digest (Swedish, then English) to everyone in the programme, each seeing their own
-    visibility; at most once per person and month. Returns e-mails sent."""
+    """Send the month's digest to everyone in the programme who takes e-mail, each in their own language and seeing
+    their own visibility; at most once per person and month. Returns e-mails sent."""
     first = datetime.date(year, month, 1)
     sent = 0
     for recipient in digest_recipients():
@@ -270,15 +285,12 @@ def digest_send(*, year: int, month: int) -> int:
                 continue
             context = digest_for(user=recipient, year=year, month=month)
             context["absolute"] = _absolute("")
-            text_parts, html_parts = [], []
-            for language in ("sv", "en"):
-                with translation.override(language):
-                    text_parts.append(render_to_string("knowledge/email/digest.txt", context))
-                    html_parts.append(render_to_string("knowledge/email/digest.html", context))
-            with translation.override("sv"):
+            with translation.override(_language_of(recipient)):
+                text = render_to_string("knowledge/email/digest.txt", context)
+                html = render_to_string("knowledge/email/digest.html", context)
                 subject = _("Stigar digest %(month)s") % {"month": formats.date_format(first, "F Y")}
-            message = EmailMultiAlternatives(subject, "\n\n---\n\n".join(text_parts), None, [recipient.email])
-            message.attach_alternative("<hr>".join(html_parts), "text/html")
+            message = EmailMultiAlternatives(subject, text, None, [recipient.email])
+            message.attach_alternative(html, "text/html")
             message.send()
             sent += 1
     return sent

@@ -20,11 +20,13 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("api/v2/", wagtail_api_router.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/", include("conversations.api_urls")),
     path("api/", include("sprints.api_urls")),
     path("api/", include("sitesearch.api_urls")),
     path("api/", include("insights.api_urls")),
     path("api/", include("plans.api_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("conversations.feed_urls")),
     # Single sign-on (OpenID Connect), when configured; the names are mozilla-django-oidc's.
     path("oidc/authenticate/", sso.sign_in, name="oidc_authentication_init"),
     path("oidc/callback/", sso.callback, name="oidc_authentication_callback"),
@@ -39,6 +41,7 @@ urlpatterns += i18n_patterns(
     path("plans/", include("plans.urls")),
     path("search/", include("sitesearch.urls")),
     path("dashboard/", include("dashboard.urls")),
+    path("", include("conversations.urls")),
     path("", include("knowledge.urls")),
     # Wagtail serves the knowledge pages; it must come last because it matches any path.
     path("", include(wagtail_urls)),

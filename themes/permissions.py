@@ -265,3 +265,23 @@ def can_set_board_limits(user: Any, *, municipality: Municipality) -> bool:
 
 def require_set_board_limits(user: Any, *, municipality: Municipality) -> None:
     require(user, Action.EDIT_SPRINT, municipality=municipality)
+
+
+# --- Conversations: comments, watching, notifications (ADR 0031) ------------------------------------------------------
+
+
+def can_take_part_in_conversations(user: Any) -> bool:
+    """Comments, watches and notifications are the programme's own: every member (coordinating team, leads,
+    analysts, partners) reads and writes them on what they may see; an anonymous visitor sees none of it. Whether the
+    commented object itself is visible is the object's own rule (sprints' and knowledge's selectors)."""
+    return role_of(user) is not None
+
+
+def can_edit_comment(user: Any, *, author_id: int | None) -> bool:
+    """A comment's words are its author's: only they change them."""
+    return can_take_part_in_conversations(user) and author_id is not None and user.pk == author_id
+
+
+def can_remove_comment(user: Any, *, author_id: int | None) -> bool:
+    """The author takes back their own comment; the coordinating team moderates every conversation."""
+    return can_edit_comment(user, author_id=author_id) or role_of(user) == Role.COORDINATOR

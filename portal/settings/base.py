@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "knowledge",
     "insights",
     "plans",
+    "conversations",
     "dashboard",
     "sitesearch",
     "portal",
@@ -203,7 +204,7 @@ STIGAR_SSO_ENABLED = bool(OIDC_RP_CLIENT_ID)
 if STIGAR_SSO_ENABLED:
     AUTHENTICATION_BACKENDS.append("portal.accounts.sso.StigarOIDCBackend")
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "home"
+LOGIN_REDIRECT_URL = "conversations:my-page"  # the signed-in start page, /min-sida/
 LOGOUT_REDIRECT_URL = "home"
 # Login rate limiting: five failures per username and address lock that pair for 15 minutes.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
@@ -330,6 +331,19 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "sitesearch-query-log-retention": {
         "task": "sitesearch.tasks.query_log_expire_task",
         "schedule": 24 * 3600.0,
+    },
+    "conversations-immediate-mail": {
+        # A safety net: each fan-out queues the task at once; this picks up what a broker hiccup left behind.
+        "task": "conversations.tasks.send_immediate_notifications",
+        "schedule": 60.0,
+    },
+    "conversations-daily-summaries": {
+        "task": "conversations.tasks.send_daily_summaries",
+        "schedule": crontab(minute=0, hour=6),
+    },
+    "conversations-due-dates": {
+        "task": "conversations.tasks.notify_due_dates",
+        "schedule": crontab(minute=30, hour=5),
     },
     "knowledge-monthly-digest": {
         "task": "knowledge.tasks.send_last_months_digest",

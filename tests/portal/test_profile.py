@@ -39,7 +39,8 @@ def test_name_email_and_language_are_saved_and_the_language_drives_the_portal(cl
     login = client.post(
         "/accounts/login/", {"username": partner.username, "password": "correct-horse-battery-staple"}
     )
-    assert login["Location"] == "/en/"
+    # INTERFACES.md: login lands on the start page, in the person's language.
+    assert login["Location"] == "/en/min-sida/"
 
 
 def test_an_address_of_another_account_is_refused(client, partner, coordinator):

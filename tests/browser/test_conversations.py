@@ -1,0 +1,142 @@
+"""The conversation of issue #15 in a real browser: lead-kiruna asks under a Luleå lesson and mentions @lead-lulea;
+lead-lulea (who reads English) finds it on the start page, gets one e-mail in English and replies; a partner never
+sees the comments of an internal page; an anonymous visitor sees none. The start page and the notifications list
+pass axe (sv, en) and fit a phone."""
+
+import pytest
+from django.core import mail
+
+from conversations.mail import notifications_mail
+from conversations.models import Comment, EmailPreference, Notification, Verb
+from tests.browser.conftest import (
+    DESKTOP,
+    PHONE,
+    horizontal_overflow,
+    login,
+    screenshot,
+    serious_accessibility_violations,
+)
+from tests.conversations.conftest import speaks
+from tests.factories import user_with_role
+from tests.knowledge.factories import make_lesson
+
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+QUESTION = "Hur fick ni hyresvärdarna med, @lead-lulea?"
+ANSWER = "We asked the municipal housing company first."
+
+
+@pytest.fixture(autouse=True)
+def _taxonomy():
+    import importlib
+
+    from django.apps import apps
+
+    importlib.import_module("themes.migrations.0002_taxonomy_data").load(apps, None)
+
+
+def _check(page, name):
+    assert serious_accessibility_violations(page) == [], name
+    screenshot(page, name)
+    page.set_viewport_size(PHONE)
+    assert horizontal_overflow(page) <= 0, name
+    page.set_viewport_size(DESKTOP)
+
+
+def test_a_mention_reaches_lead_lulea_who_replies_and_outsiders_see_nothing(page, chromium, live_server):
+    from themes.models import Municipality
+
+    kiruna_lead = user_with_role(
+        "lead", "kiruna", username="lead-kiruna", first_name="Kim", last_name="Kiruna"
+    )
+    lulea_lead = speaks(
+        user_with_role(
+            "lead",
+            "lulea",
+            username="lead-lulea",
+            first_name="Lo",
+            last_name="Luleå",
+            email="lo@lulea.example",
+        ),
+        "en",
+    )
+    user_with_role("partner", username="partner")
+    lesson = make_lesson(
+        title="Hyresgaranti i Luleå (syntetisk)",
+        visibility="internal",
+        municipality=Municipality.objects.get(slug="lulea"),
+    )
+    mail.outbox.clear()
+
+    # lead-kiruna asks under the lesson, by keyboard.
+    login(page, "lead-kiruna")
+    assert page.url.endswith("/min-sida/")
+    page.goto(lesson.url)
+    body = page.get_by_label("Din kommentar", exact=True)
+    body.focus()
+    page.keyboard.type(QUESTION)
+    page.keyboard.press("Escape")  # close the @-suggestions, if open
+    page.get_by_role("button", name="Skicka kommentaren").press("Enter")
+    page.wait_for_load_state("networkidle")
+    assert QUESTION in page.locator("#comments").inner_text()
+    assert Notification.objects.get(recipient=lulea_lead).verb == Verb.MENTIONED
+
+    # One e-mail to lead-lulea, in English (the worker's job, run here in-process; 0 if it already ran).
+    notifications_mail(frequency=EmailPreference.Frequency.IMMEDIATE)
+    assert [m.to for m in mail.outbox] == [["lo@lulea.example"]]
+    message = mail.outbox[0]
+    assert "mentioned you" in message.subject
+    assert "/en/" in message.extra_headers["List-Unsubscribe"]
+
+    # lead-kiruna's pages in Swedish pass axe.
+    page.goto("/min-sida/")
+    _check(page, "conversations-my-page-sv")
+    page.goto("/notiser/")
+    _check(page, "conversations-notifications-sv")
+
+    # lead-lulea lands on the English start page, sees the mention, opens it and replies.
+    lulea = chromium.new_context(viewport=DESKTOP, locale="en-GB", base_url=live_server.url)
+    their = lulea.new_page()
+    their.set_default_timeout(30_000)
+    login(their, "lead-lulea")
+    assert their.url.endswith("/en/min-sida/")
+    start = their.locator("main").inner_text()
+    assert "mentioned you" in start
+    assert lesson.title in start
+    _check(their, "conversations-my-page-en")
+    their.goto("/en/notiser/")
+    _check(their, "conversations-notifications-en")
+    their.get_by_role("button", name="mentioned you").first.click()
+    their.wait_for_load_state("networkidle")
+    assert QUESTION in their.locator("#comments").inner_text()
+    their.locator("details.thread__reply summary").first.click()
+    their.get_by_label("Your reply").fill(ANSWER)
+    their.get_by_role("button", name="Send the reply").click()
+    their.wait_for_load_state("networkidle")
+    reply = Comment.objects.get(body=ANSWER)
+    assert reply.parent is not None
+    assert reply.parent.author == kiruna_lead
+    assert Notification.objects.filter(recipient=kiruna_lead, verb=Verb.REPLIED).count() == 1
+    assert not Notification.objects.filter(recipient=lulea_lead, read_at__isnull=True).exists()
+    screenshot(their, "conversations-lesson-thread-en")
+    lulea.close()
+
+    # A partner never sees the comments of an internal page; an anonymous visitor sees none.
+    outsider = chromium.new_context(viewport=DESKTOP, locale="sv-SE", base_url=live_server.url)
+    partner_page = outsider.new_page()
+    partner_page.set_default_timeout(30_000)
+    login(partner_page, "partner")
+    response = partner_page.goto(lesson.url)
+    assert response is not None
+    assert response.status == 404
+    assert QUESTION not in partner_page.content()
+    assert ANSWER not in partner_page.content()
+    outsider.close()
+    anonymous = chromium.new_context(viewport=DESKTOP, locale="sv-SE", base_url=live_server.url)
+    anon_page = anonymous.new_page()
+    anon_page.goto(lesson.url)
+    assert QUESTION not in anon_page.content()
+    assert ANSWER not in anon_page.content()
+    anon_page.goto("/min-sida/")
+    assert "/accounts/login/" in anon_page.url
+    anonymous.close()
