@@ -14,9 +14,12 @@ class ConversationsConfig(AppConfig):
 
         signals.connect()
         # The monthly digest (knowledge) honours the same e-mail choice: "no e-mail" stops it too.
-        from knowledge.services import DIGEST_RECIPIENT_FILTERS
+        # It also carries the same signed one-click unsubscribe link and headers.
+        from knowledge.services import DIGEST_RECIPIENT_FILTERS, DIGEST_UNSUBSCRIBE_URLS
 
-        from .mail import without_email_off
+        from .mail import unsubscribe_url, without_email_off
 
         if without_email_off not in DIGEST_RECIPIENT_FILTERS:
             DIGEST_RECIPIENT_FILTERS.append(without_email_off)
+        if unsubscribe_url not in DIGEST_UNSUBSCRIBE_URLS:
+            DIGEST_UNSUBSCRIBE_URLS.append(unsubscribe_url)

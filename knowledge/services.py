@@ -10,7 +10,7 @@ from typing import Any, cast
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMultiAlternatives, send_mail
+from django.core.mail import EmailMultiAlternatives, get_connection, send_mail
 from django.db import transaction
 from django.db.models import QuerySet
 from django.template.loader import render_to_string
@@ -236,13 +236,10 @@ def review_reminders_send(*, today: datetime.date | None = None) -> int:
             "pages": [(page, _absolute(page.url or "")) for page in pages],
             "reviews_url": _absolute(reverse("knowledge:my-reviews")),
         }
-        parts = []
-        for language in ("sv", "en"):
-            with translation.override(language):
-                parts.append(render_to_string("knowledge/email/review_reminder.txt", context))
-        with translation.override("sv"):
+        with translation.override(_language_of(owner)):
+            body = render_to_string("knowledge/email/review_reminder.txt", context)
             subject = _("Stigar: %(count)s knowledge page(s) to review") % {"count": len(pages)}
-        send_mail(subject, "\n\n---\n\n".join(parts), None, [owner.email])
+        send_mail(subject, body, None, [owner.email])
         ReviewReminder.objects.create(owner=owner, week=label, page_count=len(pages))
         sent += 1
     return sent
@@ -251,6 +248,9 @@ def review_reminders_send(*, today: datetime.date | None = None) -> int:
 # Apps above knowledge narrow the digest's recipients (conversations drops those who chose no e-mail) without
 # knowledge importing them: each entry takes and returns the queryset of people.
 DIGEST_RECIPIENT_FILTERS: list[Callable[[QuerySet[Any]], QuerySet[Any]]] = []
+# The app that keeps people's e-mail choices registers its signed one-click unsubscribe link here, taking the person
+# and a language, so that the digest carries it (link and RFC 8058 headers) as every other Stigar e-mail does.
+DIGEST_UNSUBSCRIBE_URLS: list[Callable[[Any, str], str]] = []
 
 
 def digest_recipients() -> QuerySet[Any]:
@@ -278,22 +278,39 @@ def digest_send(*, year: int, month: int) -> int:
     their own visibility; at most once per person and month. Returns e-mails sent."""
     first = datetime.date(year, month, 1)
     sent = 0
-    for recipient in digest_recipients():
-        with transaction.atomic():
-            _delivery, created = DigestDelivery.objects.get_or_create(recipient=recipient, month=first)
-            if not created:
-                continue
-            context = digest_for(user=recipient, year=year, month=month)
-            context["absolute"] = _absolute("")
-            with translation.override(_language_of(recipient)):
-                text = render_to_string("knowledge/email/digest.txt", context)
-                html = render_to_string("knowledge/email/digest.html", context)
-                subject = _("Stigar digest %(month)s") % {"month": formats.date_format(first, "F Y")}
-            message = EmailMultiAlternatives(subject, text, None, [recipient.email])
-            message.attach_alternative(html, "text/html")
-            message.send()
-            sent += 1
+    # One SMTP connection for the whole run; each person's delivery row commits only with their message sent.
+    with get_connection() as connection:
+        for recipient in digest_recipients():
+            with transaction.atomic():
+                _delivery, created = DigestDelivery.objects.get_or_create(recipient=recipient, month=first)
+                if not created:
+                    continue
+                _digest_message(recipient, first=first, connection=connection).send()
+                sent += 1
     return sent
+
+
+def _digest_message(recipient: Any, *, first: datetime.date, connection: Any) -> EmailMultiAlternatives:
+    language = _language_of(recipient)
+    context = digest_for(user=recipient, year=first.year, month=first.month)
+    context["absolute"] = _absolute("")
+    headers = {}
+    if DIGEST_UNSUBSCRIBE_URLS:
+        unsubscribe = DIGEST_UNSUBSCRIBE_URLS[0](recipient, language)
+        context["unsubscribe_url"] = unsubscribe
+        headers = {
+            "List-Unsubscribe": f"<{unsubscribe}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        }
+    with translation.override(language):
+        text = render_to_string("knowledge/email/digest.txt", context)
+        html = render_to_string("knowledge/email/digest.html", context)
+        subject = _("Stigar digest %(month)s") % {"month": formats.date_format(first, "F Y")}
+    message = EmailMultiAlternatives(
+        subject, text, None, [recipient.email], headers=headers, connection=connection
+    )
+    message.attach_alternative(html, "text/html")
+    return message
 
 
 def _paragraphs(text: str) -> str:

@@ -4,7 +4,9 @@ start page and notifications list in Swedish and English."""
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 from django.core import mail
@@ -249,3 +251,33 @@ def test_the_monthly_digest_honours_the_language_and_the_e_mail_choice(lulea):
     assert "New lessons" in message.body
     assert "Nya lärdomar" not in message.body
     assert "Månadens lärdom" in message.body
+
+
+def test_the_monthly_digest_carries_the_one_click_unsubscribe_and_uses_one_connection(
+    client, lulea, settings
+):
+    from django.utils import timezone
+
+    from knowledge import services as knowledge_services
+
+    settings.EMAIL_BACKEND = "tests.conversations.test_delivery.CountingBackend"
+    readers = [
+        user_with_role("lead", "lulea", username=f"reader{i}", email=f"reader{i}@example.org")
+        for i in range(3)
+    ]
+    make_lesson(title="Månadens lärdom", visibility="internal", municipality=lulea)
+    today = timezone.localdate()
+    mail.outbox.clear()
+    CountingBackend.opened = 0
+    assert knowledge_services.digest_send(year=today.year, month=today.month) == 3
+    assert CountingBackend.opened == 1
+    message = next(m for m in mail.outbox if m.to == ["reader0@example.org"])
+    assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    link = message.extra_headers["List-Unsubscribe"].strip("<>")
+    assert link in message.body
+    assert client.post(urlsplit(link).path).status_code == 200  # no login
+    assert EmailPreference.objects.get(person=readers[0]).frequency == EmailPreference.Frequency.OFF
+    next_month = today.replace(day=1) + datetime.timedelta(days=32)
+    mail.outbox.clear()
+    assert knowledge_services.digest_send(year=next_month.year, month=next_month.month) == 2
+    assert "reader0@example.org" not in [m.to[0] for m in mail.outbox]

@@ -54,6 +54,20 @@ def test_the_weekly_task_mails_each_owner_once_per_week(lead_kiruna):
     assert "/kunskap/mina-granskningar/" in message.body
 
 
+def test_the_review_reminder_is_in_the_owners_language_only(lead_kiruna):
+    from wagtail.users.models import UserProfile
+
+    profile = UserProfile.get_for_user(lead_kiruna)
+    profile.preferred_language = "en"
+    profile.save()
+    make_lesson(title="Gammal lärdom", review_by=YESTERDAY, owner=lead_kiruna)
+    assert send_review_reminders() == 1
+    (message,) = mail.outbox
+    assert "past their review date" in message.body
+    assert "granskningsdatum" not in message.body  # not both languages one after the other (#15)
+    assert "to review" in message.subject
+
+
 def test_the_digest_page_lists_the_months_new_lessons_and_upcoming_meetings(client):
     lesson = make_lesson(title="Ny lärdom i november", visibility="public")
     make_lesson(title="Intern lärdom", visibility="internal")
