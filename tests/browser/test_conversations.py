@@ -140,3 +140,74 @@ def test_a_mention_reaches_lead_lulea_who_replies_and_outsiders_see_nothing(page
     anon_page.goto("/min-sida/")
     assert "/accounts/login/" in anon_page.url
     anonymous.close()
+
+
+def _focused(page) -> str:
+    """What has the keyboard focus, as its tag and accessible text (for a readable assertion message)."""
+    return page.evaluate(
+        "() => { const e = document.activeElement; return e.tagName + ':' + (e.innerText || e.id || '').trim(); }"
+    )
+
+
+def _tab_to(page, selector: str, *, text: str = "", most: int = 80) -> None:
+    """Press Tab until an element matching `selector` (and holding `text`) has the focus, as a keyboard user
+    would; fail if it is never reached."""
+    for _ in range(most):
+        page.keyboard.press("Tab")
+        if page.evaluate(
+            "([s, t]) => { const e = document.activeElement;"
+            " return !!e && e.matches(s) && (e.innerText || '').includes(t); }",
+            [selector, text],
+        ):
+            return
+    raise AssertionError(f"{selector} not reached by Tab; focus is on {_focused(page)}")
+
+
+def test_a_conversation_runs_by_keyboard_alone(page, live_server):
+    """Tab order reaches each control; a mention is chosen from the suggestions with the arrow keys and Enter; a
+    reply opens, is written and sent without a mouse; the notifications are marked read by keyboard (#15)."""
+    from themes.models import Municipality
+
+    user_with_role("lead", "kiruna", username="lead-kiruna", first_name="Kim", last_name="Kiruna")
+    lulea_lead = user_with_role("lead", "lulea", username="lead-lulea", first_name="Lo", last_name="Luleå")
+    lesson = make_lesson(
+        title="Bostadsförmedling (syntetisk)",
+        visibility="internal",
+        municipality=Municipality.objects.get(slug="lulea"),
+    )
+
+    login(page, "lead-kiruna")
+    page.goto(lesson.url)
+    _tab_to(page, "#comment-body")
+    page.keyboard.type("Fråga till @lead-l")
+    page.locator("[role=option]").first.wait_for()
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")  # chooses the suggestion, does not send the form
+    assert "@lead-lulea" in page.locator("#comment-body").input_value()
+    page.keyboard.type("hur gick det?")
+    _tab_to(page, "#comments form:has(#comment-body) button[type=submit]")
+    page.keyboard.press("Enter")
+    page.wait_for_load_state("networkidle")
+    question = Comment.objects.get(author__username="lead-kiruna")
+    assert "@lead-lulea" in question.body
+    assert Notification.objects.get(recipient=lulea_lead).verb == Verb.MENTIONED
+
+    page.context.clear_cookies()
+    login(page, "lead-lulea")
+    page.goto(lesson.url)
+    _tab_to(page, "details.thread__reply summary")
+    page.keyboard.press("Enter")  # opens the reply form
+    _tab_to(page, f"#reply-{question.pk}")
+    page.keyboard.type("Vi frågade bostadsbolaget först.")
+    page.keyboard.press("Escape")
+    _tab_to(page, f"form:has(#reply-{question.pk}) button[type=submit]")
+    page.keyboard.press("Enter")
+    page.wait_for_load_state("networkidle")
+    assert Comment.objects.get(parent=question).author == lulea_lead
+
+    Notification.objects.filter(recipient=lulea_lead).update(read_at=None)
+    page.goto("/notiser/")
+    _tab_to(page, "form button[type=submit]", text="Markera alla som lästa")
+    page.keyboard.press("Enter")
+    page.wait_for_load_state("networkidle")
+    assert not Notification.objects.filter(recipient=lulea_lead, read_at__isnull=True).exists()
