@@ -144,8 +144,10 @@ def test_a_mention_reaches_lead_lulea_who_replies_and_outsiders_see_nothing(page
 
 def _focused(page) -> str:
     """What has the keyboard focus, as its tag and accessible text (for a readable assertion message)."""
-    return page.evaluate(
-        "() => { const e = document.activeElement; return e.tagName + ':' + (e.innerText || e.id || '').trim(); }"
+    return str(
+        page.evaluate(
+            "() => { const e = document.activeElement; return e.tagName + ':' + (e.innerText || e.id || '').trim(); }"
+        )
     )
 
 
