@@ -213,3 +213,28 @@ def test_a_conversation_runs_by_keyboard_alone(page, live_server):
     page.keyboard.press("Enter")
     page.wait_for_load_state("networkidle")
     assert not Notification.objects.filter(recipient=lulea_lead, read_at__isnull=True).exists()
+
+
+def test_the_comment_edit_and_unsubscribe_pages_pass_axe_and_fit_a_phone(page, live_server):
+    from conversations import services
+    from themes.models import Municipality
+
+    author = user_with_role("lead", "lulea", username="lead-lulea", first_name="Lo", last_name="Luleå")
+    lesson = make_lesson(
+        title="Skolskjuts (syntetisk)",
+        visibility="internal",
+        municipality=Municipality.objects.get(slug="lulea"),
+    )
+    comment = services.comment_post(actor=author, target=lesson, body="Första utkastet")
+    token = services.unsubscribe_token(author)
+    login(page, "lead-lulea")
+    for prefix, language in (("", "sv"), ("/en", "en")):
+        page.goto(f"{prefix}/samtal/kommentar/{comment.pk}/andra/")
+        assert page.locator("#id_body").input_value() == "Första utkastet"
+        _check(page, f"conversations-comment-edit-{language}")
+        page.goto(f"{prefix}/e-post/avregistrera/{token}/")
+        _check(page, f"conversations-unsubscribe-{language}")
+    page.get_by_role("button").filter(has_text="e-mail").first.press("Enter")
+    page.wait_for_load_state("networkidle")
+    assert EmailPreference.objects.get(person=author).frequency == EmailPreference.Frequency.OFF
+    _check(page, "conversations-unsubscribed-en")
