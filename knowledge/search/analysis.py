@@ -108,6 +108,15 @@ PART_COST = 0.5
 # Parts rarer than this (zipf 1.5 is about once in 30 million words) are stray syllables, not words; a part the
 # dictionary does not sanction must be a common word (zipf 3 is once per million words).
 MIN_PART_ZIPF = 1.5
+# ... unless they are this long: a dictionary word of six letters is no stray syllable, however rare in the corpus
+# (vaktare, laborant), and its low frequency already weighs against the split.
+LONG_PART = 6
+
+
+def _common_enough(lemma: str) -> bool:
+    return len(lemma) >= LONG_PART or swedish_lexicon().frequency(lemma) >= MIN_PART_ZIPF
+
+
 MIN_GUESSED_ZIPF = 3.0
 
 
@@ -174,6 +183,14 @@ def _guessed_first_lemmas(piece: str) -> list[str]:
     return forms
 
 
+# Which headword a first piece stands for, when it can be several: the commonest, but one the dictionary makes the
+# form from counts this much more (zipf), and the piece itself, when it is a headword, this much more again.
+LISTED_LEMMA_BONUS = 1.0
+SELF_LEMMA_BONUS = 0.5
+# A linking -s- follows a noun (bostads-, arbets-), not an adjective: riks- is rike, not rik.
+S_AFTER_ADJECTIVE_COST = 2.0
+
+
 @lru_cache(maxsize=100_000)
 def _first_part(piece: str) -> tuple[str, float] | None:
     """The headword a compound's first (or middle) piece stands for and what the joint costs, if it can be one.
@@ -181,21 +198,25 @@ def _first_part(piece: str) -> tuple[str, float] | None:
     The dictionary lists the forms that begin compounds (arbets, bostads, förskole, läkar, bygg) or makes them by
     its linking-suffix rules; those joints cost nothing, other forms cost GUESSED_JOINT_COST. Which headword the
     form stands for is a separate question: the commonest of those it can be (löne: lön rather than löna; besluts:
-    beslut rather than besluta), and if that is a particle or stop word the piece begins a derivation, not a
-    compound (för-, mot-).
+    beslut rather than besluta), the dictionary's own readings first, and if that is a particle or stop word the
+    piece begins a derivation, not a compound (för-, mot-).
     """
     lexicon = swedish_lexicon()
     listed = lexicon.compound_begin.get(piece, ())
-    lemmas: set[str] = set()
-    for lemma in listed:
-        if lemma not in lexicon.headwords:
-            # A form listed only as a compound part (skol): the commonest headword it can be the stem of.
-            stem = piece[:-1] if piece[-1:] in _LINKS else piece
-            found = [
-                c for c in (piece + "a", piece + "e", stem, stem + "a", stem + "e") if c in lexicon.headwords
-            ]
-            lemma = max(found, key=lexicon.frequency) if found else piece
-        lemmas.add(lemma)
+    ranks: dict[str, float] = {}
+
+    def consider(lemma: str, bonus: float) -> None:
+        rank = lexicon.frequency(lemma) + bonus + (SELF_LEMMA_BONUS if lemma == piece else 0.0)
+        if piece.endswith("s") and not lemma.endswith("s") and not lexicon.is_noun(lemma):
+            rank -= S_AFTER_ADJECTIVE_COST
+        ranks[lemma] = max(ranks.get(lemma, rank), rank)
+
+    if listed:
+        # The headwords the dictionary made the form from, or (a form it lists as a compound part only: föräldra,
+        # tim, diarie) the headwords its linking rules make such a form from (förälder, timme, diarium).
+        for lemma in [*listed, *lexicon.linking_lemmas(piece)]:
+            if lemma in lexicon.headwords:
+                consider(lemma, LISTED_LEMMA_BONUS)
     for lemma in _guessed_first_lemmas(piece):
         if (
             lemma in lexicon.headwords
@@ -203,12 +224,14 @@ def _first_part(piece: str) -> tuple[str, float] | None:
             and lemma not in lexicon.uninflected
             and lexicon.frequency(lemma) >= MIN_GUESSED_ZIPF
         ):
-            lemmas.add(lemma)
-    if not lemmas:
-        return None
-    # A noun or adjective before a verb (krock- is krock, not krocka; flyg- is flyg): compounds are built on nouns.
-    best = max(sorted(lemmas), key=lambda lemma: (lemma not in lexicon.verbs, lexicon.frequency(lemma)))
-    if len(best) < MIN_FIRST_PART or not _is_part_word(best) or lexicon.frequency(best) < MIN_PART_ZIPF:
+            consider(lemma, 0.0)
+    if not ranks:
+        if not listed:
+            return None
+        best = piece  # a compound form of a word the dictionary does not have alone
+    else:
+        best = max(sorted(ranks), key=lambda lemma: ranks[lemma])
+    if len(best) < MIN_FIRST_PART or not _is_part_word(best) or not _common_enough(best):
         return None
     return best, 0.0 if listed else GUESSED_JOINT_COST
 
@@ -272,12 +295,67 @@ def _last_part_lemma(piece: str) -> str | None:
     umlaut = swedish_lemma(piece)
     if umlaut != piece and _may_end(umlaut):
         return umlaut
+    found = paradigm_noun_lemmas(piece)
+    if found:
+        return found[0]
     # simplemma's lemma where the ending alone misleads (spelarna -> spelare); only one that drops letters, since its
     # table also reads nouns as imperatives of verbs (prov -> prova).
     known = lexicon.inflections.get(piece)
     if known is not None and len(known) <= len(piece) and _may_end(known):
         return known
+    if PARADIGM_ONLY:
+        return None
     return guess_inflection_lemma(piece, _may_end, lexicon)
+
+
+PARADIGM_ONLY = True
+# Flags of sv_SE.aff whose forms of a verb are nouns in their own right: T makes the agent noun (arbeta -> arbetare,
+# arbetarna), B, D and F the -nde noun (delta -> deltagande, deltagandet).
+_AGENT_FLAG = "T"
+_NDE_FLAGS = frozenset("BDF")
+_PLURAL_FLAGS = frozenset("GHI")
+
+
+@lru_cache(maxsize=100_000)
+def paradigm_noun_lemmas(form: str) -> tuple[str, ...]:
+    """The nouns and adjectives `form` is an inflection of by the dictionary's own paradigms, likeliest first.
+
+    A headword with its own inflection flags is its own lemma (tekniker, not teknik + -er); a flagless entry (the
+    dictionary lists some inflected forms flat, such as "vägarna") yields to the headword whose paradigm has it.
+    Forms of verbs count only as the nouns made from them (arbetarna -> arbetare, deltagandet -> deltagande).
+    """
+    lexicon = swedish_lexicon()
+    own: list[str] = []
+    inflected: list[str] = []
+    flat: list[str] = []
+    for lemma, flag in lexicon.paradigm_lemmas(form):
+        if not flag:
+            (own if lexicon.flags.get(lemma) else flat).append(lemma)
+            continue
+        if lemma in lexicon.verbs:
+            ending = form[len(lemma) - 1 :]
+            if flag == _AGENT_FLAG and ending.startswith("ar"):
+                lemma += "re"
+            elif flag in _NDE_FLAGS and ending.startswith("and"):
+                lemma += "nde"
+            elif flag in _PLURAL_FLAGS and lemma.endswith("a") and lemma[:-1] in lexicon.flags:
+                # The dictionary inflects some nouns through a verb's entry: filma/H makes "filmer", the plural of
+                # film; dela/I makes "delar", of del.
+                lemma = lemma[:-1]
+            else:
+                continue
+        elif lemma in STOPWORDS["sv"] and flag in _PLURAL_FLAGS:
+            inflected.append(lemma)  # the noun vara (varor), not the verb, which is a stop word
+            continue
+        inflected.append(lemma)
+    ordered = [w for w in own if _may_end(w)]
+    ordered += sorted(
+        {w for w in inflected if _may_end(w) or (w in STOPWORDS["sv"] and w not in lexicon.verbs)}
+        - set(ordered),
+        key=lambda w: (w not in lexicon.compound_end, -lexicon.frequency(w), w),
+    )
+    ordered += [w for w in flat if _may_end(w) and w not in ordered]
+    return tuple(ordered)
 
 
 def _joints(word: str) -> Iterator[tuple[str, str]]:
@@ -291,18 +369,42 @@ def _joints(word: str) -> Iterator[tuple[str, str]]:
             yield word[:cut], word[cut - 1 :]
 
 
-def _best_split(word: str, max_parts: int, *, whole: bool = True) -> tuple[float, tuple[str, ...]] | None:
-    """The best reading of `word` as one lemma (if `whole`) or as up to `max_parts` parts, with its score.
+@dataclass(frozen=True)
+class _Reading:
+    """A reading of a word as parts: the sum of their zipf frequencies less what their joints cost, and the parts."""
 
-    The score is the mean of the parts' zipf frequencies, i.e. the log of their geometric mean frequency (Koehn &
-    Knight 2003), less what the guessed joints cost: a split into common words beats a split into rare pieces.
+    total: float
+    parts: tuple[str, ...]
+
+    @property
+    def mean(self) -> float:
+        """The mean zipf of the parts less PART_COST a joint: what the reading is worth against the whole word."""
+        return (self.total - PART_COST * (len(self.parts) - 1)) / len(self.parts)
+
+    @property
+    def choice(self) -> float:
+        """What the reading is worth against other readings of the same word."""
+        if CHOICE_MODE == "sum":
+            return self.total - CHOICE_COST * len(self.parts)
+        return (self.total - CHOICE_COST * (len(self.parts) - 1)) / len(self.parts)
+
+
+CHOICE_MODE = "mean"
+CHOICE_COST = 2.0
+
+
+def _best_split(word: str, max_parts: int, *, whole: bool = True) -> _Reading | None:
+    """The best reading of `word` as one lemma (if `whole`) or as up to `max_parts` parts.
+
+    Readings are compared by the mean of the parts' zipf frequencies, i.e. the log of their geometric mean frequency
+    (Koehn & Knight 2003), less what the guessed joints cost: a split into common words beats a split into rare pieces.
     """
     lexicon = swedish_lexicon()
-    best: tuple[float, tuple[str, ...]] | None = None
+    best: _Reading | None = None
     if whole:
         last = _last_part_lemma(word)
-        if last is not None and lexicon.frequency(last) >= MIN_PART_ZIPF:
-            best = (lexicon.frequency(last) - _end_cost(last), (last,))
+        if last is not None and _common_enough(last):
+            best = _Reading(lexicon.frequency(last) - _end_cost(last), (last,))
     if max_parts > 1:
         for piece, rest_word in _joints(word):
             first = _first_part(piece)
@@ -311,16 +413,14 @@ def _best_split(word: str, max_parts: int, *, whole: bool = True) -> tuple[float
             rest = _cached_split(rest_word, max_parts - 1)
             if rest is None:
                 continue
-            parts = (first[0], *rest[1])
-            # rest[0] is the mean over the rest's parts, costs included: weigh it back into a sum.
-            score = (lexicon.frequency(first[0]) - first[1] - PART_COST + rest[0] * len(rest[1])) / len(parts)
-            if best is None or score > best[0]:
-                best = (score, parts)
+            reading = _Reading(lexicon.frequency(first[0]) - first[1] + rest.total, (first[0], *rest.parts))
+            if best is None or reading.choice > best.choice:
+                best = reading
     return best
 
 
 @lru_cache(maxsize=100_000)
-def _cached_split(word: str, max_parts: int) -> tuple[float, tuple[str, ...]] | None:
+def _cached_split(word: str, max_parts: int) -> _Reading | None:
     return _best_split(word, max_parts)
 
 
@@ -337,9 +437,9 @@ def split_compound(word: str) -> tuple[str, ...] | None:
     lexicon = swedish_lexicon()
     whole = max(map(lexicon.frequency, _whole_word_lemmas(word)))
     split = _best_split(word, MAX_PARTS, whole=False)
-    if split is None or split[0] <= whole - SPLIT_MARGIN:
+    if split is None or split.mean <= whole - SPLIT_MARGIN:
         return None
-    return split[1]
+    return split.parts
 
 
 def _whole_word_lemmas(word: str) -> list[str]:
