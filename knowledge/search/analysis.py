@@ -17,6 +17,7 @@ from whoosh.lang import stopwords_for_language
 from .lexicon import (
     INFLECTION_ENDINGS,
     SwedishLexicon,
+    folkets_compounds,
     folkets_entries,
     guess_inflection_lemma,
     swedish_lemmas,
@@ -274,11 +275,27 @@ DERIVATION_SUFFIXES = frozenset(
         ("arna", ("", "s")),
         ("ör", ("", "en", "er", "erna")),
         ("ess", ("", "en", "er", "an")),
-        ("era", ("", "r", "de", "t", "s")),
+        ("era", ("", "r", "de", "t", "s", "d", "da", "des", "ts", "nde")),
         ("isera", ("", "r", "de", "t", "s")),
+        ("ering", ("", "en", "ar", "arna", "ens", "s")),
     )
     for ending in endings
 )
+_LONGEST_SUFFIX = max(map(len, DERIVATION_SUFFIXES))
+
+
+def _inside_suffix(word: str, last: str) -> bool:
+    """Whether the last piece `last` of `word` begins inside a derivational suffix that `word` ends in.
+
+    faktur-ering is faktura + -ering, not faktura + ring; dokument-erad not dokument + rad: a joint there cuts the
+    suffix, whatever word the rest of it happens to spell.
+    """
+    for length in range(len(last) + 1, min(_LONGEST_SUFFIX, len(word)) + 1):
+        if word[-length:] in DERIVATION_SUFFIXES:
+            return True
+    return False
+
+
 _ENDING_SET = frozenset(INFLECTION_ENDINGS) | DERIVATION_SUFFIXES
 
 
@@ -293,7 +310,9 @@ def _last_part_lemma(piece: str) -> str | None:
         return None  # ska, där: never a compound's head; -arna, -ens: an ending, not a word
     lexicon = swedish_lexicon()
     umlaut = swedish_lemma(piece)
-    if umlaut != piece and _may_end(umlaut):
+    # simplemma's stem-changing lemmas (bostäder -> bostad), unless the piece has a paradigm of its own in the
+    # dictionary (its table also reads "ska" as a form of skola).
+    if umlaut != piece and _may_end(umlaut) and not lexicon.flags.get(piece):
         return umlaut
     found = paradigm_noun_lemmas(piece)
     if found:
@@ -322,7 +341,8 @@ def paradigm_noun_lemmas(form: str) -> tuple[str, ...]:
 
     A headword with its own inflection flags is its own lemma (tekniker, not teknik + -er); a flagless entry (the
     dictionary lists some inflected forms flat, such as "vägarna") yields to the headword whose paradigm has it.
-    Forms of verbs count only as the nouns made from them (arbetarna -> arbetare, deltagandet -> deltagande).
+    Forms of verbs count only as the nouns made from them
+    (arbetarna -> arbetare, deltagandet -> deltagande, anmälan).
     """
     lexicon = swedish_lexicon()
     own: list[str] = []
@@ -330,32 +350,52 @@ def paradigm_noun_lemmas(form: str) -> tuple[str, ...]:
     flat: list[str] = []
     for lemma, flag in lexicon.paradigm_lemmas(form):
         if not flag:
-            (own if lexicon.flags.get(lemma) else flat).append(lemma)
+            (own if set(lexicon.flags.get(lemma, "")) - {"A"} else flat).append(lemma)
             continue
-        if lemma in lexicon.verbs:
-            ending = form[len(lemma) - 1 :]
-            if flag == _AGENT_FLAG and ending.startswith("ar"):
-                lemma += "re"
-            elif flag in _NDE_FLAGS and ending.startswith("and"):
-                lemma += "nde"
-            elif flag in _PLURAL_FLAGS and lemma.endswith("a") and lemma[:-1] in lexicon.flags:
-                # The dictionary inflects some nouns through a verb's entry: filma/H makes "filmer", the plural of
-                # film; dela/I makes "delar", of del.
-                lemma = lemma[:-1]
-            else:
-                continue
-        elif lemma in STOPWORDS["sv"] and flag in _PLURAL_FLAGS:
-            inflected.append(lemma)  # the noun vara (varor), not the verb, which is a stop word
+        derived = _derived_noun(form, lemma, flag)
+        if derived is not None:
+            lemma = derived
+        elif lemma in lexicon.verbs or (lemma.endswith("a") and not lexicon.is_noun(lemma)):
             continue
-        inflected.append(lemma)
+        if _may_end(lemma) or (
+            flag in _NOUN_FORM_FLAGS and lemma in STOPWORDS["sv"] and lexicon.is_noun(lemma)
+        ):
+            inflected.append(lemma)  # the noun vara (varor), though the verb vara is a stop word
     ordered = [w for w in own if _may_end(w)]
-    ordered += sorted(
-        {w for w in inflected if _may_end(w) or (w in STOPWORDS["sv"] and w not in lexicon.verbs)}
-        - set(ordered),
-        key=lambda w: (w not in lexicon.compound_end, -lexicon.frequency(w), w),
+    inflected = sorted(
+        set(inflected) - set(ordered), key=lambda w: (w not in lexicon.compound_end, -lexicon.frequency(w), w)
     )
+    ordered += inflected
     ordered += [w for w in flat if _may_end(w) and w not in ordered]
     return tuple(ordered)
+
+
+# Flags of sv_SE.aff that make noun forms: definite and plural endings.
+_NOUN_FORM_FLAGS = frozenset("CDEFGHI")
+
+
+def _derived_noun(form: str, lemma: str, flag: str) -> str | None:
+    """The noun or adjective a verb's paradigm form stands for, if it is one.
+
+    sv_SE.aff makes a verb's derived nouns through its flags: T the agent noun (arbeta -> arbetare, arbetarna) and
+    the adjective in -isk, B, D and F the -nde noun (deltaga -> deltagande, deltagandet), E the -an noun (anmäla ->
+    anmälan); and it inflects some nouns through a verb's entry (filma/H makes "filmer", the plural of film).
+    """
+    lexicon = swedish_lexicon()
+    ending = form[len(lemma) - 1 :] if lemma.endswith("a") else ""
+    if flag == _AGENT_FLAG and ending.startswith("ar"):
+        return lemma + "re"
+    if flag == _AGENT_FLAG and form[len(lemma) :].startswith("isk"):
+        return lemma + "isk"
+    if flag in _NDE_FLAGS and ending.startswith("and"):
+        return lemma + "nde"
+    if not ending or lexicon.is_noun(lemma):
+        return None
+    if flag == "E" and lemma + "n" in lexicon.headwords:
+        return lemma + "n"
+    if flag in _PLURAL_FLAGS and lemma[:-1] in lexicon.flags:
+        return lemma[:-1]
+    return None
 
 
 def _joints(word: str) -> Iterator[tuple[str, str]]:
@@ -375,6 +415,7 @@ class _Reading:
 
     total: float
     parts: tuple[str, ...]
+    last_piece: int  # letters of the word the last part is read from
 
     @property
     def mean(self) -> float:
@@ -390,6 +431,8 @@ class _Reading:
 
 
 CHOICE_MODE = "mean"
+LEXICALISED_MARGIN = 1.0
+FLATTEN = True
 CHOICE_COST = 2.0
 
 
@@ -404,16 +447,18 @@ def _best_split(word: str, max_parts: int, *, whole: bool = True) -> _Reading | 
     if whole:
         last = _last_part_lemma(word)
         if last is not None and _common_enough(last):
-            best = _Reading(lexicon.frequency(last) - _end_cost(last), (last,))
+            best = _Reading(lexicon.frequency(last) - _end_cost(last), (last,), len(word))
     if max_parts > 1:
         for piece, rest_word in _joints(word):
             first = _first_part(piece)
             if first is None:
                 continue
             rest = _cached_split(rest_word, max_parts - 1)
-            if rest is None:
+            if rest is None or _inside_suffix(word, word[-rest.last_piece :]):
                 continue
-            reading = _Reading(lexicon.frequency(first[0]) - first[1] + rest.total, (first[0], *rest.parts))
+            reading = _Reading(
+                lexicon.frequency(first[0]) - first[1] + rest.total, (first[0], *rest.parts), rest.last_piece
+            )
             if best is None or reading.choice > best.choice:
                 best = reading
     return best
@@ -432,14 +477,34 @@ def split_compound(word: str) -> tuple[str, ...] | None:
     the whole word or more: "hemtjänst" splits (hem and tjänst are far more common), "transport" does not (trans
     and port are much rarer).
     """
+    return _split(word, top=True)
+
+
+@lru_cache(maxsize=100_000)
+def _split(word: str, *, top: bool) -> tuple[str, ...] | None:
     if len(word) < MIN_FIRST_PART + MIN_PART or not word.isalpha():
         return None
     lexicon = swedish_lexicon()
-    whole = max(map(lexicon.frequency, _whole_word_lemmas(word)))
+    lemmas = _whole_word_lemmas(word)
+    whole = max(map(lexicon.frequency, lemmas))
     split = _best_split(word, MAX_PARTS, whole=False)
-    if split is None or split.mean <= whole - SPLIT_MARGIN:
+    margin = SPLIT_MARGIN
+    if not top:
+        folkets = folkets_compounds()
+        if any(lemma in folkets.unmarked for lemma in lemmas) and not any(
+            l in folkets.marked for l in lemmas
+        ):
+            margin = -LEXICALISED_MARGIN
+    if split is None or split.mean <= whole - margin:
         return None
-    return split.parts
+    if not FLATTEN:
+        return split.parts
+    # A part that is a compound itself is given as its parts: hemtjänstpersonal is hem + tjänst + personal.
+    flat: list[str] = []
+    for part in split.parts:
+        inner = _split(part, top=False) if part != word else None
+        flat += inner if inner else [part]
+    return tuple(flat) if len(flat) <= MAX_PARTS else split.parts
 
 
 def _whole_word_lemmas(word: str) -> list[str]:

@@ -357,6 +357,33 @@ def folkets_entries() -> list[tuple[str, list[str]]]:
     return entries
 
 
+@dataclass(frozen=True)
+class FolketsCompounds:
+    """What Folkets lexikon says about its single-word entries: it marks the joints of many compounds (hem|tjänst,
+    sjuk|hus, riks|dag) and gives lexicalised words unmarked (sjukdom, storlek, fotograf)."""
+
+    marked: dict[str, tuple[str, ...]]  # compound -> its pieces as written (riksdag -> ("riks", "dag"))
+    unmarked: frozenset[str]
+
+
+@lru_cache(maxsize=1)
+def folkets_compounds() -> FolketsCompounds:
+    from .analysis import fold
+
+    marked: dict[str, tuple[str, ...]] = {}
+    unmarked: set[str] = set()
+    for swedish, _english in folkets_entries():
+        word = fold(swedish)
+        pieces = tuple(word.split("|"))
+        if not all(piece.isalpha() for piece in pieces):
+            continue
+        if len(pieces) > 1:
+            marked["".join(pieces)] = pieces
+        else:
+            unmarked.add(word)
+    return FolketsCompounds(marked, frozenset(unmarked - set(marked)))
+
+
 def swedish_lexicon() -> SwedishLexicon:
     return swedish_data().lexicon
 
