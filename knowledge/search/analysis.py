@@ -118,7 +118,7 @@ def _common_enough(lemma: str) -> bool:
     return len(lemma) >= LONG_PART or swedish_lexicon().frequency(lemma) >= MIN_PART_ZIPF
 
 
-MIN_GUESSED_ZIPF = 3.0
+MIN_GUESSED_ZIPF = 2.5
 
 
 # Prepositions and verb particles (a closed class of the language, not vocabulary): för-, till-, genom-, fram- make
@@ -162,8 +162,14 @@ PARTICLES = frozenset(
 )
 
 
-def _is_part_word(word: str) -> bool:
-    return word not in STOPWORDS["sv"] and word not in PARTICLES
+def _is_part_word(word: str, *, noun_stopword: bool = True) -> bool:
+    """Not a particle, and not a stop word unless (`noun_stopword`) it is also a noun the dictionary inflects (man,
+    vara: kontaktman, varuhus)."""
+    if word in PARTICLES:
+        return False
+    return word not in STOPWORDS["sv"] or (
+        noun_stopword and len(word) >= MIN_PART and swedish_lexicon().is_noun(word)
+    )
 
 
 def _guessed_first_lemmas(piece: str) -> list[str]:
@@ -175,7 +181,7 @@ def _guessed_first_lemmas(piece: str) -> list[str]:
     if len(piece) < MIN_PART:
         return []
     forms = [piece, piece + "a", piece + "e"]
-    if piece.endswith("s") and len(piece) > MIN_PART:
+    if piece.endswith("s"):
         stem = piece[:-1]
         forms += [stem, stem + "a", stem + "e"]
     if piece[-1:] in ("e", "u", "o"):
@@ -232,7 +238,12 @@ def _first_part(piece: str) -> tuple[str, float] | None:
         best = piece  # a compound form of a word the dictionary does not have alone
     else:
         best = max(sorted(ranks), key=lambda lemma: ranks[lemma])
-    if len(best) < MIN_FIRST_PART or not _is_part_word(best) or not _common_enough(best):
+    # A stop word that is also a noun begins a compound only in a form the dictionary lists (varu-, not man-).
+    if (
+        len(best) < MIN_FIRST_PART
+        or not _is_part_word(best, noun_stopword=bool(listed))
+        or not _common_enough(best)
+    ):
         return None
     return best, 0.0 if listed else GUESSED_JOINT_COST
 
@@ -306,8 +317,8 @@ def _may_end(word: str) -> bool:
 @lru_cache(maxsize=100_000)
 def _last_part_lemma(piece: str) -> str | None:
     """The headword a compound's last piece is a form of (platsen -> plats, spelarna -> spelare, bostäderna -> bostad)."""
-    if piece in STOPWORDS["sv"] or piece in _ENDING_SET:
-        return None  # ska, där: never a compound's head; -arna, -ens: an ending, not a word
+    if not _is_part_word(piece) or piece in _ENDING_SET:
+        return None  # där, ska: never a compound's head; -arna, -ens: an ending, not a word
     lexicon = swedish_lexicon()
     umlaut = swedish_lemma(piece)
     # simplemma's stem-changing lemmas (bostäder -> bostad), unless the piece has a paradigm of its own in the
@@ -348,7 +359,9 @@ def paradigm_noun_lemmas(form: str) -> tuple[str, ...]:
     own: list[str] = []
     inflected: list[str] = []
     flat: list[str] = []
+    analysed = False
     for lemma, flag in lexicon.paradigm_lemmas(form):
+        analysed = analysed or bool(flag)
         if not flag:
             (own if set(lexicon.flags.get(lemma, "")) - {"A"} else flat).append(lemma)
             continue
@@ -366,7 +379,9 @@ def paradigm_noun_lemmas(form: str) -> tuple[str, ...]:
         set(inflected) - set(ordered), key=lambda w: (w not in lexicon.compound_end, -lexicon.frequency(w), w)
     )
     ordered += inflected
-    ordered += [w for w in flat if _may_end(w) and w not in ordered]
+    if not analysed:
+        # A flat entry that is a form of another headword (vare, of var) is that word's form, not a lemma.
+        ordered += [w for w in flat if _may_end(w) and w not in ordered]
     return tuple(ordered)
 
 
@@ -480,9 +495,26 @@ def split_compound(word: str) -> tuple[str, ...] | None:
     return _split(word, top=True)
 
 
+# Flags of sv_SE.aff that conjugate verbs (J is left out: the -are nouns share it, ägare -> ägarna).
+_VERB_FORM_FLAGS = frozenset("mMNKL")
+
+
+@lru_cache(maxsize=100_000)
+def is_verb_form(word: str) -> bool:
+    """Whether `word` is a conjugated form of another verb the dictionary lists (verkställer, of verkställa).
+
+    Such a word is not a compound, even where its pieces are words (verk + ställer): a verb made of a noun and a
+    verb is one word in the dictionary.
+    """
+    lexicon = swedish_lexicon()
+    return any(
+        flag in _VERB_FORM_FLAGS and lemma in lexicon.verbs for lemma, flag in lexicon.paradigm_lemmas(word)
+    )
+
+
 @lru_cache(maxsize=100_000)
 def _split(word: str, *, top: bool) -> tuple[str, ...] | None:
-    if len(word) < MIN_FIRST_PART + MIN_PART or not word.isalpha():
+    if len(word) < MIN_FIRST_PART + MIN_PART or not word.isalpha() or is_verb_form(word):
         return None
     lexicon = swedish_lexicon()
     lemmas = _whole_word_lemmas(word)
@@ -492,7 +524,7 @@ def _split(word: str, *, top: bool) -> tuple[str, ...] | None:
     if not top:
         folkets = folkets_compounds()
         if any(lemma in folkets.unmarked for lemma in lemmas) and not any(
-            l in folkets.marked for l in lemmas
+            word_lemma in folkets.marked for word_lemma in lemmas
         ):
             margin = -LEXICALISED_MARGIN
     if split is None or split.mean <= whole - margin:

@@ -262,7 +262,7 @@ def _add_begin(begin: dict[str, list[str]], form: str, word: str) -> None:
 
 _lock = threading.Lock()
 # Bump when what is derived from the packages changes, so that an old cache file is not read.
-_CACHE_FORMAT = 11
+_CACHE_FORMAT = 12
 
 
 @dataclass(frozen=True)
