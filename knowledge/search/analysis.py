@@ -19,7 +19,6 @@ from .lexicon import (
     SwedishLexicon,
     folkets_compounds,
     folkets_entries,
-    guess_inflection_lemma,
     swedish_lemmas,
     swedish_lexicon,
 )
@@ -91,6 +90,7 @@ MIN_PART = 3
 # The dictionary marks a few two-letter words as compound beginnings (el-, by-); later parts need three letters.
 MIN_FIRST_PART = 2
 MIN_BARE_END = 5
+MIN_LAST_PIECE = 2
 MAX_PARTS = 4
 # Linking letters between the parts of a compound (bostad-s-brist, förskol-e-plats, gat-u-belysning).
 _LINKS = ("s", "e", "a", "u", "o")
@@ -152,6 +152,7 @@ PARTICLES = frozenset(
         "undan",
         "under",
         "upp",
+        "ur",
         "ut",
         "utom",
         "vid",
@@ -258,8 +259,16 @@ def may_end_compound(word: str, lexicon: SwedishLexicon) -> bool:
     return (
         _is_part_word(word)
         and word not in lexicon.verbs
-        and (word in lexicon.compound_end or (len(word) >= MIN_PART and word in lexicon.headwords))
+        and (
+            word in lexicon.compound_end
+            or (len(word) >= MIN_PART and word in lexicon.headwords)
+            or (len(word) == 2 and lexicon.is_noun(word) and lexicon.frequency(word) >= SHORT_NOUN_ZIPF)
+        )
     )
+
+
+# A two-letter noun ends a compound when it is this common (år: verksamhetsår, läsåret).
+SHORT_NOUN_ZIPF = 5.0
 
 
 def _end_cost(lemma: str) -> float:
@@ -322,8 +331,8 @@ def _last_part_lemma(piece: str) -> str | None:
     lexicon = swedish_lexicon()
     umlaut = swedish_lemma(piece)
     # simplemma's stem-changing lemmas (bostäder -> bostad), unless the piece has a paradigm of its own in the
-    # dictionary (its table also reads "ska" as a form of skola).
-    if umlaut != piece and _may_end(umlaut) and not lexicon.flags.get(piece):
+    # dictionary (its table also reads "ska" as a form of skola) or the lemma is longer (lör -> lördag).
+    if umlaut != piece and len(umlaut) <= len(piece) and _may_end(umlaut) and not lexicon.flags.get(piece):
         return umlaut
     found = paradigm_noun_lemmas(piece)
     if found:
@@ -333,9 +342,27 @@ def _last_part_lemma(piece: str) -> str | None:
     known = lexicon.inflections.get(piece)
     if known is not None and len(known) <= len(piece) and _may_end(known):
         return known
-    if PARADIGM_ONLY:
-        return None
-    return guess_inflection_lemma(piece, _may_end, lexicon)
+    if AGENT_FALLBACK:
+        return _agent_noun(piece)
+    return None
+
+
+AGENT_FALLBACK = True
+_AGENT_ENDINGS = ("are", "aren", "arens", "ares", "arna", "arnas")
+
+
+def _agent_noun(piece: str) -> str | None:
+    """The agent noun `piece` is a form of, made from a verb the dictionary has (isolerare, of isolera), if it is one.
+
+    -are makes a noun of any verb; the dictionary lists only the established ones.
+    """
+    lexicon = swedish_lexicon()
+    for ending in _AGENT_ENDINGS:
+        if piece.endswith(ending) and len(piece) > len(ending) + 1:
+            base = piece[: -len(ending)]
+            if base + "a" in lexicon.verbs and _is_part_word(base + "a"):
+                return base + "are"
+    return None
 
 
 PARADIGM_ONLY = True
@@ -418,7 +445,7 @@ def _joints(word: str) -> Iterator[tuple[str, str]]:
 
     Swedish writes no letter three times: topp + politiker is toppolitiker, straff + föreläggande strafföreläggande.
     """
-    for cut in range(MIN_FIRST_PART, len(word) - MIN_PART + 1):
+    for cut in range(MIN_FIRST_PART, len(word) - MIN_LAST_PIECE + 1):
         yield word[:cut], word[cut:]
         if cut >= 2 and word[cut - 1] == word[cut - 2] and word[cut - 1] not in "aeiouyåäö":
             yield word[:cut], word[cut - 1 :]
