@@ -298,6 +298,8 @@ DERIVATION_SUFFIXES = frozenset(
         ("era", ("", "r", "de", "t", "s", "d", "da", "des", "ts", "nde")),
         ("isera", ("", "r", "de", "t", "s")),
         ("ering", ("", "en", "ar", "arna", "ens", "s")),
+        ("dom", ("", "en", "ar", "arna", "ens", "s")),
+        ("bar", ("", "a", "t", "het", "heten")),
     )
     for ending in endings
 )
