@@ -17,8 +17,8 @@ from whoosh.lang import stopwords_for_language
 from .lexicon import (
     INFLECTION_ENDINGS,
     SwedishLexicon,
+    folkets_compounds,
     folkets_entries,
-    guess_inflection_lemma,
     swedish_lemmas,
     swedish_lexicon,
 )
@@ -90,6 +90,7 @@ MIN_PART = 3
 # The dictionary marks a few two-letter words as compound beginnings (el-, by-); later parts need three letters.
 MIN_FIRST_PART = 2
 MIN_BARE_END = 5
+MIN_LAST_PIECE = 2
 MAX_PARTS = 4
 # Linking letters between the parts of a compound (bostad-s-brist, förskol-e-plats, gat-u-belysning).
 _LINKS = ("s", "e", "a", "u", "o")
@@ -108,7 +109,16 @@ PART_COST = 0.5
 # Parts rarer than this (zipf 1.5 is about once in 30 million words) are stray syllables, not words; a part the
 # dictionary does not sanction must be a common word (zipf 3 is once per million words).
 MIN_PART_ZIPF = 1.5
-MIN_GUESSED_ZIPF = 3.0
+# ... unless they are this long: a dictionary word of six letters is no stray syllable, however rare in the corpus
+# (vaktare, laborant), and its low frequency already weighs against the split.
+LONG_PART = 6
+
+
+def _common_enough(lemma: str) -> bool:
+    return len(lemma) >= LONG_PART or swedish_lexicon().frequency(lemma) >= MIN_PART_ZIPF
+
+
+MIN_GUESSED_ZIPF = 2.5
 
 
 # Prepositions and verb particles (a closed class of the language, not vocabulary): för-, till-, genom-, fram- make
@@ -142,6 +152,7 @@ PARTICLES = frozenset(
         "undan",
         "under",
         "upp",
+        "ur",
         "ut",
         "utom",
         "vid",
@@ -152,8 +163,14 @@ PARTICLES = frozenset(
 )
 
 
-def _is_part_word(word: str) -> bool:
-    return word not in STOPWORDS["sv"] and word not in PARTICLES
+def _is_part_word(word: str, *, noun_stopword: bool = True) -> bool:
+    """Not a particle, and not a stop word unless (`noun_stopword`) it is also a noun the dictionary inflects (man,
+    vara: kontaktman, varuhus)."""
+    if word in PARTICLES:
+        return False
+    return word not in STOPWORDS["sv"] or (
+        noun_stopword and len(word) >= MIN_PART and swedish_lexicon().is_noun(word)
+    )
 
 
 def _guessed_first_lemmas(piece: str) -> list[str]:
@@ -165,13 +182,21 @@ def _guessed_first_lemmas(piece: str) -> list[str]:
     if len(piece) < MIN_PART:
         return []
     forms = [piece, piece + "a", piece + "e"]
-    if piece.endswith("s") and len(piece) > MIN_PART:
+    if piece.endswith("s"):
         stem = piece[:-1]
         forms += [stem, stem + "a", stem + "e"]
     if piece[-1:] in ("e", "u", "o"):
         # A linking -e- after a consonant (löne-, tjänste-, familje-) or a changed final vowel (ränte-, gatu-).
         forms += [piece[:-1], piece[:-1] + "a"]
     return forms
+
+
+# Which headword a first piece stands for, when it can be several: the commonest, but one the dictionary makes the
+# form from counts this much more (zipf), and the piece itself, when it is a headword, this much more again.
+LISTED_LEMMA_BONUS = 1.0
+SELF_LEMMA_BONUS = 0.5
+# A linking -s- follows a noun (bostads-, arbets-), not an adjective: riks- is rike, not rik.
+S_AFTER_ADJECTIVE_COST = 2.0
 
 
 @lru_cache(maxsize=100_000)
@@ -181,21 +206,25 @@ def _first_part(piece: str) -> tuple[str, float] | None:
     The dictionary lists the forms that begin compounds (arbets, bostads, förskole, läkar, bygg) or makes them by
     its linking-suffix rules; those joints cost nothing, other forms cost GUESSED_JOINT_COST. Which headword the
     form stands for is a separate question: the commonest of those it can be (löne: lön rather than löna; besluts:
-    beslut rather than besluta), and if that is a particle or stop word the piece begins a derivation, not a
-    compound (för-, mot-).
+    beslut rather than besluta), the dictionary's own readings first, and if that is a particle or stop word the
+    piece begins a derivation, not a compound (för-, mot-).
     """
     lexicon = swedish_lexicon()
     listed = lexicon.compound_begin.get(piece, ())
-    lemmas: set[str] = set()
-    for lemma in listed:
-        if lemma not in lexicon.headwords:
-            # A form listed only as a compound part (skol): the commonest headword it can be the stem of.
-            stem = piece[:-1] if piece[-1:] in _LINKS else piece
-            found = [
-                c for c in (piece + "a", piece + "e", stem, stem + "a", stem + "e") if c in lexicon.headwords
-            ]
-            lemma = max(found, key=lexicon.frequency) if found else piece
-        lemmas.add(lemma)
+    ranks: dict[str, float] = {}
+
+    def consider(lemma: str, bonus: float) -> None:
+        rank = lexicon.frequency(lemma) + bonus + (SELF_LEMMA_BONUS if lemma == piece else 0.0)
+        if piece.endswith("s") and not lemma.endswith("s") and not lexicon.is_noun(lemma):
+            rank -= S_AFTER_ADJECTIVE_COST
+        ranks[lemma] = max(ranks.get(lemma, rank), rank)
+
+    if listed:
+        # The headwords the dictionary made the form from, or (a form it lists as a compound part only: föräldra,
+        # tim, diarie) the headwords its linking rules make such a form from (förälder, timme, diarium).
+        for lemma in [*listed, *lexicon.linking_lemmas(piece)]:
+            if lemma in lexicon.headwords:
+                consider(lemma, LISTED_LEMMA_BONUS)
     for lemma in _guessed_first_lemmas(piece):
         if (
             lemma in lexicon.headwords
@@ -203,12 +232,19 @@ def _first_part(piece: str) -> tuple[str, float] | None:
             and lemma not in lexicon.uninflected
             and lexicon.frequency(lemma) >= MIN_GUESSED_ZIPF
         ):
-            lemmas.add(lemma)
-    if not lemmas:
-        return None
-    # A noun or adjective before a verb (krock- is krock, not krocka; flyg- is flyg): compounds are built on nouns.
-    best = max(sorted(lemmas), key=lambda lemma: (lemma not in lexicon.verbs, lexicon.frequency(lemma)))
-    if len(best) < MIN_FIRST_PART or not _is_part_word(best) or lexicon.frequency(best) < MIN_PART_ZIPF:
+            consider(lemma, 0.0)
+    if not ranks:
+        if not listed:
+            return None
+        best = piece  # a compound form of a word the dictionary does not have alone
+    else:
+        best = max(sorted(ranks), key=lambda lemma: ranks[lemma])
+    # A stop word that is also a noun begins a compound only in a form the dictionary lists (varu-, not man-).
+    if (
+        len(best) < MIN_FIRST_PART
+        or not _is_part_word(best, noun_stopword=bool(listed))
+        or not _common_enough(best)
+    ):
         return None
     return best, 0.0 if listed else GUESSED_JOINT_COST
 
@@ -223,8 +259,16 @@ def may_end_compound(word: str, lexicon: SwedishLexicon) -> bool:
     return (
         _is_part_word(word)
         and word not in lexicon.verbs
-        and (word in lexicon.compound_end or (len(word) >= MIN_PART and word in lexicon.headwords))
+        and (
+            word in lexicon.compound_end
+            or (len(word) >= MIN_PART and word in lexicon.headwords)
+            or (len(word) == 2 and lexicon.is_noun(word) and lexicon.frequency(word) >= SHORT_NOUN_ZIPF)
+        )
     )
+
+
+# A two-letter noun ends a compound when it is this common (år: verksamhetsår, läsåret).
+SHORT_NOUN_ZIPF = 5.0
 
 
 def _end_cost(lemma: str) -> float:
@@ -251,11 +295,29 @@ DERIVATION_SUFFIXES = frozenset(
         ("arna", ("", "s")),
         ("ör", ("", "en", "er", "erna")),
         ("ess", ("", "en", "er", "an")),
-        ("era", ("", "r", "de", "t", "s")),
+        ("era", ("", "r", "de", "t", "s", "d", "da", "des", "ts", "nde")),
         ("isera", ("", "r", "de", "t", "s")),
+        ("ering", ("", "en", "ar", "arna", "ens", "s")),
+        ("dom", ("", "en", "ar", "arna", "ens", "s")),
+        ("bar", ("", "a", "t", "het", "heten")),
     )
     for ending in endings
 )
+_LONGEST_SUFFIX = max(map(len, DERIVATION_SUFFIXES))
+
+
+def _inside_suffix(word: str, last: str) -> bool:
+    """Whether the last piece `last` of `word` begins inside a derivational suffix that `word` ends in.
+
+    faktur-ering is faktura + -ering, not faktura + ring; dokument-erad not dokument + rad: a joint there cuts the
+    suffix, whatever word the rest of it happens to spell.
+    """
+    for length in range(len(last) + 1, min(_LONGEST_SUFFIX, len(word)) + 1):
+        if word[-length:] in DERIVATION_SUFFIXES:
+            return True
+    return False
+
+
 _ENDING_SET = frozenset(INFLECTION_ENDINGS) | DERIVATION_SUFFIXES
 
 
@@ -266,18 +328,118 @@ def _may_end(word: str) -> bool:
 @lru_cache(maxsize=100_000)
 def _last_part_lemma(piece: str) -> str | None:
     """The headword a compound's last piece is a form of (platsen -> plats, spelarna -> spelare, bostäderna -> bostad)."""
-    if piece in STOPWORDS["sv"] or piece in _ENDING_SET:
-        return None  # ska, där: never a compound's head; -arna, -ens: an ending, not a word
+    if not _is_part_word(piece) or piece in _ENDING_SET:
+        return None  # där, ska: never a compound's head; -arna, -ens: an ending, not a word
     lexicon = swedish_lexicon()
     umlaut = swedish_lemma(piece)
-    if umlaut != piece and _may_end(umlaut):
+    # simplemma's stem-changing lemmas (bostäder -> bostad), unless the piece has a paradigm of its own in the
+    # dictionary (its table also reads "ska" as a form of skola) or the lemma is longer (lör -> lördag).
+    if umlaut != piece and len(umlaut) <= len(piece) and _may_end(umlaut) and not lexicon.flags.get(piece):
         return umlaut
+    found = paradigm_noun_lemmas(piece)
+    if found:
+        return found[0]
     # simplemma's lemma where the ending alone misleads (spelarna -> spelare); only one that drops letters, since its
     # table also reads nouns as imperatives of verbs (prov -> prova).
     known = lexicon.inflections.get(piece)
     if known is not None and len(known) <= len(piece) and _may_end(known):
         return known
-    return guess_inflection_lemma(piece, _may_end, lexicon)
+    if AGENT_FALLBACK:
+        return _agent_noun(piece)
+    return None
+
+
+AGENT_FALLBACK = True
+_AGENT_ENDINGS = ("are", "aren", "arens", "ares", "arna", "arnas")
+
+
+def _agent_noun(piece: str) -> str | None:
+    """The agent noun `piece` is a form of, made from a verb the dictionary has (isolerare, of isolera), if it is one.
+
+    -are makes a noun of any verb; the dictionary lists only the established ones.
+    """
+    lexicon = swedish_lexicon()
+    for ending in _AGENT_ENDINGS:
+        if piece.endswith(ending) and len(piece) > len(ending) + 1:
+            base = piece[: -len(ending)]
+            if base + "a" in lexicon.verbs and _is_part_word(base + "a"):
+                return base + "are"
+    return None
+
+
+PARADIGM_ONLY = True
+# Flags of sv_SE.aff whose forms of a verb are nouns in their own right: T makes the agent noun (arbeta -> arbetare,
+# arbetarna), B, D and F the -nde noun (delta -> deltagande, deltagandet).
+_AGENT_FLAG = "T"
+_NDE_FLAGS = frozenset("BDF")
+_PLURAL_FLAGS = frozenset("GHI")
+
+
+@lru_cache(maxsize=100_000)
+def paradigm_noun_lemmas(form: str) -> tuple[str, ...]:
+    """The nouns and adjectives `form` is an inflection of by the dictionary's own paradigms, likeliest first.
+
+    A headword with its own inflection flags is its own lemma (tekniker, not teknik + -er); a flagless entry (the
+    dictionary lists some inflected forms flat, such as "vägarna") yields to the headword whose paradigm has it.
+    Forms of verbs count only as the nouns made from them
+    (arbetarna -> arbetare, deltagandet -> deltagande, anmälan).
+    """
+    lexicon = swedish_lexicon()
+    own: list[str] = []
+    inflected: list[str] = []
+    flat: list[str] = []
+    analysed = False
+    for lemma, flag in lexicon.paradigm_lemmas(form):
+        analysed = analysed or bool(flag)
+        if not flag:
+            (own if set(lexicon.flags.get(lemma, "")) - {"A"} else flat).append(lemma)
+            continue
+        derived = _derived_noun(form, lemma, flag)
+        if derived is not None:
+            lemma = derived
+        elif lemma in lexicon.verbs or (lemma.endswith("a") and not lexicon.is_noun(lemma)):
+            continue
+        if _may_end(lemma) or (
+            flag in _NOUN_FORM_FLAGS and lemma in STOPWORDS["sv"] and lexicon.is_noun(lemma)
+        ):
+            inflected.append(lemma)  # the noun vara (varor), though the verb vara is a stop word
+    ordered = [w for w in own if _may_end(w)]
+    inflected = sorted(
+        set(inflected) - set(ordered), key=lambda w: (w not in lexicon.compound_end, -lexicon.frequency(w), w)
+    )
+    ordered += inflected
+    if not analysed:
+        # A flat entry that is a form of another headword (vare, of var) is that word's form, not a lemma.
+        ordered += [w for w in flat if _may_end(w) and w not in ordered]
+    return tuple(ordered)
+
+
+# Flags of sv_SE.aff that make noun forms: definite and plural endings.
+_NOUN_FORM_FLAGS = frozenset("CDEFGHI")
+
+
+def _derived_noun(form: str, lemma: str, flag: str) -> str | None:
+    """The noun or adjective a verb's paradigm form stands for, if it is one.
+
+    sv_SE.aff makes a verb's derived nouns through its flags: T the agent noun (arbeta -> arbetare, arbetarna) and
+    the adjective in -isk, B, D and F the -nde noun (deltaga -> deltagande, deltagandet), E the -an noun (anmäla ->
+    anmälan); and it inflects some nouns through a verb's entry (filma/H makes "filmer", the plural of film).
+    """
+    lexicon = swedish_lexicon()
+    ending = form[len(lemma) - 1 :] if lemma.endswith("a") else ""
+    if flag == _AGENT_FLAG and ending.startswith("ar"):
+        return lemma + "re"
+    if flag == _AGENT_FLAG and form[len(lemma) :].startswith("isk"):
+        return lemma + "isk"
+    if flag in _NDE_FLAGS and ending.startswith("and"):
+        return lemma + "nde"
+    if not ending or lexicon.is_noun(lemma):
+        return None
+    if flag == "E" and lemma + "n" in lexicon.headwords:
+        return lemma + "n"
+    if flag in _PLURAL_FLAGS and lemma[:-1] in lexicon.flags:
+        return lemma[:-1]
+    return None
 
 
 def _joints(word: str) -> Iterator[tuple[str, str]]:
@@ -285,42 +447,69 @@ def _joints(word: str) -> Iterator[tuple[str, str]]:
 
     Swedish writes no letter three times: topp + politiker is toppolitiker, straff + föreläggande strafföreläggande.
     """
-    for cut in range(MIN_FIRST_PART, len(word) - MIN_PART + 1):
+    for cut in range(MIN_FIRST_PART, len(word) - MIN_LAST_PIECE + 1):
         yield word[:cut], word[cut:]
         if cut >= 2 and word[cut - 1] == word[cut - 2] and word[cut - 1] not in "aeiouyåäö":
             yield word[:cut], word[cut - 1 :]
 
 
-def _best_split(word: str, max_parts: int, *, whole: bool = True) -> tuple[float, tuple[str, ...]] | None:
-    """The best reading of `word` as one lemma (if `whole`) or as up to `max_parts` parts, with its score.
+@dataclass(frozen=True)
+class _Reading:
+    """A reading of a word as parts: the sum of their zipf frequencies less what their joints cost, and the parts."""
 
-    The score is the mean of the parts' zipf frequencies, i.e. the log of their geometric mean frequency (Koehn &
-    Knight 2003), less what the guessed joints cost: a split into common words beats a split into rare pieces.
+    total: float
+    parts: tuple[str, ...]
+    last_piece: int  # letters of the word the last part is read from
+
+    @property
+    def mean(self) -> float:
+        """The mean zipf of the parts less PART_COST a joint: what the reading is worth against the whole word."""
+        return (self.total - PART_COST * (len(self.parts) - 1)) / len(self.parts)
+
+    @property
+    def choice(self) -> float:
+        """What the reading is worth against other readings of the same word."""
+        if CHOICE_MODE == "sum":
+            return self.total - CHOICE_COST * len(self.parts)
+        return (self.total - CHOICE_COST * (len(self.parts) - 1)) / len(self.parts)
+
+
+CHOICE_MODE = "mean"
+LEXICALISED_MARGIN = 1.0
+FLATTEN = True
+CHOICE_COST = 2.0
+
+
+def _best_split(word: str, max_parts: int, *, whole: bool = True) -> _Reading | None:
+    """The best reading of `word` as one lemma (if `whole`) or as up to `max_parts` parts.
+
+    Readings are compared by the mean of the parts' zipf frequencies, i.e. the log of their geometric mean frequency
+    (Koehn & Knight 2003), less what the guessed joints cost: a split into common words beats a split into rare pieces.
     """
     lexicon = swedish_lexicon()
-    best: tuple[float, tuple[str, ...]] | None = None
+    best: _Reading | None = None
     if whole:
         last = _last_part_lemma(word)
-        if last is not None and lexicon.frequency(last) >= MIN_PART_ZIPF:
-            best = (lexicon.frequency(last) - _end_cost(last), (last,))
+        if last is not None and _common_enough(last):
+            best = _Reading(lexicon.frequency(last) - _end_cost(last), (last,), len(word))
     if max_parts > 1:
         for piece, rest_word in _joints(word):
             first = _first_part(piece)
             if first is None:
                 continue
             rest = _cached_split(rest_word, max_parts - 1)
-            if rest is None:
+            if rest is None or _inside_suffix(word, word[-rest.last_piece :]):
                 continue
-            parts = (first[0], *rest[1])
-            # rest[0] is the mean over the rest's parts, costs included: weigh it back into a sum.
-            score = (lexicon.frequency(first[0]) - first[1] - PART_COST + rest[0] * len(rest[1])) / len(parts)
-            if best is None or score > best[0]:
-                best = (score, parts)
+            reading = _Reading(
+                lexicon.frequency(first[0]) - first[1] + rest.total, (first[0], *rest.parts), rest.last_piece
+            )
+            if best is None or reading.choice > best.choice:
+                best = reading
     return best
 
 
 @lru_cache(maxsize=100_000)
-def _cached_split(word: str, max_parts: int) -> tuple[float, tuple[str, ...]] | None:
+def _cached_split(word: str, max_parts: int) -> _Reading | None:
     return _best_split(word, max_parts)
 
 
@@ -332,14 +521,51 @@ def split_compound(word: str) -> tuple[str, ...] | None:
     the whole word or more: "hemtjänst" splits (hem and tjänst are far more common), "transport" does not (trans
     and port are much rarer).
     """
-    if len(word) < MIN_FIRST_PART + MIN_PART or not word.isalpha():
+    return _split(word, top=True)
+
+
+# Flags of sv_SE.aff that conjugate verbs (J is left out: the -are nouns share it, ägare -> ägarna).
+_VERB_FORM_FLAGS = frozenset("mMNKL")
+
+
+@lru_cache(maxsize=100_000)
+def is_verb_form(word: str) -> bool:
+    """Whether `word` is a conjugated form of another verb the dictionary lists (verkställer, of verkställa).
+
+    Such a word is not a compound, even where its pieces are words (verk + ställer): a verb made of a noun and a
+    verb is one word in the dictionary.
+    """
+    lexicon = swedish_lexicon()
+    return any(
+        flag in _VERB_FORM_FLAGS and lemma in lexicon.verbs for lemma, flag in lexicon.paradigm_lemmas(word)
+    )
+
+
+@lru_cache(maxsize=100_000)
+def _split(word: str, *, top: bool) -> tuple[str, ...] | None:
+    if len(word) < MIN_FIRST_PART + MIN_PART or not word.isalpha() or is_verb_form(word):
         return None
     lexicon = swedish_lexicon()
-    whole = max(map(lexicon.frequency, _whole_word_lemmas(word)))
+    lemmas = _whole_word_lemmas(word)
+    whole = max(map(lexicon.frequency, lemmas))
     split = _best_split(word, MAX_PARTS, whole=False)
-    if split is None or split[0] <= whole - SPLIT_MARGIN:
+    margin = SPLIT_MARGIN
+    if not top:
+        folkets = folkets_compounds()
+        if any(lemma in folkets.unmarked for lemma in lemmas) and not any(
+            word_lemma in folkets.marked for word_lemma in lemmas
+        ):
+            margin = -LEXICALISED_MARGIN
+    if split is None or split.mean <= whole - margin:
         return None
-    return split[1]
+    if not FLATTEN:
+        return split.parts
+    # A part that is a compound itself is given as its parts: hemtjänstpersonal is hem + tjänst + personal.
+    flat: list[str] = []
+    for part in split.parts:
+        inner = _split(part, top=False) if part != word else None
+        flat += inner if inner else [part]
+    return tuple(flat) if len(flat) <= MAX_PARTS else split.parts
 
 
 def _whole_word_lemmas(word: str) -> list[str]:

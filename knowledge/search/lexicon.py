@@ -19,7 +19,7 @@ import re
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from importlib import metadata, resources
 from pathlib import Path
 from typing import Any
@@ -58,9 +58,59 @@ class SwedishLexicon:
     # simplemma's lemma of an inflected form where cutting an ending would guess another headword (spelarna ->
     # spelare, not the more common spela): only those, since the whole table holds 960,000 forms.
     inflections: dict[str, str]
+    # Each headword's inflection flags (sv_SE.dic: "plats/ADGY"), and the .aff suffix rules they stand for as
+    # (flag, strip, add, condition): together the dictionary's own paradigm of every word, so that "platsen" is
+    # known to be a form of "plats" and "vare" known not to be a form of the noun "vara".
+    flags: dict[str, str]
+    suffix_rules: tuple[tuple[str, str, str, str], ...]
+    # The .aff rules that make compound forms, as (strip, add): bostad + s, skola - a + e, förälder - er + ra.
+    linking_rules: tuple[tuple[str, str], ...]
 
     def frequency(self, word: str) -> float:
         return self.zipf.get(word, UNSEEN_ZIPF if word in self.headwords else 0.0)
+
+    @cached_property
+    def _rules_by_ending(self) -> dict[str, list[tuple[str, str, re.Pattern[str]]]]:
+        rules: dict[str, list[tuple[str, str, re.Pattern[str]]]] = {}
+        for flag, strip, add, condition in self.suffix_rules:
+            rules.setdefault(add, []).append((flag, strip, re.compile(f"(?:{condition})$")))
+        return rules
+
+    @cached_property
+    def _longest_ending(self) -> int:
+        return max((len(add) for _flag, _strip, add, _condition in self.suffix_rules), default=0)
+
+    def is_noun(self, word: str) -> bool:
+        """Whether the dictionary inflects `word` as a noun (definite or plural forms)."""
+        flags = set(self.flags.get(word, ""))
+        if not word.endswith("a"):
+            return bool(flags & (_NOUN_FLAGS | {"D"}))
+        # On a word in -a, D, F and B make the -nde forms of a verb, H and I other nouns' plurals (filma -> filmer,
+        # dela -> delar), and E on a verb its -an noun (början): only the plural -or, a neuter -t or E on a word
+        # that is no verb make it a noun (fråga, öra, kyrka).
+        return bool(flags & {"G", "C"}) or ("E" in flags and not flags & _CONJUGATION_FLAGS)
+
+    def linking_lemmas(self, form: str) -> list[str]:
+        """Headwords the dictionary's linking rules may have made compound form `form` of (föräldra -> förälder)."""
+        found = []
+        for strip, add in self.linking_rules:
+            if form.endswith(add) and len(form) > len(add):
+                lemma = form[: len(form) - len(add)] + strip
+                if lemma != form and lemma in self.headwords and lemma not in found:
+                    found.append(lemma)
+        return found
+
+    def paradigm_lemmas(self, form: str) -> list[tuple[str, str]]:
+        """(headword, flag) for every headword whose paradigm has `form`; flag "" for the headword itself."""
+        found: list[tuple[str, str]] = [(form, "")] if form in self.headwords else []
+        rules = self._rules_by_ending
+        for length in range(1, min(self._longest_ending, len(form) - 1) + 1):
+            ending = form[-length:]
+            for flag, strip, condition in rules.get(ending, ()):
+                lemma = form[:-length] + strip
+                if flag in self.flags.get(lemma, "") and condition.search(lemma):
+                    found.append((lemma, flag))
+        return found
 
 
 def hunspell_path() -> Path:
@@ -104,8 +154,26 @@ def compound_begin_suffixes(aff: Path) -> dict[str, list[_Suffix]]:
     return rules
 
 
+def inflection_suffixes(aff: Path) -> list[tuple[str, str, str, str]]:
+    """The .aff file's inflection rules as (flag, strip, add, condition): every suffix rule that makes a word form,
+    not a compound part (rules with a compound continuation flag) or a hyphenated form."""
+    rules: list[tuple[str, str, str, str]] = []
+    with aff.open(encoding="utf-8") as lines:
+        for line in lines:
+            fields = line.split()
+            if len(fields) < 5 or fields[0] != "SFX":
+                continue
+            flag, strip, add, condition = fields[1], fields[2], fields[3], fields[4]
+            add, _, continuation = add.partition("/")
+            if continuation or not (add.isalpha() or add == "0"):
+                continue
+            rules.append((flag, "" if strip == "0" else strip, "" if add == "0" else add, condition))
+    return rules
+
+
 # Suffix flags of sv_SE.aff that inflect verbs (present -r, past, strong verbs) and nouns (definite -n, plurals).
 _VERB_FLAGS = frozenset("mMNKLj")
+_CONJUGATION_FLAGS = frozenset("mMNKLJ")
 _NOUN_FLAGS = frozenset("EGHIFC")
 # Flags that inflect nothing: genitive -s, hyphenated form, linking forms, compound permissions.
 _NON_INFLECTING_FLAGS = frozenset("AbvfsWXYZU")
@@ -126,6 +194,9 @@ class HunspellWords:
     compound_end: frozenset[str]
     verbs: frozenset[str]
     uninflected: frozenset[str]
+    flags: dict[str, str]
+    suffix_rules: tuple[tuple[str, str, str, str], ...]
+    linking_rules: tuple[tuple[str, str], ...]
 
 
 def read_hunspell(dic: Path, fold: Callable[[str], str]) -> HunspellWords:
@@ -161,7 +232,26 @@ def read_hunspell(dic: Path, fold: Callable[[str], str]) -> HunspellWords:
     uninflected = frozenset(
         word for word, flags in word_flags.items() if word in headwords and not flags - _NON_INFLECTING_FLAGS
     )
-    return HunspellWords(frozenset(headwords), begin, frozenset(end), verbs, uninflected)
+    rules = tuple(inflection_suffixes(dic.with_suffix(".aff")))
+    used = {flag for flag, *_rest in rules}
+    flags = {
+        word: "".join(sorted(used & word_flags[word]))
+        for word in headwords
+        if used & word_flags.get(word, set())
+    }
+    linking = tuple(
+        sorted(
+            {
+                (rule.strip, rule.add)
+                for rules in suffixes.values()
+                for rule in rules
+                if len(rule.add) <= 2 and (rule.add.isalpha() or not rule.add)
+            }
+        )
+    )
+    return HunspellWords(
+        frozenset(headwords), begin, frozenset(end), verbs, uninflected, flags, rules, linking
+    )
 
 
 def _add_begin(begin: dict[str, list[str]], form: str, word: str) -> None:
@@ -172,7 +262,7 @@ def _add_begin(begin: dict[str, list[str]], form: str, word: str) -> None:
 
 _lock = threading.Lock()
 # Bump when what is derived from the packages changes, so that an old cache file is not read.
-_CACHE_FORMAT = 9
+_CACHE_FORMAT = 12
 
 
 @dataclass(frozen=True)
@@ -230,6 +320,9 @@ def _to_json(data: SwedishData) -> dict[str, Any]:
         "uninflected": sorted(lexicon.uninflected),
         "zipf": lexicon.zipf,
         "inflections": lexicon.inflections,
+        "flags": lexicon.flags,
+        "suffix_rules": lexicon.suffix_rules,
+        "linking_rules": lexicon.linking_rules,
         "lemmas": data.lemmas,
     }
 
@@ -243,6 +336,9 @@ def _from_json(raw: dict[str, Any]) -> SwedishData:
         uninflected=frozenset(raw["uninflected"]),
         zipf=dict(raw["zipf"]),
         inflections=dict(raw["inflections"]),
+        flags=dict(raw["flags"]),
+        suffix_rules=tuple(tuple(rule) for rule in raw["suffix_rules"]),
+        linking_rules=tuple(tuple(rule) for rule in raw["linking_rules"]),
     )
     return SwedishData(lexicon=lexicon, lemmas=dict(raw["lemmas"]))
 
@@ -259,6 +355,33 @@ def folkets_entries() -> list[tuple[str, list[str]]]:
         english = re.sub(r"\([^)]*\)|\[[^]]*\]", "", english)
         entries.append((swedish.strip(), [e.strip() for e in re.split(r"[,;/]", english) if e.strip()]))
     return entries
+
+
+@dataclass(frozen=True)
+class FolketsCompounds:
+    """What Folkets lexikon says about its single-word entries: it marks the joints of many compounds (hem|tjänst,
+    sjuk|hus, riks|dag) and gives lexicalised words unmarked (sjukdom, storlek, fotograf)."""
+
+    marked: dict[str, tuple[str, ...]]  # compound -> its pieces as written (riksdag -> ("riks", "dag"))
+    unmarked: frozenset[str]
+
+
+@lru_cache(maxsize=1)
+def folkets_compounds() -> FolketsCompounds:
+    from .analysis import fold
+
+    marked: dict[str, tuple[str, ...]] = {}
+    unmarked: set[str] = set()
+    for swedish, _english in folkets_entries():
+        word = fold(swedish)
+        pieces = tuple(word.split("|"))
+        if not all(piece.isalpha() for piece in pieces):
+            continue
+        if len(pieces) > 1:
+            marked["".join(pieces)] = pieces
+        else:
+            unmarked.add(word)
+    return FolketsCompounds(marked, frozenset(unmarked - set(marked)))
 
 
 def swedish_lexicon() -> SwedishLexicon:
@@ -287,6 +410,9 @@ def _build_lexicon() -> SwedishLexicon:
         verbs=words.verbs,
         uninflected=words.uninflected,
         inflections={},
+        flags=words.flags,
+        suffix_rules=words.suffix_rules,
+        linking_rules=words.linking_rules,
     )
     return dataclasses.replace(lexicon, inflections=_build_inflections(lexicon))
 
