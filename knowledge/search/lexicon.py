@@ -234,7 +234,7 @@ def read_hunspell(dic: Path, fold: Callable[[str], str]) -> HunspellWords:
     )
     rules = tuple(inflection_suffixes(dic.with_suffix(".aff")))
     used = {flag for flag, *_rest in rules}
-    flags = {
+    inflection_flags = {
         word: "".join(sorted(used & word_flags[word]))
         for word in headwords
         if used & word_flags.get(word, set())
@@ -250,7 +250,7 @@ def read_hunspell(dic: Path, fold: Callable[[str], str]) -> HunspellWords:
         )
     )
     return HunspellWords(
-        frozenset(headwords), begin, frozenset(end), verbs, uninflected, flags, rules, linking
+        frozenset(headwords), begin, frozenset(end), verbs, uninflected, inflection_flags, rules, linking
     )
 
 
