@@ -17,7 +17,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from themes.models import Municipality, RelocationPhase, SprintMethod, ValueChainStep, Visibility, WorkPackage
-from themes.permissions import require_correct_sprint
+from themes.permissions import require_correct_sprint, require_edit_sprint
 
 from . import selectors, services
 from .models import Result, Sprint, Status
@@ -149,6 +149,14 @@ class SprintViewSet(
 
     serializer_class = SprintSerializer
     permission_classes = [permissions.IsAuthenticatedOrReadOnly]
+
+    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        # The right to edit is checked before the body is looked at: an empty or no-op PATCH on another
+        # municipality's sprint is refused (403) as a real change is, not answered 200 because nothing changed;
+        # a sprint the caller cannot see stays 404 (get_object).
+        sprint = self.get_object()
+        require_edit_sprint(request.user, municipality=sprint.municipality)
+        return super().update(request, *args, **kwargs)
 
     def get_queryset(self) -> QuerySet[Sprint]:
         queryset = (

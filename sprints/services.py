@@ -180,6 +180,9 @@ def sprint_update(*, actor: Actor, sprint: Sprint, changes: Mapping[str, Any]) -
     if "team_members" in changes:
         sprint.team_members.set(list(changes["team_members"]))
         changed.append("team_members")
+    if not changed:
+        # The same values sent again (a form saved unchanged, an idempotent PATCH) are not a change for the history.
+        return sprint
     _event(sprint=sprint, actor=actor, verb=ActivityEvent.Verb.UPDATED, detail=", ".join(changed))
     _reindex_on_commit(sprint)
     return sprint

@@ -198,6 +198,38 @@ def test_anonymous_writes_are_refused_with_403(api, lead_kiruna, kiruna):
     assert AnonymousUser().is_authenticated is False
 
 
+# who -> status of a PATCH that changes nothing (empty, or the values the sprint already has) on a Kiruna sprint that
+# every signed-in role can see: refused to the same people as a real change, before the body is looked at.
+NO_OP_MATRIX = [
+    ("lead_kiruna", 200),
+    ("coordinator", 200),
+    ("lead_lulea", 403),
+    ("analyst_kiruna", 403),
+    ("partner", 403),
+]
+
+
+@pytest.mark.parametrize(("who", "expected"), NO_OP_MATRIX)
+@pytest.mark.parametrize("body", ["empty", "same values"])
+def test_a_patch_that_changes_nothing_is_refused_to_those_who_may_not_edit(
+    api, who, expected, body, request, lead_kiruna, kiruna
+):
+    sprint = make_sprint(lead_kiruna, kiruna, visibility=Visibility.PARTNERS)
+    api.force_authenticate(request.getfixturevalue(who))
+    data = {} if body == "empty" else {"title": sprint.title, "status": sprint.status}
+    events = ActivityEvent.objects.count()
+    response = api.patch(f"/api/sprints/{sprint.pk}/", data, format="json")
+    assert response.status_code == expected
+    assert ActivityEvent.objects.count() == events
+
+
+def test_a_patch_on_a_sprint_one_cannot_see_is_404_whatever_the_body(api, partner, lead_kiruna, kiruna):
+    sprint = make_sprint(lead_kiruna, kiruna, visibility=Visibility.INTERNAL)
+    api.force_authenticate(partner)
+    assert api.patch(f"/api/sprints/{sprint.pk}/", {}, format="json").status_code == 404
+    assert api.patch(f"/api/sprints/{sprint.pk}/", {"title": "x"}, format="json").status_code == 404
+
+
 def test_patching_the_status_moves_the_sprint_through_the_service(api, lead_kiruna, kiruna):
     sprint = make_sprint(lead_kiruna, kiruna)
     api.force_authenticate(lead_kiruna)
