@@ -149,7 +149,20 @@ def test_missing_required_column_is_reported_on_the_header_row(write_csv):
 
 
 @pytest.mark.parametrize(
-    "header", ["email", "E-post", "Namn", "phone", "Telefon", "adress", "Personnummer", "Last name"]
+    "header",
+    [
+        "email",
+        "E-post",
+        "Namn",
+        "phone",
+        "Telefon",
+        "adress",
+        "Personnummer",
+        "Last name",
+        "Samordningsnummer",
+        "Coordination number",
+        "samordningsnr",
+    ],
 )
 def test_direct_identifier_columns_are_refused(write_csv, header):
     result = validate_file(write_csv(f"{HEADER},{header}\nA,SE,25-34,single,1,yes,x\n"))
