@@ -122,7 +122,8 @@ FORBIDDEN_HEADERS: dict[str, str] = {
         ],
         "personal identity number": [
             "personnummer", "person number", "personal number", "personal identity number", "ssn",
-            "social security number", "pnr", "personnr", "samordningsnummer", "national id",
+            "social security number", "pnr", "personnr", "samordningsnummer", "samordningsnr", "coordination number",
+            "national id",
         ],
     }.items()
     for header in headers

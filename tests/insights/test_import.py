@@ -149,7 +149,20 @@ def test_missing_required_column_is_reported_on_the_header_row(write_csv):
 
 
 @pytest.mark.parametrize(
-    "header", ["email", "E-post", "Namn", "phone", "Telefon", "adress", "Personnummer", "Last name"]
+    "header",
+    [
+        "email",
+        "E-post",
+        "Namn",
+        "phone",
+        "Telefon",
+        "adress",
+        "Personnummer",
+        "Last name",
+        "Samordningsnummer",
+        "Coordination number",
+        "samordningsnr",
+    ],
 )
 def test_direct_identifier_columns_are_refused(write_csv, header):
     result = validate_file(write_csv(f"{HEADER},{header}\nA,SE,25-34,single,1,yes,x\n"))
@@ -171,6 +184,11 @@ def test_direct_identifier_columns_are_refused(write_csv, header):
         ("800132-1234", False),  # day 32
         ("1234567890", False),
         ("SYNTH-2584-1-0000001", False),
+        # Synthetic coordination numbers (day + 60), Luhn-valid check digit: 800161-1238 is 1980-01-01.
+        ("800161-1238", True),
+        ("19800161-1238", True),
+        ("800161-1234", False),  # day + 60 without a valid check digit
+        ("800192-1231", False),  # day 32 + 60
     ],
 )
 def test_personal_identity_numbers_in_any_column_reject_the_file(write_csv, value, is_personal_number):
