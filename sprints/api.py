@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.db.models import Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, serializers, status, viewsets
@@ -170,6 +171,14 @@ class SprintViewSet(
         if self.action != "list":
             return queryset
         query = self.request.query_params
+        if query.get("status") and query["status"] not in Status.values:
+            # A filter that cannot match is a mistake in the request, not an empty answer.
+            raise ValidationError(
+                {
+                    "status": _("Unknown status %(value)s; use one of: %(choices)s.")
+                    % {"value": query["status"], "choices": ", ".join(Status.values)}
+                }
+            )
         municipality = query.get("municipality", "").strip().lower()
         if municipality:
             field = "municipality__scb_code" if municipality.isdigit() else "municipality__slug"

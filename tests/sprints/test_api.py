@@ -281,3 +281,13 @@ def test_a_sprint_cannot_be_moved_to_another_municipality(api, coordinator, kiru
     assert response.status_code == 400
     sprint.refresh_from_db()
     assert sprint.municipality == kiruna
+
+
+def test_an_unknown_status_filter_is_a_400_that_names_the_parameter(api, lead_kiruna, kiruna):
+    make_sprint(lead_kiruna, kiruna, visibility=Visibility.PUBLIC)
+    response = api.get("/api/sprints/", {"status": "ongoing"}, HTTP_ACCEPT_LANGUAGE="sv")
+    assert response.status_code == 400
+    assert response.json()["status"] == (
+        "Okänd status ongoing; använd en av: " + ", ".join(Status.values) + "."
+    )
+    assert api.get("/api/sprints/", {"status": "running"}).status_code == 200
