@@ -18,7 +18,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from themes.models import Municipality, RelocationPhase, SprintMethod, ValueChainStep, Visibility, WorkPackage
-from themes.permissions import require_correct_sprint, require_edit_sprint
+from themes.permissions import Action, require, require_correct_sprint
 
 from . import selectors, services
 from .models import Result, Sprint, Status
@@ -156,7 +156,7 @@ class SprintViewSet(
         # municipality's sprint is refused (403) as a real change is, not answered 200 because nothing changed;
         # a sprint the caller cannot see stays 404 (get_object).
         sprint = self.get_object()
-        require_edit_sprint(request.user, municipality=sprint.municipality)
+        require(request.user, Action.EDIT_SPRINT, municipality=sprint.municipality)
         return super().update(request, *args, **kwargs)
 
     def get_queryset(self) -> QuerySet[Sprint]:

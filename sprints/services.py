@@ -169,6 +169,9 @@ def sprint_update(*, actor: Actor, sprint: Sprint, changes: Mapping[str, Any]) -
         if getattr(sprint, name) != value:
             setattr(sprint, name, value)
             changed.append(name)
+    if not changed and not changes.keys() & {"relocation_phases", "team_members"}:
+        # The same values sent again (an idempotent PATCH) change nothing: no save, no history entry.
+        return sprint
     if "title" in changed:
         sprint.title = sprint.title.strip()
         sprint.slug = _unique_slug(municipality=sprint.municipality, title=sprint.title, exclude_pk=sprint.pk)
@@ -180,9 +183,6 @@ def sprint_update(*, actor: Actor, sprint: Sprint, changes: Mapping[str, Any]) -
     if "team_members" in changes:
         sprint.team_members.set(list(changes["team_members"]))
         changed.append("team_members")
-    if not changed:
-        # The same values sent again (a form saved unchanged, an idempotent PATCH) are not a change for the history.
-        return sprint
     _event(sprint=sprint, actor=actor, verb=ActivityEvent.Verb.UPDATED, detail=", ".join(changed))
     _reindex_on_commit(sprint)
     return sprint

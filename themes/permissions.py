@@ -253,13 +253,6 @@ def can_correct_sprint(user: Any, *, municipality: Municipality) -> bool:
     return can(user, Action.EDIT_SPRINT, municipality=municipality)
 
 
-def require_edit_sprint(user: Any, *, municipality: Municipality) -> None:
-    """Editing a sprint (its fields, its place on the board): its municipality's project leads and the
-    coordinating team. Checked before any write path is considered, so that a change that changes nothing is
-    refused to the same people as one that does."""
-    require(user, Action.EDIT_SPRINT, municipality=municipality)
-
-
 def require_correct_sprint(user: Any, *, municipality: Municipality) -> None:
     """As `require`, for `can_correct_sprint`."""
     require(user, Action.EDIT_SPRINT, municipality=municipality)
