@@ -207,7 +207,8 @@ def _first_part(piece: str) -> tuple[str, float] | None:
     its linking-suffix rules; those joints cost nothing, other forms cost GUESSED_JOINT_COST. Which headword the
     form stands for is a separate question: the commonest of those it can be (löne: lön rather than löna; besluts:
     beslut rather than besluta), the dictionary's own readings first, and if that is a particle or stop word the
-    piece begins a derivation, not a compound (för-, mot-).
+    piece begins a derivation, not a compound (för-, mot-). A piece that stands for no noun or adjective may be a
+    verb's stem (ladd-, läs-: _verb_stem_part).
     """
     lexicon = swedish_lexicon()
     listed = lexicon.compound_begin.get(piece, ())
@@ -233,12 +234,10 @@ def _first_part(piece: str) -> tuple[str, float] | None:
             and lexicon.frequency(lemma) >= MIN_GUESSED_ZIPF
         ):
             consider(lemma, 0.0)
-    if not ranks:
-        if not listed:
-            return None
-        best = piece  # a compound form of a word the dictionary does not have alone
-    else:
-        best = max(sorted(ranks), key=lambda lemma: ranks[lemma])
+    if not ranks and not listed:
+        return _verb_stem_part(piece)
+    # Without a headword the piece is a compound form of a word the dictionary does not have alone.
+    best = max(sorted(ranks), key=lambda lemma: ranks[lemma]) if ranks else piece
     # A stop word that is also a noun begins a compound only in a form the dictionary lists (varu-, not man-).
     if (
         len(best) < MIN_FIRST_PART
@@ -247,6 +246,24 @@ def _first_part(piece: str) -> tuple[str, float] | None:
     ):
         return None
     return best, 0.0 if listed else GUESSED_JOINT_COST
+
+
+# A verb's bare stem begins compounds as well as a noun does (laddstolpe, läsår, grävskopa), but the dictionary
+# lists only some of those stems as compound forms (bygg-, sök-, städ-). An unlisted stem is read as its verb when
+# the piece stands for no noun or adjective, on the same terms as any guessed first part: a common enough verb, and
+# the guessed joint's cost.
+def _verb_stem_part(piece: str) -> tuple[str, float] | None:
+    """The verb in -a whose stem `piece` is (ladd -> ladda), as a compound's first part, if it can be one."""
+    lexicon = swedish_lexicon()
+    verb = piece + "a"
+    if (
+        len(piece) < MIN_PART
+        or piece in PARTICLES
+        or verb not in lexicon.verbs
+        or lexicon.frequency(verb) < MIN_GUESSED_ZIPF
+    ):
+        return None
+    return verb, GUESSED_JOINT_COST
 
 
 def may_end_compound(word: str, lexicon: SwedishLexicon) -> bool:

@@ -130,6 +130,18 @@ def test_the_headword_of_a_first_part_is_the_noun_the_form_stands_for():
     assert split_compound("krockkuddar") == ("krock", "kudde")  # a noun before a verb (krocka)
 
 
+def test_an_unlisted_verb_stem_begins_a_compound_as_its_verb():
+    # The dictionary lists some verb stems as compound forms (bygg-, sök-); these it does not (bench/dev/).
+    assert split_compound("läsår") == ("läsa", "år")
+    assert split_compound("täljkniv") == ("tälja", "kniv")
+    assert split_compound("rivstart") == ("riva", "start")
+
+
+def test_a_verb_stem_is_no_first_part_where_a_noun_reading_exists_or_the_piece_is_a_particle():
+    assert split_compound("krockkuddar") == ("krock", "kudde")  # the noun krock, not the verb krocka
+    assert split_compound("genomförda") is None  # genom- is a particle, whatever verb it resembles
+
+
 def test_the_last_part_is_the_lemma_of_its_inflected_form():
     assert split_compound("fotbollsspelarna") == ("fotboll", "spelare")  # not spela
     assert split_compound("spelfilmer") == ("spel", "film")
