@@ -64,7 +64,13 @@ def _take(url: str, options: dict[str, Any], *, timeout: float) -> dict[str, Any
 def test_the_filesystem_broker_never_redelivers_an_unacknowledged_message(tmp_path):
     folder = tmp_path / "queue"
     folder.mkdir()
-    options = {"data_folder_in": str(folder), "data_folder_out": str(folder), "store_processed": False}
+    options = {
+        "data_folder_in": str(folder),
+        "data_folder_out": str(folder),
+        "store_processed": False,
+        # Kombu keeps its fanout exchanges in ./control unless told otherwise: not in the checkout.
+        "control_folder": str(tmp_path / "control"),
+    }
     _publish_and_take_unacknowledged("filesystem://", options)
     assert _take("filesystem://", options, timeout=1) is None
     assert list(folder.iterdir()) == []
