@@ -20,6 +20,7 @@ class TargetsForm(forms.Form):
     )
 
     def __init__(self, *args: Any, choices: list[tuple[str, str]], **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         field = self.fields["segments"]
         assert isinstance(field, forms.MultipleChoiceField)
@@ -30,6 +31,7 @@ class OutcomesForm(forms.Form):
     segment = forms.ChoiceField(label=_("Segment"))
 
     def __init__(self, *args: Any, choices: list[tuple[str, str]], **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         field = self.fields["segment"]
         assert isinstance(field, forms.ChoiceField)

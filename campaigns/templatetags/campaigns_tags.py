@@ -19,6 +19,12 @@ register = template.Library()
 
 
 @register.filter
+def as_count(value: int) -> str:
+    """2400 as "2 400" (sv) or "2,400" (en)."""
+    return number_format(value, force_grouping=True)
+
+
+@register.filter
 def as_percent(proportion: float) -> str:
     """0.0425 as "4,3 %" (sv) or "4.3 %" (en)."""
     return f"{number_format(round(100 * proportion, 1), decimal_pos=1)}\u00a0%"

@@ -8,7 +8,7 @@ from insights.models import Segment
 from tests.sprints.conftest import make_sprint
 from themes.models import SprintMethod
 
-SEGMENT_KEYS = ("DE:family:skiing", "NL:couple:hiking", "SE:single:fishing")
+SEGMENT_KEYS = ("DE:family:skiing", "NL:senior:hiking", "SE:young_adult:fishing")
 
 
 def make_segments(municipality, sizes=(40, 25, 3)):

@@ -72,11 +72,11 @@ def test_the_lead_chooses_targets_and_logs_counts_through_the_forms(
     client.force_login(lead_kiruna)
     page = client.get(campaign_sprint.get_absolute_url()).content.decode()
     assert 'value="DE:family:skiing"' in page
-    assert 'value="SE:single:fishing"' not in page  # 3 prospects: too small to be offered
-    response = client.post(_url(campaign_sprint, "targets"), {"segments": [SEGMENT, "NL:couple:hiking"]})
+    assert 'value="SE:young_adult:fishing"' not in page  # 3 prospects: too small to be offered
+    response = client.post(_url(campaign_sprint, "targets"), {"segments": [SEGMENT, "NL:senior:hiking"]})
     assert response.status_code == 302
     assert response["Location"].endswith("#campaign")
-    assert set(CampaignTarget.objects.values_list("segment_key", flat=True)) == {SEGMENT, "NL:couple:hiking"}
+    assert set(CampaignTarget.objects.values_list("segment_key", flat=True)) == {SEGMENT, "NL:senior:hiking"}
     client.post(
         _url(campaign_sprint, "outcomes"),
         {
@@ -136,6 +136,7 @@ def test_the_segments_page_lists_the_campaigns_run_on_a_segment(client, analyst_
     assert logged.title in html
     assert SENTENCE_SV in html
     assert "6,0\u00a0%" in html  # A's response rate, 120 of 2 000
+    assert "2\u00a0400" in html  # B reached, grouped as Swedish writes it
     english = client.get("/en" + reverse("insights:segments")).content.decode()
     assert (
         "Variant B got 2.5 percentage points more responses than A (95 % CI 1.0 to 4.0); "

@@ -117,7 +117,7 @@ def test_an_archived_campaign_is_not_changed(lead_kiruna, campaign_sprint, kirun
 
 def test_targets_are_set_and_a_target_with_counts_is_kept(lead_kiruna, campaign_sprint, kiruna_segments):
     services.campaign_targets_set(
-        actor=lead_kiruna, sprint=campaign_sprint, segment_keys=["DE:family:skiing", "NL:couple:hiking"]
+        actor=lead_kiruna, sprint=campaign_sprint, segment_keys=["DE:family:skiing", "NL:senior:hiking"]
     )
     services.campaign_outcomes_log(
         actor=lead_kiruna, sprint=campaign_sprint, segment_key="DE:family:skiing", outcomes=COUNTS
@@ -172,7 +172,7 @@ def test_impossible_counts_are_refused_all_or_nothing(
 def test_counts_need_a_targeted_segment(lead_kiruna, campaign_sprint, kiruna_segments):
     with pytest.raises(ValidationError, match="riktas inte mot segmentet"):
         services.campaign_outcomes_log(
-            actor=lead_kiruna, sprint=campaign_sprint, segment_key="NL:couple:hiking", outcomes=COUNTS
+            actor=lead_kiruna, sprint=campaign_sprint, segment_key="NL:senior:hiking", outcomes=COUNTS
         )
 
 
@@ -189,9 +189,9 @@ def test_the_segment_page_reads_every_campaign_in_a_fixed_number_of_queries(
     )
     for sprint in (campaign_sprint, second):
         services.campaign_targets_set(
-            actor=lead_kiruna, sprint=sprint, segment_keys=["DE:family:skiing", "NL:couple:hiking"]
+            actor=lead_kiruna, sprint=sprint, segment_keys=["DE:family:skiing", "NL:senior:hiking"]
         )
-        for key in ("DE:family:skiing", "NL:couple:hiking"):
+        for key in ("DE:family:skiing", "NL:senior:hiking"):
             services.campaign_outcomes_log(actor=lead_kiruna, sprint=sprint, segment_key=key, outcomes=COUNTS)
     from themes.permissions import visible_levels
 
@@ -203,4 +203,4 @@ def test_the_segment_page_reads_every_campaign_in_a_fixed_number_of_queries(
         "Andra kampanjen",
         "Norrskensgäster blir invånare",
     ]
-    assert found["NL:couple:hiking"][0].summary.comparisons[0].effect.reliable
+    assert found["NL:senior:hiking"][0].summary.comparisons[0].effect.reliable
