@@ -50,6 +50,7 @@ def test_a_lead_runs_a_campaign_and_the_analyst_reads_its_effect(page, campaign)
     panel = page.locator("#campaign")
     assert panel.get_by_role("heading", name="Kampanj på segment").is_visible()
     assert _violations(page) == []
+    screenshot(page, "campaigns-sprint-targets")
     panel.get_by_label("familjer från DE, skidåkning (40)").check()
     panel.get_by_role("button", name="Spara målsegment").click()
     page.wait_for_load_state("networkidle")
