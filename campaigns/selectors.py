@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
+from django.utils.translation import gettext as _
 
 from insights import selectors as insights_selectors
 from insights.factors import segment_label
@@ -108,8 +109,11 @@ def target_choices(sprint: Sprint) -> list[tuple[str, str]]:
     choices = []
     for segment in insights_selectors.segments_of(sprint.municipality):
         if segment.key in chosen or segment.size >= TARGET_MIN_SIZE:
-            label = segment_label(segment.key)
-            choices.append((segment.key, f"{label} ({segment.size})"))
+            label = _("%(segment)s (%(n)s prospects)") % {
+                "segment": segment_label(segment.key),
+                "n": segment.size,
+            }
+            choices.append((segment.key, label))
     choices.sort(key=lambda choice: choice[0] not in chosen)
     return choices
 

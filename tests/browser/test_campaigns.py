@@ -51,7 +51,7 @@ def test_a_lead_runs_a_campaign_and_the_analyst_reads_its_effect(page, campaign)
     assert panel.get_by_role("heading", name="Kampanj på segment").is_visible()
     assert _violations(page) == []
     screenshot(page, "campaigns-sprint-targets")
-    panel.get_by_label("familjer från DE, skidåkning (40)").check()
+    panel.get_by_label("familjer från DE, skidåkning (40 prospekt)").check()
     panel.get_by_role("button", name="Spara målsegment").click()
     page.wait_for_load_state("networkidle")
     page.locator("#campaign summary", has_text="Logga variantsiffror").click()
