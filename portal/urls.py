@@ -39,6 +39,7 @@ urlpatterns += i18n_patterns(
     path("sprints/", include("sprints.urls")),
     path("insights/", include("insights.urls")),
     path("plans/", include("plans.urls")),
+    path("campaigns/", include("campaigns.urls")),
     path("search/", include("sitesearch.urls")),
     path("dashboard/", include("dashboard.urls")),
     path("", include("conversations.urls")),

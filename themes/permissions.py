@@ -28,6 +28,7 @@ class Action(enum.StrEnum):
     REVIEW_ACTION_PLAN = "review_action_plan"
     IMPORT_INDICATORS = "import_indicators"
     VIEW_PLANS_MATRIX = "view_plans_matrix"
+    RUN_CAMPAIGNS = "run_campaigns"
 
     MANAGE_PEOPLE = "manage_people"
 
@@ -59,7 +60,15 @@ _ANYWHERE: dict[Role, frozenset[Action]] = {
 _OWN_MUNICIPALITY: dict[Role, frozenset[Action]] = {
     Role.COORDINATOR: frozenset(),
     Role.LEAD: frozenset(
-        {Action.EDIT_SPRINT, Action.DRAFT_KNOWLEDGE, Action.EDIT_ACTION_PLAN, Action.IMPORT_INDICATORS}
+        {
+            Action.EDIT_SPRINT,
+            Action.DRAFT_KNOWLEDGE,
+            Action.EDIT_ACTION_PLAN,
+            Action.IMPORT_INDICATORS,
+            # Targeting a campaign sprint at segments and logging its variant counts: segments are the
+            # municipality's own, so not even the coordinating team (who edits any sprint) does it (ADR 0032).
+            Action.RUN_CAMPAIGNS,
+        }
     ),
     # Row-level prospect data never leaves its municipality: only its own analysts see it.
     Role.ANALYST: frozenset({Action.VIEW_PROSPECTS, Action.IMPORT_PROSPECTS, Action.SHARE_SEGMENTS}),
@@ -265,6 +274,29 @@ def can_set_board_limits(user: Any, *, municipality: Municipality) -> bool:
 
 def require_set_board_limits(user: Any, *, municipality: Municipality) -> None:
     require(user, Action.EDIT_SPRINT, municipality=municipality)
+
+
+# --- Campaigns on segments (ADR 0032) -----------------------------------------------------------------------------
+
+
+def can_run_campaign(user: Any, *, municipality: Municipality) -> bool:
+    """Choosing the segments a campaign sprint targets and logging its variant counts: the municipality's own
+    project leads only. Segments never leave their municipality, so another municipality's lead and the coordinating
+    team (who may otherwise edit any sprint) neither see nor target them."""
+    return can(user, Action.RUN_CAMPAIGNS, municipality=municipality)
+
+
+def require_run_campaign(user: Any, *, municipality: Municipality) -> None:
+    """As `require`, for `can_run_campaign`."""
+    require(user, Action.RUN_CAMPAIGNS, municipality=municipality)
+
+
+def can_see_campaign_segments(user: Any, *, municipality: Municipality) -> bool:
+    """Which segments a municipality's campaigns targeted, with their variant counts and effects: the people of
+    that municipality who work with them, its project leads (who run them) and its analysts (who own the segments)."""
+    return can(user, Action.RUN_CAMPAIGNS, municipality=municipality) or can(
+        user, Action.VIEW_PROSPECTS, municipality=municipality
+    )
 
 
 # --- Conversations: comments, watching, notifications (ADR 0031) ------------------------------------------------------

@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "insights",
     "plans",
     "conversations",
+    "campaigns",
     "dashboard",
     "sitesearch",
     "portal",

@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
+from campaigns.models import VariantOutcome
 from insights.models import Prospect, Segment
 from knowledge.demo import demo_knowledge, demo_page_files
 from knowledge.importer import split_front_matter
@@ -32,6 +33,7 @@ DEMO_COUNTS = {
     "prospects": 4273,
     "segments": 1041,
     "users": 30,
+    "campaign variants": 2,
 }
 
 
@@ -48,6 +50,7 @@ def demo_counts() -> dict[str, int]:
         "prospects": Prospect.objects.count(),
         "segments": Segment.objects.count(),
         "users": get_user_model().objects.count(),
+        "campaign variants": VariantOutcome.objects.count(),
     }
 
 

@@ -41,6 +41,7 @@ MATRIX = {
         Action.REVIEW_ACTION_PLAN: (True, True),
         Action.IMPORT_INDICATORS: (True, True),
         Action.VIEW_PLANS_MATRIX: (True, True),
+        Action.RUN_CAMPAIGNS: (False, False),
         Action.MANAGE_PEOPLE: (True, True),
     },
     "lead": {
@@ -60,6 +61,7 @@ MATRIX = {
         Action.REVIEW_ACTION_PLAN: (False, False),
         Action.IMPORT_INDICATORS: (True, False),
         Action.VIEW_PLANS_MATRIX: (False, False),
+        Action.RUN_CAMPAIGNS: (True, False),
         Action.MANAGE_PEOPLE: (False, False),
     },
     "analyst": {
@@ -79,6 +81,7 @@ MATRIX = {
         Action.REVIEW_ACTION_PLAN: (False, False),
         Action.IMPORT_INDICATORS: (False, False),
         Action.VIEW_PLANS_MATRIX: (False, False),
+        Action.RUN_CAMPAIGNS: (False, False),
         Action.MANAGE_PEOPLE: (False, False),
     },
     "partner": {
@@ -98,6 +101,7 @@ MATRIX = {
         Action.REVIEW_ACTION_PLAN: (False, False),
         Action.IMPORT_INDICATORS: (False, False),
         Action.VIEW_PLANS_MATRIX: (False, False),
+        Action.RUN_CAMPAIGNS: (False, False),
         Action.MANAGE_PEOPLE: (False, False),
     },
     "anonymous": {action: (action == Action.VIEW_SPRINTS,) * 2 for action in Action},

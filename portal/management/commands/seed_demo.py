@@ -16,8 +16,9 @@ from themes.models import Municipality, Role
 from themes.services import membership_assign
 
 # Apps contribute demo content through a `demo.seed(*, stdout)` function, in this order
-# (knowledge links to sprints, insights is independent, plans link sprints, the search glossary comes last).
-DEMO_APPS = ("sprints", "knowledge", "insights", "plans", "sitesearch")
+# (knowledge links to sprints, insights is independent, campaigns link sprints to scored segments, plans link
+# sprints, the search glossary comes last).
+DEMO_APPS = ("sprints", "knowledge", "insights", "campaigns", "plans", "sitesearch")
 
 
 def demo_password_path() -> Path:

@@ -1,0 +1,55 @@
+"""Fixtures of the campaigns tests: a campaign-ab sprint made through the sprints service, and stored segments."""
+
+from __future__ import annotations
+
+import pytest
+
+from insights.models import Segment
+from tests.sprints.conftest import make_sprint
+from themes.models import SprintMethod
+
+SEGMENT_KEYS = ("DE:family:skiing", "NL:senior:hiking", "SE:young_adult:fishing")
+
+
+def make_segments(municipality, sizes=(40, 25, 3)):
+    """Segment aggregates as a scoring run leaves them."""
+    for key, size in zip(SEGMENT_KEYS, sizes, strict=True):
+        country, life_stage, interest = key.split(":")
+        Segment.objects.create(
+            municipality=municipality,
+            key=key,
+            country=country,
+            life_stage=life_stage,
+            interest=interest,
+            size=size,
+            mean_score=0.2,
+            aida_mix={"attention": size},
+            phases=["discover"],
+        )
+
+
+@pytest.fixture
+def kiruna_segments(kiruna):
+    make_segments(kiruna)
+
+
+@pytest.fixture
+def lulea_segments(lulea):
+    make_segments(lulea)
+
+
+@pytest.fixture
+def campaign_sprint(lead_kiruna, kiruna):
+    return make_sprint(
+        lead_kiruna,
+        kiruna,
+        title="Norrskensgäster blir invånare",
+        method=SprintMethod.objects.get(code="campaign-ab"),
+    )
+
+
+@pytest.fixture
+def lulea_campaign(lead_lulea, lulea):
+    return make_sprint(
+        lead_lulea, lulea, title="Kampanj i Luleå", method=SprintMethod.objects.get(code="campaign-ab")
+    )
