@@ -99,6 +99,15 @@ def import_batches_of(municipality: Municipality) -> QuerySet[ImportBatch]:
     return ImportBatch.objects.filter(municipality=municipality).select_related("uploaded_by")
 
 
+def imported_batches_of(municipality: Municipality) -> QuerySet[ImportBatch]:
+    """The municipality's imported files, oldest first, with how many prospects each recorded in the history."""
+    return (
+        ImportBatch.objects.filter(municipality=municipality, status=ImportBatch.Status.IMPORTED)
+        .annotate(observed_on=Max("stage_snapshots__observed_on"))
+        .order_by("finished_at", "pk")
+    )
+
+
 def segments_of(municipality: Municipality) -> QuerySet[Segment]:
     return Segment.objects.filter(municipality=municipality).order_by("-mean_score", "key")
 
@@ -310,6 +319,7 @@ class SharedStageHistory:
     area_totals: dict[str, int | None]  # observations over the whole period
     municipalities: list[int]
     suppressed: int
+    threshold: int
 
 
 def shared_stage_history(*, threshold: int | None = None) -> SharedStageHistory:
@@ -318,7 +328,7 @@ def shared_stage_history(*, threshold: int | None = None) -> SharedStageHistory:
     months = sorted({row["month"] for row in raw})
     areas = sorted({row["area"] for row in raw})
     if not raw:
-        return SharedStageHistory(months, areas, {}, {}, {}, [], 0)
+        return SharedStageHistory(months, areas, {}, {}, {}, [], 0, limit)
     frame = pd.DataFrame(raw)
     frame["segment"] = frame["month"] + "|" + frame["stage"]
     grouped = frame.groupby(["segment", "area"], as_index=False)["n"].sum().assign(score_sum=0.0)
@@ -343,4 +353,5 @@ def shared_stage_history(*, threshold: int | None = None) -> SharedStageHistory:
         area_totals={area: published.get((ALL, area)) for area in areas},
         municipalities=sorted(set(frame["municipality_id"])),
         suppressed=int(table["suppressed"].sum()),
+        threshold=limit,
     )

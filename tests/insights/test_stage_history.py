@@ -4,6 +4,7 @@ funnel, and the shared (suppressed) history, which holds across months too."""
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 
 import numpy as np
 import pytest
@@ -70,8 +71,11 @@ def test_each_import_records_every_prospects_stage(do_import, kiruna):
     assert ProspectStageSnapshot.objects.filter(batch_id=first.batch_id).count() == 6
     assert ProspectStageSnapshot.objects.filter(batch_id=second.batch_id).count() == 7
     # Stored against the prospect (no identifier of its own), with the day the file describes.
-    snapshot = ProspectStageSnapshot.objects.filter(batch_id=second.batch_id).first()
-    assert snapshot.observed_on == dt.date(2026, 3, 10) and snapshot.month == dt.date(2026, 3, 1)
+    snapshot = ProspectStageSnapshot.objects.filter(batch_id=second.batch_id).get(
+        prospect__pseudonym=Prospect.objects.get(aida_stage="interest").pseudonym
+    )
+    assert snapshot.observed_on == dt.date(2026, 3, 10)
+    assert snapshot.month == dt.date(2026, 3, 1)
     by_prospect = {(s.prospect_id, s.batch_id): s.stage for s in ProspectStageSnapshot.objects.all()}
     for prospect in Prospect.objects.all():
         assert by_prospect[(prospect.pk, second.batch_id)] == prospect.aida_stage
@@ -169,7 +173,7 @@ def test_reached_at_least_is_monotone_where_the_distribution_is_not():
     distribution = {"attention": 983, "interest": 1337, "desire": 1509, "action": 400}
     funnel = reached_at_least(distribution)
     assert funnel == {"attention": 4229, "interest": 3246, "desire": 1909, "action": 400}
-    values = list(funnel.values())
+    values = [v for v in funnel.values() if v is not None]
     assert values == sorted(values, reverse=True)
 
 
@@ -177,10 +181,12 @@ def test_reached_at_least_is_monotone_where_the_distribution_is_not():
 def test_reached_at_least_never_increases(seed):
     rng = np.random.default_rng(seed)
     distribution = {
-        s: int(n) for s, n in zip(("attention", "interest", "desire", "action"), rng.integers(0, 500, 4))
+        s: int(n)
+        for s, n in zip(("attention", "interest", "desire", "action"), rng.integers(0, 500, 4), strict=True)
     }
-    values = list(reached_at_least(distribution).values())
-    assert all(a >= b for a, b in zip(values, values[1:]))
+    values = [v for v in reached_at_least(distribution).values() if v is not None]
+    assert len(values) == 4
+    assert all(a >= b for a, b in itertools.pairwise(values))
 
 
 def test_reached_at_least_uses_only_published_figures():
@@ -231,7 +237,8 @@ def test_shared_history_suppresses_small_cells_and_holds_across_months(do_import
     assert history.months == ["2026-01", "2026-03"]
     assert history.cells[("2026-01", "interest", "kiruna")] is None
     published = [v for v in history.cells.values() if v is not None]
-    assert published and min(published) >= 10
+    assert published
+    assert min(published) >= 10
     # The attacker's equations, from what is published: each area's total over both months is the sum of its
     # cells, and each month's region figure the sum over areas. No hidden figure may follow from them.
     entries: list[tuple[str, ...]] = []
@@ -280,3 +287,50 @@ def test_a_lead_may_not_view_the_shared_history(db):
     with pytest.raises(PermissionDenied):
         services.shared_stage_history_view(actor=lead, channel="page")
     assert not ShareLog.objects.exists()
+
+
+# --- pages --------------------------------------------------------------------------------------------
+
+
+def test_the_history_page_shows_the_analysts_own_funnel_over_time(client, do_import, kiruna):
+    do_import(kiruna, JANUARY, dt.date(2026, 1, 15))
+    do_import(kiruna, MARCH, dt.date(2026, 3, 10))
+    client.force_login(user_with_role("analyst", kiruna, username="analyst-kiruna"))
+    html = client.get("/en/insights/history/").content.decode()
+    for chart in ("stages", "funnel", "funnel-over-time", "stages-over-time", "flows", "conversion"):
+        assert f'id="chart-{chart}"' in html
+    assert "March 2026" in html
+    body = client.get("/en/insights/history/data/funnel-over-time.csv").content.decode("utf-8-sig")
+    rows = [line.split(";") for line in body.splitlines()]
+    assert rows[0][0] == "Month"
+    assert rows[1][1:] == ["6", "4", "2", "1"]  # January: reached at least each stage
+    assert rows[2][1:] == ["6", "4", "3", "2"]  # March
+    xlsx = client.get("/en/insights/history/data/flows.xlsx")
+    assert xlsx["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert client.get("/en/insights/history/data/nothing.csv").status_code == 404
+
+
+def test_the_history_page_is_only_for_the_municipalitys_analysts(client, do_import, kiruna):
+    do_import(kiruna, JANUARY, dt.date(2026, 1, 15))
+    client.force_login(user_with_role("partner", None, username="partner"))
+    assert client.get("/en/insights/history/").status_code == 403
+    assert client.get("/en/insights/history/data/stages.csv").status_code == 403
+
+
+def test_viewing_and_downloading_the_shared_funnel_are_logged(client, do_import):
+    _shared_fixture(do_import)
+    partner = user_with_role("partner", None, username="partner")
+    client.force_login(partner)
+    html = client.get("/en/insights/shared/history/?recipient=LTU").content.decode()
+    assert 'id="chart-shared-funnel-over-time"' in html
+    assert "recipient=LTU" in html  # the downloads are logged for the same recipient
+    body = client.get("/en/insights/shared/history/data/shared-by-area.csv?recipient=LTU").content.decode(
+        "utf-8-sig"
+    )
+    numbers = [int(cell) for line in body.splitlines()[1:] for cell in line.split(";")[1:] if cell.isdigit()]
+    assert numbers
+    assert min(numbers) >= 10
+    logs = list(ShareLog.objects.order_by("shared_at", "pk").values_list("channel", "recipient"))
+    assert logs == [("page", "LTU"), ("csv", "LTU")]
+    assert client.get("/en/insights/shared/history/data/shared-by-area.pdf").status_code == 404
+    assert ShareLog.objects.count() == 2
