@@ -246,8 +246,26 @@ def _latest_in_month_sql(where: str) -> str:
     )
 
 
+def _history_cached(name: str, build: Any) -> Any:
+    """History reads group every snapshot of a municipality (a window over millions of rows for a large one): cached
+    until the next import, erasure or expiry, which all call `pipeline_changed`."""
+    key = f"stigar:insights:history:{cache.get(PIPELINE_VERSION_KEY, 0)}:{name}"
+    cached = cache.get(key)
+    if cached is None:
+        cached = build()
+        cache.set(key, cached, timeout=PIPELINE_CACHE_SECONDS)
+    return cached
+
+
 def stage_counts_by_month(municipality: Municipality) -> dict[str, dict[str, int]]:
-    """Prospects per month and AIDA stage (each prospect once per month), oldest month first; one query."""
+    """Prospects per month and AIDA stage (each prospect once per month), oldest month first; one query, cached."""
+    result: dict[str, dict[str, int]] = _history_cached(
+        f"counts:{municipality.pk}", lambda: _stage_counts_by_month(municipality)
+    )
+    return result
+
+
+def _stage_counts_by_month(municipality: Municipality) -> dict[str, dict[str, int]]:
     quote = connection.ops.quote_name
     sql = (
         f"SELECT month, stage, COUNT(*) FROM ({_latest_in_month_sql(quote('municipality_id') + ' = %s')}) AS s "  # noqa: S608
@@ -263,7 +281,14 @@ def stage_counts_by_month(municipality: Municipality) -> dict[str, dict[str, int
 
 def stage_flows(municipality: Municipality) -> dict[str, dict[tuple[str, str], int]]:
     """Movement between consecutive observations of the same prospect: per month of the later observation,
-    (stage before, stage after) -> prospects. Staying at a stage is a flow too. One query."""
+    (stage before, stage after) -> prospects. Staying at a stage is a flow too. One query, cached."""
+    result: dict[str, dict[tuple[str, str], int]] = _history_cached(
+        f"flows:{municipality.pk}", lambda: _stage_flows(municipality)
+    )
+    return result
+
+
+def _stage_flows(municipality: Municipality) -> dict[str, dict[tuple[str, str], int]]:
     quote = connection.ops.quote_name
     table = quote(ProspectStageSnapshot._meta.db_table)
     order = f"{quote('observed_on')}, {quote('batch_id')}"
@@ -287,7 +312,12 @@ def stage_flows(municipality: Municipality) -> dict[str, dict[tuple[str, str], i
 
 def stage_history_cells() -> list[dict[str, Any]]:
     """Prospects per month, AIDA stage and municipality (each prospect once per month), for the shared tables:
-    counts only, never a row. One query."""
+    counts only, never a row. Two queries, cached."""
+    result: list[dict[str, Any]] = _history_cached("cells", _stage_history_cells)
+    return result
+
+
+def _stage_history_cells() -> list[dict[str, Any]]:
     sql = (
         f"SELECT municipality_id, month, stage, COUNT(*) FROM ({_latest_in_month_sql('1 = 1')}) AS s "  # noqa: S608
         "WHERE latest = 1 GROUP BY municipality_id, month, stage"

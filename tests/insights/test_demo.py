@@ -25,6 +25,9 @@ def test_the_follow_up_only_accumulates_engagement():
 
 
 def test_seed_demo_makes_two_imports_with_movement(monkeypatch):
+    from django.core.cache import cache
+
+    cache.clear()
     monkeypatch.setattr(
         demo,
         "read_yaml",

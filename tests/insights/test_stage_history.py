@@ -37,6 +37,14 @@ def group(prefix: str, stage: str, n: int) -> dict[str, str]:
     return {f"{prefix}{i}": stage for i in range(n)}
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """The history reads are cached until an import commits; the tests' transactions never commit."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def do_import(write_csv):
     def run(municipality: Municipality, stages: dict[str, str], on: dt.date):
@@ -115,6 +123,18 @@ def test_two_imports_in_one_month_count_each_prospect_once_at_the_later_stage(do
         "2026-02": {"attention": 0, "interest": 1, "desire": 1, "action": 0}
     }
     assert selectors.stage_flows(kiruna) == {"2026-02": {("attention", "desire"): 1}}
+
+
+def test_a_committed_import_refreshes_the_cached_history(
+    do_import, kiruna, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        do_import(kiruna, {"A": "attention"}, dt.date(2026, 1, 5))
+    assert selectors.stage_counts_by_month(kiruna)["2026-01"]["attention"] == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        do_import(kiruna, {"A": "action"}, dt.date(2026, 2, 5))
+    assert list(selectors.stage_counts_by_month(kiruna)) == ["2026-01", "2026-02"]
+    assert selectors.stage_flows(kiruna) == {"2026-02": {("attention", "action"): 1}}
 
 
 def test_history_is_per_municipality(do_import, kiruna):
