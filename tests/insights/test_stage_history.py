@@ -178,6 +178,18 @@ def test_erasing_a_prospect_erases_its_history(do_import, kiruna):
     assert selectors.stage_counts_by_month(kiruna)["2026-01"]["desire"] == 0
 
 
+def test_retention_removes_the_history_with_the_prospects_and_any_older_snapshot(do_import, kiruna, settings):
+    from django.utils import timezone
+
+    settings.PROSPECT_RETENTION_DAYS = 30
+    do_import(kiruna, {"A": "attention"}, timezone.localdate() - dt.timedelta(days=90))  # an old export
+    do_import(kiruna, {"B": "interest"}, timezone.localdate())
+    assert services.prospects_expire() == 0  # both prospects were imported today
+    assert list(ProspectStageSnapshot.objects.values_list("stage", flat=True)) == ["interest"]
+    assert services.prospects_expire(now=timezone.now() + dt.timedelta(days=31)) == 2
+    assert not ProspectStageSnapshot.objects.exists()
+
+
 def test_erasing_a_batch_erases_its_snapshots(do_import, kiruna):
     first = do_import(kiruna, JANUARY, dt.date(2026, 1, 15))
     do_import(kiruna, MARCH, dt.date(2026, 3, 10))
