@@ -315,15 +315,37 @@ def _funnel_charts(board: Dashboard, funnel: selectors.AidaFunnel, munis: list[M
     note = _(
         "A dash is a figure that is suppressed: it describes fewer than %(n)d prospects, or would reveal one that does."
     ) % {"n": settings.SUPPRESSION_THRESHOLD}
+    # A stage distribution is not a funnel (more people can be in Desire than in Interest): the distribution is
+    # drawn as bars, and the funnel as "reached at least this stage", which can only narrow.
+    board.charts["aida-stages"] = Chart(
+        key="aida-stages",
+        title=_("Shared segments by AIDA stage"),
+        kind="bars",
+        category_header=_("AIDA stage"),
+        categories=tuple(str(stage_labels[s]) for s in funnel.stages),
+        series=(
+            Series(_("Prospects at this stage"), tuple(_as_float(funnel.totals[s]) for s in funnel.stages)),
+        ),
+        unit=_("prospects, all municipalities"),
+        note=note,
+    )
+    reached = funnel.reached
     board.charts["aida-funnel"] = Chart(
         key="aida-funnel",
         title=_("AIDA funnel of the shared segments"),
         kind="funnel",
-        category_header=_("AIDA stage"),
+        category_header=_("Reached at least"),
         categories=tuple(str(stage_labels[s]) for s in funnel.stages),
-        series=(Series(_("Prospects"), tuple(_as_float(funnel.totals[s]) for s in funnel.stages)),),
+        series=(
+            Series(
+                _("Prospects at this stage or beyond"), tuple(_as_float(reached[s]) for s in funnel.stages)
+            ),
+        ),
         unit=_("prospects, all municipalities"),
-        note=note,
+        note=_(
+            "Each bar counts the prospects who have reached at least that stage, so the funnel can only narrow. "
+            "A dash is a figure that is suppressed, or that could only be formed from a suppressed one."
+        ),
     )
     board.charts["aida-by-area"] = Chart(
         key="aida-by-area",

@@ -32,6 +32,7 @@ from django.utils.formats import date_format
 from wagtail.models import TaskState
 
 from insights.models import Segment
+from insights.scoring.funnel import reached_at_least
 from insights.scoring.segments import ALL, REGION, shared_table
 from knowledge.models import ExchangeMeetingPage, LessonPage, MethodCardPage
 from sprints.models import FINISHED_STATUSES, Result, Sprint, Status
@@ -345,6 +346,14 @@ class AidaFunnel:
     areas: list[str]
     by_area: dict[tuple[str, str], int | None]
     area_totals: dict[str, int | None]
+    # All prospects of the shared segments (the table's grand total), None where suppressed.
+    total: int | None = None
+
+    @property
+    def reached(self) -> dict[str, int | None]:
+        """The true funnel: prospects at each stage or beyond, non-increasing by construction and formed from the
+        published figures only (insights.scoring.funnel), so it reveals nothing they do not."""
+        return reached_at_least(self.totals, total=self.total)
 
 
 def aida_funnel(*, threshold: int) -> AidaFunnel:
@@ -374,6 +383,7 @@ def aida_funnel(*, threshold: int) -> AidaFunnel:
         areas=areas,
         by_area={(area, stage): published.get((stage, area)) for area in areas for stage in AIDA_STAGES},
         area_totals={area: published.get((ALL, area)) for area in areas},
+        total=published.get((ALL, REGION)),
     )
 
 

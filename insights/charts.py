@@ -1,14 +1,23 @@
-"""The model report's charts (calibration, lift by decile) as values of the portal's one SVG chart stack (themes.charts):
-each draws as accessible SVG and fills its data table from the same numbers."""
+"""The insights charts as values of the portal's one SVG chart stack (themes.charts): the model report's (calibration,
+lift by decile) and the stage history's (distribution, funnel, funnel over time, flows, conversions); each draws as
+accessible SVG and fills its data table from the same numbers."""
 
 from __future__ import annotations
 
-from typing import Any
+import datetime as dt
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
-from django.utils.formats import number_format
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 
 from themes.charts import Chart, Series
+from themes.models import AidaStage
+
+from .scoring.funnel import Conversion
+
+if TYPE_CHECKING:
+    from .selectors import SharedStageHistory
 
 
 def calibration_chart(curve: list[dict[str, float]]) -> Chart:
@@ -55,3 +64,244 @@ def lift_chart(deciles: list[dict[str, Any]]) -> Chart:
             "The dashed line is 1: no better than picking at random."
         ),
     )
+
+
+# --- the stage history -----------------------------------------------------------------------------------------
+
+STAGES = tuple(AidaStage.values)
+
+
+def _stage_label(stage: str) -> str:
+    return str(dict(AidaStage.choices)[stage])
+
+
+def month_label(month: str) -> str:
+    """`2026-03` as the active language writes a month: "mars 2026", "March 2026"."""
+    year, number = month.split("-")
+    return date_format(dt.date(int(year), int(number), 1), "YEAR_MONTH_FORMAT")
+
+
+def _short_month(month: str) -> str:
+    year, number = month.split("-")
+    return date_format(dt.date(int(year), int(number), 1), "M Y")
+
+
+def _value(v: int | None) -> float | None:
+    return None if v is None else float(v)
+
+
+def stage_distribution_chart(
+    distribution: Mapping[str, int | None], *, key: str, title: str, unit: str, note: str = ""
+) -> Chart:
+    """How many prospects are at each stage: a distribution, drawn as bars (it need not narrow)."""
+    return Chart(
+        key=key,
+        title=title,
+        kind="bars",
+        category_header=_("AIDA stage"),
+        categories=tuple(_stage_label(s) for s in STAGES),
+        series=(Series(_("Prospects at this stage"), tuple(_value(distribution.get(s)) for s in STAGES)),),
+        unit=unit,
+        note=note,
+    )
+
+
+def reached_funnel_chart(
+    reached: Mapping[str, int | None], *, key: str, title: str, unit: str, note: str = ""
+) -> Chart:
+    """The true funnel: prospects who reached at least each stage, which can only narrow."""
+    return Chart(
+        key=key,
+        title=title,
+        kind="funnel",
+        category_header=_("Reached at least"),
+        categories=tuple(_stage_label(s) for s in STAGES),
+        series=(
+            Series(_("Prospects at this stage or beyond"), tuple(_value(reached.get(s)) for s in STAGES)),
+        ),
+        unit=unit,
+        note=note
+        or _(
+            "Each bar counts the prospects who have reached at least that stage, so the funnel can only narrow."
+        ),
+    )
+
+
+def funnel_over_time_chart(
+    reached_by_month: Mapping[str, Mapping[str, int | None]],
+    *,
+    key: str,
+    title: str,
+    unit: str,
+    note: str = "",
+) -> Chart:
+    """Per month, the prospects who had reached at least each stage (one column per stage)."""
+    months = list(reached_by_month)
+    return Chart(
+        key=key,
+        title=title,
+        kind="columns",
+        category_header=_("Month"),
+        categories=tuple(_short_month(m) for m in months),
+        series=tuple(
+            Series(
+                _("At least %(stage)s") % {"stage": _stage_label(s)},
+                tuple(_value(reached_by_month[m].get(s)) for m in months),
+            )
+            for s in STAGES
+        ),
+        unit=unit,
+        note=note,
+    )
+
+
+def stage_flows_chart(flows: Mapping[tuple[str, str], int], *, key: str, title: str, note: str = "") -> Chart:
+    """Where the prospects at each stage were at their next observation: rows before, columns after."""
+    return Chart(
+        key=key,
+        title=title,
+        kind="matrix",
+        category_header=_("Stage before → stage after"),
+        categories=tuple(_stage_label(s) for s in STAGES),
+        series=tuple(
+            Series(_stage_label(after), tuple(float(flows.get((before, after), 0)) for before in STAGES))
+            for after in STAGES
+        ),
+        unit=_("prospects"),
+        note=note,
+    )
+
+
+def conversion_chart(rows: list[Conversion], *, key: str, title: str) -> Chart:
+    """Of those seen at a stage and seen again: the share who had moved on, with the counts behind it."""
+    return Chart(
+        key=key,
+        title=title,
+        kind="bars",
+        category_header=_("From stage"),
+        categories=tuple(_stage_label(c.stage) for c in rows),
+        series=(
+            Series(
+                _("Moved on (%)"),
+                tuple(None if c.rate is None else round(c.rate * 100, 1) for c in rows),
+                decimals=1,
+            ),
+            Series(_("Seen again"), tuple(float(c.observed_again) for c in rows), decimals=0, drawn=False),
+            Series(_("Moved on"), tuple(float(c.advanced) for c in rows), decimals=0, drawn=False),
+            Series(_("Stayed"), tuple(float(c.stayed) for c in rows), decimals=0, drawn=False),
+            Series(_("Fell back"), tuple(float(c.fell_back) for c in rows), decimals=0, drawn=False),
+        ),
+        unit=_("per cent of those seen again"),
+        decimals=1,
+        note=_(
+            "Of the prospects seen at a stage in one import and seen again in a later one: the share who had reached "
+            "a later stage by then. Action is the end of the funnel and has no conversion."
+        ),
+    )
+
+
+def _reached(distribution: Mapping[str, int | None], total: int | None = None) -> dict[str, int | None]:
+    from .scoring.funnel import reached_at_least
+
+    return reached_at_least(distribution, total=total)
+
+
+def history_charts(
+    counts: Mapping[str, Mapping[str, int]], flows: Mapping[str, Mapping[tuple[str, str], int]]
+) -> dict[str, Chart]:
+    """One municipality's stage history (its own analysts only): the latest month's distribution and funnel, the
+    funnel month by month, the stages month by month, and the movement between consecutive observations."""
+    from .scoring.funnel import conversions
+
+    charts: dict[str, Chart] = {}
+    if counts:
+        latest = list(counts)[-1]
+        when = month_label(latest)
+        unit = _("prospects, %(month)s") % {"month": when}
+        charts["stages"] = stage_distribution_chart(
+            counts[latest], key="stages", title=_("Prospects by AIDA stage"), unit=unit
+        )
+        charts["funnel"] = reached_funnel_chart(
+            _reached(counts[latest]), key="funnel", title=_("The AIDA funnel"), unit=unit
+        )
+        charts["funnel-over-time"] = funnel_over_time_chart(
+            {month: _reached(dist) for month, dist in counts.items()},
+            key="funnel-over-time",
+            title=_("The funnel month by month"),
+            unit=_("prospects who had reached at least each stage"),
+            note=_(
+                "A prospect seen by several imports in a month counts once, at the stage of the month's last import."
+            ),
+        )
+        months = list(counts)
+        charts["stages-over-time"] = Chart(
+            key="stages-over-time",
+            title=_("Prospects by AIDA stage, month by month"),
+            kind="stacked",
+            category_header=_("Month"),
+            categories=tuple(month_label(m) for m in months),
+            series=tuple(
+                Series(_stage_label(s), tuple(float(counts[m].get(s, 0)) for m in months)) for s in STAGES
+            ),
+            unit=_("prospects"),
+        )
+    total: dict[tuple[str, str], int] = {}
+    for per_month in flows.values():
+        for pair, n in per_month.items():
+            total[pair] = total.get(pair, 0) + n
+    if total:
+        charts["flows"] = stage_flows_chart(
+            total,
+            key="flows",
+            title=_("Movement between imports"),
+            note=_(
+                "Each prospect seen by two imports in a row counts once per pair: the row is the stage in the "
+                "earlier import, the column the stage in the later one; the diagonal is those who stayed."
+            ),
+        )
+        charts["conversion"] = conversion_chart(
+            conversions(total), key="conversion", title=_("Conversion to a later stage")
+        )
+    return charts
+
+
+def shared_history_charts(history: SharedStageHistory, area_labels: Mapping[str, str]) -> dict[str, Chart]:
+    """The shared stage history (`insights.selectors.SharedStageHistory`): suppressed figures are None and every
+    derived figure is formed from published ones only."""
+    charts: dict[str, Chart] = {}
+    if not history.months:
+        return charts
+    note = _(
+        "A dash is a figure that is suppressed: it describes fewer than %(n)d prospects, or would reveal one that "
+        "does, also through the totals over the months."
+    ) % {"n": history.threshold}
+    latest = history.months[-1]
+    region_latest = {s: history.region[(latest, s)] for s in STAGES}
+    unit = _("prospects, all municipalities, %(month)s") % {"month": month_label(latest)}
+    charts["shared-stages"] = stage_distribution_chart(
+        region_latest, key="shared-stages", title=_("Prospects by AIDA stage"), unit=unit, note=note
+    )
+    charts["shared-funnel"] = reached_funnel_chart(
+        _reached(region_latest), key="shared-funnel", title=_("The AIDA funnel"), unit=unit
+    )
+    charts["shared-funnel-over-time"] = funnel_over_time_chart(
+        {m: _reached({s: history.region[(m, s)] for s in STAGES}) for m in history.months},
+        key="shared-funnel-over-time",
+        title=_("The funnel month by month"),
+        unit=_("prospects who had reached at least each stage, all municipalities"),
+        note=note,
+    )
+    charts["shared-by-area"] = Chart(
+        key="shared-by-area",
+        title=_("Prospects by area and AIDA stage, %(month)s") % {"month": month_label(latest)},
+        kind="matrix",
+        category_header=_("Area"),
+        categories=tuple(area_labels.get(a, a) for a in history.areas),
+        series=tuple(
+            Series(_stage_label(s), tuple(_value(history.cells[(latest, s, a)]) for a in history.areas))
+            for s in STAGES
+        ),
+        unit=_("prospects"),
+        note=note,
+    )
+    return charts

@@ -215,3 +215,34 @@ class ShareLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.shared_at:%Y-%m-%d %H:%M} {self.recipient}"
+
+
+class ProspectStageSnapshot(models.Model):
+    """A prospect's AIDA stage as one import saw it: the stage history that shows movement through the funnel.
+
+    Written by the import in the same transaction as the prospects, one row per imported prospect. It holds no
+    identifier of its own, only the prospect's internal id: the history stays inside the municipality like the
+    prospect, and an erasure deletes it with the prospect (services). `month` (first day of `observed_on`'s month)
+    is stored so the monthly counts group on an indexed column instead of a date function.
+    """
+
+    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="stage_snapshots")
+    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="+", db_index=False)
+    # No database constraint: the prospects' own deletes (erasure, retention) stay fast single-table deletes, and
+    # the services delete the matching snapshots in the same transaction.
+    prospect = models.ForeignKey(
+        Prospect, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+", db_index=False
+    )
+    stage = models.CharField(_("AIDA stage"), max_length=16, choices=AidaStage.choices)
+    observed_on = models.DateField(_("observed on"))
+    month = models.DateField(_("month"))
+
+    class Meta:
+        verbose_name = _("stage snapshot")
+        verbose_name_plural = _("stage snapshots")
+        indexes = [
+            models.Index(fields=["municipality", "month", "stage"], name="snapshot_month_stage"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.prospect_id} {self.stage} ({self.observed_on})"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
@@ -13,8 +14,8 @@ from django.db.models.functions import ExtractYear
 
 from themes.models import AidaStage, Municipality
 
-from .models import ImportBatch, ModelVersion, Prospect, Segment, SegmentPin, ShareLog
-from .scoring.segments import shared_table
+from .models import ImportBatch, ModelVersion, Prospect, ProspectStageSnapshot, Segment, SegmentPin, ShareLog
+from .scoring.segments import ALL, REGION, shared_table
 
 FRAME_FIELDS = (
     "id",
@@ -96,6 +97,15 @@ def last_import(municipality: Municipality) -> ImportBatch | None:
 
 def import_batches_of(municipality: Municipality) -> QuerySet[ImportBatch]:
     return ImportBatch.objects.filter(municipality=municipality).select_related("uploaded_by")
+
+
+def imported_batches_of(municipality: Municipality) -> QuerySet[ImportBatch]:
+    """The municipality's imported files, oldest first, with how many prospects each recorded in the history."""
+    return (
+        ImportBatch.objects.filter(municipality=municipality, status=ImportBatch.Status.IMPORTED)
+        .annotate(observed_on=Max("stage_snapshots__observed_on"))
+        .order_by("finished_at", "pk")
+    )
 
 
 def segments_of(municipality: Municipality) -> QuerySet[Segment]:
@@ -211,3 +221,167 @@ def stuck_batches(*, older_than_seconds: int) -> QuerySet[ImportBatch]:
     return ImportBatch.objects.filter(
         status__in=(ImportBatch.Status.QUEUED, ImportBatch.Status.RUNNING)
     ).filter(Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, created_at__lt=cutoff))
+
+
+# --- stage history ---------------------------------------------------------------------------------
+# A prospect seen by several imports in one month counts once in that month, at the stage of the month's last import.
+
+STAGE_ORDER = tuple(AidaStage.values)
+
+
+def _month_key(value: Any) -> str:
+    """`YYYY-MM` from the month column (SQLite gives text, PostgreSQL a date)."""
+    return str(value)[:7]
+
+
+def _latest_in_month_sql(where: str) -> str:
+    quote = connection.ops.quote_name
+    table = quote(ProspectStageSnapshot._meta.db_table)
+    # Names from the model's own metadata; `where` is a fixed condition with placeholders, never input.
+    return (
+        f"SELECT {quote('municipality_id')} AS municipality_id, {quote('month')} AS month, {quote('stage')} AS stage, "  # noqa: S608
+        f"ROW_NUMBER() OVER (PARTITION BY {quote('prospect_id')}, {quote('month')} "
+        f"ORDER BY {quote('observed_on')} DESC, {quote('batch_id')} DESC) AS latest "
+        f"FROM {table} WHERE {where}"
+    )
+
+
+def _history_cached(name: str, build: Any) -> Any:
+    """History reads group every snapshot of a municipality (a window over millions of rows for a large one): cached
+    until the next import, erasure or expiry, which all call `pipeline_changed`."""
+    key = f"stigar:insights:history:{cache.get(PIPELINE_VERSION_KEY, 0)}:{name}"
+    cached = cache.get(key)
+    if cached is None:
+        cached = build()
+        cache.set(key, cached, timeout=PIPELINE_CACHE_SECONDS)
+    return cached
+
+
+def stage_counts_by_month(municipality: Municipality) -> dict[str, dict[str, int]]:
+    """Prospects per month and AIDA stage (each prospect once per month), oldest month first; one query, cached."""
+    result: dict[str, dict[str, int]] = _history_cached(
+        f"counts:{municipality.pk}", lambda: _stage_counts_by_month(municipality)
+    )
+    return result
+
+
+def _stage_counts_by_month(municipality: Municipality) -> dict[str, dict[str, int]]:
+    quote = connection.ops.quote_name
+    sql = (
+        f"SELECT month, stage, COUNT(*) FROM ({_latest_in_month_sql(quote('municipality_id') + ' = %s')}) AS s "  # noqa: S608
+        "WHERE latest = 1 GROUP BY month, stage ORDER BY month"
+    )
+    counts: dict[str, dict[str, int]] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [municipality.pk])
+        for month, stage, n in cursor.fetchall():
+            counts.setdefault(_month_key(month), dict.fromkeys(STAGE_ORDER, 0))[stage] = int(n)
+    return counts
+
+
+def stage_flows(municipality: Municipality) -> dict[str, dict[tuple[str, str], int]]:
+    """Movement between consecutive observations of the same prospect: per month of the later observation,
+    (stage before, stage after) -> prospects. Staying at a stage is a flow too. One query, cached."""
+    result: dict[str, dict[tuple[str, str], int]] = _history_cached(
+        f"flows:{municipality.pk}", lambda: _stage_flows(municipality)
+    )
+    return result
+
+
+def _stage_flows(municipality: Municipality) -> dict[str, dict[tuple[str, str], int]]:
+    quote = connection.ops.quote_name
+    table = quote(ProspectStageSnapshot._meta.db_table)
+    order = f"{quote('observed_on')}, {quote('batch_id')}"
+    pairs = (
+        f"SELECT {quote('stage')} AS stage, "  # noqa: S608 (names from the model)
+        f"LEAD({quote('stage')}) OVER (PARTITION BY {quote('prospect_id')} ORDER BY {order}) AS next_stage, "
+        f"LEAD({quote('month')}) OVER (PARTITION BY {quote('prospect_id')} ORDER BY {order}) AS next_month "
+        f"FROM {table} WHERE {quote('municipality_id')} = %s"
+    )
+    sql = (
+        f"SELECT next_month, stage, next_stage, COUNT(*) FROM ({pairs}) AS p "  # noqa: S608
+        "WHERE next_stage IS NOT NULL GROUP BY next_month, stage, next_stage ORDER BY next_month"
+    )
+    flows: dict[str, dict[tuple[str, str], int]] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [municipality.pk])
+        for month, stage, next_stage, n in cursor.fetchall():
+            flows.setdefault(_month_key(month), {})[(stage, next_stage)] = int(n)
+    return flows
+
+
+def stage_history_cells() -> list[dict[str, Any]]:
+    """Prospects per month, AIDA stage and municipality (each prospect once per month), for the shared tables:
+    counts only, never a row. Two queries, cached."""
+    result: list[dict[str, Any]] = _history_cached("cells", _stage_history_cells)
+    return result
+
+
+def _stage_history_cells() -> list[dict[str, Any]]:
+    sql = (
+        f"SELECT municipality_id, month, stage, COUNT(*) FROM ({_latest_in_month_sql('1 = 1')}) AS s "  # noqa: S608
+        "WHERE latest = 1 GROUP BY municipality_id, month, stage"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        rows = cursor.fetchall()
+    areas = {m.pk: m.statistics_area for m in Municipality.objects.filter(pk__in={r[0] for r in rows})}
+    return [
+        {"municipality_id": pk, "area": areas[pk], "month": _month_key(month), "stage": stage, "n": int(n)}
+        for pk, month, stage, n in rows
+    ]
+
+
+@dataclass(frozen=True)
+class SharedStageHistory:
+    """Stage counts per month and statistics area, region totals per month, and each area's total over the
+    period, after primary and secondary suppression as one table: a value is None where it is suppressed.
+
+    Month and stage together are one dimension of the table, so the areas' totals over the whole period are
+    margins the secondary suppression protects: a hidden cell cannot be recovered from a total across months.
+    """
+
+    months: list[str]
+    areas: list[str]
+    # A figure absent from the table (no prospect at all) is 0; a suppressed one is None.
+    cells: dict[tuple[str, str, str], int | None]  # (month, stage, area)
+    region: dict[tuple[str, str], int | None]  # (month, stage), all areas
+    area_totals: dict[str, int | None]  # observations over the whole period
+    municipalities: list[int]
+    suppressed: int
+    threshold: int
+
+
+def shared_stage_history(*, threshold: int | None = None) -> SharedStageHistory:
+    limit = threshold or settings.SUPPRESSION_THRESHOLD
+    raw = stage_history_cells()
+    months = sorted({row["month"] for row in raw})
+    areas = sorted({row["area"] for row in raw})
+    if not raw:
+        return SharedStageHistory(months, areas, {}, {}, {}, [], 0, limit)
+    frame = pd.DataFrame(raw)
+    frame["segment"] = frame["month"] + "|" + frame["stage"]
+    grouped = frame.groupby(["segment", "area"], as_index=False)["n"].sum().assign(score_sum=0.0)
+    table = shared_table(grouped, threshold=limit)
+    published = {
+        (segment, area): (None if pd.isna(n) else int(n))
+        for segment, area, n in zip(table["segment"], table["area"], table["n_published"], strict=True)
+    }
+    cells: dict[tuple[str, str, str], int | None] = {}
+    region: dict[tuple[str, str], int | None] = {}
+    for month in months:
+        for stage in STAGE_ORDER:
+            key = f"{month}|{stage}"
+            region[(month, stage)] = published.get((key, REGION), 0)
+            for area in areas:
+                cells[(month, stage, area)] = published.get((key, area), 0)
+    return SharedStageHistory(
+        months=months,
+        areas=areas,
+        cells=cells,
+        region=region,
+        area_totals={area: published.get((ALL, area)) for area in areas},
+        municipalities=sorted(set(frame["municipality_id"])),
+        suppressed=int(table["suppressed"].sum()),
+        threshold=limit,
+    )

@@ -28,7 +28,16 @@ from themes.models import Municipality
 from themes.permissions import Action, require, role_of
 
 from . import selectors, tasks
-from .models import ImportBatch, ModelVersion, Prospect, ScoringLock, Segment, SegmentPin, ShareLog
+from .models import (
+    ImportBatch,
+    ModelVersion,
+    Prospect,
+    ProspectStageSnapshot,
+    ScoringLock,
+    Segment,
+    SegmentPin,
+    ShareLog,
+)
 from .pseudonyms import pseudonym, pseudonyms
 from .scoring.aida import aida_stages
 from .scoring.reader import Limits
@@ -270,8 +279,13 @@ def prospects_import(
     source: str = "",
     batch: ImportBatch | None = None,
     progress: Progress | None = None,
+    observed_on: dt.date | None = None,
 ) -> ImportReport:
-    """Validate the whole file, then store every consenting row in one transaction, or nothing (INTERFACES.md)."""
+    """Validate the whole file, then store every consenting row in one transaction, or nothing (INTERFACES.md).
+
+    `observed_on` is the day the file shows the visitor database as it was (default: today); each imported
+    prospect's stage is recorded under it in the stage history.
+    """
     if not skip_permission_checks:
         require(actor, Action.IMPORT_PROSPECTS, municipality=municipality)
     report_progress = progress or _noop
@@ -311,6 +325,12 @@ def prospects_import(
                     # A bigger page cache for this connection keeps the indexes in memory during a large import.
                     cursor.execute("PRAGMA cache_size = -262144")
                 _statement_upsert(cursor, rows, report_progress)
+            _stage_snapshots_write(
+                cursor,
+                municipality=municipality,
+                batch=batch,
+                observed_on=observed_on or timezone.localdate(),
+            )
         batch.status = ImportBatch.Status.IMPORTED
         transaction.on_commit(selectors.pipeline_changed)
         batch.imported = len(rows)
@@ -323,6 +343,37 @@ def prospects_import(
         skipped_no_consent=result.skipped_no_consent,
         batch_id=batch.pk,
         warnings=warnings,
+    )
+
+
+def _stage_snapshots_write(
+    cursor: Any, *, municipality: Municipality, batch: ImportBatch, observed_on: dt.date
+) -> None:
+    """The stage history of this import: one snapshot per prospect the batch stored, in the import's transaction.
+
+    One INSERT … SELECT from the rows just upserted (every one carries this batch's id), on SQLite and PostgreSQL
+    alike: the database copies the stages itself, so no row travels through Python again, not even by COPY.
+    """
+    quote = connection.ops.quote_name
+    snapshots = quote(ProspectStageSnapshot._meta.db_table)
+    prospects = quote(Prospect._meta.db_table)
+    columns = ", ".join(
+        quote(name)
+        for name in ("batch_id", "municipality_id", "prospect_id", "stage", "observed_on", "month")
+    )
+    # Every name comes from the models' own metadata, never from input.
+    cursor.execute(
+        f"INSERT INTO {snapshots} ({columns}) "  # noqa: S608
+        f"SELECT %s, %s, {quote('id')}, {quote('aida_stage')}, %s, %s FROM {prospects} "
+        f"WHERE {quote('municipality_id')} = %s AND {quote('batch_id')} = %s",
+        [
+            batch.pk,
+            municipality.pk,
+            connection.ops.adapt_datefield_value(observed_on),
+            connection.ops.adapt_datefield_value(observed_on.replace(day=1)),
+            municipality.pk,
+            batch.pk,
+        ],
     )
 
 
@@ -578,9 +629,9 @@ def prospect_erase(
     if not skip_permission_checks:
         require(actor, Action.IMPORT_PROSPECTS, municipality=municipality)
     with transaction.atomic():
-        deleted, _ = Prospect.objects.filter(
-            municipality=municipality, pseudonym=pseudonym(prospect_ref)
-        ).delete()
+        erased = Prospect.objects.filter(municipality=municipality, pseudonym=pseudonym(prospect_ref))
+        ProspectStageSnapshot.objects.filter(municipality=municipality, prospect__in=erased).delete()
+        deleted, _ = erased.delete()
         transaction.on_commit(selectors.pipeline_changed)
     return deleted > 0
 
@@ -589,7 +640,12 @@ def prospects_expire(*, now: dt.datetime | None = None) -> int:
     """Delete prospects not re-imported within PROSPECT_RETENTION_DAYS (run by beat); returns how many."""
     cutoff = (now or timezone.now()) - dt.timedelta(days=settings.PROSPECT_RETENTION_DAYS)
     with transaction.atomic():
-        deleted, _ = Prospect.objects.filter(imported_at__lt=cutoff).delete()
+        expired = Prospect.objects.filter(imported_at__lt=cutoff)
+        # Their history goes with them, and so does any history older than the retention period.
+        ProspectStageSnapshot.objects.filter(
+            models.Q(prospect__in=expired) | models.Q(observed_on__lt=cutoff.date())
+        ).delete()
+        deleted, _ = expired.delete()
         transaction.on_commit(selectors.pipeline_changed)
     return deleted
 
@@ -663,6 +719,27 @@ def shared_segments_export(*, actor: Any, channel: str, recipient: str = "") -> 
         )
         log.municipalities.set(Municipality.objects.filter(pk__in=municipality_ids))
     return rows
+
+
+def shared_stage_history_view(
+    *, actor: Any, channel: str, recipient: str = ""
+) -> selectors.SharedStageHistory:
+    """The shared funnel over time (suppressed aggregates, never a prospect), logging who saw or downloaded it, when,
+    and for whom, like the shared segments: viewing it on a page is an export to the viewer."""
+    require(actor, Action.VIEW_SHARED_SEGMENTS)
+    history = selectors.shared_stage_history()
+    published = sorted(
+        {f"stage-history:{month}:{stage}" for (month, stage), n in history.region.items() if n is not None}
+    )
+    with transaction.atomic():
+        log = ShareLog.objects.create(
+            shared_by=actor,
+            channel=channel[:16],
+            recipient=(recipient.strip() or f"{actor.get_username()} ({role_of(actor) or '-'})")[:200],
+            segments=published,
+        )
+        log.municipalities.set(Municipality.objects.filter(pk__in=history.municipalities))
+    return history
 
 
 # --- jobs that survive a dead worker ---------------------------------------------------------------

@@ -19,4 +19,8 @@ urlpatterns = [
     path("segments/", views.segments, name="segments"),
     path("segments/pin/", views.segment_pin, name="segment-pin"),
     path("shared/", views.shared, name="shared"),
+    path("history/", views.history, name="history"),
+    path("history/data/<slug:chart>.<str:fmt>", views.history_data, name="history-data"),
+    path("shared/history/", views.shared_history, name="shared-history"),
+    path("shared/history/data/<slug:chart>.<str:fmt>", views.shared_history_data, name="shared-history-data"),
 ]

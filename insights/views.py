@@ -9,16 +9,18 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from themes.charts import Chart
+from themes.exports import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, chart_csv, chart_xlsx, download
 from themes.models import Municipality
 from themes.permissions import Action, can, municipality_of, require
 
 from . import selectors, services
-from .charts import calibration_chart, lift_chart
+from .charts import calibration_chart, history_charts, lift_chart, shared_history_charts
 from .factors import (
     STAGE_LABELS,
     aida_rules_in_words,
@@ -345,3 +347,86 @@ def shared(request: HttpRequest) -> HttpResponse:
         "insights/shared.html",
         {"rows": published, "suppressed": sum(1 for row in rows if row["suppressed"]), "form": form},
     )
+
+
+# --- the stage history ---------------------------------------------------------------------------------
+
+
+def _chart_download(chart: Chart, fmt: str, *, stem: str) -> HttpResponse:
+    if fmt == "csv":
+        return download(chart_csv(chart), content_type=CSV_CONTENT_TYPE, filename=f"{stem}.csv")
+    if fmt == "xlsx":
+        return download(chart_xlsx(chart), content_type=XLSX_CONTENT_TYPE, filename=f"{stem}.xlsx")
+    raise Http404(_("Unknown download format."))
+
+
+def _own_history(municipality: Municipality) -> dict[str, Chart]:
+    return history_charts(selectors.stage_counts_by_month(municipality), selectors.stage_flows(municipality))
+
+
+@login_required
+def history(request: HttpRequest) -> HttpResponse:
+    """The analyst's own municipality over time: stage counts per month, the funnel, flows and conversions."""
+    municipality = _own_municipality(request)
+    charts = _own_history(municipality)
+    return render(
+        request,
+        "insights/history.html",
+        {
+            "municipality": municipality,
+            "charts": charts,
+            "batches": selectors.imported_batches_of(municipality),
+        },
+    )
+
+
+@login_required
+def history_data(request: HttpRequest, chart: str, fmt: str) -> HttpResponse:
+    municipality = _own_municipality(request)
+    charts = _own_history(municipality)
+    if chart not in charts:
+        raise Http404(_("No such chart."))
+    return _chart_download(charts[chart], fmt, stem=f"stigar-{municipality.slug}-{chart}")
+
+
+SHARED_HISTORY_CHARTS = ("shared-stages", "shared-funnel", "shared-funnel-over-time", "shared-by-area")
+
+
+def _area_labels() -> dict[str, str]:
+    labels = {str(value): str(label) for value, label in Municipality.Cluster.choices}
+    labels.update({m.slug: m.name for m in Municipality.objects.filter(cluster="")})
+    return labels
+
+
+@login_required
+def shared_history(request: HttpRequest) -> HttpResponse:
+    """The shared funnel over time (suppressed aggregates); viewing it is a share, logged like the segments."""
+    require(request.user, Action.VIEW_SHARED_SEGMENTS)
+    form = ShareForm(request.GET or None)
+    recipient = form.cleaned_data["recipient"] if form.is_valid() else ""
+    shared = services.shared_stage_history_view(actor=request.user, channel="page", recipient=recipient)
+    return render(
+        request,
+        "insights/shared_history.html",
+        {
+            "charts": shared_history_charts(shared, _area_labels()),
+            "suppressed": shared.suppressed,
+            "threshold": shared.threshold,
+            "form": form,
+            "recipient": recipient,
+        },
+    )
+
+
+@login_required
+def shared_history_data(request: HttpRequest, chart: str, fmt: str) -> HttpResponse:
+    require(request.user, Action.VIEW_SHARED_SEGMENTS)
+    if fmt not in ("csv", "xlsx") or chart not in SHARED_HISTORY_CHARTS:
+        raise Http404(_("No such chart."))
+    form = ShareForm(request.GET or None)
+    recipient = form.cleaned_data["recipient"] if form.is_valid() else ""
+    shared = services.shared_stage_history_view(actor=request.user, channel=fmt, recipient=recipient)
+    charts = shared_history_charts(shared, _area_labels())
+    if chart not in charts:
+        raise Http404(_("No such chart."))
+    return _chart_download(charts[chart], fmt, stem=f"stigar-{chart}")

@@ -12,12 +12,15 @@ import csv
 import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.http import HttpResponse
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
+
+if TYPE_CHECKING:
+    from themes.charts import Chart
 
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -87,3 +90,33 @@ def download(body: bytes, *, content_type: str, filename: str) -> HttpResponse:
     response = HttpResponse(body, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+# --- a chart's data (themes.charts): the same numbers as its picture and table, for the dashboard and insights ----
+
+
+def _chart_cell(value: float | None) -> float | int | str:
+    if value is None:
+        return ""
+    return int(value) if float(value).is_integer() else value
+
+
+def _chart_rows(chart: Chart) -> list[list[Any]]:
+    rows: list[list[Any]] = [[label, *(_chart_cell(v) for v in values)] for label, values in chart.rows]
+    if chart.note:
+        rows += [[], [chart.note]]
+    return rows
+
+
+def chart_csv(chart: Chart) -> bytes:
+    """A `themes.charts.Chart` as CSV: numbers with a decimal point and no grouping, so any tool reads them back."""
+    return csv_bytes([chart.headers, *_chart_rows(chart)])
+
+
+def chart_xlsx(chart: Chart) -> bytes:
+    """A `themes.charts.Chart` as one XLSX sheet."""
+    width = max(12, min(40, max((len(c) for c in chart.categories), default=10) + 2))
+    sheet = Sheet(
+        title=chart.title, header=chart.headers, rows=_chart_rows(chart), widths=[width], freeze=None
+    )
+    return xlsx_bytes([sheet])

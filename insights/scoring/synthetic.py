@@ -136,3 +136,22 @@ def write_prospects_csv(frame: pd.DataFrame, path: str | Path | IO[str], *, dial
         out.to_csv(path, sep=";", index=False, encoding="utf-8-sig")
     else:
         out.to_csv(path, sep=",", index=False, encoding="utf-8")
+
+
+def follow_up(frame: pd.DataFrame, *, seed: int, months: int = 2) -> pd.DataFrame:
+    """The same synthetic prospects some months later, for a second import: engagement only accumulates (counts
+    grow, a downloaded guide stays downloaded), most for the already engaged, so some prospects move to a later
+    AIDA stage and none back. Still synthetic: the ids are the same SYNTH ids."""
+    rng = np.random.default_rng(seed + 1_000)
+    later = frame.copy()
+    rows = len(later)
+    # How active each prospect was since: a third did nothing, the rest engaged by what they did before.
+    active = rng.random(rows) >= 1 / 3
+    drive = np.log1p(later["site_visits"].to_numpy() + later["newsletter_opens"].to_numpy())
+    rate = np.where(active, 0.3 + 0.4 * drive, 0.0) * months / 2
+    later["newsletter_opens"] = later["newsletter_opens"] + rng.poisson(rate)
+    later["site_visits"] = later["site_visits"] + rng.poisson(1.5 * rate)
+    later["job_clicks"] = later["job_clicks"] + rng.poisson(0.25 * rate)
+    later["guide_download"] = later["guide_download"] | (active & (rng.random(rows) < 0.08 * rate))
+    later["webinar"] = later["webinar"] | (active & (rng.random(rows) < 0.03 * rate))
+    return later

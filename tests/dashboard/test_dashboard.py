@@ -602,7 +602,24 @@ def shared_segments(db):
 
 
 def _aida_values(board):
-    return [v for key in ("aida-funnel", "aida-by-area") for s in board.charts[key].series for v in s.values]
+    return [
+        v
+        for key in ("aida-stages", "aida-funnel", "aida-by-area")
+        for s in board.charts[key].series
+        for v in s.values
+    ]
+
+
+def test_the_aida_funnel_is_reached_at_least_and_never_widens(shared_segments):
+    """The distribution (103, 51, 33, 20) is drawn as bars; the funnel counts those at a stage or beyond."""
+    board = panels.build_programme(levels=ALL_LEVELS, today=datetime.date(2026, 5, 1), shared_segments=True)
+    assert board.charts["aida-stages"].kind == "bars"
+    assert board.charts["aida-stages"].series[0].values == (103.0, 51.0, 33.0, 20.0)
+    funnel = board.charts["aida-funnel"]
+    assert funnel.kind == "funnel"
+    assert funnel.series[0].values == (207.0, 104.0, 53.0, 20.0)
+    values = [v for v in funnel.series[0].values if v is not None]
+    assert values == sorted(values, reverse=True)
 
 
 def test_the_aida_funnel_sums_the_shared_segments_by_stage(shared_segments):
