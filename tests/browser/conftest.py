@@ -33,6 +33,19 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.browser)
 
 
+@pytest.fixture(autouse=True)
+def _taxonomy() -> None:
+    """The taxonomy comes from a data migration. When other test files set up the database first, the connection
+    a browser test uses has no serialized copy to restore after an earlier transactional test's flush (seen with
+    tests/knowledge before tests/browser/test_sprints.py), so every browser test reloads it; the migration's loader
+    is idempotent."""
+    import importlib
+
+    from django.apps import apps
+
+    importlib.import_module("themes.migrations.0002_taxonomy_data").load(apps, None)
+
+
 @pytest.fixture(scope="session")
 def chromium(django_db_setup, django_db_blocker) -> Iterator[object]:
     require(chromium_available(), f"needs headless Chromium at {CHROMIUM} (apt-get install chromium)")
@@ -103,3 +116,26 @@ def serious_accessibility_violations(page) -> list[dict[str, Any]]:
 
 def horizontal_overflow(page) -> int:
     return int(page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth"))
+
+
+def axe_violations(page) -> list[tuple[str, str, list[Any]]]:
+    """The serious and critical axe-core violations as (rule, help, first three targets), so that
+    `assert axe_violations(page) == []` says what fails and where."""
+    return [
+        (v["id"], v["help"], [n["target"] for n in v["nodes"]][:3])
+        for v in serious_accessibility_violations(page)
+    ]
+
+
+def phone_overflow(page) -> int:
+    """Switch to phone width and return how far the page scrolls sideways there (0 or less: it fits)."""
+    page.set_viewport_size(PHONE)
+    return horizontal_overflow(page)
+
+
+def assert_accessible_and_fits(page, name: str) -> None:
+    """axe-core clean at desktop width, screenshots taken, no sideways scrolling on a phone; ends at desktop width."""
+    assert axe_violations(page) == [], name
+    screenshot(page, name)
+    assert phone_overflow(page) <= 0, name
+    page.set_viewport_size(DESKTOP)

@@ -9,7 +9,7 @@ import pytest
 from django.core import mail
 from django_otp.oath import totp
 
-from tests.browser.conftest import login, screenshot, serious_accessibility_violations
+from tests.browser.conftest import axe_violations, login, screenshot
 from tests.factories import user_with_role
 from tests.matching import found
 
@@ -18,24 +18,13 @@ pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 PASSWORD = "Midnattssol-over-Torne-2026"
 
 
-@pytest.fixture(autouse=True)
-def _taxonomy():
-    """As in test_sprints.py: the taxonomy is reloaded for a connection without the serialized copy."""
-    import importlib
-
-    from django.apps import apps
-
-    importlib.import_module("themes.migrations.0002_taxonomy_data").load(apps, None)
-
-
 def _no_serious_violations(page, name: str) -> None:
     # The admin's messages fade in; contrast is measured on the settled page, not half-way through the transition.
     # The page's Content-Security-Policy forbids the string evaluation that wait_for_function would need to ask the
     # page whether its animations have finished, so the test waits out Wagtail's fade (well under a second).
     if page.locator(".messages li").count():
         page.wait_for_timeout(1500)
-    violations = serious_accessibility_violations(page)
-    assert violations == [], (name, [(v["id"], [n["target"] for n in v["nodes"]]) for v in violations])
+    assert axe_violations(page) == [], name
 
 
 def test_the_coordinator_invites_a_lead_for_kiruna_who_sets_a_password_and_edits_only_kiruna(

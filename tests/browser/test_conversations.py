@@ -8,14 +8,7 @@ from django.core import mail
 
 from conversations.mail import notifications_mail
 from conversations.models import Comment, EmailPreference, Notification, Verb
-from tests.browser.conftest import (
-    DESKTOP,
-    PHONE,
-    horizontal_overflow,
-    login,
-    screenshot,
-    serious_accessibility_violations,
-)
+from tests.browser.conftest import DESKTOP, assert_accessible_and_fits, login, screenshot
 from tests.conversations.conftest import speaks
 from tests.factories import user_with_role
 from tests.knowledge.factories import make_lesson
@@ -24,23 +17,6 @@ pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 QUESTION = "Hur fick ni hyresvärdarna med, @lead-lulea?"
 ANSWER = "We asked the municipal housing company first."
-
-
-@pytest.fixture(autouse=True)
-def _taxonomy():
-    import importlib
-
-    from django.apps import apps
-
-    importlib.import_module("themes.migrations.0002_taxonomy_data").load(apps, None)
-
-
-def _check(page, name):
-    assert serious_accessibility_violations(page) == [], name
-    screenshot(page, name)
-    page.set_viewport_size(PHONE)
-    assert horizontal_overflow(page) <= 0, name
-    page.set_viewport_size(DESKTOP)
 
 
 def test_a_mention_reaches_lead_lulea_who_replies_and_outsiders_see_nothing(page, chromium, live_server):
@@ -90,9 +66,9 @@ def test_a_mention_reaches_lead_lulea_who_replies_and_outsiders_see_nothing(page
 
     # lead-kiruna's pages in Swedish pass axe.
     page.goto("/min-sida/")
-    _check(page, "conversations-my-page-sv")
+    assert_accessible_and_fits(page, "conversations-my-page-sv")
     page.goto("/notiser/")
-    _check(page, "conversations-notifications-sv")
+    assert_accessible_and_fits(page, "conversations-notifications-sv")
 
     # lead-lulea lands on the English start page, sees the mention, opens it and replies.
     lulea = chromium.new_context(viewport=DESKTOP, locale="en-GB", base_url=live_server.url)
@@ -103,9 +79,9 @@ def test_a_mention_reaches_lead_lulea_who_replies_and_outsiders_see_nothing(page
     start = their.locator("main").inner_text()
     assert "mentioned you" in start
     assert lesson.title in start
-    _check(their, "conversations-my-page-en")
+    assert_accessible_and_fits(their, "conversations-my-page-en")
     their.goto("/en/notiser/")
-    _check(their, "conversations-notifications-en")
+    assert_accessible_and_fits(their, "conversations-notifications-en")
     their.get_by_role("button", name="mentioned you").first.click()
     their.wait_for_load_state("networkidle")
     assert QUESTION in their.locator("#comments").inner_text()
@@ -231,10 +207,10 @@ def test_the_comment_edit_and_unsubscribe_pages_pass_axe_and_fit_a_phone(page, l
     for prefix, language in (("", "sv"), ("/en", "en")):
         page.goto(f"{prefix}/samtal/kommentar/{comment.pk}/andra/")
         assert page.locator("#id_body").input_value() == "Första utkastet"
-        _check(page, f"conversations-comment-edit-{language}")
+        assert_accessible_and_fits(page, f"conversations-comment-edit-{language}")
         page.goto(f"{prefix}/e-post/avregistrera/{token}/")
-        _check(page, f"conversations-unsubscribe-{language}")
+        assert_accessible_and_fits(page, f"conversations-unsubscribe-{language}")
     page.get_by_role("button").filter(has_text="e-mail").first.press("Enter")
     page.wait_for_load_state("networkidle")
     assert EmailPreference.objects.get(person=author).frequency == EmailPreference.Frequency.OFF
-    _check(page, "conversations-unsubscribed-en")
+    assert_accessible_and_fits(page, "conversations-unsubscribed-en")
