@@ -5,6 +5,8 @@ pass axe (sv, en) and fit a phone."""
 
 import pytest
 from django.core import mail
+from playwright.sync_api import Browser, Page
+from pytest_django.live_server_helper import LiveServer
 
 from conversations.mail import notifications_mail
 from conversations.models import Comment, EmailPreference, Notification, Verb
@@ -19,7 +21,9 @@ QUESTION = "Hur fick ni hyresvärdarna med, @lead-lulea?"
 ANSWER = "We asked the municipal housing company first."
 
 
-def test_a_mention_reaches_lead_lulea_who_replies_and_outsiders_see_nothing(page, chromium, live_server):
+def test_a_mention_reaches_lead_lulea_who_replies_and_outsiders_see_nothing(
+    page: Page, chromium: Browser, live_server: LiveServer
+) -> None:
     from themes.models import Municipality
 
     kiruna_lead = user_with_role(
@@ -118,7 +122,7 @@ def test_a_mention_reaches_lead_lulea_who_replies_and_outsiders_see_nothing(page
     anonymous.close()
 
 
-def _focused(page) -> str:
+def _focused(page: Page) -> str:
     """What has the keyboard focus, as its tag and accessible text (for a readable assertion message)."""
     return str(
         page.evaluate(
@@ -127,7 +131,7 @@ def _focused(page) -> str:
     )
 
 
-def _tab_to(page, selector: str, *, text: str = "", most: int = 80) -> None:
+def _tab_to(page: Page, selector: str, *, text: str = "", most: int = 80) -> None:
     """Press Tab until an element matching `selector` (and holding `text`) has the focus, as a keyboard user
     would; fail if it is never reached."""
     for _ in range(most):
@@ -141,7 +145,7 @@ def _tab_to(page, selector: str, *, text: str = "", most: int = 80) -> None:
     raise AssertionError(f"{selector} not reached by Tab; focus is on {_focused(page)}")
 
 
-def test_a_conversation_runs_by_keyboard_alone(page, live_server):
+def test_a_conversation_runs_by_keyboard_alone(page: Page, live_server: LiveServer) -> None:
     """Tab order reaches each control; a mention is chosen from the suggestions with the arrow keys and Enter; a
     reply opens, is written and sent without a mouse; the notifications are marked read by keyboard (#15)."""
     from themes.models import Municipality
@@ -191,7 +195,9 @@ def test_a_conversation_runs_by_keyboard_alone(page, live_server):
     assert not Notification.objects.filter(recipient=lulea_lead, read_at__isnull=True).exists()
 
 
-def test_the_comment_edit_and_unsubscribe_pages_pass_axe_and_fit_a_phone(page, live_server):
+def test_the_comment_edit_and_unsubscribe_pages_pass_axe_and_fit_a_phone(
+    page: Page, live_server: LiveServer
+) -> None:
     from conversations import services
     from themes.models import Municipality
 

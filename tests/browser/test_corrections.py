@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import Page
 
 from tests.browser.conftest import assert_accessible_and_fits, login
 from tests.factories import user_with_role
@@ -14,7 +15,7 @@ from tests.factories import user_with_role
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
-def test_a_lead_corrects_a_result_by_keyboard_and_the_board_warns_above_its_limit(page):
+def test_a_lead_corrects_a_result_by_keyboard_and_the_board_warns_above_its_limit(page: Page) -> None:
     from sprints import services
     from sprints.models import Status
     from tests.sprints.conftest import log_result, make_sprint

@@ -1,6 +1,7 @@
 """The dashboard in a real browser: screenshots at desktop and phone width, keyboard access to the data, axe-core."""
 
 import pytest
+from playwright.sync_api import Page
 
 from tests.browser.conftest import axe_violations, login, phone_overflow, screenshot
 from tests.factories import user_with_role
@@ -9,7 +10,7 @@ pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 @pytest.fixture
-def coordinator_page(page):
+def coordinator_page(page: Page) -> Page:
     """A coordinator logged in, with sprints, results, lessons and shared segments so that every panel has data."""
     from insights.models import Segment
     from tests.dashboard.dashboard_data import make_result, make_sprint
@@ -61,7 +62,7 @@ def coordinator_page(page):
     return page
 
 
-def test_programme_dashboard_renders_charts_with_tables_and_passes_axe(coordinator_page):
+def test_programme_dashboard_renders_charts_with_tables_and_passes_axe(coordinator_page: Page) -> None:
     page = coordinator_page
     page.goto("/dashboard/")
     assert page.locator("h1").inner_text() == "Programöversikt"
@@ -84,7 +85,7 @@ def test_programme_dashboard_renders_charts_with_tables_and_passes_axe(coordinat
     assert axe_violations(page) == []
 
 
-def test_municipality_page_renders_and_passes_axe(coordinator_page):
+def test_municipality_page_renders_and_passes_axe(coordinator_page: Page) -> None:
     page = coordinator_page
     page.goto("/dashboard/")
     page.get_by_role("link", name="Kiruna", exact=True).first.click()
@@ -96,7 +97,7 @@ def test_municipality_page_renders_and_passes_axe(coordinator_page):
     assert axe_violations(page) == []
 
 
-def test_english_dashboard_passes_axe(coordinator_page):
+def test_english_dashboard_passes_axe(coordinator_page: Page) -> None:
     page = coordinator_page
     page.goto("/en/dashboard/")
     assert page.locator("h1").inner_text() == "Programme dashboard"

@@ -1,6 +1,9 @@
 """The insights model report in a real browser: both evaluation charts as SVG with their data tables, axe-core in sv and en."""
 
+from pathlib import Path
+
 import pytest
+from playwright.sync_api import Page
 
 from tests.browser.conftest import axe_violations, login, phone_overflow, screenshot
 from tests.factories import user_with_role
@@ -9,7 +12,7 @@ pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 @pytest.fixture
-def analyst_page(page, tmp_path):
+def analyst_page(page: Page, tmp_path: Path) -> Page:
     """Kiruna's analyst, logged in, with 500 synthetic prospects imported and scored (so a model report exists)."""
     from insights.scoring.synthetic import generate_prospects, write_prospects_csv
     from insights.services import prospects_import, prospects_score
@@ -27,7 +30,7 @@ def analyst_page(page, tmp_path):
     return page
 
 
-def test_the_model_report_draws_its_charts_as_svg_with_tables_and_passes_axe(analyst_page):
+def test_the_model_report_draws_its_charts_as_svg_with_tables_and_passes_axe(analyst_page: Page) -> None:
     page = analyst_page
     page.goto("/insights/model/")
     charts = page.locator("figure.chart")

@@ -2,6 +2,7 @@
 the coordinator publishes it, and a partner finds it."""
 
 import pytest
+from playwright.sync_api import Page
 
 from sprints import services as sprint_services
 from tests.browser.conftest import axe_violations, login, screenshot
@@ -12,12 +13,12 @@ from themes.models import Municipality
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
-def _logout(page):
+def _logout(page: Page) -> None:
     page.get_by_role("button", name="Logga ut").click()
     page.wait_for_load_state("networkidle")
 
 
-def test_a_retrospective_becomes_a_lesson_that_a_partner_finds(page):
+def test_a_retrospective_becomes_a_lesson_that_a_partner_finds(page: Page) -> None:
     lead = user_with_role("lead", "kiruna", username="lead-kiruna")
     user_with_role("coordinator", username="coord")
     user_with_role("partner", username="partner1")
@@ -75,7 +76,7 @@ def test_a_retrospective_becomes_a_lesson_that_a_partner_finds(page):
     assert page.get_by_role("link", name="Testvecka med lokala värdar").count() == 0
 
 
-def test_the_knowledge_index_passes_axe_and_filters_by_keyboard(page):
+def test_the_knowledge_index_passes_axe_and_filters_by_keyboard(page: Page) -> None:
     page.goto("/kunskap/")
     assert page.locator("h1").inner_text() == "Kunskapsbanken"
     screenshot(page, "knowledge-index")

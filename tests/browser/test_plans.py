@@ -5,7 +5,9 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from playwright.sync_api import Page
 
+from sprints.models import Sprint
 from tests.browser.conftest import axe_violations, login, phone_overflow, screenshot
 from tests.factories import user_with_role
 
@@ -13,7 +15,7 @@ pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 @pytest.fixture
-def kiruna_data():
+def kiruna_data() -> Sprint:
     """A public sprint with a result, prospects in Desire and Action (aggregated by insights), and few vacant flats."""
     from insights.models import ImportBatch, Prospect
     from plans.models import IndicatorValue
@@ -68,7 +70,7 @@ def kiruna_data():
     return sprint
 
 
-def test_a_lead_writes_the_plan_and_the_coordinator_approves_it(page, kiruna_data):
+def test_a_lead_writes_the_plan_and_the_coordinator_approves_it(page: Page, kiruna_data: Sprint) -> None:
     from django.utils import timezone
 
     year = str(timezone.localdate().year)

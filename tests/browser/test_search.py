@@ -5,16 +5,18 @@ reads the queries in the admin reports."""
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import Page
 
 from tests.browser.conftest import axe_violations, horizontal_overflow, login, phone_overflow, screenshot
 from tests.factories import user_with_role
 from tests.knowledge.factories import make_lesson, make_method_card
+from themes.models import Municipality
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 @pytest.fixture
-def pages(kiruna):
+def pages(kiruna: Municipality) -> None:
     make_lesson(
         title="Underhåll av vägar i byarna",
         slug="vagar",
@@ -35,8 +37,8 @@ def pages(kiruna):
     ],
 )
 def test_a_query_without_hits_is_loosened_and_brings_method_cards(
-    page, pages, prefix, loosened, methods_title
-):
+    page: Page, pages: None, prefix: str, loosened: str, methods_title: str
+) -> None:
     page.goto(f"{prefix}/search/?q=vägar+zebrafink")
     assert loosened in page.locator(".search-relaxed").inner_text()
     assert "Underhåll av vägar i byarna" in page.locator(".search-results").inner_text()
@@ -52,7 +54,7 @@ def test_a_query_without_hits_is_loosened_and_brings_method_cards(
     assert axe_violations(page) == []
 
 
-def test_a_misspelled_query_offers_the_correction_and_finds_by_it(page, pages):
+def test_a_misspelled_query_offers_the_correction_and_finds_by_it(page: Page, pages: None) -> None:
     page.goto("/search/?q=grusvägarnz")
     assert "Underhåll av vägar i byarna" in page.locator(".search-results").inner_text()
     note = page.locator(".search-relaxed")
@@ -63,7 +65,7 @@ def test_a_misspelled_query_offers_the_correction_and_finds_by_it(page, pages):
     assert axe_violations(page) == []
 
 
-def test_the_coordinator_reads_top_queries_and_queries_without_hits(page, pages):
+def test_the_coordinator_reads_top_queries_and_queries_without_hits(page: Page, pages: None) -> None:
     page.goto("/search/?q=xylofonorkester")
     assert page.locator(".search-methods").get_by_role("link", name="Tjänstesafari").count() == 1
     page.goto("/search/?q=vägar")

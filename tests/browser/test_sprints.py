@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from playwright.sync_api import Page
 
 from tests.browser.conftest import DESKTOP, axe_violations, login, phone_overflow, screenshot
 from tests.factories import user_with_role
@@ -10,12 +11,14 @@ from tests.factories import user_with_role
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
-def _column_of(page, title: str) -> str:
+def _column_of(page: Page, title: str) -> str:
     card = page.locator(".sprint-card", has_text=title)
     return str(card.evaluate("el => el.closest('.board__column').dataset.status"))
 
 
-def test_a_lead_creates_a_sprint_moves_it_by_keyboard_logs_a_result_and_the_overview_shows_it(page):
+def test_a_lead_creates_a_sprint_moves_it_by_keyboard_logs_a_result_and_the_overview_shows_it(
+    page: Page,
+) -> None:
     user_with_role("lead", "kiruna", username="lead-kiruna", first_name="Lisa", last_name="Lead")
     login(page, "lead-kiruna")
 
@@ -77,7 +80,7 @@ def test_a_lead_creates_a_sprint_moves_it_by_keyboard_logs_a_result_and_the_over
     assert phone_overflow(page) <= 0
 
 
-def test_the_board_refuses_a_move_by_someone_else_with_a_403_page(page):
+def test_the_board_refuses_a_move_by_someone_else_with_a_403_page(page: Page) -> None:
     lead = user_with_role("lead", "kiruna", username="lead-kiruna")
     user_with_role("lead", "lulea", username="lead-lulea")
     from tests.sprints.conftest import make_sprint

@@ -3,12 +3,25 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from decimal import Decimal
 
+from sprints.models import Result, Sprint
+from sprints.services import Actor
 from themes.models import Municipality
 
 
-def make_sprint(actor, slug, title, *, wp, method, status, visibility, phases):
+def make_sprint(
+    actor: Actor,
+    slug: str,
+    title: str,
+    *,
+    wp: str,
+    method: str,
+    status: str,
+    visibility: str,
+    phases: Iterable[str],
+) -> Sprint:
     from sprints import services
     from themes.models import RelocationPhase, SprintMethod, WorkPackage
 
@@ -27,7 +40,9 @@ def make_sprint(actor, slug, title, *, wp, method, status, visibility, phases):
     )
 
 
-def make_result(actor, sprint, actual, *, baseline=None, target=None):
+def make_result(
+    actor: Actor, sprint: Sprint, actual: str, *, baseline: str | None = None, target: str | None = None
+) -> Result:
     from sprints import services
 
     return services.result_log(

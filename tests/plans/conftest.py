@@ -7,15 +7,19 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.contrib.auth.models import User
 
 from plans import services
+from plans.models import ActionPlan, Goal, Need
+from plans.services import Actor
 from tests.sprints.conftest import log_result, make_sprint
+from themes.models import Municipality
 
 __all__ = ["add_goal", "add_need", "log_result", "make_sprint"]
 from themes.models import RelocationPhase, ValueChainStep, WorkPackage
 
 
-def add_need(actor, plan, **overrides):
+def add_need(actor: Actor, plan: ActionPlan, **overrides: Any) -> Need:
     values: dict[str, Any] = {
         "text": "Inga lediga hyresrätter för nyinflyttade",
         "value_chain_step": ValueChainStep.objects.get(code="physical"),
@@ -27,7 +31,7 @@ def add_need(actor, plan, **overrides):
     return services.need_add(actor=actor, plan=plan, **values)
 
 
-def add_goal(actor, plan, **overrides):
+def add_goal(actor: Actor, plan: ActionPlan, **overrides: Any) -> Goal:
     values: dict[str, Any] = {
         "indicator": "Flyttbeslut inom 3 månader",
         "unit": "hushåll",
@@ -40,12 +44,12 @@ def add_goal(actor, plan, **overrides):
 
 
 @pytest.fixture
-def plan(kiruna, lead_kiruna):
+def plan(kiruna: Municipality, lead_kiruna: User) -> ActionPlan:
     return services.action_plan_create(actor=lead_kiruna, municipality=kiruna, period="2026")
 
 
 @pytest.fixture
-def full_plan(plan, lead_kiruna):
+def full_plan(plan: ActionPlan, lead_kiruna: User) -> ActionPlan:
     add_need(lead_kiruna, plan)
     add_goal(lead_kiruna, plan)
     return plan
