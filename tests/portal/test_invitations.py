@@ -5,17 +5,24 @@ from __future__ import annotations
 import datetime
 import json
 import re
+from pathlib import Path
+from typing import Any
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.core import mail
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.test import Client
 from django.utils import timezone
+from pytest_django import DjangoCaptureOnCommitCallbacks
+from pytest_django.fixtures import Settings
 
 from portal.accounts.models import Invitation
 from portal.accounts.services import invitation_create, invitation_resend
 from tests.factories import user_with_role
+from themes.models import Municipality
 from themes.permissions import municipality_of, role_of
 
 pytestmark = pytest.mark.django_db
@@ -27,15 +34,23 @@ def _path(link: str) -> str:
     return re.sub(r"^https?://[^/]+", "", link)
 
 
-def _invite(coordinator, kiruna, django_capture_on_commit_callbacks, **kwargs):
+def _invite(
+    coordinator: User,
+    kiruna: Municipality,
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
+    **kwargs: Any,
+) -> tuple[Invitation, str]:
     defaults = {"email": "anna@kiruna.example", "role": "lead", "municipality": kiruna, "by": coordinator}
     with django_capture_on_commit_callbacks(execute=True):
         return invitation_create(**{**defaults, **kwargs})
 
 
 def test_an_invitation_mails_a_link_that_sets_the_password_and_signs_in(
-    client, coordinator, kiruna, django_capture_on_commit_callbacks
-):
+    client: Client,
+    coordinator: User,
+    kiruna: Municipality,
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
+) -> None:
     invitation, link = _invite(coordinator, kiruna, django_capture_on_commit_callbacks)
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == ["anna@kiruna.example"]
@@ -60,7 +75,12 @@ def test_an_invitation_mails_a_link_that_sets_the_password_and_signs_in(
     assert person.get_full_name() == "Anna Nilsson"
 
 
-def test_the_link_works_once(client, coordinator, kiruna, django_capture_on_commit_callbacks):
+def test_the_link_works_once(
+    client: Client,
+    coordinator: User,
+    kiruna: Municipality,
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
+) -> None:
     _invitation, link = _invite(coordinator, kiruna, django_capture_on_commit_callbacks)
     data = {"new_password1": PASSWORD, "new_password2": PASSWORD}
     assert client.post(_path(link), data).status_code == 302
@@ -73,8 +93,11 @@ def test_the_link_works_once(client, coordinator, kiruna, django_capture_on_comm
 
 
 def test_an_expired_link_says_so_and_creates_nothing(
-    client, coordinator, kiruna, django_capture_on_commit_callbacks
-):
+    client: Client,
+    coordinator: User,
+    kiruna: Municipality,
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
+) -> None:
     invitation, link = _invite(coordinator, kiruna, django_capture_on_commit_callbacks)
     Invitation.objects.filter(pk=invitation.pk).update(
         expires_at=timezone.now() - datetime.timedelta(seconds=1)
@@ -87,8 +110,11 @@ def test_an_expired_link_says_so_and_creates_nothing(
 
 
 def test_the_invitation_expires_after_the_configured_days(
-    coordinator, kiruna, settings, django_capture_on_commit_callbacks
-):
+    coordinator: User,
+    kiruna: Municipality,
+    settings: Settings,
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
+) -> None:
     settings.STIGAR_INVITATION_DAYS = 7
     invitation, _link = _invite(coordinator, kiruna, django_capture_on_commit_callbacks)
     assert abs((invitation.expires_at - timezone.now()) - datetime.timedelta(days=7)) < datetime.timedelta(
@@ -97,8 +123,11 @@ def test_the_invitation_expires_after_the_configured_days(
 
 
 def test_an_english_invitation_is_written_and_shown_in_english(
-    client, coordinator, kiruna, django_capture_on_commit_callbacks
-):
+    client: Client,
+    coordinator: User,
+    kiruna: Municipality,
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
+) -> None:
     _invitation, link = _invite(coordinator, kiruna, django_capture_on_commit_callbacks, language="en")
     assert "You are invited to Stigar" in mail.outbox[0].subject
     assert "Project lead" in mail.outbox[0].body
@@ -108,8 +137,11 @@ def test_an_english_invitation_is_written_and_shown_in_english(
 
 
 def test_resending_replaces_the_link_and_extends_the_expiry(
-    client, coordinator, kiruna, django_capture_on_commit_callbacks
-):
+    client: Client,
+    coordinator: User,
+    kiruna: Municipality,
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
+) -> None:
     invitation, old_link = _invite(coordinator, kiruna, django_capture_on_commit_callbacks)
     Invitation.objects.filter(pk=invitation.pk).update(expires_at=timezone.now() - datetime.timedelta(days=1))
     invitation.refresh_from_db()
@@ -123,8 +155,11 @@ def test_resending_replaces_the_link_and_extends_the_expiry(
 
 
 def test_a_weak_or_mismatched_password_is_refused_on_the_page(
-    client, coordinator, kiruna, django_capture_on_commit_callbacks
-):
+    client: Client,
+    coordinator: User,
+    kiruna: Municipality,
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
+) -> None:
     _invitation, link = _invite(coordinator, kiruna, django_capture_on_commit_callbacks)
     weak = client.post(_path(link), {"new_password1": "stigar123", "new_password2": "stigar123"})
     assert weak.status_code == 200
@@ -134,7 +169,7 @@ def test_a_weak_or_mismatched_password_is_refused_on_the_page(
     assert not get_user_model().objects.filter(email="anna@kiruna.example").exists()
 
 
-def test_only_the_coordinating_team_invites(lead_kiruna, kiruna):
+def test_only_the_coordinating_team_invites(lead_kiruna: User, kiruna: Municipality) -> None:
     from django.core.exceptions import PermissionDenied
 
     with pytest.raises(PermissionDenied):
@@ -142,8 +177,11 @@ def test_only_the_coordinating_team_invites(lead_kiruna, kiruna):
 
 
 def test_a_deactivated_person_invited_again_gets_their_old_account_back(
-    client, coordinator, kiruna, django_capture_on_commit_callbacks
-):
+    client: Client,
+    coordinator: User,
+    kiruna: Municipality,
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
+) -> None:
     old = user_with_role("partner", username="old-partner", email="anna@kiruna.example")
     old.is_active = False
     old.save()
@@ -157,7 +195,9 @@ def test_a_deactivated_person_invited_again_gets_their_old_account_back(
 # --- manage.py invite_user ---------------------------------------------------------------------------------------
 
 
-def test_invite_user_prints_the_contract_json(capsys, kiruna):
+def test_invite_user_prints_the_contract_json(
+    capsys: pytest.CaptureFixture[str], kiruna: Municipality
+) -> None:
     call_command(
         "invite_user", "--email", "lisa@example.test", "--role", "lead", "--municipality", "2584", "--json"
     )
@@ -172,7 +212,7 @@ def test_invite_user_prints_the_contract_json(capsys, kiruna):
     assert expires > timezone.now() + datetime.timedelta(days=6)
 
 
-def test_invite_user_without_municipality_for_a_partner_is_null(capsys):
+def test_invite_user_without_municipality_for_a_partner_is_null(capsys: pytest.CaptureFixture[str]) -> None:
     call_command(
         "invite_user", "--email", "p@example.test", "--role", "partner", "--json", "--language", "en"
     )
@@ -181,7 +221,9 @@ def test_invite_user_without_municipality_for_a_partner_is_null(capsys):
     assert Invitation.objects.get(email="p@example.test").language == "en"
 
 
-def test_invite_user_sends_the_email(kiruna, django_capture_on_commit_callbacks):
+def test_invite_user_sends_the_email(
+    kiruna: Municipality, django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks
+) -> None:
     # The e-mail goes when the command's transaction commits (here: the test's, hence the capture).
     with django_capture_on_commit_callbacks(execute=True):
         call_command(
@@ -200,7 +242,7 @@ def test_invite_user_sends_the_email(kiruna, django_capture_on_commit_callbacks)
         (["--role", "analyst"], "municipality"),
     ],
 )
-def test_invite_user_refuses_with_one_line(arguments, message):
+def test_invite_user_refuses_with_one_line(arguments: list[str], message: str) -> None:
     with pytest.raises(CommandError) as refused:
         call_command("invite_user", "--email", "x@example.test", *arguments)
     assert message in str(refused.value)
@@ -208,14 +250,14 @@ def test_invite_user_refuses_with_one_line(arguments, message):
     assert not Invitation.objects.exists()
 
 
-def test_invite_user_refuses_an_address_with_an_active_account():
+def test_invite_user_refuses_an_address_with_an_active_account() -> None:
     user_with_role("partner", username="taken", email="taken@example.test")
     with pytest.raises(CommandError) as refused:
         call_command("invite_user", "--email", "taken@example.test", "--role", "partner")
     assert "already has an active account" in str(refused.value)
 
 
-def test_invite_user_exits_1(tmp_path):
+def test_invite_user_exits_1(tmp_path: Path) -> None:
     import subprocess
     import sys
 
