@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import json
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -34,24 +35,32 @@ def _path(link: str) -> str:
     return re.sub(r"^https?://[^/]+", "", link)
 
 
-def _invite(
+Invite = Callable[..., tuple[Invitation, str]]
+
+
+@pytest.fixture
+def invite(
     coordinator: User,
     kiruna: Municipality,
     django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
-    **kwargs: Any,
-) -> tuple[Invitation, str]:
-    defaults = {"email": "anna@kiruna.example", "role": "lead", "municipality": kiruna, "by": coordinator}
-    with django_capture_on_commit_callbacks(execute=True):
-        return invitation_create(**{**defaults, **kwargs})
+) -> Invite:
+    """Invite anna@kiruna.example as Kiruna's lead on the coordinator's behalf (keyword arguments change that), the
+    e-mail sent as it is once the transaction commits; returns the invitation and its link."""
+
+    def send(**kwargs: Any) -> tuple[Invitation, str]:
+        defaults = {"email": "anna@kiruna.example", "role": "lead", "municipality": kiruna, "by": coordinator}
+        with django_capture_on_commit_callbacks(execute=True):
+            return invitation_create(**{**defaults, **kwargs})
+
+    return send
 
 
 def test_an_invitation_mails_a_link_that_sets_the_password_and_signs_in(
     client: Client,
-    coordinator: User,
     kiruna: Municipality,
-    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
+    invite: Invite,
 ) -> None:
-    invitation, link = _invite(coordinator, kiruna, django_capture_on_commit_callbacks)
+    invitation, link = invite()
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == ["anna@kiruna.example"]
     assert link in mail.outbox[0].body
@@ -77,11 +86,10 @@ def test_an_invitation_mails_a_link_that_sets_the_password_and_signs_in(
 
 def test_the_link_works_once(
     client: Client,
-    coordinator: User,
     kiruna: Municipality,
-    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
+    invite: Invite,
 ) -> None:
-    _invitation, link = _invite(coordinator, kiruna, django_capture_on_commit_callbacks)
+    _invitation, link = invite()
     data = {"new_password1": PASSWORD, "new_password2": PASSWORD}
     assert client.post(_path(link), data).status_code == 302
     client.logout()
@@ -94,11 +102,10 @@ def test_the_link_works_once(
 
 def test_an_expired_link_says_so_and_creates_nothing(
     client: Client,
-    coordinator: User,
     kiruna: Municipality,
-    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
+    invite: Invite,
 ) -> None:
-    invitation, link = _invite(coordinator, kiruna, django_capture_on_commit_callbacks)
+    invitation, link = invite()
     Invitation.objects.filter(pk=invitation.pk).update(
         expires_at=timezone.now() - datetime.timedelta(seconds=1)
     )
@@ -110,13 +117,11 @@ def test_an_expired_link_says_so_and_creates_nothing(
 
 
 def test_the_invitation_expires_after_the_configured_days(
-    coordinator: User,
-    kiruna: Municipality,
     settings: Settings,
-    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
+    invite: Invite,
 ) -> None:
     settings.STIGAR_INVITATION_DAYS = 7
-    invitation, _link = _invite(coordinator, kiruna, django_capture_on_commit_callbacks)
+    invitation, _link = invite()
     assert abs((invitation.expires_at - timezone.now()) - datetime.timedelta(days=7)) < datetime.timedelta(
         minutes=1
     )
@@ -124,11 +129,9 @@ def test_the_invitation_expires_after_the_configured_days(
 
 def test_an_english_invitation_is_written_and_shown_in_english(
     client: Client,
-    coordinator: User,
-    kiruna: Municipality,
-    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
+    invite: Invite,
 ) -> None:
-    _invitation, link = _invite(coordinator, kiruna, django_capture_on_commit_callbacks, language="en")
+    _invitation, link = invite(language="en")
     assert "You are invited to Stigar" in mail.outbox[0].subject
     assert "Project lead" in mail.outbox[0].body
     page = client.get(_path(link))
@@ -139,10 +142,10 @@ def test_an_english_invitation_is_written_and_shown_in_english(
 def test_resending_replaces_the_link_and_extends_the_expiry(
     client: Client,
     coordinator: User,
-    kiruna: Municipality,
     django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
+    invite: Invite,
 ) -> None:
-    invitation, old_link = _invite(coordinator, kiruna, django_capture_on_commit_callbacks)
+    invitation, old_link = invite()
     Invitation.objects.filter(pk=invitation.pk).update(expires_at=timezone.now() - datetime.timedelta(days=1))
     invitation.refresh_from_db()
     with django_capture_on_commit_callbacks(execute=True):
@@ -156,11 +159,10 @@ def test_resending_replaces_the_link_and_extends_the_expiry(
 
 def test_a_weak_or_mismatched_password_is_refused_on_the_page(
     client: Client,
-    coordinator: User,
     kiruna: Municipality,
-    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
+    invite: Invite,
 ) -> None:
-    _invitation, link = _invite(coordinator, kiruna, django_capture_on_commit_callbacks)
+    _invitation, link = invite()
     weak = client.post(_path(link), {"new_password1": "stigar123", "new_password2": "stigar123"})
     assert weak.status_code == 200
     assert 'role="alert"' in weak.content.decode()
@@ -178,14 +180,13 @@ def test_only_the_coordinating_team_invites(lead_kiruna: User, kiruna: Municipal
 
 def test_a_deactivated_person_invited_again_gets_their_old_account_back(
     client: Client,
-    coordinator: User,
     kiruna: Municipality,
-    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
+    invite: Invite,
 ) -> None:
     old = user_with_role("partner", username="old-partner", email="anna@kiruna.example")
     old.is_active = False
     old.save()
-    _invitation, link = _invite(coordinator, kiruna, django_capture_on_commit_callbacks)
+    _invitation, link = invite()
     client.post(_path(link), {"new_password1": PASSWORD, "new_password2": PASSWORD})
     again = get_user_model().objects.get(pk=old.pk)
     assert again.is_active
