@@ -10,6 +10,7 @@ from playwright.sync_api import Page
 from sprints.models import Sprint
 from tests.browser.conftest import axe_violations, login, phone_overflow, screenshot
 from tests.factories import user_with_role
+from tests.plans.conftest import add_prospects
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -17,7 +18,6 @@ pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @pytest.fixture
 def kiruna_data() -> Sprint:
     """A public sprint with a result, prospects in Desire and Action (aggregated by insights), and few vacant flats."""
-    from insights.models import ImportBatch, Prospect
     from plans.models import IndicatorValue
     from sprints.services import result_log
     from tests.sprints.conftest import make_sprint
@@ -39,25 +39,7 @@ def kiruna_data() -> Sprint:
     from django.utils import timezone
 
     for municipality in (kiruna, lulea):
-        batch = ImportBatch.objects.create(
-            municipality=municipality, file_name="syntetisk.csv", status="imported"
-        )
-        Prospect.objects.bulk_create(
-            Prospect(
-                municipality=municipality,
-                pseudonym=f"{municipality.slug}-{i}",
-                country="DE",
-                age_band="25-34",
-                household="couple",
-                aida_stage="desire" if i < 30 else "action",
-                imported_at=timezone.now(),
-                batch=batch,
-            )
-            for i in range(50)
-        )
-    from insights.selectors import pipeline_changed
-
-    pipeline_changed()  # what the import service does
+        add_prospects(municipality, desire=30, action=20, year=timezone.localdate().year)
     IndicatorValue.objects.create(
         municipality=kiruna,
         period=str(timezone.localdate().year),

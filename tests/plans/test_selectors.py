@@ -12,12 +12,11 @@ from django.core.cache import cache
 from django.test import Client
 from pytest_django import DjangoAssertNumQueries, DjangoCaptureOnCommitCallbacks
 
-from insights.models import ImportBatch, Prospect
-from insights.selectors import pipeline_changed
+from insights.models import Prospect
 from plans import selectors, services
 from plans.models import ActionPlan, IndicatorValue, Need
 from plans.selectors import CapacityRow
-from tests.plans.conftest import add_goal, add_need, log_result, make_sprint
+from tests.plans.conftest import add_goal, add_need, add_prospects, log_result, make_sprint
 from themes.models import Municipality, Visibility
 
 pytestmark = pytest.mark.django_db
@@ -30,27 +29,6 @@ def _empty_cache() -> Iterator[None]:
     cache.clear()
     yield
     cache.clear()
-
-
-def prospects(municipality: Municipality, *, desire: int = 0, action: int = 0, year: int = 2026) -> None:
-    """Pseudonymous prospect rows as the import stores them, in Desire and Action, imported in `year`."""
-    batch = ImportBatch.objects.create(municipality=municipality, file_name="t.csv", status="imported")
-    when = datetime.datetime(year, 6, 1, tzinfo=datetime.UTC)
-    start = Prospect.objects.count()
-    Prospect.objects.bulk_create(
-        Prospect(
-            municipality=municipality,
-            pseudonym=f"p{start + i}",
-            country="DE",
-            age_band="25-34",
-            household="couple",
-            aida_stage=stage,
-            imported_at=when,
-            batch=batch,
-        )
-        for i, stage in enumerate(["desire"] * desire + ["action"] * action)
-    )
-    pipeline_changed()  # what the import service does
 
 
 def indicator(
@@ -192,7 +170,7 @@ def _row(municipality: Municipality, period: str = "2026") -> CapacityRow:
 
 
 def test_a_flag_in_plain_words_where_action_outruns_the_flats(kiruna: Municipality) -> None:
-    prospects(kiruna, desire=40, action=25)
+    add_prospects(kiruna, desire=40, action=25)
     indicator(kiruna, "vacant_rental_flats", "12")
     indicator(kiruna, "open_job_ads", "300")
     row = _row(kiruna)
@@ -203,21 +181,21 @@ def test_a_flag_in_plain_words_where_action_outruns_the_flats(kiruna: Municipali
 
 
 def test_no_flag_when_capacity_suffices_or_is_not_reported(kiruna: Municipality) -> None:
-    prospects(kiruna, desire=40, action=25)
+    add_prospects(kiruna, desire=40, action=25)
     assert _row(kiruna).flags == []
     indicator(kiruna, "vacant_rental_flats", "25")
     assert _row(kiruna).flags == []
 
 
 def test_capacity_of_another_period_does_not_count(kiruna: Municipality) -> None:
-    prospects(kiruna, desire=40, action=25)
+    add_prospects(kiruna, desire=40, action=25)
     indicator(kiruna, "vacant_rental_flats", "3", period="2025", date="2025-03-01")
     assert _row(kiruna).flags == []
 
 
 def test_pipeline_counts_only_the_periods_imports(kiruna: Municipality) -> None:
-    prospects(kiruna, desire=30, action=20, year=2025)
-    prospects(kiruna, desire=15, action=11, year=2026)
+    add_prospects(kiruna, desire=30, action=20, year=2025)
+    add_prospects(kiruna, desire=15, action=11, year=2026)
     assert (_row(kiruna).desire, _row(kiruna).action) == (15, 11)
     span = _row(kiruna, "2025-2026")
     assert (span.desire, span.action) == (45, 31)
@@ -226,8 +204,8 @@ def test_pipeline_counts_only_the_periods_imports(kiruna: Municipality) -> None:
 def test_a_small_pipeline_figure_is_suppressed_and_raises_no_flag(
     kiruna: Municipality, lulea: Municipality
 ) -> None:
-    prospects(kiruna, desire=40, action=9)
-    prospects(lulea, desire=50, action=30)
+    add_prospects(kiruna, desire=40, action=9)
+    add_prospects(lulea, desire=50, action=30)
     indicator(kiruna, "vacant_rental_flats", "2")
     row = _row(kiruna)
     assert row.action is None
@@ -239,8 +217,8 @@ def test_suppression_is_secondary_too_so_a_hidden_count_cannot_be_worked_out(
     kiruna: Municipality, lulea: Municipality
 ) -> None:
     # Kiruna's Action (5) is hidden; Kiruna's Desire then goes too, or Desire + Action totals would reveal it.
-    prospects(kiruna, desire=40, action=5)
-    prospects(lulea, desire=50, action=30)
+    add_prospects(kiruna, desire=40, action=5)
+    add_prospects(lulea, desire=50, action=30)
     rows = {row.municipality.slug: row for row in selectors.capacity_rows([kiruna, lulea], period="2026")}
     published = [n for row in rows.values() for n in (row.desire, row.action)]
     assert rows["kiruna"].action is None
@@ -249,7 +227,7 @@ def test_suppression_is_secondary_too_so_a_hidden_count_cannot_be_worked_out(
 
 
 def test_no_row_level_prospect_reaches_the_plans_app(kiruna: Municipality) -> None:
-    prospects(kiruna, desire=40, action=25)
+    add_prospects(kiruna, desire=40, action=25)
     row = _row(kiruna)
     assert isinstance(row.desire, int)
     assert isinstance(row.action, int)
@@ -340,7 +318,7 @@ def _many(n: int, lead: User) -> None:
                     actor=None, skip_permission_checks=True, activity=activity, sprint=sprint
                 )
                 log_result(lead, sprint, metric=f"Mål {i}", actual=Decimal("3"))
-        prospects(plan.municipality, desire=20, action=12)
+        add_prospects(plan.municipality, desire=20, action=12)
         indicator(plan.municipality, "vacant_rental_flats", "5")
 
 
@@ -369,8 +347,8 @@ def test_the_dashboard_shows_goal_progress_and_the_capacity_panel(
     activity = services.activity_add(actor=lead_kiruna, plan=full_plan, title="Testvecka", goal=goal)
     services.activity_link_sprint(actor=lead_kiruna, activity=activity, sprint=sprint)
     log_result(lead_kiruna, sprint, metric="Flyttbeslut inom 3 månader", actual=Decimal("4"))
-    prospects(kiruna, desire=30, action=20)
-    prospects(lulea, desire=30, action=20)
+    add_prospects(kiruna, desire=30, action=20)
+    add_prospects(lulea, desire=30, action=20)
     indicator(kiruna, "vacant_rental_flats", "6", synthetic=True)
     client.force_login(lead_kiruna)
     html = client.get("/en/dashboard/kiruna/").content.decode()
@@ -383,8 +361,8 @@ def test_the_dashboard_shows_goal_progress_and_the_capacity_panel(
 def test_the_dashboard_suppresses_a_small_pipeline(
     client: Client, full_plan: ActionPlan, lead_kiruna: User, kiruna: Municipality, lulea: Municipality
 ) -> None:
-    prospects(kiruna, desire=30, action=7)
-    prospects(lulea, desire=30, action=20)
+    add_prospects(kiruna, desire=30, action=7)
+    add_prospects(lulea, desire=30, action=20)
     indicator(kiruna, "vacant_rental_flats", "2")
     client.force_login(lead_kiruna)
     html = client.get("/en/dashboard/kiruna/").content.decode()
@@ -405,8 +383,8 @@ def test_every_page_with_pipeline_figures_suppresses_them(
 ) -> None:
     from django.urls import reverse
 
-    prospects(kiruna, desire=30, action=7)
-    prospects(lulea, desire=30, action=20)
+    add_prospects(kiruna, desire=30, action=7)
+    add_prospects(lulea, desire=30, action=20)
     client.force_login(coordinator)
     args = {"municipality": "kiruna", "period": "2026"}
     if path == "plan":
@@ -430,8 +408,8 @@ def test_an_import_through_insights_refreshes_the_cached_pipeline(
     lulea: Municipality,
     django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
 ) -> None:
-    prospects(kiruna, desire=20, action=12)
-    prospects(lulea, desire=20, action=12)
+    add_prospects(kiruna, desire=20, action=12)
+    add_prospects(lulea, desire=20, action=12)
     assert _row(kiruna).action == 12
     Prospect.objects.filter(municipality=kiruna, aida_stage="action").update(aida_stage="desire")
     assert _row(kiruna).action == 12  # cached: no query
