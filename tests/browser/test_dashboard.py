@@ -12,8 +12,7 @@ pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @pytest.fixture
 def coordinator_page(page: Page) -> Page:
     """A coordinator logged in, with sprints, results, lessons and shared segments so that every panel has data."""
-    from insights.models import Segment
-    from tests.dashboard.dashboard_data import make_result, make_sprint
+    from tests.dashboard.dashboard_data import add_shared_segments, make_result, make_sprint
     from tests.knowledge.factories import make_lesson
     from themes.models import Municipality
 
@@ -43,21 +42,7 @@ def coordinator_page(page: Page) -> Page:
         ("lulea", "Välkomstsamtal första månaden"),
     ):
         make_lesson(title=title, municipality=Municipality.objects.get(slug=slug))
-    for slug, mix in (
-        ("kiruna", (40, 15, 12, 3)),
-        ("lulea", (30, 20, 10, 5)),
-        ("arjeplog", (25, 12, 11, 12)),
-    ):
-        Segment.objects.create(
-            municipality=Municipality.objects.get(slug=slug),
-            key="DE:family:northern_lights",
-            country="DE",
-            life_stage="family",
-            interest="northern_lights",
-            size=sum(mix),
-            mean_score=0.3,
-            aida_mix=dict(zip(("attention", "interest", "desire", "action"), mix, strict=True)),
-        )
+    add_shared_segments({"kiruna": (40, 15, 12, 3), "lulea": (30, 20, 10, 5), "arjeplog": (25, 12, 11, 12)})
     login(page, "coordinator")
     return page
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 
 from sprints.models import Result, Sprint
@@ -54,3 +54,20 @@ def make_result(
         target=None if target is None else Decimal(target),
         date=datetime.date(2026, 4, 10),
     )
+
+
+def add_shared_segments(mix_by_municipality: Mapping[str, tuple[int, int, int, int]]) -> None:
+    """One shared segment per municipality slug, with its prospects in (attention, interest, desire, action)."""
+    from insights.models import Segment
+
+    for slug, mix in mix_by_municipality.items():
+        Segment.objects.create(
+            municipality=Municipality.objects.get(slug=slug),
+            key="DE:family:northern_lights",
+            country="DE",
+            life_stage="family",
+            interest="northern_lights",
+            size=sum(mix),
+            mean_score=0.3,
+            aida_mix=dict(zip(("attention", "interest", "desire", "action"), mix, strict=True)),
+        )

@@ -21,6 +21,7 @@ from dashboard import cache as dashboard_cache
 from dashboard import exports, panels, selectors, spi
 from knowledge.models import LessonPage
 from sprints.models import Sprint
+from tests.dashboard.dashboard_data import add_shared_segments
 from tests.dashboard.dashboard_data import make_result as _result
 from tests.dashboard.dashboard_data import make_sprint as _sprint
 from themes.charts import Chart, Series, describe, svg, table_body
@@ -623,19 +624,7 @@ FUNNEL = {
 
 @pytest.fixture
 def shared_segments(db: None) -> None:
-    from insights.models import Segment
-
-    for slug, (attention, interest, desire, action) in FUNNEL.items():
-        Segment.objects.create(
-            municipality=Municipality.objects.get(slug=slug),
-            key="DE:family:northern_lights",
-            country="DE",
-            life_stage="family",
-            interest="northern_lights",
-            size=attention + interest + desire + action,
-            mean_score=0.3,
-            aida_mix={"attention": attention, "interest": interest, "desire": desire, "action": action},
-        )
+    add_shared_segments(FUNNEL)
 
 
 def _aida_values(board: panels.Dashboard) -> list[float | None]:
