@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, ClassVar, cast
 
 from django import forms
@@ -11,7 +12,7 @@ from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
-from django.utils.functional import cached_property
+from django.utils.functional import Promise, cached_property
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
@@ -70,6 +71,19 @@ class PageKind(models.TextChoices):
     EXCHANGE = "exchange", _("Exchange meeting")
 
 
+@dataclass(frozen=True)
+class Section:
+    """One headed rich-text field of a knowledge page type, in reading order.
+
+    A page type lists its sections once; its editor panels, search fields, API fields and the `sections` that the
+    templates, print view and PDF show are all derived from that list, so they cannot drift apart.
+    """
+
+    field: str
+    heading: str | Promise
+    search_boost: float | None = None
+
+
 class KnowledgeTag(TaggedItemBase):
     """The one tag relation shared by every knowledge page type, so a tag means the same across them."""
 
@@ -126,6 +140,7 @@ class KnowledgePage(Page):
     """
 
     KIND: ClassVar[str] = ""
+    SECTIONS: ClassVar[tuple[Section, ...]] = ()
     base_form_class = KnowledgePageForm
 
     kind = models.CharField(_("type"), max_length=16, editable=False, db_index=True)
@@ -272,6 +287,11 @@ class KnowledgePage(Page):
         return super().get_indexed_objects().prefetch_related("relocation_phases")  # type: ignore[no-any-return]
 
     @property
+    def sections(self) -> list[tuple[str, str]]:
+        """The page's headed fields in reading order, for templates, print and PDF."""
+        return [(str(section.heading), getattr(self, section.field)) for section in self.SECTIONS]
+
+    @property
     def tag_names(self) -> list[str]:
         return [tag.name for tag in self.tags.all()]
 
@@ -309,10 +329,46 @@ class KnowledgePage(Page):
         return cast("dict[str, Any]", context)
 
 
+def knowledge_panels(*panels: str | Any) -> list[Any]:
+    """A page type's editor panels: title, summary, its own fields (a name or a panel each), body, then taxonomy."""
+    own = [FieldPanel(panel) if isinstance(panel, str) else panel for panel in panels]
+    return [
+        *Page.content_panels,
+        FieldPanel("summary"),
+        *own,
+        FieldPanel("body"),
+        *KnowledgePage.taxonomy_panels,
+    ]
+
+
+def section_fields(sections: tuple[Section, ...]) -> list[str]:
+    return [section.field for section in sections]
+
+
+def knowledge_search_fields(sections: tuple[Section, ...], *filters: str) -> list[Any]:
+    """A page type's search fields: the shared ones, its sections (full text) and the fields it filters on."""
+    return [
+        *KnowledgePage.search_fields,
+        *(index.SearchField(section.field, boost=section.search_boost) for section in sections),
+        *(index.FilterField(name) for name in filters),
+    ]
+
+
+def knowledge_api_fields(*names: str) -> list[APIField]:
+    """A page type's API fields: the shared ones, then its own in the given order."""
+    return [*KnowledgePage.api_fields, *(APIField(name) for name in names)]
+
+
 class LessonPage(KnowledgePage):
     """A lesson learned in a sprint or in the work around it, with its evidence."""
 
     KIND = PageKind.LESSON
+    SECTIONS = (
+        Section("context", _("Context")),
+        Section("what_we_did", _("What we did")),
+        Section("result", _("Result"), search_boost=2),
+        Section("advice", _("Advice"), search_boost=2),
+    )
 
     evidence = evidence_field()
     context = RichTextField(_("context"), blank=True)
@@ -331,49 +387,15 @@ class LessonPage(KnowledgePage):
         help_text=_("The sprint this lesson was learned in: its evidence trail."),
     )
 
-    content_panels: ClassVar[list[Any]] = [
-        *Page.content_panels,
-        FieldPanel("summary"),
-        FieldPanel("context"),
-        FieldPanel("what_we_did"),
-        FieldPanel("result"),
-        FieldPanel("advice"),
-        FieldPanel("evidence"),
-        FieldPanel("source_sprint"),
-        FieldPanel("body"),
-        *KnowledgePage.taxonomy_panels,
-    ]
-    search_fields: ClassVar[list[Any]] = [
-        *KnowledgePage.search_fields,
-        index.SearchField("context"),
-        index.SearchField("what_we_did"),
-        index.SearchField("result", boost=2),
-        index.SearchField("advice", boost=2),
-        index.FilterField("evidence"),
-        index.FilterField("source_sprint"),
-    ]
-    api_fields: ClassVar[list[APIField]] = [
-        *KnowledgePage.api_fields,
-        APIField("evidence"),
-        APIField("context"),
-        APIField("what_we_did"),
-        APIField("result"),
-        APIField("advice"),
-    ]
+    content_panels: ClassVar[list[Any]] = knowledge_panels(
+        *section_fields(SECTIONS), "evidence", "source_sprint"
+    )
+    search_fields: ClassVar[list[Any]] = knowledge_search_fields(SECTIONS, "evidence", "source_sprint")
+    api_fields: ClassVar[list[APIField]] = knowledge_api_fields("evidence", *section_fields(SECTIONS))
 
     class Meta:
         verbose_name = _("lesson")
         verbose_name_plural = _("lessons")
-
-    @property
-    def sections(self) -> list[tuple[str, str]]:
-        """The lesson's headed fields in reading order, for templates, print and PDF."""
-        return [
-            (str(_("Context")), self.context),
-            (str(_("What we did")), self.what_we_did),
-            (str(_("Result")), self.result),
-            (str(_("Advice")), self.advice),
-        ]
 
     def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context(request, *args, **kwargs)
@@ -393,6 +415,12 @@ class MethodCardPage(KnowledgePage):
     """How to run one sprint method: when to use it, the steps, time and cost, and pitfalls."""
 
     KIND = PageKind.METHOD
+    SECTIONS = (
+        Section("when_to_use", _("When to use")),
+        Section("steps", _("Steps")),
+        Section("time_and_cost", _("Time and cost")),
+        Section("pitfalls", _("Pitfalls")),
+    )
 
     # How well-proven the method is, on the lessons' scale: a card written from one try is an anecdote.
     evidence = evidence_field()
@@ -401,46 +429,13 @@ class MethodCardPage(KnowledgePage):
     time_and_cost = RichTextField(_("time and cost"), blank=True)
     pitfalls = RichTextField(_("pitfalls"), blank=True)
 
-    content_panels: ClassVar[list[Any]] = [
-        *Page.content_panels,
-        FieldPanel("summary"),
-        FieldPanel("when_to_use"),
-        FieldPanel("steps"),
-        FieldPanel("time_and_cost"),
-        FieldPanel("pitfalls"),
-        FieldPanel("evidence"),
-        FieldPanel("body"),
-        *KnowledgePage.taxonomy_panels,
-    ]
-    search_fields: ClassVar[list[Any]] = [
-        *KnowledgePage.search_fields,
-        index.SearchField("when_to_use"),
-        index.SearchField("steps"),
-        index.SearchField("time_and_cost"),
-        index.SearchField("pitfalls"),
-        index.FilterField("evidence"),
-    ]
-    api_fields: ClassVar[list[APIField]] = [
-        *KnowledgePage.api_fields,
-        APIField("when_to_use"),
-        APIField("steps"),
-        APIField("time_and_cost"),
-        APIField("pitfalls"),
-        APIField("evidence"),
-    ]
+    content_panels: ClassVar[list[Any]] = knowledge_panels(*section_fields(SECTIONS), "evidence")
+    search_fields: ClassVar[list[Any]] = knowledge_search_fields(SECTIONS, "evidence")
+    api_fields: ClassVar[list[APIField]] = knowledge_api_fields(*section_fields(SECTIONS), "evidence")
 
     class Meta:
         verbose_name = _("method card")
         verbose_name_plural = _("method cards")
-
-    @property
-    def sections(self) -> list[tuple[str, str]]:
-        return [
-            (str(_("When to use")), self.when_to_use),
-            (str(_("Steps")), self.steps),
-            (str(_("Time and cost")), self.time_and_cost),
-            (str(_("Pitfalls")), self.pitfalls),
-        ]
 
     def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
         from .selectors import method_usage
@@ -454,6 +449,11 @@ class ExchangeMeetingPage(KnowledgePage):
     """An experience-exchange meeting of the municipalities: agenda, notes, decisions and the lessons discussed."""
 
     KIND = PageKind.EXCHANGE
+    SECTIONS = (
+        Section("agenda", _("Agenda")),
+        Section("notes", _("Notes")),
+        Section("decisions", _("Decisions"), search_boost=2),
+    )
 
     participating_municipalities = ParentalManyToManyField(
         "themes.Municipality",
@@ -471,41 +471,17 @@ class ExchangeMeetingPage(KnowledgePage):
         related_name="exchange_meetings",
     )
 
-    content_panels: ClassVar[list[Any]] = [
-        *Page.content_panels,
-        FieldPanel("summary"),
+    content_panels: ClassVar[list[Any]] = knowledge_panels(
         FieldPanel("participating_municipalities", widget=forms.CheckboxSelectMultiple),
-        FieldPanel("agenda"),
-        FieldPanel("notes"),
-        FieldPanel("decisions"),
-        FieldPanel("linked_lessons"),
-        FieldPanel("body"),
-        *KnowledgePage.taxonomy_panels,
-    ]
-    search_fields: ClassVar[list[Any]] = [
-        *KnowledgePage.search_fields,
-        index.SearchField("agenda"),
-        index.SearchField("notes"),
-        index.SearchField("decisions", boost=2),
-    ]
-    api_fields: ClassVar[list[APIField]] = [
-        *KnowledgePage.api_fields,
-        APIField("agenda"),
-        APIField("notes"),
-        APIField("decisions"),
-    ]
+        *section_fields(SECTIONS),
+        "linked_lessons",
+    )
+    search_fields: ClassVar[list[Any]] = knowledge_search_fields(SECTIONS)
+    api_fields: ClassVar[list[APIField]] = knowledge_api_fields(*section_fields(SECTIONS))
 
     class Meta:
         verbose_name = _("experience-exchange meeting")
         verbose_name_plural = _("experience-exchange meetings")
-
-    @property
-    def sections(self) -> list[tuple[str, str]]:
-        return [
-            (str(_("Agenda")), self.agenda),
-            (str(_("Notes")), self.notes),
-            (str(_("Decisions")), self.decisions),
-        ]
 
     def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context(request, *args, **kwargs)

@@ -26,6 +26,7 @@ from knowledge.models import LessonPage
 from knowledge.pdf import html_to_pdf
 from knowledge.services import exchange_meeting_propose
 from sprints.models import Sprint
+from themes.forms import apply_service_errors
 from themes.models import Municipality
 from themes.permissions import (
     can_edit_action_plan,
@@ -50,14 +51,6 @@ def _plan(request: HttpRequest, municipality: str, period: str) -> ActionPlan:
         municipality__slug=municipality,
         period=period,
     )
-
-
-def _apply_errors(form: BaseForm, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, errors in error.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 @require_GET
@@ -101,7 +94,7 @@ def plan_create(request: HttpRequest, municipality: str) -> HttpResponse:
         try:
             plan = services.action_plan_create(actor=request.user, municipality=place, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("The action plan was created."))
             return HttpResponseRedirect(plan.get_absolute_url())
@@ -177,7 +170,7 @@ def _part_form(
         try:
             save(plan, form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, done)
             return HttpResponseRedirect(plan.get_absolute_url())

@@ -13,6 +13,7 @@ from themes.models import Municipality, Role
 from themes.validators import EARLIEST_DATE, LATEST_DATE
 
 from .models import Card, Result, Retrospective, Sprint, Status
+from .services import EDITABLE_FIELD_ORDER
 from .uploads import ALLOWED_EXTENSIONS, MAX_ATTACHMENT_BYTES, validate_attachment
 
 
@@ -59,21 +60,8 @@ class SprintForm(_Plain, forms.ModelForm[Sprint]):
 
     class Meta:
         model = Sprint
-        fields = [
-            "title",
-            "goal",
-            "hypothesis",
-            "work_package",
-            "value_chain_step",
-            "relocation_phases",
-            "method",
-            "start",
-            "end",
-            "team_members",
-            "team_note",
-            "visibility",
-            "status",
-        ]
+        # The fields the service lets a person edit, and the status a new sprint starts in.
+        fields = [*EDITABLE_FIELD_ORDER, "status"]
         widgets = {
             "goal": forms.Textarea(attrs={"rows": 3}),
             "hypothesis": forms.Textarea(attrs={"rows": 3}),

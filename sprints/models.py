@@ -38,6 +38,25 @@ class LiveManager(models.Manager[Any]):
         return super().get_queryset().filter(deleted_at__isnull=True)
 
 
+class CorrectableRecord(models.Model):
+    """What a sprint's cards, results and evidence files share: when the row was made, and its soft removal (kept
+    for the history, left out of every read through `objects`; `all_objects` still finds it)."""
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    deleted_at = models.DateTimeField(_("removed"), null=True, blank=True)
+    deleted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    # Declared first but not the default (Meta.default_manager_name): ruff's DJ012 reads LiveManager() as a field.
+    all_objects = models.Manager()
+    objects = LiveManager()
+
+    class Meta:
+        abstract = True
+        default_manager_name = "objects"
+
+
 class Sprint(index.Indexed, models.Model):
     municipality = models.ForeignKey(
         Municipality, on_delete=models.PROTECT, related_name="sprints", verbose_name=_("municipality")
@@ -144,7 +163,7 @@ class Sprint(index.Indexed, models.Model):
         return self.archived_at is not None
 
 
-class Card(models.Model):
+class Card(CorrectableRecord):
     """An activity on a sprint's own board."""
 
     class Column(models.TextChoices):
@@ -165,19 +184,9 @@ class Card(models.Model):
     due_date = models.DateField(_("due date"), null=True, blank=True, validators=[validate_plausible_date])
     column = models.CharField(_("column"), max_length=8, choices=Column.choices, default=Column.TODO)
     position = models.PositiveIntegerField(_("position in column"), default=0)
-    created_at = models.DateTimeField(auto_now_add=True)
-    deleted_at = models.DateTimeField(_("removed"), null=True, blank=True)
-    deleted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
 
-    # Declared first but not the default (Meta.default_manager_name): ruff's DJ012 reads LiveManager() as a field.
-    all_objects = models.Manager()
-    objects = LiveManager()
-
-    class Meta:
+    class Meta(CorrectableRecord.Meta):
         ordering = ["sprint", "column", "position", "pk"]
-        default_manager_name = "objects"
         verbose_name = _("card")
         verbose_name_plural = _("cards")
 
@@ -185,7 +194,7 @@ class Card(models.Model):
         return self.title
 
 
-class Result(models.Model):
+class Result(CorrectableRecord):
     """A measured outcome of a sprint: a metric's baseline, target and actual value on a date."""
 
     sprint = models.ForeignKey(Sprint, on_delete=models.CASCADE, related_name="results")
@@ -199,19 +208,9 @@ class Result(models.Model):
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    deleted_at = models.DateTimeField(_("removed"), null=True, blank=True)
-    deleted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
 
-    # Declared first but not the default (Meta.default_manager_name): ruff's DJ012 reads LiveManager() as a field.
-    all_objects = models.Manager()
-    objects = LiveManager()
-
-    class Meta:
+    class Meta(CorrectableRecord.Meta):
         ordering = ["date", "pk"]
-        default_manager_name = "objects"
         verbose_name = _("result")
         verbose_name_plural = _("results")
 
@@ -232,7 +231,7 @@ def attachment_path(instance: ResultAttachment, filename: str) -> str:
     return f"sprints/results/{instance.result.sprint_id}/{filename}"
 
 
-class ResultAttachment(models.Model):
+class ResultAttachment(CorrectableRecord):
     """Evidence for a result; type and size are checked by `sprints.uploads` before it is stored."""
 
     result = models.ForeignKey(Result, on_delete=models.CASCADE, related_name="attachments")
@@ -242,19 +241,9 @@ class ResultAttachment(models.Model):
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    deleted_at = models.DateTimeField(_("removed"), null=True, blank=True)
-    deleted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
 
-    # Declared first but not the default (Meta.default_manager_name): ruff's DJ012 reads LiveManager() as a field.
-    all_objects = models.Manager()
-    objects = LiveManager()
-
-    class Meta:
+    class Meta(CorrectableRecord.Meta):
         ordering = ["created_at", "pk"]
-        default_manager_name = "objects"
         verbose_name = _("attachment")
         verbose_name_plural = _("attachments")
 

@@ -34,24 +34,23 @@ from .uploads import validate_attachment
 
 Actor = AbstractBaseUser | AnonymousUser | None
 
-# Fields `sprint_update` may change; status and position change only through `sprint_move`,
-# and a sprint never changes municipality (its history and permissions belong to one).
-EDITABLE_FIELDS = frozenset(
-    {
-        "title",
-        "goal",
-        "hypothesis",
-        "work_package",
-        "value_chain_step",
-        "relocation_phases",
-        "method",
-        "team_members",
-        "team_note",
-        "start",
-        "end",
-        "visibility",
-    }
+# Fields `sprint_update` may change, in the order the sprint form shows them; status and position change only
+# through `sprint_move`, and a sprint never changes municipality (its history and permissions belong to one).
+EDITABLE_FIELD_ORDER = (
+    "title",
+    "goal",
+    "hypothesis",
+    "work_package",
+    "value_chain_step",
+    "relocation_phases",
+    "method",
+    "start",
+    "end",
+    "team_members",
+    "team_note",
+    "visibility",
 )
+EDITABLE_FIELDS = frozenset(EDITABLE_FIELD_ORDER)
 
 
 def _user(actor: Actor) -> Any:

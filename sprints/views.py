@@ -6,6 +6,7 @@ service's PermissionDenied, which Django answers with 403 and the message (porta
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from themes.forms import apply_service_errors
 from themes.models import Municipality, SprintMethod, WorkPackage
 from themes.permissions import (
     Action,
@@ -51,15 +53,6 @@ from .models import Card, Result, ResultAttachment, Retrospective, Sprint, Statu
 
 def _municipality(slug: str) -> Municipality:
     return get_object_or_404(Municipality, slug=slug)
-
-
-def _apply_errors(form: BaseForm, error: ValidationError) -> None:
-    """Put a service's ValidationError on the form's fields (or at the top when it names none)."""
-    if hasattr(error, "error_dict"):
-        for name, errors in error.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 def _sprint(request: HttpRequest, municipality: str, pk: int) -> Sprint:
@@ -155,7 +148,7 @@ def board_limits(request: HttpRequest, municipality: str) -> HttpResponse:
             messages.success(request, _("The work-in-progress limits were saved."))
             return HttpResponseRedirect(reverse("sprints:board", kwargs={"municipality": place.slug}))
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
     return _board_page(request, place, limits_form=form)
 
 
@@ -226,7 +219,7 @@ def _sprint_form_page(request: HttpRequest, place: Municipality, sprint: Sprint 
                 messages.success(request, _("The sprint was saved."))
             return HttpResponseRedirect(sprint.get_absolute_url())
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
     panel = _similar_panel(request, form, place)
     return render(
         request,
@@ -340,7 +333,7 @@ def card_create(request: HttpRequest, municipality: str, pk: int) -> HttpRespons
             messages.success(request, _("The card was added."))
             return HttpResponseRedirect(sprint.get_absolute_url() + "#cards")
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
     return _rerender_detail(request, sprint, card_form=form)
 
 
@@ -378,7 +371,7 @@ def result_log(request: HttpRequest, municipality: str, pk: int) -> HttpResponse
             messages.success(request, _("The result was logged."))
             return HttpResponseRedirect(sprint.get_absolute_url() + "#results")
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
     return _rerender_detail(request, sprint, result_form=form)
 
 
@@ -394,7 +387,7 @@ def attachment_add(request: HttpRequest, municipality: str, pk: int, result: int
             messages.success(request, _("The file was attached."))
             return HttpResponseRedirect(sprint.get_absolute_url() + f"#result-{item.pk}")
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
     for message in form.errors.get("file", []):
         messages.error(request, _("The file was not attached: %(error)s") % {"error": message})
     return HttpResponseRedirect(sprint.get_absolute_url() + f"#result-{item.pk}")
@@ -426,7 +419,7 @@ def retrospective(request: HttpRequest, municipality: str, pk: int) -> HttpRespo
             messages.success(request, _("The retrospective was saved and the sprint closed."))
             return HttpResponseRedirect(sprint.get_absolute_url() + "#retrospective")
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
     return render(
         request,
         "sprints/retrospective_form.html",
@@ -438,9 +431,27 @@ def retrospective(request: HttpRequest, municipality: str, pk: int) -> HttpRespo
 # --- Corrections ---------------------------------------------------------------------------------------------------
 
 
-def _record_form_page(
-    request: HttpRequest, sprint: Sprint, form: BaseForm, *, heading: str, anchor: str, status: int = 200
+def _correction_page(
+    request: HttpRequest,
+    sprint: Sprint,
+    form: BaseForm,
+    *,
+    correct: Callable[[dict[str, Any]], object],
+    saved: str,
+    saved_url: str,
+    heading: str,
+    anchor: str,
 ) -> HttpResponse:
+    """A correction form of a sprint's record: a valid post hands the changed fields to `correct` (the service, which
+    records old → new) and goes to `saved_url`; a refusal or a bad value is shown on the form with status 400."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            correct({name: form.cleaned_data[name] for name in form.changed_data})
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, saved)
+            return HttpResponseRedirect(saved_url)
     return render(
         request,
         "sprints/record_form.html",
@@ -451,8 +462,19 @@ def _record_form_page(
             "heading": heading,
             "cancel_url": sprint.get_absolute_url() + anchor,
         },
-        status=status,
+        status=400 if form.errors else 200,
     )
+
+
+def _removal(request: HttpRequest, remove: Callable[[], object], *, removed: str, then: str) -> HttpResponse:
+    """A remove button: `remove` (the service) removes or refuses; either way a message says so, and back to `then`."""
+    try:
+        remove()
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, removed)
+    return HttpResponseRedirect(then)
 
 
 def result_edit(request: HttpRequest, municipality: str, pk: int, result: int) -> HttpResponse:
@@ -462,18 +484,15 @@ def result_edit(request: HttpRequest, municipality: str, pk: int, result: int) -
     # The form writes the posted values onto its instance while validating; the service compares against an
     # untouched copy of the row to record old → new.
     stored = Result.objects.select_related("sprint__municipality").get(pk=item.pk)
-    form = ResultCorrectionForm(request.POST or None, instance=item)
-    if request.method == "POST" and form.is_valid():
-        try:
-            changes = {name: form.cleaned_data[name] for name in form.changed_data}
-            services.result_correct(actor=request.user, result=stored, changes=changes)
-            messages.success(request, _("The result was corrected."))
-            return HttpResponseRedirect(sprint.get_absolute_url() + f"#result-{item.pk}")
-        except ValidationError as error:
-            _apply_errors(form, error)
-    heading = _("Correct the result “%(metric)s”") % {"metric": stored.metric}
-    return _record_form_page(
-        request, sprint, form, heading=heading, anchor="#results", status=400 if form.errors else 200
+    return _correction_page(
+        request,
+        sprint,
+        ResultCorrectionForm(request.POST or None, instance=item),
+        correct=lambda changes: services.result_correct(actor=request.user, result=stored, changes=changes),
+        saved=_("The result was corrected."),
+        saved_url=sprint.get_absolute_url() + f"#result-{item.pk}",
+        heading=_("Correct the result “%(metric)s”") % {"metric": stored.metric},
+        anchor="#results",
     )
 
 
@@ -481,12 +500,12 @@ def result_edit(request: HttpRequest, municipality: str, pk: int, result: int) -
 def result_remove(request: HttpRequest, municipality: str, pk: int, result: int) -> HttpResponse:
     sprint = _sprint(request, municipality, pk)
     item = get_object_or_404(Result.objects.select_related("sprint__municipality"), sprint=sprint, pk=result)
-    try:
-        services.result_remove(actor=request.user, result=item)
-        messages.success(request, _("The result “%(metric)s” was removed.") % {"metric": item.metric})
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    return HttpResponseRedirect(sprint.get_absolute_url() + "#results")
+    return _removal(
+        request,
+        lambda: services.result_remove(actor=request.user, result=item),
+        removed=_("The result “%(metric)s” was removed.") % {"metric": item.metric},
+        then=sprint.get_absolute_url() + "#results",
+    )
 
 
 def card_edit(request: HttpRequest, municipality: str, pk: int, card: int) -> HttpResponse:
@@ -496,18 +515,15 @@ def card_edit(request: HttpRequest, municipality: str, pk: int, card: int) -> Ht
         Card.objects.select_related("sprint__municipality", "owner"), sprint=sprint, pk=card
     )
     stored = Card.objects.select_related("sprint__municipality", "owner").get(pk=item.pk)
-    form = CardEditForm(request.POST or None, instance=item, municipality=sprint.municipality)
-    if request.method == "POST" and form.is_valid():
-        try:
-            changes = {name: form.cleaned_data[name] for name in form.changed_data}
-            services.card_update(actor=request.user, card=stored, changes=changes)
-            messages.success(request, _("The card was saved."))
-            return HttpResponseRedirect(sprint.get_absolute_url() + f"#card-{item.pk}")
-        except ValidationError as error:
-            _apply_errors(form, error)
-    heading = _("Edit the card “%(title)s”") % {"title": stored.title}
-    return _record_form_page(
-        request, sprint, form, heading=heading, anchor="#cards", status=400 if form.errors else 200
+    return _correction_page(
+        request,
+        sprint,
+        CardEditForm(request.POST or None, instance=item, municipality=sprint.municipality),
+        correct=lambda changes: services.card_update(actor=request.user, card=stored, changes=changes),
+        saved=_("The card was saved."),
+        saved_url=sprint.get_absolute_url() + f"#card-{item.pk}",
+        heading=_("Edit the card “%(title)s”") % {"title": stored.title},
+        anchor="#cards",
     )
 
 
@@ -515,12 +531,12 @@ def card_edit(request: HttpRequest, municipality: str, pk: int, card: int) -> Ht
 def card_remove(request: HttpRequest, municipality: str, pk: int, card: int) -> HttpResponse:
     sprint = _sprint(request, municipality, pk)
     item = get_object_or_404(Card.objects.select_related("sprint__municipality"), sprint=sprint, pk=card)
-    try:
-        services.card_remove(actor=request.user, card=item)
-        messages.success(request, _("The card “%(title)s” was removed.") % {"title": item.title})
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    return HttpResponseRedirect(sprint.get_absolute_url() + "#cards")
+    return _removal(
+        request,
+        lambda: services.card_remove(actor=request.user, card=item),
+        removed=_("The card “%(title)s” was removed.") % {"title": item.title},
+        then=sprint.get_absolute_url() + "#cards",
+    )
 
 
 @require_POST
@@ -532,12 +548,12 @@ def attachment_remove(request: HttpRequest, municipality: str, pk: int, attachme
         result__deleted_at__isnull=True,
         pk=attachment,
     )
-    try:
-        services.attachment_remove(actor=request.user, attachment=item)
-        messages.success(request, _("The file “%(name)s” was removed.") % {"name": item.original_name})
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    return HttpResponseRedirect(sprint.get_absolute_url() + f"#result-{item.result_id}")
+    return _removal(
+        request,
+        lambda: services.attachment_remove(actor=request.user, attachment=item),
+        removed=_("The file “%(name)s” was removed.") % {"name": item.original_name},
+        then=sprint.get_absolute_url() + f"#result-{item.result_id}",
+    )
 
 
 @require_POST

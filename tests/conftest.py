@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
+from django.contrib.auth.models import User
 from django.db import connection
 
 from tests.factories import user_with_role
 from tests.services import require
+from themes.models import Municipality
 
 
 @pytest.fixture(autouse=True)
@@ -20,7 +24,7 @@ def _service_markers(request: pytest.FixtureRequest) -> None:
 
 
 @pytest.fixture(autouse=True)
-def _default_language():
+def _default_language() -> Iterator[None]:
     """A request to /en/… activates English for the thread; start and leave every test in Swedish, the default."""
     from django.conf import settings
     from django.utils import translation
@@ -31,39 +35,35 @@ def _default_language():
 
 
 @pytest.fixture
-def kiruna(db):
-    from themes.models import Municipality
-
+def kiruna(db: None) -> Municipality:
     return Municipality.objects.get(slug="kiruna")
 
 
 @pytest.fixture
-def lulea(db):
-    from themes.models import Municipality
-
+def lulea(db: None) -> Municipality:
     return Municipality.objects.get(slug="lulea")
 
 
 @pytest.fixture
-def coordinator(db):
+def coordinator(db: None) -> User:
     return user_with_role("coordinator", username="coord")
 
 
 @pytest.fixture
-def partner(db):
+def partner(db: None) -> User:
     return user_with_role("partner", username="partner1")
 
 
 @pytest.fixture
-def lead_kiruna(db):
+def lead_kiruna(db: None) -> User:
     return user_with_role("lead", "kiruna", username="lead-kiruna")
 
 
 @pytest.fixture
-def analyst_kiruna(db):
+def analyst_kiruna(db: None) -> User:
     return user_with_role("analyst", "kiruna", username="analyst-kiruna")
 
 
 @pytest.fixture
-def lead_lulea(db):
+def lead_lulea(db: None) -> User:
     return user_with_role("lead", "lulea", username="lead-lulea")

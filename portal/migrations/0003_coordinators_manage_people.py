@@ -2,20 +2,15 @@
 
 from django.db import migrations
 
+from themes.migration_helpers import grant_model_permissions
+
 USER_PERMISSIONS = {"add_user": "Can add user", "change_user": "Can change user", "view_user": "Can view user"}
 
 
 def grant(apps, schema_editor):
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    ContentType = apps.get_model("contenttypes", "ContentType")
-    user_type, _ = ContentType.objects.get_or_create(app_label="auth", model="user")
-    group, _ = Group.objects.get_or_create(name="Coordinating team")
-    for codename, name in USER_PERMISSIONS.items():
-        permission, _ = Permission.objects.get_or_create(
-            content_type=user_type, codename=codename, defaults={"name": name}
-        )
-        group.permissions.add(permission)
+    grant_model_permissions(
+        apps, group="Coordinating team", app_label="auth", model="user", permissions=USER_PERMISSIONS
+    )
 
 
 class Migration(migrations.Migration):

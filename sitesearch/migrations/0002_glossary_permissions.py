@@ -6,23 +6,15 @@ group admin page) telling the same story.
 
 from django.db import migrations
 
+from themes.migration_helpers import grant_model_permissions
+
 COORDINATORS = "Coordinating team"
-ACTIONS = ("add", "change", "delete", "view")
 
 
 def grant(apps, schema_editor):
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    ContentType = apps.get_model("contenttypes", "ContentType")
-    glossary_type, _ = ContentType.objects.get_or_create(app_label="sitesearch", model="glossaryentry")
-    group, _ = Group.objects.get_or_create(name=COORDINATORS)
-    for action in ACTIONS:
-        permission, _ = Permission.objects.get_or_create(
-            content_type=glossary_type,
-            codename=f"{action}_glossaryentry",
-            defaults={"name": f"Can {action} glossary entry"},
-        )
-        group.permissions.add(permission)
+    grant_model_permissions(
+        apps, group=COORDINATORS, app_label="sitesearch", model="glossaryentry", verbose_name="glossary entry"
+    )
 
 
 class Migration(migrations.Migration):

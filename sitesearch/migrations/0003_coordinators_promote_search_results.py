@@ -6,25 +6,15 @@ Wagtail's promotions admin (its menu item and views) asks Django's model permiss
 
 from django.db import migrations
 
+from themes.migration_helpers import grant_model_permissions
+
 COORDINATORS = "Coordinating team"
-ACTIONS = ("add", "change", "delete", "view")
 
 
 def grant(apps, schema_editor):
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    ContentType = apps.get_model("contenttypes", "ContentType")
-    promotion_type, _ = ContentType.objects.get_or_create(
-        app_label="wagtailsearchpromotions", model="searchpromotion"
+    grant_model_permissions(
+        apps, group=COORDINATORS, app_label="wagtailsearchpromotions", model="searchpromotion", verbose_name="search promotion"
     )
-    group, _ = Group.objects.get_or_create(name=COORDINATORS)
-    for action in ACTIONS:
-        permission, _ = Permission.objects.get_or_create(
-            content_type=promotion_type,
-            codename=f"{action}_searchpromotion",
-            defaults={"name": f"Can {action} search promotion"},
-        )
-        group.permissions.add(permission)
 
 
 class Migration(migrations.Migration):

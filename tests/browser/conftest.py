@@ -8,6 +8,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import Browser, Page, ViewportSize
+from pytest_django import DjangoDbBlocker
+from pytest_django.live_server_helper import LiveServer
 
 from tests.services import CHROMIUM, chromium_available, require
 
@@ -23,8 +26,8 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-DESKTOP = {"width": 1366, "height": 900}
-PHONE = {"width": 390, "height": 844}
+DESKTOP: ViewportSize = {"width": 1366, "height": 900}
+PHONE: ViewportSize = {"width": 390, "height": 844}
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -33,8 +36,21 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.browser)
 
 
+@pytest.fixture(autouse=True)
+def _taxonomy() -> None:
+    """The taxonomy comes from a data migration. When other test files set up the database first, the connection
+    a browser test uses has no serialized copy to restore after an earlier transactional test's flush (seen with
+    tests/knowledge before tests/browser/test_sprints.py), so every browser test reloads it; the migration's loader
+    is idempotent."""
+    import importlib
+
+    from django.apps import apps
+
+    importlib.import_module("themes.migrations.0002_taxonomy_data").load(apps, None)
+
+
 @pytest.fixture(scope="session")
-def chromium(django_db_setup, django_db_blocker) -> Iterator[object]:
+def chromium(django_db_setup: None, django_db_blocker: DjangoDbBlocker) -> Iterator[Browser]:
     require(chromium_available(), f"needs headless Chromium at {CHROMIUM} (apt-get install chromium)")
     from django.db import connections
     from playwright.sync_api import sync_playwright
@@ -63,7 +79,7 @@ def chromium(django_db_setup, django_db_blocker) -> Iterator[object]:
 
 
 @pytest.fixture
-def page(chromium, live_server):
+def page(chromium: Browser, live_server: LiveServer) -> Iterator[Page]:
     context = chromium.new_context(viewport=DESKTOP, locale="sv-SE", base_url=live_server.url)
     page = context.new_page()
     # Generous: the first request of a live server imports every view, and CI machines may be busy.
@@ -72,7 +88,7 @@ def page(chromium, live_server):
     context.close()
 
 
-def login(page, username: str, password: str = "correct-horse-battery-staple") -> None:
+def login(page: Page, username: str, password: str = "correct-horse-battery-staple") -> None:
     page.goto("/accounts/login/")
     page.get_by_label("Användarnamn").fill(username)
     page.get_by_label("Lösenord").fill(password)
@@ -80,7 +96,7 @@ def login(page, username: str, password: str = "correct-horse-battery-staple") -
     page.wait_for_load_state("networkidle")
 
 
-def screenshot(page, name: str) -> dict[str, Path]:
+def screenshot(page: Page, name: str) -> dict[str, Path]:
     """Desktop and phone screenshots of the current page into SCREENSHOT_DIR; returns their paths."""
     SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
     paths = {}
@@ -93,7 +109,7 @@ def screenshot(page, name: str) -> dict[str, Path]:
     return paths
 
 
-def serious_accessibility_violations(page) -> list[dict[str, Any]]:
+def serious_accessibility_violations(page: Page) -> list[dict[str, Any]]:
     """axe-core (shipped inside axe-playwright-python) run in the page: violations of impact serious or critical."""
     from axe_playwright_python.sync_playwright import Axe
 
@@ -101,5 +117,28 @@ def serious_accessibility_violations(page) -> list[dict[str, Any]]:
     return [v for v in results.response["violations"] if v.get("impact") in ("serious", "critical")]
 
 
-def horizontal_overflow(page) -> int:
+def horizontal_overflow(page: Page) -> int:
     return int(page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth"))
+
+
+def axe_violations(page: Page) -> list[tuple[str, str, list[Any]]]:
+    """The serious and critical axe-core violations as (rule, help, first three targets), so that
+    `assert axe_violations(page) == []` says what fails and where."""
+    return [
+        (v["id"], v["help"], [n["target"] for n in v["nodes"]][:3])
+        for v in serious_accessibility_violations(page)
+    ]
+
+
+def phone_overflow(page: Page) -> int:
+    """Switch to phone width and return how far the page scrolls sideways there (0 or less: it fits)."""
+    page.set_viewport_size(PHONE)
+    return horizontal_overflow(page)
+
+
+def assert_accessible_and_fits(page: Page, name: str) -> None:
+    """axe-core clean at desktop width, screenshots taken, no sideways scrolling on a phone; ends at desktop width."""
+    assert axe_violations(page) == [], name
+    screenshot(page, name)
+    assert phone_overflow(page) <= 0, name
+    page.set_viewport_size(DESKTOP)

@@ -8,8 +8,11 @@ import re
 import pytest
 from django.core import mail
 from django_otp.oath import totp
+from playwright.sync_api import Browser, Page
+from pytest_django.fixtures import Settings
+from pytest_django.live_server_helper import LiveServer
 
-from tests.browser.conftest import login, screenshot, serious_accessibility_violations
+from tests.browser.conftest import axe_violations, login, screenshot
 from tests.factories import user_with_role
 from tests.matching import found
 
@@ -18,29 +21,18 @@ pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 PASSWORD = "Midnattssol-over-Torne-2026"
 
 
-@pytest.fixture(autouse=True)
-def _taxonomy():
-    """As in test_sprints.py: the taxonomy is reloaded for a connection without the serialized copy."""
-    import importlib
-
-    from django.apps import apps
-
-    importlib.import_module("themes.migrations.0002_taxonomy_data").load(apps, None)
-
-
-def _no_serious_violations(page, name: str) -> None:
+def _no_serious_violations(page: Page, name: str) -> None:
     # The admin's messages fade in; contrast is measured on the settled page, not half-way through the transition.
     # The page's Content-Security-Policy forbids the string evaluation that wait_for_function would need to ask the
     # page whether its animations have finished, so the test waits out Wagtail's fade (well under a second).
     if page.locator(".messages li").count():
         page.wait_for_timeout(1500)
-    violations = serious_accessibility_violations(page)
-    assert violations == [], (name, [(v["id"], [n["target"] for n in v["nodes"]]) for v in violations])
+    assert axe_violations(page) == [], name
 
 
 def test_the_coordinator_invites_a_lead_for_kiruna_who_sets_a_password_and_edits_only_kiruna(
-    page, chromium, live_server
-):
+    page: Page, chromium: Browser, live_server: LiveServer
+) -> None:
     user_with_role("coordinator", username="coordinator", first_name="Kim", last_name="Koordinator")
     login(page, "coordinator")
 
@@ -97,6 +89,7 @@ def test_the_coordinator_invites_a_lead_for_kiruna_who_sets_a_password_and_edits
     lead.goto("/sprints/lulea/")
     assert lead.get_by_role("link", name="Ny sprint").count() == 0
     refused = lead.goto("/sprints/lulea/new/")
+    assert refused is not None
     assert refused.status == 403
 
     # The link worked once.
@@ -105,7 +98,7 @@ def test_the_coordinator_invites_a_lead_for_kiruna_who_sets_a_password_and_edits
     lead.context.close()
 
 
-def test_an_analyst_enrols_totp_and_only_then_reaches_insights(page, settings):
+def test_an_analyst_enrols_totp_and_only_then_reaches_insights(page: Page, settings: Settings) -> None:
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     settings.STIGAR_REQUIRE_2FA = True
@@ -142,7 +135,7 @@ ACCOUNT_PAGES = [
 
 
 @pytest.mark.parametrize("language", ["sv", "en"])
-def test_account_pages_pass_axe(page, language):
+def test_account_pages_pass_axe(page: Page, language: str) -> None:
     prefix = "" if language == "sv" else "/en"
     for path in ACCOUNT_PAGES:
         page.goto(prefix + path)

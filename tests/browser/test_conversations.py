@@ -5,17 +5,12 @@ pass axe (sv, en) and fit a phone."""
 
 import pytest
 from django.core import mail
+from playwright.sync_api import Browser, Page
+from pytest_django.live_server_helper import LiveServer
 
 from conversations.mail import notifications_mail
 from conversations.models import Comment, EmailPreference, Notification, Verb
-from tests.browser.conftest import (
-    DESKTOP,
-    PHONE,
-    horizontal_overflow,
-    login,
-    screenshot,
-    serious_accessibility_violations,
-)
+from tests.browser.conftest import DESKTOP, assert_accessible_and_fits, login, screenshot
 from tests.conversations.conftest import speaks
 from tests.factories import user_with_role
 from tests.knowledge.factories import make_lesson
@@ -26,24 +21,9 @@ QUESTION = "Hur fick ni hyresvärdarna med, @lead-lulea?"
 ANSWER = "We asked the municipal housing company first."
 
 
-@pytest.fixture(autouse=True)
-def _taxonomy():
-    import importlib
-
-    from django.apps import apps
-
-    importlib.import_module("themes.migrations.0002_taxonomy_data").load(apps, None)
-
-
-def _check(page, name):
-    assert serious_accessibility_violations(page) == [], name
-    screenshot(page, name)
-    page.set_viewport_size(PHONE)
-    assert horizontal_overflow(page) <= 0, name
-    page.set_viewport_size(DESKTOP)
-
-
-def test_a_mention_reaches_lead_lulea_who_replies_and_outsiders_see_nothing(page, chromium, live_server):
+def test_a_mention_reaches_lead_lulea_who_replies_and_outsiders_see_nothing(
+    page: Page, chromium: Browser, live_server: LiveServer
+) -> None:
     from themes.models import Municipality
 
     kiruna_lead = user_with_role(
@@ -90,9 +70,9 @@ def test_a_mention_reaches_lead_lulea_who_replies_and_outsiders_see_nothing(page
 
     # lead-kiruna's pages in Swedish pass axe.
     page.goto("/min-sida/")
-    _check(page, "conversations-my-page-sv")
+    assert_accessible_and_fits(page, "conversations-my-page-sv")
     page.goto("/notiser/")
-    _check(page, "conversations-notifications-sv")
+    assert_accessible_and_fits(page, "conversations-notifications-sv")
 
     # lead-lulea lands on the English start page, sees the mention, opens it and replies.
     lulea = chromium.new_context(viewport=DESKTOP, locale="en-GB", base_url=live_server.url)
@@ -103,9 +83,9 @@ def test_a_mention_reaches_lead_lulea_who_replies_and_outsiders_see_nothing(page
     start = their.locator("main").inner_text()
     assert "mentioned you" in start
     assert lesson.title in start
-    _check(their, "conversations-my-page-en")
+    assert_accessible_and_fits(their, "conversations-my-page-en")
     their.goto("/en/notiser/")
-    _check(their, "conversations-notifications-en")
+    assert_accessible_and_fits(their, "conversations-notifications-en")
     their.get_by_role("button", name="mentioned you").first.click()
     their.wait_for_load_state("networkidle")
     assert QUESTION in their.locator("#comments").inner_text()
@@ -142,7 +122,7 @@ def test_a_mention_reaches_lead_lulea_who_replies_and_outsiders_see_nothing(page
     anonymous.close()
 
 
-def _focused(page) -> str:
+def _focused(page: Page) -> str:
     """What has the keyboard focus, as its tag and accessible text (for a readable assertion message)."""
     return str(
         page.evaluate(
@@ -151,7 +131,7 @@ def _focused(page) -> str:
     )
 
 
-def _tab_to(page, selector: str, *, text: str = "", most: int = 80) -> None:
+def _tab_to(page: Page, selector: str, *, text: str = "", most: int = 80) -> None:
     """Press Tab until an element matching `selector` (and holding `text`) has the focus, as a keyboard user
     would; fail if it is never reached."""
     for _ in range(most):
@@ -165,7 +145,7 @@ def _tab_to(page, selector: str, *, text: str = "", most: int = 80) -> None:
     raise AssertionError(f"{selector} not reached by Tab; focus is on {_focused(page)}")
 
 
-def test_a_conversation_runs_by_keyboard_alone(page, live_server):
+def test_a_conversation_runs_by_keyboard_alone(page: Page, live_server: LiveServer) -> None:
     """Tab order reaches each control; a mention is chosen from the suggestions with the arrow keys and Enter; a
     reply opens, is written and sent without a mouse; the notifications are marked read by keyboard (#15)."""
     from themes.models import Municipality
@@ -215,7 +195,9 @@ def test_a_conversation_runs_by_keyboard_alone(page, live_server):
     assert not Notification.objects.filter(recipient=lulea_lead, read_at__isnull=True).exists()
 
 
-def test_the_comment_edit_and_unsubscribe_pages_pass_axe_and_fit_a_phone(page, live_server):
+def test_the_comment_edit_and_unsubscribe_pages_pass_axe_and_fit_a_phone(
+    page: Page, live_server: LiveServer
+) -> None:
     from conversations import services
     from themes.models import Municipality
 
@@ -231,10 +213,10 @@ def test_the_comment_edit_and_unsubscribe_pages_pass_axe_and_fit_a_phone(page, l
     for prefix, language in (("", "sv"), ("/en", "en")):
         page.goto(f"{prefix}/samtal/kommentar/{comment.pk}/andra/")
         assert page.locator("#id_body").input_value() == "Första utkastet"
-        _check(page, f"conversations-comment-edit-{language}")
+        assert_accessible_and_fits(page, f"conversations-comment-edit-{language}")
         page.goto(f"{prefix}/e-post/avregistrera/{token}/")
-        _check(page, f"conversations-unsubscribe-{language}")
+        assert_accessible_and_fits(page, f"conversations-unsubscribe-{language}")
     page.get_by_role("button").filter(has_text="e-mail").first.press("Enter")
     page.wait_for_load_state("networkidle")
     assert EmailPreference.objects.get(person=author).frequency == EmailPreference.Frequency.OFF
-    _check(page, "conversations-unsubscribed-en")
+    assert_accessible_and_fits(page, "conversations-unsubscribed-en")

@@ -7,37 +7,15 @@ from decimal import Decimal
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import Page
 
-from tests.browser.conftest import (
-    PHONE,
-    horizontal_overflow,
-    login,
-    screenshot,
-    serious_accessibility_violations,
-)
+from tests.browser.conftest import assert_accessible_and_fits, login
 from tests.factories import user_with_role
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
-@pytest.fixture(autouse=True)
-def _taxonomy():
-    import importlib
-
-    from django.apps import apps
-
-    importlib.import_module("themes.migrations.0002_taxonomy_data").load(apps, None)
-
-
-def _check(page, name):
-    assert serious_accessibility_violations(page) == [], name
-    screenshot(page, name)
-    page.set_viewport_size(PHONE)
-    assert horizontal_overflow(page) <= 0, name
-    page.set_viewport_size({"width": 1366, "height": 900})
-
-
-def test_a_lead_corrects_a_result_by_keyboard_and_the_board_warns_above_its_limit(page):
+def test_a_lead_corrects_a_result_by_keyboard_and_the_board_warns_above_its_limit(page: Page) -> None:
     from sprints import services
     from sprints.models import Status
     from tests.sprints.conftest import log_result, make_sprint
@@ -66,7 +44,7 @@ def test_a_lead_corrects_a_result_by_keyboard_and_the_board_warns_above_its_limi
     page.get_by_role("link", name=re.compile("Korrigera resultatet")).focus()
     with page.expect_navigation():
         page.keyboard.press("Enter")
-    _check(page, "result-correction-sv")
+    assert_accessible_and_fits(page, "result-correction-sv")
     page.get_by_label("Utfall", exact=True).fill("16")
     page.get_by_label("Utfall", exact=True).press("Enter")
     page.wait_for_url(re.compile(r"/sprints/kiruna/\d+/"))
@@ -74,18 +52,18 @@ def test_a_lead_corrects_a_result_by_keyboard_and_the_board_warns_above_its_limi
     assert "korrigerade ett resultat" in history
     assert "26" in history
     assert "16" in history
-    _check(page, "sprint-history-sv")
+    assert_accessible_and_fits(page, "sprint-history-sv")
 
     page.goto("/sprints/kiruna/")
     assert "Över gränsen för pågående arbete" in page.locator(".board__column--running").inner_text()
     assert page.locator(".sprint-card .overdue").count() >= 1
-    _check(page, "board-wip-sv")
+    assert_accessible_and_fits(page, "board-wip-sv")
 
     page.goto("/en" + sprint.get_absolute_url())
     assert "corrected a result" in page.locator(".history").inner_text()
-    _check(page, "sprint-history-en")
+    assert_accessible_and_fits(page, "sprint-history-en")
     page.goto("/en/sprints/kiruna/")
-    _check(page, "board-wip-en")
+    assert_accessible_and_fits(page, "board-wip-en")
     page.goto("/en" + sprint.get_absolute_url())
     page.get_by_role("link", name=re.compile("Correct the result")).click()
-    _check(page, "result-correction-en")
+    assert_accessible_and_fits(page, "result-correction-en")

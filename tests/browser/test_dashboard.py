@@ -1,24 +1,18 @@
 """The dashboard in a real browser: screenshots at desktop and phone width, keyboard access to the data, axe-core."""
 
 import pytest
+from playwright.sync_api import Page
 
-from tests.browser.conftest import (
-    PHONE,
-    horizontal_overflow,
-    login,
-    screenshot,
-    serious_accessibility_violations,
-)
+from tests.browser.conftest import axe_violations, login, phone_overflow, screenshot
 from tests.factories import user_with_role
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 @pytest.fixture
-def coordinator_page(page):
+def coordinator_page(page: Page) -> Page:
     """A coordinator logged in, with sprints, results, lessons and shared segments so that every panel has data."""
-    from insights.models import Segment
-    from tests.dashboard.dashboard_data import make_result, make_sprint
+    from tests.dashboard.dashboard_data import add_shared_segments, make_result, make_sprint
     from tests.knowledge.factories import make_lesson
     from themes.models import Municipality
 
@@ -48,26 +42,12 @@ def coordinator_page(page):
         ("lulea", "Välkomstsamtal första månaden"),
     ):
         make_lesson(title=title, municipality=Municipality.objects.get(slug=slug))
-    for slug, mix in (
-        ("kiruna", (40, 15, 12, 3)),
-        ("lulea", (30, 20, 10, 5)),
-        ("arjeplog", (25, 12, 11, 12)),
-    ):
-        Segment.objects.create(
-            municipality=Municipality.objects.get(slug=slug),
-            key="DE:family:northern_lights",
-            country="DE",
-            life_stage="family",
-            interest="northern_lights",
-            size=sum(mix),
-            mean_score=0.3,
-            aida_mix=dict(zip(("attention", "interest", "desire", "action"), mix, strict=True)),
-        )
+    add_shared_segments({"kiruna": (40, 15, 12, 3), "lulea": (30, 20, 10, 5), "arjeplog": (25, 12, 11, 12)})
     login(page, "coordinator")
     return page
 
 
-def test_programme_dashboard_renders_charts_with_tables_and_passes_axe(coordinator_page):
+def test_programme_dashboard_renders_charts_with_tables_and_passes_axe(coordinator_page: Page) -> None:
     page = coordinator_page
     page.goto("/dashboard/")
     assert page.locator("h1").inner_text() == "Programöversikt"
@@ -86,13 +66,11 @@ def test_programme_dashboard_renders_charts_with_tables_and_passes_axe(coordinat
     paths = screenshot(page, "dashboard")
     assert paths["desktop"].stat().st_size > 10_000
     assert paths["mobile"].stat().st_size > 10_000
-    page.set_viewport_size(PHONE)
-    assert horizontal_overflow(page) <= 0
-    violations = serious_accessibility_violations(page)
-    assert violations == [], [(v["id"], v["help"], [n["target"] for n in v["nodes"]][:3]) for v in violations]
+    assert phone_overflow(page) <= 0
+    assert axe_violations(page) == []
 
 
-def test_municipality_page_renders_and_passes_axe(coordinator_page):
+def test_municipality_page_renders_and_passes_axe(coordinator_page: Page) -> None:
     page = coordinator_page
     page.goto("/dashboard/")
     page.get_by_role("link", name="Kiruna", exact=True).first.click()
@@ -100,14 +78,12 @@ def test_municipality_page_renders_and_passes_axe(coordinator_page):
     assert page.url.endswith("/dashboard/kiruna/")
     assert page.locator("h1").inner_text() == "Kiruna"
     screenshot(page, "dashboard-kiruna")
-    page.set_viewport_size(PHONE)
-    assert horizontal_overflow(page) <= 0
-    violations = serious_accessibility_violations(page)
-    assert violations == [], [(v["id"], v["help"], [n["target"] for n in v["nodes"]][:3]) for v in violations]
+    assert phone_overflow(page) <= 0
+    assert axe_violations(page) == []
 
 
-def test_english_dashboard_passes_axe(coordinator_page):
+def test_english_dashboard_passes_axe(coordinator_page: Page) -> None:
     page = coordinator_page
     page.goto("/en/dashboard/")
     assert page.locator("h1").inner_text() == "Programme dashboard"
-    assert serious_accessibility_violations(page) == []
+    assert axe_violations(page) == []

@@ -1,23 +1,18 @@
 """The insights model report in a real browser: both evaluation charts as SVG with their data tables, axe-core in sv and en."""
 
-from typing import Any
+from pathlib import Path
 
 import pytest
+from playwright.sync_api import Page
 
-from tests.browser.conftest import (
-    PHONE,
-    horizontal_overflow,
-    login,
-    screenshot,
-    serious_accessibility_violations,
-)
+from tests.browser.conftest import axe_violations, login, phone_overflow, screenshot
 from tests.factories import user_with_role
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 @pytest.fixture
-def analyst_page(page, tmp_path):
+def analyst_page(page: Page, tmp_path: Path) -> Page:
     """Kiruna's analyst, logged in, with 500 synthetic prospects imported and scored (so a model report exists)."""
     from insights.scoring.synthetic import generate_prospects, write_prospects_csv
     from insights.services import prospects_import, prospects_score
@@ -35,14 +30,7 @@ def analyst_page(page, tmp_path):
     return page
 
 
-def _violations(page) -> list[tuple[str, str, list[Any]]]:
-    return [
-        (v["id"], v["help"], [n["target"] for n in v["nodes"]][:3])
-        for v in serious_accessibility_violations(page)
-    ]
-
-
-def test_the_model_report_draws_its_charts_as_svg_with_tables_and_passes_axe(analyst_page):
+def test_the_model_report_draws_its_charts_as_svg_with_tables_and_passes_axe(analyst_page: Page) -> None:
     page = analyst_page
     page.goto("/insights/model/")
     charts = page.locator("figure.chart")
@@ -56,9 +44,8 @@ def test_the_model_report_draws_its_charts_as_svg_with_tables_and_passes_axe(ana
     assert page.locator("style").count() == 0  # nothing of matplotlib's inline styles is left
     paths = screenshot(page, "insights-model")
     assert paths["desktop"].stat().st_size > 10_000
-    page.set_viewport_size(PHONE)
-    assert horizontal_overflow(page) <= 0
-    assert _violations(page) == []
+    assert phone_overflow(page) <= 0
+    assert axe_violations(page) == []
     page.goto("/en/insights/model/")
     assert page.locator("figure.chart svg title").all_text_contents() == ["Calibration", "Lift by decile"]
-    assert _violations(page) == []
+    assert axe_violations(page) == []

@@ -5,28 +5,19 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from playwright.sync_api import Page
 
-from tests.browser.conftest import (
-    PHONE,
-    horizontal_overflow,
-    login,
-    screenshot,
-    serious_accessibility_violations,
-)
+from sprints.models import Sprint
+from tests.browser.conftest import axe_violations, login, phone_overflow, screenshot
 from tests.factories import user_with_role
+from tests.plans.conftest import add_prospects
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
-def _axe(page):
-    violations = serious_accessibility_violations(page)
-    assert violations == [], [(v["id"], v["help"], [n["target"] for n in v["nodes"]][:3]) for v in violations]
-
-
 @pytest.fixture
-def kiruna_data():
+def kiruna_data() -> Sprint:
     """A public sprint with a result, prospects in Desire and Action (aggregated by insights), and few vacant flats."""
-    from insights.models import ImportBatch, Prospect
     from plans.models import IndicatorValue
     from sprints.services import result_log
     from tests.sprints.conftest import make_sprint
@@ -48,25 +39,7 @@ def kiruna_data():
     from django.utils import timezone
 
     for municipality in (kiruna, lulea):
-        batch = ImportBatch.objects.create(
-            municipality=municipality, file_name="syntetisk.csv", status="imported"
-        )
-        Prospect.objects.bulk_create(
-            Prospect(
-                municipality=municipality,
-                pseudonym=f"{municipality.slug}-{i}",
-                country="DE",
-                age_band="25-34",
-                household="couple",
-                aida_stage="desire" if i < 30 else "action",
-                imported_at=timezone.now(),
-                batch=batch,
-            )
-            for i in range(50)
-        )
-    from insights.selectors import pipeline_changed
-
-    pipeline_changed()  # what the import service does
+        add_prospects(municipality, desire=30, action=20, year=timezone.localdate().year)
     IndicatorValue.objects.create(
         municipality=kiruna,
         period=str(timezone.localdate().year),
@@ -79,7 +52,7 @@ def kiruna_data():
     return sprint
 
 
-def test_a_lead_writes_the_plan_and_the_coordinator_approves_it(page, kiruna_data):
+def test_a_lead_writes_the_plan_and_the_coordinator_approves_it(page: Page, kiruna_data: Sprint) -> None:
     from django.utils import timezone
 
     year = str(timezone.localdate().year)
@@ -116,7 +89,7 @@ def test_a_lead_writes_the_plan_and_the_coordinator_approves_it(page, kiruna_dat
     page.get_by_role("button", name="Koppla", exact=True).click()
     assert page.get_by_role("link", name="Prova-på-boende i Kiruna").is_visible()
     assert page.locator("progress").first.get_attribute("value") == "40"
-    _axe(page)
+    assert axe_violations(page) == []
     page.get_by_role("button", name="Skicka på granskning").click()
     assert page.get_by_text("Inskickad för granskning").first.is_visible()
     screenshot(page, "plan-lead")
@@ -125,35 +98,34 @@ def test_a_lead_writes_the_plan_and_the_coordinator_approves_it(page, kiruna_dat
     login(page, "coordinator")
     page.goto(f"/plans/kiruna/{year}/")
     page.get_by_label("Granskningskommentar").fill("Tydliga mål, bra koppling till sprinten.")
-    _axe(page)
+    assert axe_violations(page) == []
     page.get_by_role("button", name="Godkänn").click()
     assert page.get_by_text("Version 1 av planen godkändes.").is_visible()
     assert page.locator(".plan-status").first.inner_text() == "Godkänd"
     assert page.get_by_text("Tydliga mål, bra koppling till sprinten.").first.is_visible()
     screenshot(page, "plan-approved")
-    page.set_viewport_size(PHONE)
-    assert horizontal_overflow(page) <= 0
+    assert phone_overflow(page) <= 0
     page.goto(f"/en/plans/kiruna/{year}/")
     assert "Action plan of Kiruna" in page.locator("h1").inner_text()
-    _axe(page)
+    assert axe_violations(page) == []
 
     page.goto("/dashboard/kiruna/")
     panel = page.locator(".plan-panel")
     assert panel.locator("progress").get_attribute("value") == "40"
     assert panel.get_by_text("Fler prospekt i Action än lediga hyresrätter").is_visible()
     screenshot(page, "plan-dashboard-kiruna")
-    _axe(page)
+    assert axe_violations(page) == []
     page.goto("/en/dashboard/kiruna/")
     assert (
         page.locator(".plan-panel")
         .get_by_text("More prospects in Action than vacant rental flats")
         .is_visible()
     )
-    _axe(page)
+    assert axe_violations(page) == []
 
     page.goto(f"/plans/matrix/?period={year}")
     assert page.locator(".plans-matrix__flagged").count() == 1
     screenshot(page, "plan-matrix")
-    _axe(page)
+    assert axe_violations(page) == []
     page.goto(f"/en/plans/matrix/?period={year}")
-    _axe(page)
+    assert axe_violations(page) == []

@@ -3,37 +3,22 @@
 import re
 
 import pytest
+from playwright.sync_api import Page
 
-from tests.browser.conftest import (
-    PHONE,
-    horizontal_overflow,
-    login,
-    screenshot,
-    serious_accessibility_violations,
-)
+from tests.browser.conftest import DESKTOP, axe_violations, login, phone_overflow, screenshot
 from tests.factories import user_with_role
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
-@pytest.fixture(autouse=True)
-def _taxonomy():
-    """The taxonomy comes from a data migration. When other test files set up the database first, the connection
-    this test uses has no serialized copy to restore after an earlier transactional test's flush (seen with
-    tests/knowledge before this file), so the taxonomy is reloaded here; the migration's loader is idempotent."""
-    import importlib
-
-    from django.apps import apps
-
-    importlib.import_module("themes.migrations.0002_taxonomy_data").load(apps, None)
-
-
-def _column_of(page, title: str) -> str:
+def _column_of(page: Page, title: str) -> str:
     card = page.locator(".sprint-card", has_text=title)
     return str(card.evaluate("el => el.closest('.board__column').dataset.status"))
 
 
-def test_a_lead_creates_a_sprint_moves_it_by_keyboard_logs_a_result_and_the_overview_shows_it(page):
+def test_a_lead_creates_a_sprint_moves_it_by_keyboard_logs_a_result_and_the_overview_shows_it(
+    page: Page,
+) -> None:
     user_with_role("lead", "kiruna", username="lead-kiruna", first_name="Lisa", last_name="Lead")
     login(page, "lead-kiruna")
 
@@ -67,11 +52,9 @@ def test_a_lead_creates_a_sprint_moves_it_by_keyboard_logs_a_result_and_the_over
     assert _column_of(page, "Vinterbesök") == "running"
     paths = screenshot(page, "sprints-board")
     assert all(path.stat().st_size > 10_000 for path in paths.values())
-    violations = serious_accessibility_violations(page)
-    assert violations == [], [(v["id"], v["help"]) for v in violations]
-    page.set_viewport_size(PHONE)
-    assert horizontal_overflow(page) <= 0
-    page.set_viewport_size({"width": 1366, "height": 900})
+    assert axe_violations(page) == []
+    assert phone_overflow(page) <= 0
+    page.set_viewport_size(DESKTOP)
 
     page.get_by_role("link", name="Vinterbesök för distansarbetare").click()
     page.get_by_label("Mått").fill("Bokade provboenden")
@@ -83,7 +66,7 @@ def test_a_lead_creates_a_sprint_moves_it_by_keyboard_logs_a_result_and_the_over
         page.get_by_role("button", name="Logga resultat").click()
     assert "Resultatet loggades." in page.locator(".messages").inner_text()
     assert page.locator(".results-chart__bar--met").count() == 1
-    assert serious_accessibility_violations(page) == []
+    assert axe_violations(page) == []
 
     page.get_by_role("link", name="Sprintar", exact=True).first.click()
     row = page.locator("table.matrix").first.locator("tr", has=page.get_by_role("link", name="Kiruna"))
@@ -93,13 +76,11 @@ def test_a_lead_creates_a_sprint_moves_it_by_keyboard_logs_a_result_and_the_over
     assert page.get_by_role("link", name="Vinterbesök för distansarbetare").is_visible()
     paths = screenshot(page, "sprints-overview")
     assert all(path.stat().st_size > 10_000 for path in paths.values())
-    violations = serious_accessibility_violations(page)
-    assert violations == [], [(v["id"], v["help"]) for v in violations]
-    page.set_viewport_size(PHONE)
-    assert horizontal_overflow(page) <= 0
+    assert axe_violations(page) == []
+    assert phone_overflow(page) <= 0
 
 
-def test_the_board_refuses_a_move_by_someone_else_with_a_403_page(page):
+def test_the_board_refuses_a_move_by_someone_else_with_a_403_page(page: Page) -> None:
     lead = user_with_role("lead", "kiruna", username="lead-kiruna")
     user_with_role("lead", "lulea", username="lead-lulea")
     from tests.sprints.conftest import make_sprint

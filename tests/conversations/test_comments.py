@@ -1,17 +1,23 @@
 """Comments: posting, replies one level deep, mentions, edit by the author, removal kept as "removed"."""
 
 import pytest
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from conversations import selectors, services
 from conversations.models import Comment, Notification, Verb, Watch
 from conversations.templatetags.conversations_tags import comment_html
+from knowledge.models import LessonPage
+from sprints.models import Sprint
 from tests.factories import user_with_role
+from themes.models import Municipality
 
 pytestmark = pytest.mark.django_db
 
 
-def test_a_mention_notifies_the_person_mentioned_once(lead_kiruna, lead_lulea, lulea_lesson):
+def test_a_mention_notifies_the_person_mentioned_once(
+    lead_kiruna: User, lead_lulea: User, lulea_lesson: LessonPage
+) -> None:
     services.watch_start(
         actor=lead_lulea, target=lulea_lesson
     )  # watching and mentioned: still one notification
@@ -22,15 +28,17 @@ def test_a_mention_notifies_the_person_mentioned_once(lead_kiruna, lead_lulea, l
 
 
 def test_commenting_watches_and_the_next_comment_reaches_the_first_commenter(
-    lead_kiruna, lead_lulea, lulea_lesson
-):
+    lead_kiruna: User, lead_lulea: User, lulea_lesson: LessonPage
+) -> None:
     services.comment_post(actor=lead_kiruna, target=lulea_lesson, body="Intressant!")
     assert Watch.objects.filter(person=lead_kiruna, target_id=lulea_lesson.pk).exists()
     services.comment_post(actor=lead_lulea, target=lulea_lesson, body="Tack!")
     assert Notification.objects.get(recipient=lead_kiruna).verb == Verb.COMMENTED
 
 
-def test_a_reply_notifies_the_author_and_replies_go_one_level_deep(lead_kiruna, lead_lulea, lulea_lesson):
+def test_a_reply_notifies_the_author_and_replies_go_one_level_deep(
+    lead_kiruna: User, lead_lulea: User, lulea_lesson: LessonPage
+) -> None:
     first = services.comment_post(actor=lead_kiruna, target=lulea_lesson, body="Fråga")
     reply = services.comment_post(actor=lead_lulea, target=lulea_lesson, body="Svar", parent=first)
     assert Notification.objects.get(recipient=lead_kiruna).verb == Verb.REPLIED
@@ -40,19 +48,21 @@ def test_a_reply_notifies_the_author_and_replies_go_one_level_deep(lead_kiruna, 
     assert [(t.comment.pk, [r.pk for r in t.replies]) for t in threads] == [(first.pk, [reply.pk])]
 
 
-def test_a_partner_mentioned_on_an_internal_page_hears_nothing(lead_kiruna, partner, lulea_lesson):
+def test_a_partner_mentioned_on_an_internal_page_hears_nothing(
+    lead_kiruna: User, partner: User, lulea_lesson: LessonPage
+) -> None:
     services.comment_post(actor=lead_kiruna, target=lulea_lesson, body="@partner1 titta här")
     assert not Notification.objects.filter(recipient=partner).exists()
 
 
-def test_a_partner_cannot_comment_on_an_internal_page(partner, lulea_lesson):
+def test_a_partner_cannot_comment_on_an_internal_page(partner: User, lulea_lesson: LessonPage) -> None:
     with pytest.raises(PermissionDenied):
         services.comment_post(actor=partner, target=lulea_lesson, body="Hej")
 
 
 def test_only_the_author_edits_and_the_author_or_a_coordinator_removes(
-    lead_kiruna, lead_lulea, coordinator, lulea_lesson
-):
+    lead_kiruna: User, lead_lulea: User, coordinator: User, lulea_lesson: LessonPage
+) -> None:
     comment = services.comment_post(actor=lead_kiruna, target=lulea_lesson, body="Första versionen")
     with pytest.raises(PermissionDenied):
         services.comment_edit(actor=lead_lulea, comment=comment, body="Kapad")
@@ -71,13 +81,13 @@ def test_only_the_author_edits_and_the_author_or_a_coordinator_removes(
     assert Comment.objects.filter(pk=comment.pk).exists()  # kept as "removed"
 
 
-def test_an_empty_comment_is_refused_with_a_message(lead_kiruna, lulea_lesson):
+def test_an_empty_comment_is_refused_with_a_message(lead_kiruna: User, lulea_lesson: LessonPage) -> None:
     with pytest.raises(ValidationError) as error:
         services.comment_post(actor=lead_kiruna, target=lulea_lesson, body="   ")
     assert "body" in error.value.message_dict
 
 
-def test_comment_text_is_escaped_links_are_links_and_mentions_are_marked():
+def test_comment_text_is_escaped_links_are_links_and_mentions_are_marked() -> None:
     html = comment_html(
         "<script>alert(1)</script> se https://example.org/a?b=1 och @lead-lulea, mejla a@b.se"
     )
@@ -88,7 +98,9 @@ def test_comment_text_is_escaped_links_are_links_and_mentions_are_marked():
     assert '<strong class="mention">@b.se' not in html
 
 
-def test_a_result_logged_on_a_watched_sprint_notifies_its_watchers(lead_kiruna, kiruna_sprint, coordinator):
+def test_a_result_logged_on_a_watched_sprint_notifies_its_watchers(
+    lead_kiruna: User, kiruna_sprint: Sprint, coordinator: User
+) -> None:
     from tests.sprints.conftest import log_result
 
     services.watch_start(actor=coordinator, target=kiruna_sprint)
@@ -97,7 +109,9 @@ def test_a_result_logged_on_a_watched_sprint_notifies_its_watchers(lead_kiruna, 
     assert not Notification.objects.filter(recipient=lead_kiruna).exists()  # the creator watches, but did it
 
 
-def test_a_lesson_published_in_a_watched_municipality_notifies_once(lead_kiruna, lulea):
+def test_a_lesson_published_in_a_watched_municipality_notifies_once(
+    lead_kiruna: User, lulea: Municipality
+) -> None:
     from tests.knowledge.factories import make_lesson
 
     services.watch_start(actor=lead_kiruna, target=lulea)
@@ -108,7 +122,7 @@ def test_a_lesson_published_in_a_watched_municipality_notifies_once(lead_kiruna,
     ]
 
 
-def test_due_dates_notify_card_owners_and_page_owners_once(lead_kiruna, kiruna_sprint):
+def test_due_dates_notify_card_owners_and_page_owners_once(lead_kiruna: User, kiruna_sprint: Sprint) -> None:
     import datetime
 
     from django.utils import timezone
@@ -132,7 +146,7 @@ def test_due_dates_notify_card_owners_and_page_owners_once(lead_kiruna, kiruna_s
     assert sorted(due.values_list("verb", flat=True)) == [Verb.CARD_OVERDUE, Verb.REVIEW_DUE]
 
 
-def test_an_outsider_without_a_role_takes_no_part(lulea_lesson):
+def test_an_outsider_without_a_role_takes_no_part(lulea_lesson: LessonPage) -> None:
     outsider = user_with_role("partner", username="x")
     outsider.membership.delete()
     outsider = type(outsider).objects.get(pk=outsider.pk)

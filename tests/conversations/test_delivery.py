@@ -9,17 +9,24 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
+from django.contrib.auth.models import User
 from django.core import mail
 from django.core.mail.backends.locmem import EmailBackend
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from pytest_django import DjangoAssertNumQueries
+from pytest_django.fixtures import Settings
 
 from conversations import services
 from conversations.mail import notifications_mail
 from conversations.models import EmailPreference, Notification, Verb
+from knowledge.models import LessonPage
+from sprints.models import Sprint
 from tests.conversations.conftest import speaks
 from tests.factories import user_with_role
 from tests.knowledge.factories import make_lesson
+from themes.models import Municipality
 
 pytestmark = pytest.mark.django_db
 
@@ -37,7 +44,9 @@ class CountingBackend(EmailBackend):
 # --- Visibility ------------------------------------------------------------------------------------------------
 
 
-def test_a_partner_never_sees_comments_on_an_internal_page(client, lead_kiruna, partner, lulea_lesson):
+def test_a_partner_never_sees_comments_on_an_internal_page(
+    client: Client, lead_kiruna: User, partner: User, lulea_lesson: LessonPage
+) -> None:
     services.comment_post(actor=lead_kiruna, target=lulea_lesson, body="Intern fråga om hyresgarantin")
     client.force_login(partner)
     response = client.get(lulea_lesson.url)
@@ -45,7 +54,9 @@ def test_a_partner_never_sees_comments_on_an_internal_page(client, lead_kiruna, 
     assert "Intern fråga" not in response.content.decode()
 
 
-def test_a_partner_sees_comments_on_a_page_for_partners(client, lead_kiruna, partner, lulea):
+def test_a_partner_sees_comments_on_a_page_for_partners(
+    client: Client, lead_kiruna: User, partner: User, lulea: Municipality
+) -> None:
     lesson = make_lesson(title="Delad lärdom", visibility="partners", municipality=lulea)
     services.comment_post(actor=lead_kiruna, target=lesson, body="Fråga som partner får läsa")
     client.force_login(partner)
@@ -54,7 +65,9 @@ def test_a_partner_sees_comments_on_a_page_for_partners(client, lead_kiruna, par
     assert "Fråga som partner får läsa" in response.content.decode()
 
 
-def test_an_anonymous_visitor_sees_no_comments_even_on_a_public_page(client, lead_kiruna, lulea):
+def test_an_anonymous_visitor_sees_no_comments_even_on_a_public_page(
+    client: Client, lead_kiruna: User, lulea: Municipality
+) -> None:
     lesson = make_lesson(title="Öppen lärdom", visibility="public", municipality=lulea)
     services.comment_post(actor=lead_kiruna, target=lesson, body="Kommentar bara för inloggade")
     response = client.get(lesson.url)
@@ -65,8 +78,8 @@ def test_an_anonymous_visitor_sees_no_comments_even_on_a_public_page(client, lea
 
 
 def test_the_comments_api_refuses_anonymous_and_hides_an_internal_sprint_from_a_partner(
-    client, lead_kiruna, partner, kiruna_sprint
-):
+    client: Client, lead_kiruna: User, partner: User, kiruna_sprint: Sprint
+) -> None:
     services.comment_post(actor=lead_kiruna, target=kiruna_sprint, body="Hemligt")
     url = f"/api/sprints/{kiruna_sprint.pk}/comments/"
     assert client.get(url).status_code in (401, 403)
@@ -77,7 +90,9 @@ def test_the_comments_api_refuses_anonymous_and_hides_an_internal_sprint_from_a_
         assert client.get(url).status_code == 404
 
 
-def test_a_mention_over_the_api_creates_a_notification(client, lead_kiruna, lead_lulea, kiruna_sprint):
+def test_a_mention_over_the_api_creates_a_notification(
+    client: Client, lead_kiruna: User, lead_lulea: User, kiruna_sprint: Sprint
+) -> None:
     client.force_login(lead_kiruna)
     response = client.post(
         f"/api/sprints/{kiruna_sprint.pk}/comments/",
@@ -91,7 +106,7 @@ def test_a_mention_over_the_api_creates_a_notification(client, lead_kiruna, lead
 # --- Fan-out ---------------------------------------------------------------------------------------------------
 
 
-def _comment_queries(lead_kiruna, lulea_lesson, watchers: int) -> int:
+def _comment_queries(lead_kiruna: User, lulea_lesson: LessonPage, watchers: int) -> int:
     for n in range(watchers):
         person = user_with_role("lead", "lulea", username=f"watcher-{watchers}-{n}")
         services.watch_start(actor=person, target=lulea_lesson)
@@ -102,8 +117,8 @@ def _comment_queries(lead_kiruna, lulea_lesson, watchers: int) -> int:
 
 
 def test_fan_out_makes_the_same_number_of_queries_for_5_and_50_watchers(
-    lead_kiruna, lulea_lesson, django_assert_max_num_queries
-):
+    lead_kiruna: User, lulea_lesson: LessonPage, django_assert_max_num_queries: DjangoAssertNumQueries
+) -> None:
     services.comment_post(
         actor=lead_kiruna, target=lulea_lesson, body="Uppvärmning"
     )  # caches (content types, site)
@@ -127,8 +142,8 @@ def _daily(person: Any) -> Any:
 
 
 def test_daily_summaries_batch_into_one_mail_per_person_over_one_connection(
-    settings, lead_kiruna, lulea_lesson, kiruna_sprint
-):
+    settings: Settings, lead_kiruna: User, lulea_lesson: LessonPage, kiruna_sprint: Sprint
+) -> None:
     settings.EMAIL_BACKEND = "tests.conversations.test_delivery.CountingBackend"
     CountingBackend.opened = 0
     readers = [
@@ -149,7 +164,9 @@ def test_daily_summaries_batch_into_one_mail_per_person_over_one_connection(
     assert notifications_mail(frequency=EmailPreference.Frequency.DAILY) == 0  # nothing is sent twice
 
 
-def test_mail_is_in_the_recipients_language_and_carries_list_unsubscribe(lead_kiruna, lulea_lesson):
+def test_mail_is_in_the_recipients_language_and_carries_list_unsubscribe(
+    lead_kiruna: User, lulea_lesson: LessonPage
+) -> None:
     swede = user_with_role("lead", "lulea", username="svensk", email="sv@example.org")
     english = speaks(user_with_role("lead", "lulea", username="english", email="en@example.org"), "en")
     for person in (swede, english):
@@ -169,7 +186,7 @@ def test_mail_is_in_the_recipients_language_and_carries_list_unsubscribe(lead_ki
 # --- Unsubscribe -----------------------------------------------------------------------------------------------
 
 
-def test_the_unsubscribe_link_works_without_login(client, lead_lulea):
+def test_the_unsubscribe_link_works_without_login(client: Client, lead_lulea: User) -> None:
     token = services.unsubscribe_token(lead_lulea)
     url = f"/e-post/avregistrera/{token}/"
     assert client.get(url).status_code == 200
@@ -179,7 +196,9 @@ def test_the_unsubscribe_link_works_without_login(client, lead_lulea):
 
 
 @pytest.mark.parametrize("damage", ["forged", "tampered", "other-salt"])
-def test_a_forged_or_tampered_unsubscribe_link_is_refused(client, lead_lulea, lead_kiruna, damage):
+def test_a_forged_or_tampered_unsubscribe_link_is_refused(
+    client: Client, lead_lulea: User, lead_kiruna: User, damage: str
+) -> None:
     from django.core import signing
 
     token = services.unsubscribe_token(lead_lulea)
@@ -199,7 +218,7 @@ def test_a_forged_or_tampered_unsubscribe_link_is_refused(client, lead_lulea, le
 # --- Pages -----------------------------------------------------------------------------------------------------
 
 
-def test_the_start_page_needs_a_login(client):
+def test_the_start_page_needs_a_login(client: Client) -> None:
     response = client.get("/min-sida/")
     assert response.status_code == 302
     assert "/accounts/login/" in response["Location"]
@@ -207,8 +226,8 @@ def test_the_start_page_needs_a_login(client):
 
 @pytest.mark.parametrize(("prefix", "heading"), [("", "Notiser"), ("/en", "Notifications")])
 def test_the_start_page_and_the_list_show_the_notification_in_either_language(
-    client, lead_kiruna, lead_lulea, lulea_lesson, prefix, heading
-):
+    client: Client, lead_kiruna: User, lead_lulea: User, lulea_lesson: LessonPage, prefix: str, heading: str
+) -> None:
     services.comment_post(actor=lead_kiruna, target=lulea_lesson, body="Hur gjorde ni, @lead-lulea?")
     client.force_login(lead_lulea)
     start = client.get(f"{prefix}/min-sida/")
@@ -222,7 +241,9 @@ def test_the_start_page_and_the_list_show_the_notification_in_either_language(
     assert f'lang="{"en" if prefix else "sv"}"' in page
 
 
-def test_the_watch_button_follows_watching_and_stopping(client, lead_lulea, lulea_lesson):
+def test_the_watch_button_follows_watching_and_stopping(
+    client: Client, lead_lulea: User, lulea_lesson: LessonPage
+) -> None:
     client.force_login(lead_lulea)
     assert 'aria-pressed="false"' in client.get(lulea_lesson.url).content.decode()
     services.watch_start(actor=lead_lulea, target=lulea_lesson)
@@ -234,7 +255,7 @@ def test_the_watch_button_follows_watching_and_stopping(client, lead_lulea, lule
 # --- The monthly digest ----------------------------------------------------------------------------------------
 
 
-def test_the_monthly_digest_honours_the_language_and_the_e_mail_choice(lulea):
+def test_the_monthly_digest_honours_the_language_and_the_e_mail_choice(lulea: Municipality) -> None:
     from django.utils import timezone
 
     from knowledge import services as knowledge_services
@@ -254,8 +275,8 @@ def test_the_monthly_digest_honours_the_language_and_the_e_mail_choice(lulea):
 
 
 def test_the_monthly_digest_carries_the_one_click_unsubscribe_and_uses_one_connection(
-    client, lulea, settings
-):
+    client: Client, lulea: Municipality, settings: Settings
+) -> None:
     from django.utils import timezone
 
     from knowledge import services as knowledge_services

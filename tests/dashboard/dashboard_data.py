@@ -3,12 +3,25 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 
+from sprints.models import Result, Sprint
+from sprints.services import Actor
 from themes.models import Municipality
 
 
-def make_sprint(actor, slug, title, *, wp, method, status, visibility, phases):
+def make_sprint(
+    actor: Actor,
+    slug: str,
+    title: str,
+    *,
+    wp: str,
+    method: str,
+    status: str,
+    visibility: str,
+    phases: Iterable[str],
+) -> Sprint:
     from sprints import services
     from themes.models import RelocationPhase, SprintMethod, WorkPackage
 
@@ -27,7 +40,9 @@ def make_sprint(actor, slug, title, *, wp, method, status, visibility, phases):
     )
 
 
-def make_result(actor, sprint, actual, *, baseline=None, target=None):
+def make_result(
+    actor: Actor, sprint: Sprint, actual: str, *, baseline: str | None = None, target: str | None = None
+) -> Result:
     from sprints import services
 
     return services.result_log(
@@ -39,3 +54,20 @@ def make_result(actor, sprint, actual, *, baseline=None, target=None):
         target=None if target is None else Decimal(target),
         date=datetime.date(2026, 4, 10),
     )
+
+
+def add_shared_segments(mix_by_municipality: Mapping[str, tuple[int, int, int, int]]) -> None:
+    """One shared segment per municipality slug, with its prospects in (attention, interest, desire, action)."""
+    from insights.models import Segment
+
+    for slug, mix in mix_by_municipality.items():
+        Segment.objects.create(
+            municipality=Municipality.objects.get(slug=slug),
+            key="DE:family:northern_lights",
+            country="DE",
+            life_stage="family",
+            interest="northern_lights",
+            size=sum(mix),
+            mean_score=0.3,
+            aida_mix=dict(zip(("attention", "interest", "desire", "action"), mix, strict=True)),
+        )

@@ -5,14 +5,23 @@ from __future__ import annotations
 import csv
 import datetime
 import io
+from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
+from django.test import Client
 from django.utils import timezone, translation
 from openpyxl import load_workbook
+from pytest_django import DjangoAssertNumQueries
+from pytest_django.fixtures import Settings
 
 from dashboard import cache as dashboard_cache
 from dashboard import exports, panels, selectors, spi
+from knowledge.models import LessonPage
+from sprints.models import Sprint
+from tests.dashboard.dashboard_data import add_shared_segments
 from tests.dashboard.dashboard_data import make_result as _result
 from tests.dashboard.dashboard_data import make_sprint as _sprint
 from themes.charts import Chart, Series, describe, svg, table_body
@@ -22,7 +31,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def _english():
+def _english() -> Iterator[None]:
     """Figures built outside a request are labelled in English here, so that tests can name rows and columns."""
     with translation.override("en"):
         yield
@@ -31,29 +40,31 @@ def _english():
 # --- EU-SPI 2020, SE33 Övre Norrland ---------------------------------------------------------------------
 
 
-def test_eu_spi_dimension_scores_are_recomputed_from_components_by_the_power_mean():
+def test_eu_spi_dimension_scores_are_recomputed_from_components_by_the_power_mean() -> None:
     assert [round(d.region, 2) for d in spi.DIMENSIONS] == [90.20, 85.37, 79.90]
 
 
-def test_eu_spi_recomputed_dimensions_round_to_the_published_ones():
+def test_eu_spi_recomputed_dimensions_round_to_the_published_ones() -> None:
     assert [round(d.region, 1) for d in spi.DIMENSIONS] == [d.published_region for d in spi.DIMENSIONS]
 
 
-def test_eu_spi_overall_score_reproduces_the_published_85_1():
+def test_eu_spi_overall_score_reproduces_the_published_85_1() -> None:
     assert round(spi.overall(), 2) == 85.10
     assert round(spi.overall(), 1) == spi.PUBLISHED_OVERALL == 85.1
     # From the rounded published dimension scores the mean is 85.11: the table's footnote in DOMAIN.md.
     assert round(spi.overall_from_published_dimensions(), 2) == 85.11
 
 
-def test_power_mean_with_exponent_one_is_the_arithmetic_mean_and_refuses_negative_scores():
+def test_power_mean_with_exponent_one_is_the_arithmetic_mean_and_refuses_negative_scores() -> None:
     assert spi.power_mean([2, 4, 9], exponent=1) == pytest.approx(5.0)
     assert spi.power_mean([4, 16]) == pytest.approx(9.0)  # ((2 + 4) / 2) ** 2
     with pytest.raises(ValueError, match="non-negative"):
         spi.power_mean([-1, 4])
 
 
-def test_eu_spi_panel_is_on_the_dashboard_with_the_recomputed_scores(client, coordinator):
+def test_eu_spi_panel_is_on_the_dashboard_with_the_recomputed_scores(
+    client: Client, coordinator: User
+) -> None:
     client.force_login(coordinator)
     html = client.get("/en/dashboard/").content.decode()
     assert "Social progress in Övre Norrland (EU-SPI 2020)" in html
@@ -78,7 +89,7 @@ def chart() -> Chart:
     )
 
 
-def test_chart_svg_is_an_image_with_an_escaped_title_and_a_description(chart):
+def test_chart_svg_is_an_image_with_an_escaped_title_and_a_description(chart: Chart) -> None:
     markup = str(svg(chart))
     assert 'role="img"' in markup
     assert '<title id="chart-demo-title">Sprints &lt;per&gt; place</title>' in markup
@@ -86,14 +97,14 @@ def test_chart_svg_is_an_image_with_an_escaped_title_and_a_description(chart):
     assert "<per>" not in markup
 
 
-def test_chart_description_names_the_highest_and_lowest_values_and_the_suppressed_ones(chart):
+def test_chart_description_names_the_highest_and_lowest_values_and_the_suppressed_ones(chart: Chart) -> None:
     text = describe(chart)
     assert "Sprints: highest Luleå (5.0), lowest Kiruna (3.0)." in text
     assert "Finished: highest Luleå (2.5), lowest Pajala (0.0)." in text
     assert "A dash marks a suppressed or missing value." in text
 
 
-def test_chart_table_shows_a_dash_for_a_missing_value_and_escapes_labels(chart):
+def test_chart_table_shows_a_dash_for_a_missing_value_and_escapes_labels(chart: Chart) -> None:
     body = str(table_body(chart))
     assert '<tr><th scope="row">Pajala</th><td class="num">–</td><td class="num">0.0</td></tr>' in body
     matrix = Chart(
@@ -111,7 +122,7 @@ def test_chart_table_shows_a_dash_for_a_missing_value_and_escapes_labels(chart):
     )
 
 
-def test_a_series_of_the_wrong_length_is_refused():
+def test_a_series_of_the_wrong_length_is_refused() -> None:
     with pytest.raises(ValueError, match="values"):
         Chart(
             key="x",
@@ -123,7 +134,7 @@ def test_a_series_of_the_wrong_length_is_refused():
         )
 
 
-def test_chart_csv_is_utf8_with_bom_semicolons_and_plain_numbers(chart):
+def test_chart_csv_is_utf8_with_bom_semicolons_and_plain_numbers(chart: Chart) -> None:
     body = exports.chart_csv(chart)
     assert body.startswith("\ufeff".encode())
     rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig")), delimiter=";"))
@@ -136,7 +147,7 @@ def test_chart_csv_is_utf8_with_bom_semicolons_and_plain_numbers(chart):
     assert rows[-1] == ["Synthetic"]
 
 
-def test_chart_xlsx_reads_back_with_the_same_cells(chart):
+def test_chart_xlsx_reads_back_with_the_same_cells(chart: Chart) -> None:
     workbook = load_workbook(io.BytesIO(exports.chart_xlsx(chart)))
     sheet = workbook.active
     assert [list(r) for r in sheet.iter_rows(min_row=1, max_row=4, values_only=True)] == [
@@ -147,7 +158,7 @@ def test_chart_xlsx_reads_back_with_the_same_cells(chart):
     ]
 
 
-def test_every_chart_on_the_dashboard_downloads_as_csv_and_xlsx(client, coordinator):
+def test_every_chart_on_the_dashboard_downloads_as_csv_and_xlsx(client: Client, coordinator: User) -> None:
     from dashboard import panels
 
     client.force_login(coordinator)
@@ -164,13 +175,13 @@ def test_every_chart_on_the_dashboard_downloads_as_csv_and_xlsx(client, coordina
             assert response["Content-Disposition"].startswith("attachment;")
 
 
-def test_an_unknown_chart_or_format_is_404(client, coordinator):
+def test_an_unknown_chart_or_format_is_404(client: Client, coordinator: User) -> None:
     client.force_login(coordinator)
     assert client.get("/dashboard/data/no-such-chart.csv").status_code == 404
     assert client.get("/dashboard/data/eu-spi.json").status_code == 404
 
 
-def test_the_dashboard_exports_as_a_pdf_with_its_figures(client, coordinator):
+def test_the_dashboard_exports_as_a_pdf_with_its_figures(client: Client, coordinator: User) -> None:
     from pypdf import PdfReader
 
     client.force_login(coordinator)
@@ -183,7 +194,9 @@ def test_the_dashboard_exports_as_a_pdf_with_its_figures(client, coordinator):
     assert "96.6" in text
 
 
-def test_the_municipality_pdf_lists_its_sprints_and_results(client, coordinator, programme_data):
+def test_the_municipality_pdf_lists_its_sprints_and_results(
+    client: Client, coordinator: User, programme_data: dict[str, Sprint]
+) -> None:
     from pypdf import PdfReader
 
     client.force_login(coordinator)
@@ -197,7 +210,7 @@ def test_the_municipality_pdf_lists_its_sprints_and_results(client, coordinator,
     assert "Mätvärde" in text
 
 
-def test_the_dashboard_has_print_styles_and_a_print_button(client, coordinator):
+def test_the_dashboard_has_print_styles_and_a_print_button(client: Client, coordinator: User) -> None:
     client.force_login(coordinator)
     html = client.get("/dashboard/").content.decode()
     assert "dashboard/dashboard.css" in html
@@ -225,7 +238,7 @@ PARTNER_LEVELS = ("public", "partners")
 
 
 @pytest.fixture
-def programme_data(coordinator):
+def programme_data(coordinator: User) -> dict[str, Sprint]:
     a = _sprint(
         coordinator,
         "kiruna",
@@ -274,7 +287,7 @@ def programme_data(coordinator):
     return {"a": a, "b": b, "c": c, "d": d}
 
 
-def test_sprints_are_counted_by_municipality_and_relocation_phase(programme_data):
+def test_sprints_are_counted_by_municipality_and_relocation_phase(programme_data: dict[str, Sprint]) -> None:
     counts = selectors.sprint_counts(levels=ALL_LEVELS)
     assert dict(counts.by_phase) == {
         ("kiruna", "visit"): 1,
@@ -287,7 +300,7 @@ def test_sprints_are_counted_by_municipality_and_relocation_phase(programme_data
     }
 
 
-def test_sprints_are_counted_by_work_package_status_and_method(programme_data):
+def test_sprints_are_counted_by_work_package_status_and_method(programme_data: dict[str, Sprint]) -> None:
     counts = selectors.sprint_counts(levels=ALL_LEVELS)
     assert dict(counts.by_work_package) == {
         ("kiruna", "WP1"): 1,
@@ -310,14 +323,16 @@ def test_sprints_are_counted_by_work_package_status_and_method(programme_data):
     ) == (4, 1, 2)
 
 
-def test_a_partner_counts_only_the_sprints_a_partner_may_see(programme_data):
+def test_a_partner_counts_only_the_sprints_a_partner_may_see(programme_data: dict[str, Sprint]) -> None:
     counts = selectors.sprint_counts(levels=PARTNER_LEVELS)
     assert counts.total() == 2
     assert dict(counts.by_phase) == {("kiruna", "discover"): 1, ("lulea", "visit"): 1}
     assert selectors.result_counts(levels=PARTNER_LEVELS) == {"kiruna": selectors.ResultCounts(1, 1, 1)}
 
 
-def test_results_are_counted_against_their_targets_in_the_direction_from_the_baseline(programme_data):
+def test_results_are_counted_against_their_targets_in_the_direction_from_the_baseline(
+    programme_data: dict[str, Sprint],
+) -> None:
     assert selectors.result_counts(levels=ALL_LEVELS) == {
         "kiruna": selectors.ResultCounts(results=4, with_target=3, met=2),
         "pajala": selectors.ResultCounts(results=1, with_target=1, met=1),
@@ -325,11 +340,11 @@ def test_results_are_counted_against_their_targets_in_the_direction_from_the_bas
     assert selectors.ResultCounts(4, 3, 2).met_share == 66.7
 
 
-def _chart_row(chart, name):
+def _chart_row(chart: Chart, name: str) -> tuple[float | None, ...]:
     return dict(zip(chart.categories, zip(*(s.values for s in chart.series), strict=True), strict=True))[name]
 
 
-def test_the_programme_board_shows_the_hand_counted_figures(programme_data):
+def test_the_programme_board_shows_the_hand_counted_figures(programme_data: dict[str, Sprint]) -> None:
     board = panels.build_programme(levels=ALL_LEVELS, today=datetime.date(2026, 5, 1), shared_segments=True)
     # Phases in DOMAIN.md order: discover, consider, visit, decide, move, settle, stay.
     assert _chart_row(board.charts["sprints-by-phase"], "Kiruna") == (1, 0, 1, 1, 0, 0, 0)
@@ -350,7 +365,7 @@ def test_the_programme_board_shows_the_hand_counted_figures(programme_data):
     assert headline["Phases no one works on"] == "1"  # consider
 
 
-def test_method_use_counts_sprints_and_municipalities_per_method(programme_data):
+def test_method_use_counts_sprints_and_municipalities_per_method(programme_data: dict[str, Sprint]) -> None:
     board = panels.build_programme(levels=ALL_LEVELS, today=datetime.date(2026, 5, 1), shared_segments=True)
     chart = board.charts["method-use"]
     labels = {m.code: m.label for m in SprintMethod.objects.all()}
@@ -360,7 +375,9 @@ def test_method_use_counts_sprints_and_municipalities_per_method(programme_data)
     assert _chart_row(chart, labels["pilot"]) == (0, 0, 0)
 
 
-def test_the_municipality_board_compares_it_with_the_region(programme_data, kiruna):
+def test_the_municipality_board_compares_it_with_the_region(
+    programme_data: dict[str, Sprint], kiruna: Municipality
+) -> None:
     board = panels.build_municipality(municipality=kiruna, levels=ALL_LEVELS)
     comparison = board.charts["comparison"]
     # Kiruna, the average of the 14 and the highest: sprints 2 (4 / 14 = 0.3), results 4 (5 / 14 = 0.4), met 2 (3 / 14).
@@ -375,8 +392,8 @@ def test_the_municipality_board_compares_it_with_the_region(programme_data, kiru
 
 
 def test_the_municipality_page_lists_its_sprints_and_results_but_not_hidden_ones(
-    client, partner, programme_data
-):
+    client: Client, partner: User, programme_data: dict[str, Sprint]
+) -> None:
     client.force_login(partner)
     html = client.get("/dashboard/kiruna/").content.decode()
     assert "Sprint B" in html
@@ -384,7 +401,9 @@ def test_the_municipality_page_lists_its_sprints_and_results_but_not_hidden_ones
     assert "Sprint C" not in html  # another municipality's
 
 
-def test_the_dashboard_counts_a_new_result_at_once_despite_the_cache(client, coordinator, programme_data):
+def test_the_dashboard_counts_a_new_result_at_once_despite_the_cache(
+    client: Client, coordinator: User, programme_data: dict[str, Sprint]
+) -> None:
     client.force_login(coordinator)
     assert ">3 / 4<" in client.get("/en/dashboard/").content.decode()
     _result(coordinator, programme_data["c"], "12", target="10")
@@ -392,8 +411,11 @@ def test_the_dashboard_counts_a_new_result_at_once_despite_the_cache(client, coo
 
 
 def test_the_programme_dashboard_needs_a_constant_number_of_queries(
-    client, coordinator, programme_data, django_assert_max_num_queries
-):
+    client: Client,
+    coordinator: User,
+    programme_data: dict[str, Sprint],
+    django_assert_max_num_queries: DjangoAssertNumQueries,
+) -> None:
     _lesson("Första lärdomen", Municipality.objects.get(slug="lulea"), review_by=datetime.date(2025, 1, 1))
     client.force_login(coordinator)
     client.get("/dashboard/")  # the session and the user are loaded once
@@ -419,8 +441,11 @@ def test_the_programme_dashboard_needs_a_constant_number_of_queries(
 
 
 def test_a_municipality_page_needs_a_constant_number_of_queries(
-    client, coordinator, programme_data, django_assert_max_num_queries
-):
+    client: Client,
+    coordinator: User,
+    programme_data: dict[str, Sprint],
+    django_assert_max_num_queries: DjangoAssertNumQueries,
+) -> None:
     kiruna = Municipality.objects.get(slug="kiruna")
     _lesson("Första lärdomen", kiruna, review_by=datetime.date(2025, 1, 1), owner=coordinator)
     client.force_login(coordinator)
@@ -448,8 +473,11 @@ def test_a_municipality_page_needs_a_constant_number_of_queries(
 
 
 def test_a_cached_dashboard_needs_almost_no_queries(
-    client, coordinator, programme_data, django_assert_max_num_queries
-):
+    client: Client,
+    coordinator: User,
+    programme_data: dict[str, Sprint],
+    django_assert_max_num_queries: DjangoAssertNumQueries,
+) -> None:
     client.force_login(coordinator)
     client.get("/dashboard/")
     with django_assert_max_num_queries(4):  # session, user, membership, cache version lives in the cache
@@ -459,13 +487,15 @@ def test_a_cached_dashboard_needs_almost_no_queries(
 # --- knowledge figures on fixture data ------------------------------------------------------------------------
 
 
-def _lesson(title, municipality, **fields):
+def _lesson(title: str, municipality: Municipality | None, **fields: Any) -> LessonPage:
     from tests.knowledge.factories import make_lesson
 
     return make_lesson(title=title, municipality=municipality, **fields)
 
 
-def test_lessons_published_and_reviewed_are_counted_per_month(coordinator, lead_kiruna, kiruna, lulea):
+def test_lessons_published_and_reviewed_are_counted_per_month(
+    coordinator: User, lead_kiruna: User, kiruna: Municipality, lulea: Municipality
+) -> None:
     from knowledge import services
     from knowledge.models import LessonPage
 
@@ -494,7 +524,9 @@ def test_lessons_published_and_reviewed_are_counted_per_month(coordinator, lead_
     assert internal.visibility == "internal"
 
 
-def test_overdue_reviews_list_live_visible_lessons_past_their_review_date(kiruna, coordinator):
+def test_overdue_reviews_list_live_visible_lessons_past_their_review_date(
+    kiruna: Municipality, coordinator: User
+) -> None:
     today = datetime.date(2026, 11, 24)
     _lesson("Förfallen", kiruna, review_by=datetime.date(2026, 1, 31), owner=coordinator)
     _lesson("Äldst förfallen", None, review_by=datetime.date(2025, 12, 1), visibility="internal")
@@ -512,7 +544,9 @@ def test_overdue_reviews_list_live_visible_lessons_past_their_review_date(kiruna
     assert selectors.overdue_reviews(levels=ALL_LEVELS, today=today, limit=1).total == 2
 
 
-def test_reuse_counts_lessons_from_sprints_and_lessons_discussed_with_other_municipalities(kiruna, lulea):
+def test_reuse_counts_lessons_from_sprints_and_lessons_discussed_with_other_municipalities(
+    kiruna: Municipality, lulea: Municipality
+) -> None:
     from tests.knowledge.factories import make_meeting
 
     shared = _lesson("Delad", kiruna)
@@ -535,7 +569,9 @@ def test_reuse_counts_lessons_from_sprints_and_lessons_discussed_with_other_muni
     assert selectors.lesson_counts(levels=PARTNER_LEVELS).published == {"kiruna": 2, "lulea": 1}
 
 
-def test_method_cards_in_use_are_cards_whose_method_sprints_use(programme_data, kiruna):
+def test_method_cards_in_use_are_cards_whose_method_sprints_use(
+    programme_data: dict[str, Sprint], kiruna: Municipality
+) -> None:
     from tests.knowledge.factories import make_method_card
 
     make_method_card(title="Testvecka", method=SprintMethod.objects.get(code="test-week"))
@@ -557,7 +593,9 @@ def test_method_cards_in_use_are_cards_whose_method_sprints_use(programme_data, 
     assert dict(partner_board.headline)["Method cards used in sprints"] == "1 / 2"
 
 
-def test_the_municipality_page_lists_its_published_lessons(client, coordinator, kiruna, lulea):
+def test_the_municipality_page_lists_its_published_lessons(
+    client: Client, coordinator: User, kiruna: Municipality, lulea: Municipality
+) -> None:
     _lesson("Kirunas lärdom", kiruna)
     _lesson("Luleås lärdom", lulea)
     _lesson("Kirunas utkast", kiruna, live=False)
@@ -585,23 +623,11 @@ FUNNEL = {
 
 
 @pytest.fixture
-def shared_segments(db):
-    from insights.models import Segment
-
-    for slug, (attention, interest, desire, action) in FUNNEL.items():
-        Segment.objects.create(
-            municipality=Municipality.objects.get(slug=slug),
-            key="DE:family:northern_lights",
-            country="DE",
-            life_stage="family",
-            interest="northern_lights",
-            size=attention + interest + desire + action,
-            mean_score=0.3,
-            aida_mix={"attention": attention, "interest": interest, "desire": desire, "action": action},
-        )
+def shared_segments(db: None) -> None:
+    add_shared_segments(FUNNEL)
 
 
-def _aida_values(board):
+def _aida_values(board: panels.Dashboard) -> list[float | None]:
     return [
         v
         for key in ("aida-stages", "aida-funnel", "aida-by-area")
@@ -610,7 +636,7 @@ def _aida_values(board):
     ]
 
 
-def test_the_aida_funnel_is_reached_at_least_and_never_widens(shared_segments):
+def test_the_aida_funnel_is_reached_at_least_and_never_widens(shared_segments: None) -> None:
     """The distribution (103, 51, 33, 20) is drawn as bars; the funnel counts those at a stage or beyond."""
     board = panels.build_programme(levels=ALL_LEVELS, today=datetime.date(2026, 5, 1), shared_segments=True)
     assert board.charts["aida-stages"].kind == "bars"
@@ -622,7 +648,7 @@ def test_the_aida_funnel_is_reached_at_least_and_never_widens(shared_segments):
     assert values == sorted(values, reverse=True)
 
 
-def test_the_aida_funnel_sums_the_shared_segments_by_stage(shared_segments):
+def test_the_aida_funnel_sums_the_shared_segments_by_stage(shared_segments: None) -> None:
     funnel = selectors.aida_funnel(threshold=10)
     assert funnel.totals == {"attention": 103, "interest": 51, "desire": 33, "action": 20}
     assert funnel.areas == ["inland", "kiruna", "lulea", "torne-valley"]
@@ -630,14 +656,16 @@ def test_the_aida_funnel_sums_the_shared_segments_by_stage(shared_segments):
     assert funnel.area_totals["torne-valley"] == 12
 
 
-def test_no_aida_figure_on_the_dashboard_is_under_the_suppression_threshold(shared_segments, settings):
+def test_no_aida_figure_on_the_dashboard_is_under_the_suppression_threshold(
+    shared_segments: None, settings: Settings
+) -> None:
     board = panels.build_programme(levels=ALL_LEVELS, today=datetime.date(2026, 5, 1), shared_segments=True)
     values = _aida_values(board)
     assert None in values  # something was suppressed
     assert all(v is None or v >= settings.SUPPRESSION_THRESHOLD for v in values)
 
 
-def test_no_suppressed_aida_cell_can_be_recovered_from_a_published_total(shared_segments):
+def test_no_suppressed_aida_cell_can_be_recovered_from_a_published_total(shared_segments: None) -> None:
     funnel = selectors.aida_funnel(threshold=10)
     lines = [
         [funnel.by_area[(area, stage)] for stage in funnel.stages] + [funnel.area_totals[area]]
@@ -663,8 +691,8 @@ FUNNEL_CELLS = {
 
 
 def test_the_dashboard_page_shows_the_funnel_to_partners_but_not_to_leads(
-    client, partner, lead_kiruna, shared_segments
-):
+    client: Client, partner: User, lead_kiruna: User, shared_segments: None
+) -> None:
     client.force_login(partner)
     html = client.get("/en/dashboard/").content.decode()
     assert "AIDA funnel of the shared segments" in html
@@ -675,7 +703,9 @@ def test_the_dashboard_page_shows_the_funnel_to_partners_but_not_to_leads(
     assert client.get("/en/dashboard/data/aida-by-area.csv").status_code == 404
 
 
-def test_the_funnel_download_has_no_cell_under_the_threshold(client, partner, shared_segments):
+def test_the_funnel_download_has_no_cell_under_the_threshold(
+    client: Client, partner: User, shared_segments: None
+) -> None:
     client.force_login(partner)
     body = client.get("/en/dashboard/data/aida-by-area.csv").content.decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(body), delimiter=";"))
@@ -684,7 +714,9 @@ def test_the_funnel_download_has_no_cell_under_the_threshold(client, partner, sh
     assert all(n >= 10 for n in numbers)
 
 
-def test_the_municipality_page_shows_no_prospect_or_segment_data(client, coordinator, shared_segments):
+def test_the_municipality_page_shows_no_prospect_or_segment_data(
+    client: Client, coordinator: User, shared_segments: None
+) -> None:
     client.force_login(coordinator)
     html = client.get("/en/dashboard/kiruna/").content.decode()
     assert "northern_lights" not in html
@@ -694,7 +726,7 @@ def test_the_municipality_page_shows_no_prospect_or_segment_data(client, coordin
 # --- caching -----------------------------------------------------------------------------------------------
 
 
-def test_cached_figures_are_reused_until_a_watched_model_changes(kiruna):
+def test_cached_figures_are_reused_until_a_watched_model_changes(kiruna: Municipality) -> None:
     calls = []
 
     def compute() -> int:
@@ -708,7 +740,7 @@ def test_cached_figures_are_reused_until_a_watched_model_changes(kiruna):
     assert dashboard_cache.cached("probe", compute) == 2
 
 
-def test_a_change_outside_the_watched_models_keeps_the_cache(coordinator):
+def test_a_change_outside_the_watched_models_keeps_the_cache(coordinator: User) -> None:
     from insights.models import ShareLog
 
     before = dashboard_cache.version()
@@ -719,7 +751,7 @@ def test_a_change_outside_the_watched_models_keeps_the_cache(coordinator):
     assert dashboard_cache.version() == before
 
 
-def test_a_new_shared_segment_invalidates_the_cache(shared_segments, kiruna):
+def test_a_new_shared_segment_invalidates_the_cache(shared_segments: None, kiruna: Municipality) -> None:
     from insights.models import Segment
 
     before = dashboard_cache.version()
@@ -727,7 +759,7 @@ def test_a_new_shared_segment_invalidates_the_cache(shared_segments, kiruna):
     assert dashboard_cache.version() > before
 
 
-def test_every_watched_model_exists():
+def test_every_watched_model_exists() -> None:
     from django.apps import apps
 
     labels = {m._meta.label_lower for m in apps.get_models(include_auto_created=True)}
@@ -740,50 +772,54 @@ def test_every_watched_model_exists():
 @pytest.mark.parametrize(
     "path", ["/dashboard/", "/dashboard/kiruna/", "/dashboard/pdf/", "/dashboard/data/eu-spi.csv"]
 )
-def test_anonymous_visitors_are_sent_to_the_login_page(client, path):
+def test_anonymous_visitors_are_sent_to_the_login_page(client: Client, path: str) -> None:
     response = client.get(path)
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/login/?next=")
 
 
-def test_a_user_without_a_programme_role_is_refused(client):
+def test_a_user_without_a_programme_role_is_refused(client: Client) -> None:
     client.force_login(get_user_model().objects.create(username="outsider"))
     assert client.get("/dashboard/").status_code == 403
     assert client.get("/dashboard/kiruna/").status_code == 403
 
 
 @pytest.mark.parametrize("who", ["coordinator", "partner", "lead_kiruna", "analyst_kiruna"])
-def test_every_programme_role_sees_the_dashboard_and_a_municipality_page(client, request, who):
+def test_every_programme_role_sees_the_dashboard_and_a_municipality_page(
+    client: Client, request: pytest.FixtureRequest, who: str
+) -> None:
     client.force_login(request.getfixturevalue(who))
     assert client.get("/dashboard/").status_code == 200
     assert client.get("/dashboard/lulea/").status_code == 200
 
 
-def test_an_unknown_municipality_is_404(client, coordinator):
+def test_an_unknown_municipality_is_404(client: Client, coordinator: User) -> None:
     client.force_login(coordinator)
     assert client.get("/dashboard/stockholm/").status_code == 404
 
 
-def test_the_dashboard_links_to_all_fourteen_municipality_pages(client, coordinator):
+def test_the_dashboard_links_to_all_fourteen_municipality_pages(client: Client, coordinator: User) -> None:
     client.force_login(coordinator)
     html = client.get("/dashboard/").content.decode()
     for slug in Municipality.objects.values_list("slug", flat=True):
         assert f'href="/dashboard/{slug}/"' in html
 
 
-def test_home_page_cards_link_to_the_municipality_pages_for_programme_members_only(client, partner):
+def test_home_page_cards_link_to_the_municipality_pages_for_programme_members_only(
+    client: Client, partner: User
+) -> None:
     assert 'href="/dashboard/kiruna/"' not in client.get("/").content.decode()
     client.force_login(partner)
     assert 'href="/dashboard/kiruna/"' in client.get("/").content.decode()
 
 
-def test_the_navigation_has_the_dashboard_entry(client, lead_kiruna):
+def test_the_navigation_has_the_dashboard_entry(client: Client, lead_kiruna: User) -> None:
     client.force_login(lead_kiruna)
     html = client.get("/en/").content.decode()
     assert 'href="/en/dashboard/"' in html
 
 
-def test_the_municipality_page_is_swedish_by_default(client, coordinator):
+def test_the_municipality_page_is_swedish_by_default(client: Client, coordinator: User) -> None:
     client.force_login(coordinator)
     html = client.get("/dashboard/kiruna/").content.decode()
     assert '<html lang="sv">' in html

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import pytest
+from django.contrib.auth.models import User
+from django.test import Client
 from wagtail.models import Page
 
 from knowledge import services
 from knowledge.models import LessonPage
 from knowledge.selectors import knowledge_index
 from tests.factories import user_with_role
+from themes.models import Municipality
 
 pytestmark = pytest.mark.django_db
 
@@ -41,7 +44,7 @@ REGION_WIDE_DRAFT = {**KIRUNA_DRAFT, "lead-kiruna": frozenset()}
 
 
 @pytest.fixture
-def people(db):
+def people(db: None) -> dict[str, User]:
     return {
         "coordinator": user_with_role("coordinator", username="coordinator"),
         "lead-kiruna": user_with_role("lead", "kiruna", username="lead-kiruna"),
@@ -51,17 +54,18 @@ def people(db):
     }
 
 
-def _draft(people, municipality):
+def _draft(people: dict[str, User], municipality: Municipality | None) -> LessonPage:
     author = people["lead-kiruna"] if municipality is not None else people["coordinator"]
     lesson = services.lesson_create_draft(
         user=author, title="Utkast om välkomstsamtal", municipality=municipality, advice="<p>Första</p>"
     )
     lesson.advice = "<p>Andra</p>"
     lesson.save_revision(user=author)
-    return LessonPage.objects.get(pk=lesson.pk)
+    stored: LessonPage = LessonPage.objects.get(pk=lesson.pk)
+    return stored
 
 
-def _allowed(client, user, url: str) -> bool:
+def _allowed(client: Client, user: User, url: str) -> bool:
     client.force_login(user)
     response = client.get(url)
     if response.status_code == 200:
@@ -73,7 +77,7 @@ def _allowed(client, user, url: str) -> bool:
     return False
 
 
-def _matrix(client, people, page):
+def _matrix(client: Client, people: dict[str, User], page: Page) -> dict[str, frozenset[str]]:
     rev = page.latest_revision.pk
     return {
         name: frozenset(
@@ -85,17 +89,19 @@ def _matrix(client, people, page):
     }
 
 
-def test_the_admin_action_matrix_on_a_municipalitys_draft(client, people, kiruna):
+def test_the_admin_action_matrix_on_a_municipalitys_draft(
+    client: Client, people: dict[str, User], kiruna: Municipality
+) -> None:
     assert _matrix(client, people, _draft(people, kiruna)) == KIRUNA_DRAFT
 
 
-def test_the_admin_action_matrix_on_a_region_wide_draft(client, people):
+def test_the_admin_action_matrix_on_a_region_wide_draft(client: Client, people: dict[str, User]) -> None:
     assert _matrix(client, people, _draft(people, None)) == REGION_WIDE_DRAFT
 
 
 def test_only_the_coordinating_team_unpublishes_and_only_its_own_leads_see_the_draft_of_a_live_page(
-    client, people, kiruna
-):
+    client: Client, people: dict[str, User], kiruna: Municipality
+) -> None:
     lesson = _draft(people, kiruna)
     services.lesson_publish(user=people["coordinator"], lesson=lesson)
     lesson = LessonPage.objects.get(pk=lesson.pk)
@@ -109,7 +115,9 @@ def test_only_the_coordinating_team_unpublishes_and_only_its_own_leads_see_the_d
     }
 
 
-def test_a_lead_of_another_municipality_cannot_copy_by_posting_either(client, people, kiruna):
+def test_a_lead_of_another_municipality_cannot_copy_by_posting_either(
+    client: Client, people: dict[str, User], kiruna: Municipality
+) -> None:
     lesson = _draft(people, kiruna)
     index = knowledge_index()
     assert index is not None
@@ -130,8 +138,8 @@ def test_a_lead_of_another_municipality_cannot_copy_by_posting_either(client, pe
 
 
 def test_workflow_actions_are_the_coordinating_teams_and_not_another_municipalitys_lead(
-    client, people, kiruna
-):
+    client: Client, people: dict[str, User], kiruna: Municipality
+) -> None:
     lesson = _draft(people, kiruna)
     services.lesson_submit_for_review(user=people["lead-kiruna"], lesson=lesson)
     lesson = LessonPage.objects.get(pk=lesson.pk)

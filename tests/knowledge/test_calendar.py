@@ -7,27 +7,35 @@ import datetime
 
 import icalendar
 import pytest
+from django.contrib.auth.models import User
+from django.http import HttpResponse
+from django.http.response import HttpResponseBase
+from django.test import Client
 from django.utils import timezone
+from pytest_django import DjangoAssertNumQueries
 
+from knowledge.models import ExchangeMeetingPage
 from tests.knowledge.factories import make_meeting
+from themes.models import Municipality
 
 pytestmark = pytest.mark.django_db
 
 FEED = "/kunskap/moten.ics"
 
 
-def _calendar(response):
+def _calendar(response: HttpResponseBase) -> icalendar.Calendar:
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/calendar")
+    assert isinstance(response, HttpResponse)  # a whole file, not streamed
     return icalendar.Calendar.from_ical(response.content)
 
 
-def _summaries(calendar):
+def _summaries(calendar: icalendar.Calendar) -> list[str]:
     return sorted(str(event["summary"]) for event in calendar.walk("VEVENT"))
 
 
 @pytest.fixture
-def meetings(kiruna, lulea):
+def meetings(kiruna: Municipality, lulea: Municipality) -> ExchangeMeetingPage:
     soon = timezone.localdate() + datetime.timedelta(days=30)
     public = make_meeting(title="Öppet utbyte i Jokkmokk", visibility="public", date=soon)
     public.participating_municipalities.set([kiruna, lulea])
@@ -38,7 +46,7 @@ def meetings(kiruna, lulea):
     return public
 
 
-def test_the_feed_parses_and_carries_europe_stockholm(client, meetings):
+def test_the_feed_parses_and_carries_europe_stockholm(client: Client, meetings: ExchangeMeetingPage) -> None:
     calendar = _calendar(client.get(FEED))
     assert calendar["x-wr-timezone"] == "Europe/Stockholm"
     [zone] = calendar.walk("VTIMEZONE")
@@ -65,7 +73,13 @@ def test_the_feed_parses_and_carries_europe_stockholm(client, meetings):
         ("coordinator", ["Internt möte", "Partnermöte", "Öppet utbyte i Jokkmokk"]),
     ],
 )
-def test_the_feed_holds_the_meetings_the_caller_may_see(who, expected, request, client, meetings):
+def test_the_feed_holds_the_meetings_the_caller_may_see(
+    who: str | None,
+    expected: list[str],
+    request: pytest.FixtureRequest,
+    client: Client,
+    meetings: ExchangeMeetingPage,
+) -> None:
     if who:
         client.force_login(request.getfixturevalue(who))
     response = client.get(FEED)
@@ -74,7 +88,9 @@ def test_the_feed_holds_the_meetings_the_caller_may_see(who, expected, request, 
     assert "private" in response["Cache-Control"]
 
 
-def test_add_to_calendar_gives_one_meeting_and_hides_those_one_may_not_see(client, meetings, partner):
+def test_add_to_calendar_gives_one_meeting_and_hides_those_one_may_not_see(
+    client: Client, meetings: ExchangeMeetingPage, partner: User
+) -> None:
     html = client.get(meetings.url).content.decode()
     link = f"/kunskap/moten/{meetings.pk}.ics"
     assert link in html
@@ -89,7 +105,9 @@ def test_add_to_calendar_gives_one_meeting_and_hides_those_one_may_not_see(clien
     assert client.get(f"/kunskap/moten/{internal.pk}.ics").status_code == 404
 
 
-def test_the_feed_is_a_fixed_number_of_queries(client, django_assert_max_num_queries, kiruna):
+def test_the_feed_is_a_fixed_number_of_queries(
+    client: Client, django_assert_max_num_queries: DjangoAssertNumQueries, kiruna: Municipality
+) -> None:
     soon = timezone.localdate() + datetime.timedelta(days=3)
     for n in range(12):
         meeting = make_meeting(title=f"Möte {n}", date=soon + datetime.timedelta(days=n))

@@ -3,9 +3,11 @@
 import io
 import shutil
 from collections import Counter
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from pytest_django.fixtures import Settings
 
 from knowledge import demo as knowledge_demo
 from knowledge.demo import demo_page_files
@@ -18,7 +20,9 @@ from themes.models import SprintMethod
 pytestmark = pytest.mark.django_db
 
 
-def test_seed_demo_creates_knowledge_linked_to_sprints_and_is_idempotent(settings, tmp_path):
+def test_seed_demo_creates_knowledge_linked_to_sprints_and_is_idempotent(
+    settings: Settings, tmp_path: Path
+) -> None:
     settings.DATA_DIR = tmp_path
     call_command("seed_demo", "--password", "Demo-lösenord-2026", stdout=io.StringIO())
     counts = (LessonPage.objects.count(), MethodCardPage.objects.count(), ExchangeMeetingPage.objects.count())
@@ -40,13 +44,13 @@ def test_seed_demo_creates_knowledge_linked_to_sprints_and_is_idempotent(setting
 
 
 @pytest.fixture
-def demo_users():
+def demo_users() -> None:
     from portal.management.commands.seed_demo import Command as SeedDemo
 
     SeedDemo().seed_users("Demo-lösenord-2026")
 
 
-def demo_with_manifest_changed(settings, tmp_path, old, new):
+def demo_with_manifest_changed(settings: Settings, tmp_path: Path, old: str, new: str) -> None:
     """A copy of demo/ under a temporary BASE_DIR, with `old` replaced by `new` in its knowledge.yaml."""
     shutil.copytree(demo_path(), tmp_path / "demo")
     settings.BASE_DIR = tmp_path
@@ -56,7 +60,7 @@ def demo_with_manifest_changed(settings, tmp_path, old, new):
     manifest.write_text(text.replace(old, new), encoding="utf-8")
 
 
-def test_every_demo_page_passes_the_knowledge_importer(demo_users):
+def test_every_demo_page_passes_the_knowledge_importer(demo_users: None) -> None:
     parsed = [parse_file(path) for path in demo_page_files()]
     assert Counter(page.kind for page in parsed) == {"lesson": 20, "method": 8, "exchange": 3}
     assert {page.fields["method"].code for page in parsed if page.kind == "method"} == set(
@@ -66,15 +70,17 @@ def test_every_demo_page_passes_the_knowledge_importer(demo_users):
 
 
 def test_a_wrong_sprint_reference_in_knowledge_yaml_stops_before_any_page_is_written(
-    settings, tmp_path, demo_users
-):
+    settings: Settings, tmp_path: Path, demo_users: None
+) -> None:
     demo_with_manifest_changed(settings, tmp_path, "kiruna/norrskensgaster-blir-invanare", "kiruna/norrsken")
     with pytest.raises(DemoDataError, match="kiruna/norrsken"):
         knowledge_demo.seed(stdout=io.StringIO())
     assert not KnowledgePage.objects.exists()
 
 
-def test_meeting_links_to_an_unknown_lesson_are_refused(settings, tmp_path, demo_users):
+def test_meeting_links_to_an_unknown_lesson_are_refused(
+    settings: Settings, tmp_path: Path, demo_users: None
+) -> None:
     demo_with_manifest_changed(settings, tmp_path, "[hackathon-om-tomma-hus,", "[ingen-sadan-lektion,")
     sprints_demo.seed(stdout=io.StringIO())
     with pytest.raises(DemoDataError, match=r"erfarenhetsutbyte-nasta.*ingen-sadan-lektion"):

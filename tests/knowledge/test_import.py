@@ -4,7 +4,9 @@ import logging
 from pathlib import Path
 
 import pytest
+from django.contrib.auth.models import User
 from django.core.management import CommandError, call_command
+from django.test import Client
 
 from knowledge.models import ExchangeMeetingPage, KnowledgePage, LessonPage, MethodCardPage
 
@@ -53,13 +55,15 @@ Det här hamnar i brödtexten.
 """
 
 
-def _write(tmp_path, name, text):
+def _write(tmp_path: Path, name: str, text: str) -> Path:
     path = tmp_path / name
     path.write_text(text, encoding="utf-8")
     return path
 
 
-def test_a_valid_lesson_file_maps_front_matter_and_headings_to_fields(tmp_path, lead_kiruna):
+def test_a_valid_lesson_file_maps_front_matter_and_headings_to_fields(
+    tmp_path: Path, lead_kiruna: User
+) -> None:
     path = _write(tmp_path, "lesson.md", LESSON)
     call_command("import_knowledge", str(path), "--publish")
     lesson = LessonPage.objects.get(slug="kiruna-remote-work-hub")
@@ -84,14 +88,14 @@ def test_a_valid_lesson_file_maps_front_matter_and_headings_to_fields(tmp_path, 
     assert lesson.body[0].value["heading"] == "Övrigt"
 
 
-def test_without_publish_the_import_is_a_draft(tmp_path, lead_kiruna):
+def test_without_publish_the_import_is_a_draft(tmp_path: Path, lead_kiruna: User) -> None:
     call_command("import_knowledge", str(_write(tmp_path, "lesson.md", LESSON)))
     lesson = LessonPage.objects.get(slug="kiruna-remote-work-hub")
     assert not lesson.live
     assert lesson.revisions.count() == 1
 
 
-def test_reimport_updates_the_same_page_as_a_new_revision(tmp_path, lead_kiruna):
+def test_reimport_updates_the_same_page_as_a_new_revision(tmp_path: Path, lead_kiruna: User) -> None:
     path = _write(tmp_path, "lesson.md", LESSON)
     call_command("import_knowledge", str(path), "--publish")
     path.write_text(LESSON.replace("Börja smått.", "Börja smått och fråga ofta."), encoding="utf-8")
@@ -102,7 +106,9 @@ def test_reimport_updates_the_same_page_as_a_new_revision(tmp_path, lead_kiruna)
     assert "fråga ofta" in lesson.advice
 
 
-def test_malformed_front_matter_is_reported_with_file_and_line_and_imports_nothing(tmp_path, capsys):
+def test_malformed_front_matter_is_reported_with_file_and_line_and_imports_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     broken = LESSON.replace("tags: [distansarbete, coworking]", "tags: [distansarbete, coworking")
     path = _write(tmp_path, "broken.md", broken)
     with pytest.raises(CommandError):
@@ -114,7 +120,9 @@ def test_malformed_front_matter_is_reported_with_file_and_line_and_imports_nothi
     assert not KnowledgePage.objects.filter(slug="kiruna-remote-work-hub").exists()
 
 
-def test_an_invalid_value_names_the_line_of_its_key(tmp_path, capsys, lead_kiruna):
+def test_an_invalid_value_names_the_line_of_its_key(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], lead_kiruna: User
+) -> None:
     path = _write(tmp_path, "bad.md", LESSON.replace("phase: visit", "phase: nowhere"))
     with pytest.raises(CommandError):
         call_command("import_knowledge", str(path))
@@ -122,7 +130,7 @@ def test_an_invalid_value_names_the_line_of_its_key(tmp_path, capsys, lead_kirun
     assert f"{path}:{line}: unknown relocation phase 'nowhere'" in capsys.readouterr().err
 
 
-def test_an_unknown_owner_rejects_the_file(tmp_path, capsys):
+def test_an_unknown_owner_rejects_the_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = _write(tmp_path, "lesson.md", LESSON.replace("owner: lead-kiruna", "owner: nobody-here"))
     with pytest.raises(CommandError):
         call_command("import_knowledge", str(path))
@@ -130,7 +138,7 @@ def test_an_unknown_owner_rejects_the_file(tmp_path, capsys):
     assert not LessonPage.objects.exists()
 
 
-def test_a_bad_file_does_not_stop_the_good_ones_in_a_folder(tmp_path, lead_kiruna):
+def test_a_bad_file_does_not_stop_the_good_ones_in_a_folder(tmp_path: Path, lead_kiruna: User) -> None:
     _write(tmp_path, "a-good.md", LESSON)
     _write(
         tmp_path,
@@ -142,7 +150,7 @@ def test_a_bad_file_does_not_stop_the_good_ones_in_a_folder(tmp_path, lead_kirun
     assert list(LessonPage.objects.values_list("slug", flat=True)) == ["kiruna-remote-work-hub"]
 
 
-def test_the_sample_files_in_docs_import_as_three_types(lead_kiruna):
+def test_the_sample_files_in_docs_import_as_three_types(lead_kiruna: User) -> None:
     call_command("import_knowledge", str(EXAMPLES), "--publish", "--owner", "lead-kiruna")
     assert LessonPage.objects.count() == 2
     assert MethodCardPage.objects.get().method.code == "service-safari"
@@ -152,17 +160,17 @@ def test_the_sample_files_in_docs_import_as_three_types(lead_kiruna):
     assert LessonPage.objects.get(slug="pitea-welcome-calls").municipality.slug == "pitea"
 
 
-def test_an_unknown_default_owner_is_refused(tmp_path):
+def test_an_unknown_default_owner_is_refused(tmp_path: Path) -> None:
     with pytest.raises(CommandError, match="unknown username"):
         call_command("import_knowledge", str(_write(tmp_path, "l.md", LESSON)), "--owner", "ghost")
 
 
-def _as_type(kind, slug):
+def _as_type(kind: str, slug: str) -> str:
     """The full-contract LESSON front matter on another page type (its headings then stay in the body)."""
     return LESSON.replace("type: lesson", f"type: {kind}").replace("kiruna-remote-work-hub", slug)
 
 
-def test_every_contract_field_is_accepted_on_every_type(tmp_path, lead_kiruna):
+def test_every_contract_field_is_accepted_on_every_type(tmp_path: Path, lead_kiruna: User) -> None:
     for kind in ("lesson", "method", "exchange"):
         _write(tmp_path, f"{kind}.md", _as_type(kind, f"all-fields-{kind}"))
     call_command("import_knowledge", str(tmp_path), "--publish")
@@ -177,7 +185,9 @@ def test_every_contract_field_is_accepted_on_every_type(tmp_path, lead_kiruna):
         assert page.visibility == "public"
 
 
-def test_method_cards_keep_their_evidence_and_meetings_warn_about_it(tmp_path, capsys, client, lead_kiruna):
+def test_method_cards_keep_their_evidence_and_meetings_warn_about_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], client: Client, lead_kiruna: User
+) -> None:
     _write(tmp_path, "a-method.md", _as_type("method", "evidence-method"))
     meeting = _write(tmp_path, "b-meeting.md", _as_type("exchange", "evidence-meeting"))
     call_command("import_knowledge", str(tmp_path), "--publish")
@@ -194,13 +204,15 @@ def test_method_cards_keep_their_evidence_and_meetings_warn_about_it(tmp_path, c
     assert out.splitlines()[-1] == "2 of 2 file(s) imported, 1 warning(s)"
 
 
-def test_an_ignored_field_is_not_validated_either(tmp_path, lead_kiruna):
+def test_an_ignored_field_is_not_validated_either(tmp_path: Path, lead_kiruna: User) -> None:
     text = _as_type("exchange", "meeting-bad-evidence").replace("evidence: measured", "evidence: anecdotal")
     call_command("import_knowledge", str(_write(tmp_path, "m.md", text)))
     assert ExchangeMeetingPage.objects.filter(slug="meeting-bad-evidence").exists()
 
 
-def test_a_method_card_with_an_unknown_evidence_level_is_rejected(tmp_path, capsys, lead_kiruna):
+def test_a_method_card_with_an_unknown_evidence_level_is_rejected(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], lead_kiruna: User
+) -> None:
     text = _as_type("method", "method-bad-evidence").replace("evidence: measured", "evidence: anecdotal")
     with pytest.raises(CommandError):
         call_command("import_knowledge", str(_write(tmp_path, "m.md", text)))
@@ -208,8 +220,8 @@ def test_a_method_card_with_an_unknown_evidence_level_is_rejected(tmp_path, caps
 
 
 def test_the_report_is_one_line_per_file_and_a_summary_without_task_runner_lines(
-    tmp_path, capsys, caplog, lead_kiruna
-):
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], caplog: pytest.LogCaptureFixture, lead_kiruna: User
+) -> None:
     _write(tmp_path, "a.md", LESSON)
     _write(tmp_path, "b.md", _as_type("method", "report-method"))
     with caplog.at_level(logging.INFO):

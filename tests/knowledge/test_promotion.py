@@ -1,18 +1,22 @@
 """Promoting a sprint (its goal, results and retrospective) to a lesson draft, linked both ways."""
 
 import pytest
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
+from django.test import Client
 
 from knowledge import services
 from knowledge.models import Evidence, LessonPage
 from sprints import services as sprint_services
+from sprints.models import Sprint
 from tests.sprints.conftest import log_result, make_sprint
+from themes.models import Municipality
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def closed_sprint(lead_kiruna, kiruna):
+def closed_sprint(lead_kiruna: User, kiruna: Municipality) -> Sprint:
     sprint = make_sprint(lead_kiruna, kiruna, visibility="public")
     log_result(lead_kiruna, sprint)
     sprint_services.sprint_close_with_retrospective(
@@ -26,7 +30,9 @@ def closed_sprint(lead_kiruna, kiruna):
     return sprint
 
 
-def test_promotion_prefills_the_draft_from_results_and_retrospective(lead_kiruna, closed_sprint):
+def test_promotion_prefills_the_draft_from_results_and_retrospective(
+    lead_kiruna: User, closed_sprint: Sprint
+) -> None:
     lesson = services.lesson_promote_from_sprint(user=lead_kiruna, sprint=closed_sprint)
     assert not lesson.live
     assert lesson.owner == lead_kiruna
@@ -47,21 +53,21 @@ def test_promotion_prefills_the_draft_from_results_and_retrospective(lead_kiruna
     assert list(LessonPage.objects.filter(source_sprint=closed_sprint)) == [lesson]
 
 
-def test_promoting_again_returns_the_unpublished_draft(lead_kiruna, closed_sprint):
+def test_promoting_again_returns_the_unpublished_draft(lead_kiruna: User, closed_sprint: Sprint) -> None:
     first = services.lesson_promote_from_sprint(user=lead_kiruna, sprint=closed_sprint)
     second = services.lesson_promote_from_sprint(user=lead_kiruna, sprint=closed_sprint)
     assert first.pk == second.pk
     assert LessonPage.objects.count() == 1
 
 
-def test_a_lead_of_another_municipality_cannot_promote(lead_lulea, closed_sprint):
+def test_a_lead_of_another_municipality_cannot_promote(lead_lulea: User, closed_sprint: Sprint) -> None:
     with pytest.raises(PermissionDenied):
         services.lesson_promote_from_sprint(user=lead_lulea, sprint=closed_sprint)
 
 
 def test_the_sprint_page_offers_promotion_and_lists_its_lessons(
-    client, lead_kiruna, coordinator, closed_sprint
-):
+    client: Client, lead_kiruna: User, coordinator: User, closed_sprint: Sprint
+) -> None:
     client.force_login(lead_kiruna)
     html = client.get(closed_sprint.get_absolute_url()).content.decode()
     assert f'action="/kunskap/fran-sprint/{closed_sprint.pk}/"' in html
@@ -80,7 +86,9 @@ def test_the_sprint_page_offers_promotion_and_lists_its_lessons(
     assert closed_sprint.get_absolute_url() in lesson_html  # the evidence trail back to the sprint
 
 
-def test_a_partner_sees_no_promote_button_and_no_drafts(client, partner, lead_kiruna, closed_sprint):
+def test_a_partner_sees_no_promote_button_and_no_drafts(
+    client: Client, partner: User, lead_kiruna: User, closed_sprint: Sprint
+) -> None:
     services.lesson_promote_from_sprint(user=lead_kiruna, sprint=closed_sprint)
     client.force_login(partner)
     html = client.get(closed_sprint.get_absolute_url()).content.decode()

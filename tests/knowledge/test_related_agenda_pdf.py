@@ -6,7 +6,9 @@ from typing import cast
 
 import pypdf
 import pytest
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
+from django.test import Client
 from django.utils import timezone
 from pypdf.generic import DictionaryObject
 
@@ -15,12 +17,12 @@ from knowledge.selectors import agenda_proposal, related_knowledge
 from sprints import services as sprint_services
 from tests.knowledge.factories import make_lesson, make_meeting, make_method_card
 from tests.sprints.conftest import make_sprint
-from themes.models import SprintMethod, WorkPackage
+from themes.models import Municipality, SprintMethod, WorkPackage
 
 pytestmark = pytest.mark.django_db
 
 
-def test_related_knowledge_prefers_shared_method_tags_and_words(db):
+def test_related_knowledge_prefers_shared_method_tags_and_words(db: None) -> None:
     method = SprintMethod.objects.get(code="test-week")
     lesson = make_lesson(
         title="Testvecka för distansarbetare i Kiruna", method=method, tags=("distansarbete",)
@@ -38,14 +40,16 @@ def test_related_knowledge_prefers_shared_method_tags_and_words(db):
     assert internal.pk not in {page.pk for page in related}
 
 
-def test_a_lesson_page_shows_related_knowledge(client):
+def test_a_lesson_page_shows_related_knowledge(client: Client) -> None:
     method = SprintMethod.objects.get(code="hackathon")
     lesson = make_lesson(title="Hackathon om välkomstappen", method=method)
     make_lesson(title="Hackathon om bostadskartan", method=method)
     assert "Hackathon om bostadskartan" in client.get(lesson.url).content.decode()
 
 
-def test_the_index_filters_by_type_work_package_phase_evidence_and_tag(client, kiruna):
+def test_the_index_filters_by_type_work_package_phase_evidence_and_tag(
+    client: Client, kiruna: Municipality
+) -> None:
     wp2 = WorkPackage.objects.get(code="WP2")
     make_lesson(
         title="Mätt lärdom", evidence="measured", work_package=wp2, municipality=kiruna, tags=("kompetens",)
@@ -53,7 +57,7 @@ def test_the_index_filters_by_type_work_package_phase_evidence_and_tag(client, k
     make_lesson(title="Anekdot", evidence="anecdote", phases=("settle",))
     make_method_card(title="Metodkortet")
 
-    def titles(query):
+    def titles(query: str) -> set[str]:
         html = client.get(f"/kunskap/?{query}").content.decode()
         return {t for t in ("Mätt lärdom", "Anekdot", "Metodkortet") if f">{t}</a>" in html}
 
@@ -66,7 +70,7 @@ def test_the_index_filters_by_type_work_package_phase_evidence_and_tag(client, k
     assert titles("municipality=region") == {"Anekdot", "Metodkortet"}
 
 
-def test_the_index_paginates(client):
+def test_the_index_paginates(client: Client) -> None:
     for number in range(23):
         make_lesson(title=f"Lärdom nummer {number}", phases=())
     first = client.get("/en/kunskap/").content.decode()
@@ -75,15 +79,15 @@ def test_the_index_paginates(client):
     assert client.get("/en/kunskap/?page=2").content.decode().count('class="card knowledge-item') == 3
 
 
-def test_a_reserved_slug_is_refused():
+def test_a_reserved_slug_is_refused() -> None:
     lesson = LessonPage(title="Flöde", slug="flode")
     with pytest.raises(ValidationError):
         lesson.clean()
 
 
 def test_the_agenda_proposal_groups_new_lessons_and_finished_sprints_by_phase(
-    lead_kiruna, kiruna, coordinator
-):
+    lead_kiruna: User, kiruna: Municipality, coordinator: User
+) -> None:
     today = timezone.localdate()
     make_meeting(title="Förra mötet", date=today - datetime.timedelta(days=30))
     make_lesson(title="Ny om besök", phases=("visit",))
@@ -101,14 +105,14 @@ def test_the_agenda_proposal_groups_new_lessons_and_finished_sprints_by_phase(
     assert proposal["since"] == today - datetime.timedelta(days=30)
 
 
-def test_the_agenda_page_is_for_the_programme_only(client, coordinator, partner):
+def test_the_agenda_page_is_for_the_programme_only(client: Client, coordinator: User, partner: User) -> None:
     client.force_login(partner)
     assert client.get("/kunskap/dagordning/").status_code == 403
     client.force_login(coordinator)
     assert client.get("/kunskap/dagordning/").status_code == 200
 
 
-def test_a_lesson_and_a_meeting_download_as_pdf(client, kiruna):
+def test_a_lesson_and_a_meeting_download_as_pdf(client: Client, kiruna: Municipality) -> None:
     lesson = make_lesson(title="Lärdom som PDF", advice="<p>Råd i PDF:en</p>")
     meeting = make_meeting(title="Möte som PDF")
     for page in (lesson, meeting):
@@ -119,12 +123,12 @@ def test_a_lesson_and_a_meeting_download_as_pdf(client, kiruna):
         assert f'filename="{page.slug}.pdf"' in response["Content-Disposition"]
 
 
-def test_the_pdf_of_an_internal_lesson_is_not_found_for_anonymous(client):
+def test_the_pdf_of_an_internal_lesson_is_not_found_for_anonymous(client: Client) -> None:
     lesson = make_lesson(title="Intern", visibility="internal")
     assert client.get(f"/kunskap/pdf/{lesson.pk}/").status_code == 404
 
 
-def test_the_pdf_view_answers_missing_drafts_other_pages_and_hidden_pages_alike(client):
+def test_the_pdf_view_answers_missing_drafts_other_pages_and_hidden_pages_alike(client: Client) -> None:
     from knowledge.selectors import knowledge_index
 
     hidden = make_lesson(title="Intern", visibility="internal")
@@ -148,14 +152,14 @@ def test_the_pdf_view_answers_missing_drafts_other_pages_and_hidden_pages_alike(
     assert len(bodies) == 1
 
 
-def test_pages_link_print_css_and_pdf(client):
+def test_pages_link_print_css_and_pdf(client: Client) -> None:
     lesson = make_lesson()
     html = client.get(lesson.url).content.decode()
     assert "knowledge/knowledge.css" in html
     assert f"/kunskap/pdf/{lesson.pk}/" in html
 
 
-def test_a_renamed_work_package_shows_on_knowledge_pages_at_once(client):
+def test_a_renamed_work_package_shows_on_knowledge_pages_at_once(client: Client) -> None:
     make_lesson(title="Med arbetspaket", work_package=WorkPackage.objects.get(code="WP3"), phases=())
     assert "Fysisk planering" in client.get("/kunskap/").content.decode()
     wp3 = WorkPackage.objects.get(code="WP3")
@@ -167,7 +171,7 @@ def test_a_renamed_work_package_shows_on_knowledge_pages_at_once(client):
 SAMI = "Árvvoštallan Giron, Jåhkåmåhkke: čđŋšŧž ČĐŊŠŦŽ"
 
 
-def test_sami_letters_survive_in_the_pdf_text(client):
+def test_sami_letters_survive_in_the_pdf_text(client: Client) -> None:
     lesson = make_lesson(title=f"Lärdom {SAMI}", advice=f"<p>Råd: {SAMI}</p><p><i>{SAMI}</i></p>")
     response = client.get(f"/kunskap/pdf/{lesson.pk}/")
     assert response.status_code == 200

@@ -3,8 +3,10 @@
 import datetime
 
 import pytest
+from django.contrib.auth.models import User
 from django.core import mail
 from django.core.mail import EmailMultiAlternatives
+from django.test import Client
 from django.utils import timezone
 
 from knowledge import services
@@ -17,14 +19,16 @@ YESTERDAY = timezone.localdate() - datetime.timedelta(days=1)
 NEXT_YEAR = timezone.localdate() + datetime.timedelta(days=365)
 
 
-def test_a_lesson_past_its_review_date_is_flagged_on_the_page(client, lead_kiruna):
+def test_a_lesson_past_its_review_date_is_flagged_on_the_page(client: Client, lead_kiruna: User) -> None:
     overdue = make_lesson(title="Gammal lärdom", review_by=YESTERDAY, owner=lead_kiruna)
     fresh = make_lesson(title="Färsk lärdom", review_by=NEXT_YEAR, owner=lead_kiruna)
     assert "review-flag" in client.get(overdue.url).content.decode()
     assert "review-flag" not in client.get(fresh.url).content.decode()
 
 
-def test_my_reviews_lists_the_owners_pages_and_marks_the_overdue_ones(client, lead_kiruna, lead_lulea):
+def test_my_reviews_lists_the_owners_pages_and_marks_the_overdue_ones(
+    client: Client, lead_kiruna: User, lead_lulea: User
+) -> None:
     make_lesson(title="Gammal lärdom", review_by=YESTERDAY, owner=lead_kiruna)
     make_lesson(title="Färsk lärdom", review_by=NEXT_YEAR, owner=lead_kiruna)
     make_lesson(title="Någon annans", review_by=YESTERDAY, owner=lead_lulea)
@@ -37,11 +41,11 @@ def test_my_reviews_lists_the_owners_pages_and_marks_the_overdue_ones(client, le
     assert html.count("is-overdue") == 1
 
 
-def test_my_reviews_needs_a_login(client):
+def test_my_reviews_needs_a_login(client: Client) -> None:
     assert client.get("/kunskap/mina-granskningar/").status_code == 302
 
 
-def test_the_weekly_task_mails_each_owner_once_per_week(lead_kiruna):
+def test_the_weekly_task_mails_each_owner_once_per_week(lead_kiruna: User) -> None:
     make_lesson(title="Gammal lärdom", review_by=YESTERDAY, owner=lead_kiruna)
     make_lesson(title="Färsk lärdom", review_by=NEXT_YEAR, owner=lead_kiruna)
     assert send_review_reminders() == 1
@@ -54,7 +58,7 @@ def test_the_weekly_task_mails_each_owner_once_per_week(lead_kiruna):
     assert "/kunskap/mina-granskningar/" in message.body
 
 
-def test_the_review_reminder_is_in_the_owners_language_only(lead_kiruna):
+def test_the_review_reminder_is_in_the_owners_language_only(lead_kiruna: User) -> None:
     from wagtail.users.models import UserProfile
 
     profile = UserProfile.get_for_user(lead_kiruna)
@@ -68,7 +72,7 @@ def test_the_review_reminder_is_in_the_owners_language_only(lead_kiruna):
     assert "to review" in message.subject
 
 
-def test_the_digest_page_lists_the_months_new_lessons_and_upcoming_meetings(client):
+def test_the_digest_page_lists_the_months_new_lessons_and_upcoming_meetings(client: Client) -> None:
     lesson = make_lesson(title="Ny lärdom i november", visibility="public")
     make_lesson(title="Intern lärdom", visibility="internal")
     make_meeting(title="Utbyte nästa månad", date=timezone.localdate() + datetime.timedelta(days=40))
@@ -81,7 +85,7 @@ def test_the_digest_page_lists_the_months_new_lessons_and_upcoming_meetings(clie
     assert "Nya lärdomar" in client.get("/kunskap/sammanfattning/").content.decode()
 
 
-def test_the_digest_email_is_in_the_recipients_language_and_sent_once(partner):
+def test_the_digest_email_is_in_the_recipients_language_and_sent_once(partner: User) -> None:
     make_lesson(title="Delad lärdom", visibility="partners")
     make_lesson(title="Intern lärdom", visibility="internal")
     today = timezone.localdate()

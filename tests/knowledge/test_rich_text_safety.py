@@ -2,9 +2,14 @@
 page is shown (page, admin editor, feeds, PDF, page API, search highlights) and the page opens in the admin editor."""
 
 import re
+from pathlib import Path
+from typing import Any
 
 import pytest
+from django.contrib.auth.models import User
 from django.core.management import call_command
+from django.test import Client
+from pytest_django.fixtures import Settings
 
 from knowledge.models import LessonPage
 from knowledge.richtext import editor_rich_text
@@ -51,15 +56,16 @@ def _active(text: str) -> list[str]:
 
 
 @pytest.fixture
-def imported(tmp_path, lead_kiruna, settings, backend):
+def imported(tmp_path: Path, lead_kiruna: User, settings: Settings, backend: Any) -> LessonPage:
     path = tmp_path / "xss.md"
     path.write_text(LESSON, encoding="utf-8")
     call_command("import_knowledge", str(path), "--publish")
-    return LessonPage.objects.get(slug="xss-lesson")
+    lesson: LessonPage = LessonPage.objects.get(slug="xss-lesson")
+    return lesson
 
 
 @pytest.fixture
-def backend(settings, tmp_path):
+def backend(settings: Settings, tmp_path: Path) -> Any:
     from modelsearch.backends import get_search_backend
 
     settings.WAGTAILSEARCH_BACKENDS = {
@@ -84,7 +90,7 @@ def backend(settings, tmp_path):
         '<p onclick="alert(1)">text</p>',
     ],
 )
-def test_each_payload_is_inert_after_conversion(html):
+def test_each_payload_is_inert_after_conversion(html: str) -> None:
     stored = editor_rich_text(f"<p>före</p>{html}<p>efter</p>")
     assert _active(stored) == []
     assert "alert" not in stored.replace("x</a>", "")
@@ -92,7 +98,7 @@ def test_each_payload_is_inert_after_conversion(html):
     assert "efter" in stored
 
 
-def test_stored_fields_hold_no_active_content(imported):
+def test_stored_fields_hold_no_active_content(imported: LessonPage) -> None:
     for name in ("summary", "context"):
         assert _active(getattr(imported, name)) == [], name
     assert _active(str(imported.body.raw_data)) == []
@@ -102,7 +108,7 @@ def test_stored_fields_hold_no_active_content(imported):
     assert "<br/>" in imported.context
 
 
-def test_the_public_page_renders_inert(client, imported):
+def test_the_public_page_renders_inert(client: Client, imported: LessonPage) -> None:
     response = client.get(imported.url)
     assert response.status_code == 200
     html = response.content.decode()
@@ -110,7 +116,9 @@ def test_the_public_page_renders_inert(client, imported):
     assert _active(html) == []
 
 
-def test_the_imported_page_opens_in_the_admin_editor(client, imported, coordinator):
+def test_the_imported_page_opens_in_the_admin_editor(
+    client: Client, imported: LessonPage, coordinator: User
+) -> None:
     client.force_login(coordinator)
     response = client.get(f"/admin/pages/{imported.pk}/edit/")
     assert response.status_code == 200
@@ -124,7 +132,7 @@ def test_the_imported_page_opens_in_the_admin_editor(client, imported, coordinat
 
 
 @pytest.mark.parametrize("path", ["/kunskap/flode/rss/", "/kunskap/flode/atom/"])
-def test_feeds_are_inert(client, imported, path):
+def test_feeds_are_inert(client: Client, imported: LessonPage, path: str) -> None:
     response = client.get(path)
     assert response.status_code == 200
     text = response.content.decode()
@@ -133,7 +141,7 @@ def test_feeds_are_inert(client, imported, path):
     assert "&lt;script" not in text
 
 
-def test_page_api_is_inert(client, imported):
+def test_page_api_is_inert(client: Client, imported: LessonPage) -> None:
     listing = client.get("/api/v2/pages/", {"type": "knowledge.LessonPage", "fields": "*"})
     assert listing.status_code == 200
     detail = client.get(f"/api/v2/pages/{imported.pk}/")
@@ -144,7 +152,7 @@ def test_page_api_is_inert(client, imported):
     assert "Kattunge" in detail.content.decode()
 
 
-def test_search_highlights_are_inert(client, imported, backend):
+def test_search_highlights_are_inert(client: Client, imported: LessonPage, backend: Any) -> None:
     response = client.get("/api/search/", {"q": "kattunge"})
     assert response.status_code == 200
     data = response.json()
@@ -153,7 +161,7 @@ def test_search_highlights_are_inert(client, imported, backend):
     assert "<script" not in data["results"][0]["highlight"]
 
 
-def test_pdf_is_inert(client, imported):
+def test_pdf_is_inert(client: Client, imported: LessonPage) -> None:
     from knowledge.pdf import render_page_pdf  # noqa: F401 — the view renders through it
 
     response = client.get(f"/kunskap/pdf/{imported.pk}/")

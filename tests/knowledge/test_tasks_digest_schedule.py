@@ -11,7 +11,7 @@ from knowledge import tasks
 pytestmark = pytest.mark.django_db
 
 
-def test_beat_schedules_the_monthly_digest_on_the_first():
+def test_beat_schedules_the_monthly_digest_on_the_first() -> None:
     entry = settings.CELERY_BEAT_SCHEDULE["knowledge-monthly-digest"]
     assert entry["task"] == "knowledge.tasks.send_last_months_digest"
     schedule = entry["schedule"]
@@ -27,5 +27,7 @@ def test_beat_schedules_the_monthly_digest_on_the_first():
         (datetime.date(2026, 11, 24), (2026, 10)),
     ],
 )
-def test_the_monthly_digest_covers_the_previous_calendar_month(today, expected):
+def test_the_monthly_digest_covers_the_previous_calendar_month(
+    today: datetime.date, expected: tuple[int, int]
+) -> None:
     assert tasks.previous_month(today) == expected

@@ -1,25 +1,29 @@
 """Draft → review → published through Wagtail's workflow, with the role checks of themes.permissions."""
 
 import datetime
+from typing import Any
 
 import pytest
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
+from django.test import Client
 from django.utils import timezone
 from wagtail.models import GroupPagePermission, WorkflowState
 
 from knowledge import services
 from knowledge.models import LessonPage
+from themes.models import Municipality
 
 pytestmark = pytest.mark.django_db
 
 
-def _draft(user, municipality, **kwargs):
+def _draft(user: User, municipality: Municipality | None, **kwargs: Any) -> LessonPage:
     return services.lesson_create_draft(
         user=user, title="Välkomstsamtal till nyinflyttade", municipality=municipality, **kwargs
     )
 
 
-def test_a_lead_drafts_a_lesson_for_their_own_municipality(lead_kiruna, kiruna):
+def test_a_lead_drafts_a_lesson_for_their_own_municipality(lead_kiruna: User, kiruna: Municipality) -> None:
     lesson = _draft(lead_kiruna, kiruna, summary="<p>Kort</p>", tags=["välkomst"])
     assert not lesson.live
     assert lesson.owner == lead_kiruna
@@ -27,17 +31,19 @@ def test_a_lead_drafts_a_lesson_for_their_own_municipality(lead_kiruna, kiruna):
     assert lesson.url.endswith(f"/kunskap/{lesson.slug}/")
 
 
-def test_a_lead_cannot_draft_for_another_municipality(lead_lulea, kiruna):
+def test_a_lead_cannot_draft_for_another_municipality(lead_lulea: User, kiruna: Municipality) -> None:
     with pytest.raises(PermissionDenied):
         _draft(lead_lulea, kiruna)
 
 
-def test_a_partner_cannot_draft(partner, kiruna):
+def test_a_partner_cannot_draft(partner: User, kiruna: Municipality) -> None:
     with pytest.raises(PermissionDenied):
         _draft(partner, kiruna)
 
 
-def test_draft_review_publish_goes_through_the_coordinating_teams_approval(lead_kiruna, coordinator, kiruna):
+def test_draft_review_publish_goes_through_the_coordinating_teams_approval(
+    lead_kiruna: User, coordinator: User, kiruna: Municipality
+) -> None:
     lesson = _draft(lead_kiruna, kiruna)
     services.lesson_submit_for_review(user=lead_kiruna, lesson=lesson)
     lesson.refresh_from_db()
@@ -52,7 +58,9 @@ def test_draft_review_publish_goes_through_the_coordinating_teams_approval(lead_
     assert WorkflowState.objects.get(object_id=str(lesson.pk)).status == WorkflowState.STATUS_APPROVED
 
 
-def test_another_lead_of_the_same_municipality_may_submit_the_lesson(lead_kiruna, kiruna):
+def test_another_lead_of_the_same_municipality_may_submit_the_lesson(
+    lead_kiruna: User, kiruna: Municipality
+) -> None:
     # ADR 0030: a municipality's leads work on its pages as a team; ownership is the review duty, not a lock.
     from tests.factories import user_with_role
 
@@ -63,20 +71,22 @@ def test_another_lead_of_the_same_municipality_may_submit_the_lesson(lead_kiruna
     assert lesson.workflow_in_progress
 
 
-def test_a_lead_of_another_municipality_may_not_submit_the_lesson(lead_kiruna, lead_lulea, kiruna):
+def test_a_lead_of_another_municipality_may_not_submit_the_lesson(
+    lead_kiruna: User, lead_lulea: User, kiruna: Municipality
+) -> None:
     lesson = _draft(lead_kiruna, kiruna)
     with pytest.raises(PermissionDenied):
         services.lesson_submit_for_review(user=lead_lulea, lesson=lesson)
 
 
-def test_submitting_twice_does_not_start_a_second_review(lead_kiruna, kiruna):
+def test_submitting_twice_does_not_start_a_second_review(lead_kiruna: User, kiruna: Municipality) -> None:
     lesson = _draft(lead_kiruna, kiruna)
     services.lesson_submit_for_review(user=lead_kiruna, lesson=lesson)
     services.lesson_submit_for_review(user=lead_kiruna, lesson=lesson)
     assert WorkflowState.objects.filter(object_id=str(lesson.pk)).count() == 1
 
 
-def test_a_lead_cannot_publish(lead_kiruna, kiruna):
+def test_a_lead_cannot_publish(lead_kiruna: User, kiruna: Municipality) -> None:
     lesson = _draft(lead_kiruna, kiruna)
     services.lesson_submit_for_review(user=lead_kiruna, lesson=lesson)
     with pytest.raises(PermissionDenied):
@@ -85,8 +95,8 @@ def test_a_lead_cannot_publish(lead_kiruna, kiruna):
 
 
 def test_a_go_live_date_schedules_the_approved_revision_instead_of_publishing(
-    lead_kiruna, coordinator, kiruna
-):
+    lead_kiruna: User, coordinator: User, kiruna: Municipality
+) -> None:
     lesson = _draft(lead_kiruna, kiruna)
     lesson.go_live_at = timezone.now() + datetime.timedelta(days=3)
     lesson.save_revision(user=lead_kiruna)
@@ -97,7 +107,7 @@ def test_a_go_live_date_schedules_the_approved_revision_instead_of_publishing(
     assert lesson.approved_schedule
 
 
-def test_the_migration_grants_leads_add_and_edit_and_the_team_publish_on_the_index():
+def test_the_migration_grants_leads_add_and_edit_and_the_team_publish_on_the_index() -> None:
     granted = {
         (p.group.name, p.permission.codename)
         for p in GroupPagePermission.objects.filter(page__slug="kunskap").select_related(
@@ -109,7 +119,9 @@ def test_the_migration_grants_leads_add_and_edit_and_the_team_publish_on_the_ind
     assert {("Coordinating team", "publish_page"), ("Coordinating team", "change_page")} <= granted
 
 
-def test_revisions_can_be_compared_in_the_wagtail_admin(client, lead_kiruna, coordinator, kiruna):
+def test_revisions_can_be_compared_in_the_wagtail_admin(
+    client: Client, lead_kiruna: User, coordinator: User, kiruna: Municipality
+) -> None:
     lesson = _draft(lead_kiruna, kiruna, advice="<p>Första</p>")
     first = lesson.latest_revision
     lesson.advice = "<p>Andra</p>"
@@ -120,7 +132,9 @@ def test_revisions_can_be_compared_in_the_wagtail_admin(client, lead_kiruna, coo
     assert "Andra" in response.content.decode()
 
 
-def test_the_author_proposes_a_visibility_when_submitting(lead_kiruna, coordinator, kiruna):
+def test_the_author_proposes_a_visibility_when_submitting(
+    lead_kiruna: User, coordinator: User, kiruna: Municipality
+) -> None:
     lesson = _draft(lead_kiruna, kiruna)
     services.lesson_submit_for_review(user=lead_kiruna, lesson=lesson, visibility="partners")
     services.lesson_publish(user=coordinator, lesson=lesson)
@@ -130,8 +144,8 @@ def test_the_author_proposes_a_visibility_when_submitting(lead_kiruna, coordinat
 
 
 def test_a_lead_edits_own_drafts_in_the_wagtail_admin_but_not_another_municipalitys(
-    client, lead_kiruna, lead_lulea, kiruna
-):
+    client: Client, lead_kiruna: User, lead_lulea: User, kiruna: Municipality
+) -> None:
     lesson = _draft(lead_kiruna, kiruna)
     client.force_login(lead_kiruna)
     assert client.get(f"/admin/pages/{lesson.pk}/edit/").status_code == 200
@@ -142,13 +156,15 @@ def test_a_lead_edits_own_drafts_in_the_wagtail_admin_but_not_another_municipali
     assert response["Location"] == "/admin/"
 
 
-def test_the_coordinator_edits_any_knowledge_page_in_the_admin(client, lead_kiruna, coordinator, kiruna):
+def test_the_coordinator_edits_any_knowledge_page_in_the_admin(
+    client: Client, lead_kiruna: User, coordinator: User, kiruna: Municipality
+) -> None:
     lesson = _draft(lead_kiruna, kiruna)
     client.force_login(coordinator)
     assert client.get(f"/admin/pages/{lesson.pk}/edit/").status_code == 200
 
 
-def _admin_form(lesson, user, **changes):
+def _admin_form(lesson: LessonPage, user: User, **changes: object) -> Any:
     """The Wagtail admin's edit form for `lesson`, bound to its current values with `changes`, as `user` would post it."""
     from wagtail.test.utils.form_data import inline_formset, nested_form_data, streamfield
 
@@ -169,7 +185,9 @@ def _admin_form(lesson, user, **changes):
     )
 
 
-def test_a_lead_cannot_move_their_lesson_to_another_municipality_in_the_admin(lead_kiruna, kiruna, lulea):
+def test_a_lead_cannot_move_their_lesson_to_another_municipality_in_the_admin(
+    lead_kiruna: User, kiruna: Municipality, lulea: Municipality
+) -> None:
     lesson = _draft(lead_kiruna, kiruna)
     assert _admin_form(lesson, lead_kiruna).is_valid()
     moved = _admin_form(lesson, lead_kiruna, municipality=lulea.pk)
@@ -181,8 +199,8 @@ def test_a_lead_cannot_move_their_lesson_to_another_municipality_in_the_admin(le
 
 
 def test_the_coordinator_may_name_any_municipality_or_none_in_the_admin(
-    lead_kiruna, coordinator, kiruna, lulea
-):
+    lead_kiruna: User, coordinator: User, kiruna: Municipality, lulea: Municipality
+) -> None:
     lesson = _draft(lead_kiruna, kiruna)
     assert _admin_form(lesson, coordinator, municipality=lulea.pk).is_valid()
     assert _admin_form(lesson, coordinator, municipality="").is_valid()

@@ -11,7 +11,7 @@ from themes.models import Municipality
 pytestmark = pytest.mark.django_db
 
 
-def test_every_municipality_gets_a_full_demo_plan_and_seeding_again_adds_nothing():
+def test_every_municipality_gets_a_full_demo_plan_and_seeding_again_adds_nothing() -> None:
     from portal.management.commands.seed_demo import Command
     from sprints import demo as sprints_demo
 

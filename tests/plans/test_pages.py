@@ -5,22 +5,24 @@ from __future__ import annotations
 import io
 
 import pytest
+from django.contrib.auth.models import User
+from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
 
 from plans import services
 from plans.models import ActionPlan, Need
 from tests.plans.conftest import add_goal, add_need, make_sprint
-from themes.models import RelocationPhase, ValueChainStep, Visibility, WorkPackage
+from themes.models import Municipality, RelocationPhase, ValueChainStep, Visibility, WorkPackage
 
 pytestmark = pytest.mark.django_db
 
 
-def _url(plan, name="plans:plan", **extra):
+def _url(plan: ActionPlan, name: str = "plans:plan", **extra: object) -> str:
     return reverse(name, kwargs={"municipality": plan.municipality.slug, "period": plan.period, **extra})
 
 
-def test_a_lead_writes_a_need_through_the_form(client, plan, lead_kiruna):
+def test_a_lead_writes_a_need_through_the_form(client: Client, plan: ActionPlan, lead_kiruna: User) -> None:
     client.force_login(lead_kiruna)
     response = client.post(
         _url(plan, "plans:need-add"),
@@ -37,7 +39,9 @@ def test_a_lead_writes_a_need_through_the_form(client, plan, lead_kiruna):
     assert sorted(need.tags.names()) == ["barnomsorg", "förskola"]
 
 
-def test_a_form_with_errors_says_so_and_saves_nothing(client, plan, lead_kiruna):
+def test_a_form_with_errors_says_so_and_saves_nothing(
+    client: Client, plan: ActionPlan, lead_kiruna: User
+) -> None:
     client.force_login(lead_kiruna)
     response = client.post(
         _url(plan, "plans:goal-add"), {"indicator": "Nya hyresrätter", "baseline": "5", "target": "5"}
@@ -50,12 +54,16 @@ def test_a_form_with_errors_says_so_and_saves_nothing(client, plan, lead_kiruna)
     assert not plan.goals.exists()
 
 
-def test_another_municipalitys_lead_gets_403_on_the_form(client, plan, lead_lulea):
+def test_another_municipalitys_lead_gets_403_on_the_form(
+    client: Client, plan: ActionPlan, lead_lulea: User
+) -> None:
     client.force_login(lead_lulea)
     assert client.get(_url(plan, "plans:need-add")).status_code == 403
 
 
-def test_the_plan_page_shows_parts_and_the_edit_buttons_to_the_lead(client, full_plan, lead_kiruna):
+def test_the_plan_page_shows_parts_and_the_edit_buttons_to_the_lead(
+    client: Client, full_plan: ActionPlan, lead_kiruna: User
+) -> None:
     client.force_login(lead_kiruna)
     body = client.get(_url(full_plan)).content.decode()
     assert "Inga lediga hyresrätter för nyinflyttade" in body
@@ -65,8 +73,8 @@ def test_the_plan_page_shows_parts_and_the_edit_buttons_to_the_lead(client, full
 
 
 def test_the_coordinator_sees_the_review_form_only_once_submitted(
-    client, full_plan, lead_kiruna, coordinator
-):
+    client: Client, full_plan: ActionPlan, lead_kiruna: User, coordinator: User
+) -> None:
     client.force_login(coordinator)
     assert _url(full_plan, "plans:review") not in client.get(_url(full_plan)).content.decode()
     services.action_plan_submit(actor=lead_kiruna, plan=full_plan)
@@ -79,7 +87,9 @@ def test_the_coordinator_sees_the_review_form_only_once_submitted(
     assert "Tydliga mål." in client.get(_url(full_plan)).content.decode()
 
 
-def test_a_lead_cannot_approve_through_the_page(client, full_plan, lead_kiruna):
+def test_a_lead_cannot_approve_through_the_page(
+    client: Client, full_plan: ActionPlan, lead_kiruna: User
+) -> None:
     services.action_plan_submit(actor=lead_kiruna, plan=full_plan)
     client.force_login(lead_kiruna)
     assert client.post(_url(full_plan, "plans:review"), {"decision": "approve"}).status_code == 403
@@ -90,8 +100,14 @@ def test_a_lead_cannot_approve_through_the_page(client, full_plan, lead_kiruna):
     [("public", 200, 200), ("partners", 404, 200), ("internal", 404, 404)],
 )
 def test_a_plan_is_seen_as_its_visibility_allows(
-    client, full_plan, lead_kiruna, partner, visibility, anonymous, for_partner
-):
+    client: Client,
+    full_plan: ActionPlan,
+    lead_kiruna: User,
+    partner: User,
+    visibility: str,
+    anonymous: int,
+    for_partner: int,
+) -> None:
     services.action_plan_update(actor=lead_kiruna, plan=full_plan, visibility=visibility)
     assert client.get(_url(full_plan)).status_code == anonymous
     client.force_login(partner)
@@ -99,7 +115,9 @@ def test_a_plan_is_seen_as_its_visibility_allows(
     assert client.get(_url(full_plan, "plans:pdf")).status_code == for_partner
 
 
-def test_linking_a_sprint_through_the_page(client, full_plan, lead_kiruna, kiruna):
+def test_linking_a_sprint_through_the_page(
+    client: Client, full_plan: ActionPlan, lead_kiruna: User, kiruna: Municipality
+) -> None:
     activity = services.activity_add(actor=lead_kiruna, plan=full_plan, title="Testvecka")
     sprint = make_sprint(lead_kiruna, kiruna, title="Testvecka i mars")
     client.force_login(lead_kiruna)
@@ -108,7 +126,9 @@ def test_linking_a_sprint_through_the_page(client, full_plan, lead_kiruna, kirun
     assert "Testvecka i mars" in client.get(_url(full_plan)).content.decode()
 
 
-def test_dropping_an_activity_without_a_reason_is_refused_with_a_message(client, full_plan, lead_kiruna):
+def test_dropping_an_activity_without_a_reason_is_refused_with_a_message(
+    client: Client, full_plan: ActionPlan, lead_kiruna: User
+) -> None:
     activity = services.activity_add(actor=lead_kiruna, plan=full_plan, title="Bostadsmässa")
     client.force_login(lead_kiruna)
     response = client.post(
@@ -119,13 +139,13 @@ def test_dropping_an_activity_without_a_reason_is_refused_with_a_message(client,
     assert "varför" in response.content.decode() or "why" in response.content.decode()
 
 
-def test_english_pages(client, full_plan, lead_kiruna):
+def test_english_pages(client: Client, full_plan: ActionPlan, lead_kiruna: User) -> None:
     client.force_login(lead_kiruna)
     body = client.get("/en" + _url(full_plan)).content.decode()
     assert "Needs and friction" in body
 
 
-def test_pdf_and_exports(client, full_plan, lead_kiruna):
+def test_pdf_and_exports(client: Client, full_plan: ActionPlan, lead_kiruna: User) -> None:
     client.force_login(lead_kiruna)
     pdf = client.get(_url(full_plan, "plans:pdf"))
     assert pdf["Content-Type"] == "application/pdf"
@@ -138,14 +158,16 @@ def test_pdf_and_exports(client, full_plan, lead_kiruna):
     assert workbook.worksheets[1]["A2"].value == "Flyttbeslut inom 3 månader"
 
 
-def test_an_export_cell_that_looks_like_a_formula_is_text(client, plan, lead_kiruna):
+def test_an_export_cell_that_looks_like_a_formula_is_text(
+    client: Client, plan: ActionPlan, lead_kiruna: User
+) -> None:
     add_need(lead_kiruna, plan, text='=HYPERLINK("http://example.test")')
     client.force_login(lead_kiruna)
     csv_text = client.get(_url(plan, "plans:export", fmt="csv")).content.decode("utf-8-sig")
     assert "'=HYPERLINK" in csv_text
 
 
-def test_the_matrix_is_the_coordinating_teams(client, lead_kiruna, coordinator):
+def test_the_matrix_is_the_coordinating_teams(client: Client, lead_kiruna: User, coordinator: User) -> None:
     url = reverse("plans:matrix")
     assert client.get(url).status_code == 302
     client.force_login(lead_kiruna)
@@ -157,7 +179,9 @@ def test_the_matrix_is_the_coordinating_teams(client, lead_kiruna, coordinator):
 # --- API --------------------------------------------------------------------------------------------------------
 
 
-def test_the_api_gives_exactly_the_contract(client, full_plan, lead_kiruna, kiruna):
+def test_the_api_gives_exactly_the_contract(
+    client: Client, full_plan: ActionPlan, lead_kiruna: User, kiruna: Municipality
+) -> None:
     activity = services.activity_add(actor=lead_kiruna, plan=full_plan, title="Testvecka")
     sprint = make_sprint(lead_kiruna, kiruna, visibility=Visibility.PUBLIC)
     services.activity_link_sprint(actor=lead_kiruna, activity=activity, sprint=sprint)
@@ -190,7 +214,9 @@ def test_the_api_gives_exactly_the_contract(client, full_plan, lead_kiruna, kiru
     assert client.get("/api/action-plans/", {"municipality": "2584"}).json() == data
 
 
-def test_the_api_hides_what_the_caller_may_not_see(client, full_plan, lead_kiruna, kiruna, partner):
+def test_the_api_hides_what_the_caller_may_not_see(
+    client: Client, full_plan: ActionPlan, lead_kiruna: User, kiruna: Municipality, partner: User
+) -> None:
     activity = services.activity_add(actor=lead_kiruna, plan=full_plan, title="Testvecka")
     services.activity_link_sprint(
         actor=lead_kiruna, activity=activity, sprint=make_sprint(lead_kiruna, kiruna)
@@ -202,18 +228,18 @@ def test_the_api_hides_what_the_caller_may_not_see(client, full_plan, lead_kirun
     assert document["activities"][0]["sprints"] == []  # the sprint is internal
 
 
-def test_the_api_refuses_an_unknown_municipality(client):
+def test_the_api_refuses_an_unknown_municipality(client: Client) -> None:
     response = client.get("/api/action-plans/", {"municipality": "stockholm"})
     assert response.status_code == 400
     assert "municipality" in response.json()
 
 
-def test_the_api_is_in_the_schema(client):
+def test_the_api_is_in_the_schema(client: Client) -> None:
     schema = client.get("/api/schema/", HTTP_ACCEPT="application/json")
     text = schema.content.decode()
     assert "/api/action-plans/" in text
     assert "progress" in text
 
 
-def test_add_goal_helper_is_used(plan, lead_kiruna):
+def test_add_goal_helper_is_used(plan: ActionPlan, lead_kiruna: User) -> None:
     assert add_goal(lead_kiruna, plan).plan_id == plan.pk

@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterator
 from decimal import Decimal
 
 import pytest
+from django.contrib.auth.models import User
 from django.core.cache import cache
+from django.test import Client
+from pytest_django import DjangoAssertNumQueries, DjangoCaptureOnCommitCallbacks
 
-from insights.models import ImportBatch, Prospect
-from insights.selectors import pipeline_changed
+from insights.models import Prospect
 from plans import selectors, services
-from plans.models import IndicatorValue
-from tests.plans.conftest import add_goal, add_need, log_result, make_sprint
+from plans.models import ActionPlan, IndicatorValue, Need
+from plans.selectors import CapacityRow
+from tests.plans.conftest import add_goal, add_need, add_prospects, log_result, make_sprint
 from themes.models import Municipality, Visibility
 
 pytestmark = pytest.mark.django_db
@@ -21,34 +25,21 @@ ALL = tuple(Visibility.values)
 
 
 @pytest.fixture(autouse=True)
-def _empty_cache():
+def _empty_cache() -> Iterator[None]:
     cache.clear()
     yield
     cache.clear()
 
 
-def prospects(municipality, *, desire=0, action=0, year=2026):
-    """Pseudonymous prospect rows as the import stores them, in Desire and Action, imported in `year`."""
-    batch = ImportBatch.objects.create(municipality=municipality, file_name="t.csv", status="imported")
-    when = datetime.datetime(year, 6, 1, tzinfo=datetime.UTC)
-    start = Prospect.objects.count()
-    Prospect.objects.bulk_create(
-        Prospect(
-            municipality=municipality,
-            pseudonym=f"p{start + i}",
-            country="DE",
-            age_band="25-34",
-            household="couple",
-            aida_stage=stage,
-            imported_at=when,
-            batch=batch,
-        )
-        for i, stage in enumerate(["desire"] * desire + ["action"] * action)
-    )
-    pipeline_changed()  # what the import service does
-
-
-def indicator(municipality, kind, value, *, period="2026", date="2026-03-01", synthetic=False):
+def indicator(
+    municipality: Municipality,
+    kind: str,
+    value: str,
+    *,
+    period: str = "2026",
+    date: str = "2026-03-01",
+    synthetic: bool = False,
+) -> IndicatorValue:
     return IndicatorValue.objects.create(
         municipality=municipality,
         period=period,
@@ -63,11 +54,13 @@ def indicator(municipality, kind, value, *, period="2026", date="2026-03-01", sy
 # --- goal progress ----------------------------------------------------------------------------------------------
 
 
-def _progress(plan):
+def _progress(plan: ActionPlan) -> list[float | None]:
     return [view.progress for view in selectors.plan_contents([plan], levels=ALL)[plan.pk].goals]
 
 
-def test_progress_from_the_latest_matching_result_of_the_goals_sprints(plan, lead_kiruna, kiruna):
+def test_progress_from_the_latest_matching_result_of_the_goals_sprints(
+    plan: ActionPlan, lead_kiruna: User, kiruna: Municipality
+) -> None:
     goal = add_goal(lead_kiruna, plan, indicator="Flyttbeslut", baseline=Decimal("2"), target=Decimal("12"))
     sprint = make_sprint(lead_kiruna, kiruna)
     activity = services.activity_add(actor=lead_kiruna, plan=plan, title="Testvecka", goal=goal)
@@ -79,7 +72,9 @@ def test_progress_from_the_latest_matching_result_of_the_goals_sprints(plan, lea
     assert _progress(plan) == [0.5]
 
 
-def test_results_of_a_sprint_not_linked_to_the_goal_do_not_count(plan, lead_kiruna, kiruna):
+def test_results_of_a_sprint_not_linked_to_the_goal_do_not_count(
+    plan: ActionPlan, lead_kiruna: User, kiruna: Municipality
+) -> None:
     add_goal(lead_kiruna, plan, indicator="Flyttbeslut")
     sprint = make_sprint(lead_kiruna, kiruna)
     services.activity_add(actor=lead_kiruna, plan=plan, title="Utan mål")
@@ -87,7 +82,9 @@ def test_results_of_a_sprint_not_linked_to_the_goal_do_not_count(plan, lead_kiru
     assert _progress(plan) == [None]
 
 
-def test_the_result_metric_can_be_named_apart_from_the_indicator(plan, lead_kiruna, kiruna):
+def test_the_result_metric_can_be_named_apart_from_the_indicator(
+    plan: ActionPlan, lead_kiruna: User, kiruna: Municipality
+) -> None:
     goal = add_goal(
         lead_kiruna, plan, indicator="Fler stannar", result_metric="Kvar efter ett år", target=Decimal("20")
     )
@@ -98,7 +95,9 @@ def test_the_result_metric_can_be_named_apart_from_the_indicator(plan, lead_kiru
     assert _progress(plan) == [1.25]
 
 
-def test_progress_downwards_when_the_target_is_below_the_baseline(plan, lead_kiruna, kiruna):
+def test_progress_downwards_when_the_target_is_below_the_baseline(
+    plan: ActionPlan, lead_kiruna: User, kiruna: Municipality
+) -> None:
     add_goal(
         lead_kiruna,
         plan,
@@ -115,7 +114,9 @@ def test_progress_downwards_when_the_target_is_below_the_baseline(plan, lead_kir
     assert _progress(plan) == [0.5]
 
 
-def test_progress_from_the_newest_indicator_value(plan, lead_kiruna, kiruna):
+def test_progress_from_the_newest_indicator_value(
+    plan: ActionPlan, lead_kiruna: User, kiruna: Municipality
+) -> None:
     add_goal(
         lead_kiruna,
         plan,
@@ -132,7 +133,9 @@ def test_progress_from_the_newest_indicator_value(plan, lead_kiruna, kiruna):
     assert (view.progress, view.percent, view.measurement.source) == (0.75, 75, "indicator")
 
 
-def test_a_partner_does_not_get_progress_from_an_internal_sprint(plan, lead_kiruna, kiruna):
+def test_a_partner_does_not_get_progress_from_an_internal_sprint(
+    plan: ActionPlan, lead_kiruna: User, kiruna: Municipality
+) -> None:
     goal = add_goal(lead_kiruna, plan, indicator="Flyttbeslut")
     sprint = make_sprint(lead_kiruna, kiruna, visibility=Visibility.INTERNAL)
     activity = services.activity_add(actor=lead_kiruna, plan=plan, title="Testvecka", goal=goal)
@@ -143,7 +146,9 @@ def test_a_partner_does_not_get_progress_from_an_internal_sprint(plan, lead_kiru
     assert partner_view.activities[0].sprints == []
 
 
-def test_percent_is_clamped_for_the_progress_bar(plan, lead_kiruna, kiruna):
+def test_percent_is_clamped_for_the_progress_bar(
+    plan: ActionPlan, lead_kiruna: User, kiruna: Municipality
+) -> None:
     add_goal(
         lead_kiruna,
         plan,
@@ -160,12 +165,12 @@ def test_percent_is_clamped_for_the_progress_bar(plan, lead_kiruna, kiruna):
 # --- attraction against capacity ----------------------------------------------------------------------------
 
 
-def _row(municipality, period="2026"):
+def _row(municipality: Municipality, period: str = "2026") -> CapacityRow:
     return selectors.capacity_rows([municipality], period=period)[0]
 
 
-def test_a_flag_in_plain_words_where_action_outruns_the_flats(kiruna):
-    prospects(kiruna, desire=40, action=25)
+def test_a_flag_in_plain_words_where_action_outruns_the_flats(kiruna: Municipality) -> None:
+    add_prospects(kiruna, desire=40, action=25)
     indicator(kiruna, "vacant_rental_flats", "12")
     indicator(kiruna, "open_job_ads", "300")
     row = _row(kiruna)
@@ -175,30 +180,32 @@ def test_a_flag_in_plain_words_where_action_outruns_the_flats(kiruna):
     ]
 
 
-def test_no_flag_when_capacity_suffices_or_is_not_reported(kiruna):
-    prospects(kiruna, desire=40, action=25)
+def test_no_flag_when_capacity_suffices_or_is_not_reported(kiruna: Municipality) -> None:
+    add_prospects(kiruna, desire=40, action=25)
     assert _row(kiruna).flags == []
     indicator(kiruna, "vacant_rental_flats", "25")
     assert _row(kiruna).flags == []
 
 
-def test_capacity_of_another_period_does_not_count(kiruna):
-    prospects(kiruna, desire=40, action=25)
+def test_capacity_of_another_period_does_not_count(kiruna: Municipality) -> None:
+    add_prospects(kiruna, desire=40, action=25)
     indicator(kiruna, "vacant_rental_flats", "3", period="2025", date="2025-03-01")
     assert _row(kiruna).flags == []
 
 
-def test_pipeline_counts_only_the_periods_imports(kiruna):
-    prospects(kiruna, desire=30, action=20, year=2025)
-    prospects(kiruna, desire=15, action=11, year=2026)
+def test_pipeline_counts_only_the_periods_imports(kiruna: Municipality) -> None:
+    add_prospects(kiruna, desire=30, action=20, year=2025)
+    add_prospects(kiruna, desire=15, action=11, year=2026)
     assert (_row(kiruna).desire, _row(kiruna).action) == (15, 11)
     span = _row(kiruna, "2025-2026")
     assert (span.desire, span.action) == (45, 31)
 
 
-def test_a_small_pipeline_figure_is_suppressed_and_raises_no_flag(kiruna, lulea):
-    prospects(kiruna, desire=40, action=9)
-    prospects(lulea, desire=50, action=30)
+def test_a_small_pipeline_figure_is_suppressed_and_raises_no_flag(
+    kiruna: Municipality, lulea: Municipality
+) -> None:
+    add_prospects(kiruna, desire=40, action=9)
+    add_prospects(lulea, desire=50, action=30)
     indicator(kiruna, "vacant_rental_flats", "2")
     row = _row(kiruna)
     assert row.action is None
@@ -206,10 +213,12 @@ def test_a_small_pipeline_figure_is_suppressed_and_raises_no_flag(kiruna, lulea)
     assert row.flags == []
 
 
-def test_suppression_is_secondary_too_so_a_hidden_count_cannot_be_worked_out(kiruna, lulea):
+def test_suppression_is_secondary_too_so_a_hidden_count_cannot_be_worked_out(
+    kiruna: Municipality, lulea: Municipality
+) -> None:
     # Kiruna's Action (5) is hidden; Kiruna's Desire then goes too, or Desire + Action totals would reveal it.
-    prospects(kiruna, desire=40, action=5)
-    prospects(lulea, desire=50, action=30)
+    add_prospects(kiruna, desire=40, action=5)
+    add_prospects(lulea, desire=50, action=30)
     rows = {row.municipality.slug: row for row in selectors.capacity_rows([kiruna, lulea], period="2026")}
     published = [n for row in rows.values() for n in (row.desire, row.action)]
     assert rows["kiruna"].action is None
@@ -217,8 +226,8 @@ def test_suppression_is_secondary_too_so_a_hidden_count_cannot_be_worked_out(kir
     assert all(n is None or n >= 10 for n in published)
 
 
-def test_no_row_level_prospect_reaches_the_plans_app(kiruna):
-    prospects(kiruna, desire=40, action=25)
+def test_no_row_level_prospect_reaches_the_plans_app(kiruna: Municipality) -> None:
+    add_prospects(kiruna, desire=40, action=25)
     row = _row(kiruna)
     assert isinstance(row.desire, int)
     assert isinstance(row.action, int)
@@ -228,18 +237,18 @@ def test_no_row_level_prospect_reaches_the_plans_app(kiruna):
 # --- recurring needs ----------------------------------------------------------------------------------------
 
 
-def _plan_of(slug, period="2026"):
+def _plan_of(slug: str, period: str = "2026") -> ActionPlan:
     municipality = Municipality.objects.get(slug=slug)
     return services.action_plan_create(
         actor=None, skip_permission_checks=True, municipality=municipality, period=period, visibility="public"
     )
 
 
-def _need(plan, text, tags):
+def _need(plan: ActionPlan, text: str, tags: list[str]) -> Need:
     return add_need(None, plan, text=text, tags=tags, skip_permission_checks=True)
 
 
-def test_needs_recur_by_tag_across_municipalities_most_shared_first():
+def test_needs_recur_by_tag_across_municipalities_most_shared_first() -> None:
     kiruna, lulea, pajala = _plan_of("kiruna"), _plan_of("lulea"), _plan_of("pajala")
     _need(kiruna, "Inga hyresrätter", ["bostäder"])
     _need(lulea, "Korta kontrakt saknas", ["bostäder", "förskola"])
@@ -254,7 +263,7 @@ def test_needs_recur_by_tag_across_municipalities_most_shared_first():
     ]
 
 
-def test_a_recurring_need_lists_the_activities_that_answered_it_and_their_lessons(lead_kiruna):
+def test_a_recurring_need_lists_the_activities_that_answered_it_and_their_lessons(lead_kiruna: User) -> None:
     from knowledge.services import lesson_create_draft, lesson_publish
     from tests.factories import user_with_role
 
@@ -282,7 +291,7 @@ def test_a_recurring_need_lists_the_activities_that_answered_it_and_their_lesson
     assert [lesson.title for lesson in answer.lessons] == ["Garantier öppnar hyresmarknaden"]
 
 
-def test_a_need_in_a_plan_the_viewer_may_not_see_does_not_count():
+def test_a_need_in_a_plan_the_viewer_may_not_see_does_not_count() -> None:
     kiruna, lulea = _plan_of("kiruna"), _plan_of("lulea")
     _need(kiruna, "Inga hyresrätter", ["bostäder"])
     _need(lulea, "Korta kontrakt saknas", ["bostäder"])
@@ -294,7 +303,7 @@ def test_a_need_in_a_plan_the_viewer_may_not_see_does_not_count():
 # --- query counts: constant in data size ------------------------------------------------------------------------
 
 
-def _many(n, lead):
+def _many(n: int, lead: User) -> None:
     for slug in ("kiruna", "lulea", "pajala", "boden")[:n]:
         plan = _plan_of(slug)
         for i in range(n):
@@ -309,12 +318,14 @@ def _many(n, lead):
                     actor=None, skip_permission_checks=True, activity=activity, sprint=sprint
                 )
                 log_result(lead, sprint, metric=f"Mål {i}", actual=Decimal("3"))
-        prospects(plan.municipality, desire=20, action=12)
+        add_prospects(plan.municipality, desire=20, action=12)
         indicator(plan.municipality, "vacant_rental_flats", "5")
 
 
 @pytest.mark.parametrize("size", [1, 4])
-def test_the_matrix_and_plan_page_run_in_constant_queries(size, coordinator, django_assert_max_num_queries):
+def test_the_matrix_and_plan_page_run_in_constant_queries(
+    size: int, coordinator: User, django_assert_max_num_queries: DjangoAssertNumQueries
+) -> None:
     _many(size, coordinator)
     cache.clear()
     with django_assert_max_num_queries(12):
@@ -329,15 +340,15 @@ def test_the_matrix_and_plan_page_run_in_constant_queries(size, coordinator, dja
 
 
 def test_the_dashboard_shows_goal_progress_and_the_capacity_panel(
-    client, full_plan, lead_kiruna, kiruna, lulea
-):
+    client: Client, full_plan: ActionPlan, lead_kiruna: User, kiruna: Municipality, lulea: Municipality
+) -> None:
     goal = full_plan.goals.get()
     sprint = make_sprint(lead_kiruna, kiruna)
     activity = services.activity_add(actor=lead_kiruna, plan=full_plan, title="Testvecka", goal=goal)
     services.activity_link_sprint(actor=lead_kiruna, activity=activity, sprint=sprint)
     log_result(lead_kiruna, sprint, metric="Flyttbeslut inom 3 månader", actual=Decimal("4"))
-    prospects(kiruna, desire=30, action=20)
-    prospects(lulea, desire=30, action=20)
+    add_prospects(kiruna, desire=30, action=20)
+    add_prospects(lulea, desire=30, action=20)
     indicator(kiruna, "vacant_rental_flats", "6", synthetic=True)
     client.force_login(lead_kiruna)
     html = client.get("/en/dashboard/kiruna/").content.decode()
@@ -347,9 +358,11 @@ def test_the_dashboard_shows_goal_progress_and_the_capacity_panel(
     assert "synthetic" in html
 
 
-def test_the_dashboard_suppresses_a_small_pipeline(client, full_plan, lead_kiruna, kiruna, lulea):
-    prospects(kiruna, desire=30, action=7)
-    prospects(lulea, desire=30, action=20)
+def test_the_dashboard_suppresses_a_small_pipeline(
+    client: Client, full_plan: ActionPlan, lead_kiruna: User, kiruna: Municipality, lulea: Municipality
+) -> None:
+    add_prospects(kiruna, desire=30, action=7)
+    add_prospects(lulea, desire=30, action=20)
     indicator(kiruna, "vacant_rental_flats", "2")
     client.force_login(lead_kiruna)
     html = client.get("/en/dashboard/kiruna/").content.decode()
@@ -360,12 +373,18 @@ def test_the_dashboard_suppresses_a_small_pipeline(client, full_plan, lead_kirun
 
 @pytest.mark.parametrize("path", ["plan", "export", "matrix"])
 def test_every_page_with_pipeline_figures_suppresses_them(
-    client, full_plan, lead_kiruna, coordinator, kiruna, lulea, path
-):
+    client: Client,
+    full_plan: ActionPlan,
+    lead_kiruna: User,
+    coordinator: User,
+    kiruna: Municipality,
+    lulea: Municipality,
+    path: str,
+) -> None:
     from django.urls import reverse
 
-    prospects(kiruna, desire=30, action=7)
-    prospects(lulea, desire=30, action=20)
+    add_prospects(kiruna, desire=30, action=7)
+    add_prospects(lulea, desire=30, action=20)
     client.force_login(coordinator)
     args = {"municipality": "kiruna", "period": "2026"}
     if path == "plan":
@@ -385,10 +404,12 @@ def test_every_page_with_pipeline_figures_suppresses_them(
 
 
 def test_an_import_through_insights_refreshes_the_cached_pipeline(
-    kiruna, lulea, django_capture_on_commit_callbacks
-):
-    prospects(kiruna, desire=20, action=12)
-    prospects(lulea, desire=20, action=12)
+    kiruna: Municipality,
+    lulea: Municipality,
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
+) -> None:
+    add_prospects(kiruna, desire=20, action=12)
+    add_prospects(lulea, desire=20, action=12)
     assert _row(kiruna).action == 12
     Prospect.objects.filter(municipality=kiruna, aida_stage="action").update(aida_stage="desire")
     assert _row(kiruna).action == 12  # cached: no query

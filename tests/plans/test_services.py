@@ -3,59 +3,64 @@
 import datetime
 
 import pytest
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from plans import selectors, services
 from plans.models import ActionPlan, ActionPlanVersion, Activity
 from tests.plans.conftest import add_goal, add_need, make_sprint
-from themes.models import ValueChainStep, Visibility
+from themes.models import Municipality, ValueChainStep, Visibility
 
 pytestmark = pytest.mark.django_db
 
 ALL = tuple(Visibility.values)
 
 
-def test_a_new_plan_is_a_draft_of_version_one(plan):
+def test_a_new_plan_is_a_draft_of_version_one(plan: ActionPlan) -> None:
     assert (plan.status, plan.version, plan.visibility) == ("draft", 1, "internal")
 
 
-def test_one_plan_per_municipality_and_period(plan, kiruna, lead_kiruna):
+def test_one_plan_per_municipality_and_period(
+    plan: ActionPlan, kiruna: Municipality, lead_kiruna: User
+) -> None:
     with pytest.raises(ValidationError, match="2026"):
         services.action_plan_create(actor=lead_kiruna, municipality=kiruna, period="2026")
 
 
-def test_a_period_is_a_year_or_a_span_of_years(kiruna, lead_kiruna):
+def test_a_period_is_a_year_or_a_span_of_years(kiruna: Municipality, lead_kiruna: User) -> None:
     with pytest.raises(ValidationError):
         services.action_plan_create(actor=lead_kiruna, municipality=kiruna, period="nästa år")
     assert services.action_plan_create(actor=lead_kiruna, municipality=kiruna, period="2026-2027").pk
 
 
-def test_a_need_takes_its_force_from_its_value_chain_step(plan, lead_kiruna):
+def test_a_need_takes_its_force_from_its_value_chain_step(plan: ActionPlan, lead_kiruna: User) -> None:
     need = add_need(lead_kiruna, plan, value_chain_step=ValueChainStep.objects.get(code="marketing"))
     assert need.force == "pull"
     assert add_need(lead_kiruna, plan).force == "receiving"
 
 
-def test_a_lead_cannot_edit_another_municipalitys_plan(plan, lead_lulea):
+def test_a_lead_cannot_edit_another_municipalitys_plan(plan: ActionPlan, lead_lulea: User) -> None:
     with pytest.raises(PermissionDenied):
         add_need(lead_lulea, plan)
     assert not plan.needs.exists()
 
 
 @pytest.mark.parametrize("who", ["partner", "analyst_kiruna"])
-def test_partners_and_analysts_cannot_edit_a_plan(plan, who, request):
+def test_partners_and_analysts_cannot_edit_a_plan(
+    plan: ActionPlan, who: str, request: pytest.FixtureRequest
+) -> None:
     with pytest.raises(PermissionDenied):
         add_goal(request.getfixturevalue(who), plan)
 
 
-def test_a_goal_target_must_differ_from_its_baseline(plan, lead_kiruna):
+def test_a_goal_target_must_differ_from_its_baseline(plan: ActionPlan, lead_kiruna: User) -> None:
     from decimal import Decimal
 
     with pytest.raises(ValidationError):
         add_goal(lead_kiruna, plan, baseline=Decimal("5"), target=Decimal("5"))
 
 
-def test_submitting_needs_a_need_and_a_goal(plan, lead_kiruna):
+def test_submitting_needs_a_need_and_a_goal(plan: ActionPlan, lead_kiruna: User) -> None:
     with pytest.raises(ValidationError):
         services.action_plan_submit(actor=lead_kiruna, plan=plan)
     add_need(lead_kiruna, plan)
@@ -64,7 +69,9 @@ def test_submitting_needs_a_need_and_a_goal(plan, lead_kiruna):
     assert ActionPlan.objects.get(pk=plan.pk).status == "submitted"
 
 
-def test_only_the_coordinating_team_approves(full_plan, lead_kiruna, coordinator):
+def test_only_the_coordinating_team_approves(
+    full_plan: ActionPlan, lead_kiruna: User, coordinator: User
+) -> None:
     services.action_plan_submit(actor=lead_kiruna, plan=full_plan)
     with pytest.raises(PermissionDenied):
         services.action_plan_approve(actor=lead_kiruna, plan=full_plan)
@@ -78,12 +85,14 @@ def test_only_the_coordinating_team_approves(full_plan, lead_kiruna, coordinator
     assert version.number == 1
 
 
-def test_a_draft_cannot_be_approved(full_plan, coordinator):
+def test_a_draft_cannot_be_approved(full_plan: ActionPlan, coordinator: User) -> None:
     with pytest.raises(ValidationError):
         services.action_plan_approve(actor=coordinator, plan=full_plan)
 
 
-def test_approving_freezes_the_version_and_an_edit_starts_the_next(full_plan, lead_kiruna, coordinator):
+def test_approving_freezes_the_version_and_an_edit_starts_the_next(
+    full_plan: ActionPlan, lead_kiruna: User, coordinator: User
+) -> None:
     services.action_plan_submit(actor=lead_kiruna, plan=full_plan)
     services.action_plan_approve(actor=coordinator, plan=full_plan)
     frozen = ActionPlanVersion.objects.get(plan=full_plan, number=1).content
@@ -102,7 +111,9 @@ def test_approving_freezes_the_version_and_an_edit_starts_the_next(full_plan, le
     assert list(ActionPlanVersion.objects.filter(plan=full_plan).values_list("number", flat=True)) == [2, 1]
 
 
-def test_a_second_edit_of_the_draft_stays_in_the_same_version(full_plan, lead_kiruna, coordinator):
+def test_a_second_edit_of_the_draft_stays_in_the_same_version(
+    full_plan: ActionPlan, lead_kiruna: User, coordinator: User
+) -> None:
     services.action_plan_submit(actor=lead_kiruna, plan=full_plan)
     services.action_plan_approve(actor=coordinator, plan=full_plan)
     add_need(lead_kiruna, full_plan)
@@ -110,14 +121,16 @@ def test_a_second_edit_of_the_draft_stays_in_the_same_version(full_plan, lead_ki
     assert ActionPlan.objects.get(pk=full_plan.pk).version == 2
 
 
-def test_editing_a_submitted_plan_takes_it_back_to_draft(full_plan, lead_kiruna):
+def test_editing_a_submitted_plan_takes_it_back_to_draft(full_plan: ActionPlan, lead_kiruna: User) -> None:
     services.action_plan_submit(actor=lead_kiruna, plan=full_plan)
     add_goal(lead_kiruna, full_plan, indicator="Nya hyresrätter")
     stored = ActionPlan.objects.get(pk=full_plan.pk)
     assert (stored.status, stored.version) == ("draft", 1)
 
 
-def test_sending_back_needs_a_comment_and_makes_a_draft(full_plan, lead_kiruna, coordinator):
+def test_sending_back_needs_a_comment_and_makes_a_draft(
+    full_plan: ActionPlan, lead_kiruna: User, coordinator: User
+) -> None:
     services.action_plan_submit(actor=lead_kiruna, plan=full_plan)
     with pytest.raises(ValidationError):
         services.action_plan_return(actor=coordinator, plan=full_plan, comment=" ")
@@ -127,7 +140,7 @@ def test_sending_back_needs_a_comment_and_makes_a_draft(full_plan, lead_kiruna, 
     assert not ActionPlanVersion.objects.exists()
 
 
-def test_a_dropped_activity_needs_a_reason(full_plan, lead_kiruna):
+def test_a_dropped_activity_needs_a_reason(full_plan: ActionPlan, lead_kiruna: User) -> None:
     with pytest.raises(ValidationError, match="drop"):
         services.activity_add(actor=lead_kiruna, plan=full_plan, title="Bostadsmässa", status="dropped")
     activity = services.activity_add(actor=lead_kiruna, plan=full_plan, title="Bostadsmässa")
@@ -139,7 +152,9 @@ def test_a_dropped_activity_needs_a_reason(full_plan, lead_kiruna):
     assert Activity.objects.get(pk=activity.pk).drop_reason == "Bostadsbolaget hoppade av."
 
 
-def test_an_activity_links_sprints_of_its_own_municipality_only(full_plan, lead_kiruna, lead_lulea, lulea):
+def test_an_activity_links_sprints_of_its_own_municipality_only(
+    full_plan: ActionPlan, lead_kiruna: User, lead_lulea: User, lulea: Municipality
+) -> None:
     activity = services.activity_add(actor=lead_kiruna, plan=full_plan, title="Testvecka")
     own = make_sprint(lead_kiruna, full_plan.municipality)
     other = make_sprint(lead_lulea, lulea)
@@ -149,7 +164,7 @@ def test_an_activity_links_sprints_of_its_own_municipality_only(full_plan, lead_
     assert list(activity.sprints.all()) == [own]
 
 
-def test_a_sprint_can_serve_several_activities(full_plan, lead_kiruna):
+def test_a_sprint_can_serve_several_activities(full_plan: ActionPlan, lead_kiruna: User) -> None:
     sprint = make_sprint(lead_kiruna, full_plan.municipality)
     for title in ("Testvecka", "Värdnätverk"):
         activity = services.activity_add(actor=lead_kiruna, plan=full_plan, title=title)
@@ -158,14 +173,16 @@ def test_a_sprint_can_serve_several_activities(full_plan, lead_kiruna):
     assert [a["sprints"] for a in document["activities"]] == [[sprint.pk], [sprint.pk]]
 
 
-def test_an_activity_cannot_answer_another_plans_need(full_plan, lead_kiruna, kiruna):
+def test_an_activity_cannot_answer_another_plans_need(
+    full_plan: ActionPlan, lead_kiruna: User, kiruna: Municipality
+) -> None:
     other_plan = services.action_plan_create(actor=lead_kiruna, municipality=kiruna, period="2027")
     need = add_need(lead_kiruna, other_plan)
     with pytest.raises(ValidationError):
         services.activity_add(actor=lead_kiruna, plan=full_plan, title="Fel plan", need=need)
 
 
-def test_actor_none_is_refused_without_skip_permission_checks(kiruna):
+def test_actor_none_is_refused_without_skip_permission_checks(kiruna: Municipality) -> None:
     with pytest.raises(PermissionDenied):
         services.action_plan_create(actor=None, municipality=kiruna, period="2026")
     plan = services.action_plan_create(
@@ -174,7 +191,7 @@ def test_actor_none_is_refused_without_skip_permission_checks(kiruna):
     assert plan.created_by is None
 
 
-def test_the_goal_due_date_is_kept(plan, lead_kiruna):
+def test_the_goal_due_date_is_kept(plan: ActionPlan, lead_kiruna: User) -> None:
     goal = add_goal(lead_kiruna, plan, due=datetime.date(2027, 6, 30))
     assert selectors.plan_document(plan, levels=ALL)["goals"][0]["due"] == "2027-06-30"
     assert goal.due == datetime.date(2027, 6, 30)

@@ -1,5 +1,5 @@
 import pytest
-from django.test import override_settings
+from django.test import Client, override_settings
 
 from tests.factories import user_with_role
 
@@ -8,7 +8,7 @@ pytestmark = pytest.mark.django_db
 PASSWORD = "correct-horse-battery-staple"
 
 
-def test_login_and_logout(client):
+def test_login_and_logout(client: Client) -> None:
     user_with_role("lead", "kiruna", username="lead-kiruna")
     response = client.post("/accounts/login/", {"username": "lead-kiruna", "password": PASSWORD})
     assert response.status_code == 302
@@ -18,7 +18,7 @@ def test_login_and_logout(client):
     assert not client.get("/").context["user"].is_authenticated
 
 
-def test_a_wrong_password_is_refused_with_a_message(client):
+def test_a_wrong_password_is_refused_with_a_message(client: Client) -> None:
     user_with_role("partner", username="partner")
     response = client.post("/accounts/login/", {"username": "partner", "password": "wrong"})
     assert response.status_code == 200
@@ -26,7 +26,7 @@ def test_a_wrong_password_is_refused_with_a_message(client):
 
 
 @override_settings(AXES_ENABLED=True, AXES_FAILURE_LIMIT=3)
-def test_login_is_rate_limited_after_repeated_failures(client):
+def test_login_is_rate_limited_after_repeated_failures(client: Client) -> None:
     user_with_role("partner", username="partner")
     for _ in range(3):
         client.post("/accounts/login/", {"username": "partner", "password": "wrong"}, REMOTE_ADDR="10.0.0.7")
@@ -37,7 +37,7 @@ def test_login_is_rate_limited_after_repeated_failures(client):
     assert not client.get("/").context["user"].is_authenticated
 
 
-def test_weak_passwords_are_refused():
+def test_weak_passwords_are_refused() -> None:
     from django.contrib.auth.password_validation import validate_password
     from django.core.exceptions import ValidationError
 

@@ -1,12 +1,14 @@
 import pytest
+from django.test import Client
 from django.urls import reverse
+from pytest_django.fixtures import Settings
 
 from themes.models import Municipality
 
 pytestmark = pytest.mark.django_db
 
 
-def test_home_is_swedish_by_default_and_lists_all_fourteen_municipalities(client):
+def test_home_is_swedish_by_default_and_lists_all_fourteen_municipalities(client: Client) -> None:
     response = client.get("/")
     assert response.status_code == 200
     html = response.content.decode()
@@ -16,7 +18,7 @@ def test_home_is_swedish_by_default_and_lists_all_fourteen_municipalities(client
         assert f">{name}<" in html
 
 
-def test_home_in_english_at_en(client):
+def test_home_in_english_at_en(client: Client) -> None:
     response = client.get("/en/")
     assert response.status_code == 200
     html = response.content.decode()
@@ -25,19 +27,19 @@ def test_home_in_english_at_en(client):
     assert ">Övertorneå<" in html
 
 
-def test_home_has_landmarks_and_a_skip_link(client):
+def test_home_has_landmarks_and_a_skip_link(client: Client) -> None:
     html = client.get("/").content.decode()
     assert 'class="skip-link" href="#main"' in html
     for landmark in ("<header", "<nav", '<main id="main"', "<footer"):
         assert landmark in html
 
 
-def test_language_switcher_links_to_the_same_page_in_the_other_language(client):
+def test_language_switcher_links_to_the_same_page_in_the_other_language(client: Client) -> None:
     html = client.get("/accounts/login/").content.decode()
     assert 'href="/en/accounts/login/"' in html
 
 
-def test_healthz_is_ok_when_database_broker_and_search_answer(client):
+def test_healthz_is_ok_when_database_broker_and_search_answer(client: Client) -> None:
     response = client.get("/healthz")
     assert response.status_code == 200
     body = response.json()
@@ -46,7 +48,9 @@ def test_healthz_is_ok_when_database_broker_and_search_answer(client):
     assert all(check["status"] == "ok" for check in body["checks"].values())
 
 
-def test_healthz_is_degraded_with_503_when_the_broker_is_unreachable(client, settings):
+def test_healthz_is_degraded_with_503_when_the_broker_is_unreachable(
+    client: Client, settings: Settings
+) -> None:
     from portal.celery import app
 
     previous = app.conf.broker_url
@@ -62,20 +66,22 @@ def test_healthz_is_degraded_with_503_when_the_broker_is_unreachable(client, set
     assert body["checks"]["database"]["status"] == "ok"
 
 
-def test_no_page_loads_assets_from_a_cdn(client):
+def test_no_page_loads_assets_from_a_cdn(client: Client) -> None:
     html = client.get("/").content.decode()
     assert "//cdn" not in html
     assert "googleapis" not in html
     assert "unpkg" not in html
 
 
-def test_openapi_schema_is_served(client):
+def test_openapi_schema_is_served(client: Client) -> None:
     response = client.get(reverse("api-schema"), HTTP_ACCEPT="application/vnd.oai.openapi+json")
     assert response.status_code == 200
     assert response.json()["openapi"].startswith("3.")
 
 
-def test_healthz_is_degraded_while_an_import_is_stuck_longer_than_the_threshold(client, settings, kiruna):
+def test_healthz_is_degraded_while_an_import_is_stuck_longer_than_the_threshold(
+    client: Client, settings: Settings, kiruna: Municipality
+) -> None:
     import datetime as dt
 
     from django.utils import timezone

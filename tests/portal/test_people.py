@@ -4,28 +4,30 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.contrib.sessions.models import Session
 from django.core import mail
 from django.test import Client
+from pytest_django import DjangoCaptureOnCommitCallbacks
 from rest_framework.authtoken.models import Token
 from wagtail.models import APIToken, ModelLogEntry
 
 from portal.accounts.models import Invitation
 from portal.accounts.services import api_token_create, person_deactivate
 from tests.factories import user_with_role
-from themes.models import Membership, Role
+from themes.models import Membership, Municipality, Role
 from themes.permissions import role_of
 from themes.services import MEMBERSHIP_LOG_ACTION, membership_assign
 
 pytestmark = pytest.mark.django_db
 
 
-def _fresh(user):
+def _fresh(user: User) -> User:
     return get_user_model().objects.get(pk=user.pk)
 
 
-def _edit_data(person, **changes):
-    data = {
+def _edit_data(person: User, **changes: str | None) -> dict[str, str]:
+    data: dict[str, str | None] = {
         "username": person.username,
         "email": person.email,
         "first_name": person.first_name or "Kim",
@@ -38,7 +40,9 @@ def _edit_data(person, **changes):
     return {key: value for key, value in data.items() if value is not None}
 
 
-def test_a_role_change_is_in_the_audit_log_with_who_and_old_and_new(coordinator, lead_kiruna, lulea):
+def test_a_role_change_is_in_the_audit_log_with_who_and_old_and_new(
+    coordinator: User, lead_kiruna: User, lulea: Municipality
+) -> None:
     membership_assign(user=lead_kiruna, role=Role.ANALYST, municipality=lulea, by=coordinator)
     entry = ModelLogEntry.objects.filter(action=MEMBERSHIP_LOG_ACTION, object_id=str(lead_kiruna.pk)).latest(
         "timestamp"
@@ -52,7 +56,7 @@ def test_a_role_change_is_in_the_audit_log_with_who_and_old_and_new(coordinator,
     assert entry.message == "Roll ändrad: Projektledare, Kiruna → Analytiker, Luleå"
 
 
-def test_only_the_coordinating_team_changes_roles(lead_kiruna, lead_lulea):
+def test_only_the_coordinating_team_changes_roles(lead_kiruna: User, lead_lulea: User) -> None:
     from django.core.exceptions import PermissionDenied
 
     with pytest.raises(PermissionDenied):
@@ -61,8 +65,8 @@ def test_only_the_coordinating_team_changes_roles(lead_kiruna, lead_lulea):
 
 
 def test_the_admin_edit_form_sets_role_and_municipality_and_the_history_shows_it(
-    client, coordinator, lead_kiruna, lulea
-):
+    client: Client, coordinator: User, lead_kiruna: User, lulea: Municipality
+) -> None:
     client.force_login(coordinator)
     url = f"/admin/users/edit/{lead_kiruna.pk}/"
     form = client.get(url)
@@ -78,7 +82,9 @@ def test_the_admin_edit_form_sets_role_and_municipality_and_the_history_shows_it
     assert "Projektledare, Kiruna → Analytiker, Luleå" in history.content.decode()
 
 
-def test_a_lead_without_a_municipality_is_refused_in_the_admin(client, coordinator, lead_kiruna):
+def test_a_lead_without_a_municipality_is_refused_in_the_admin(
+    client: Client, coordinator: User, lead_kiruna: User
+) -> None:
     client.force_login(coordinator)
     response = client.post(
         f"/admin/users/edit/{lead_kiruna.pk}/", _edit_data(lead_kiruna, stigar_role="lead")
@@ -91,8 +97,8 @@ def test_a_lead_without_a_municipality_is_refused_in_the_admin(client, coordinat
 
 
 def test_the_people_list_filters_by_role_and_municipality(
-    client, coordinator, lead_kiruna, lead_lulea, kiruna
-):
+    client: Client, coordinator: User, lead_kiruna: User, lead_lulea: User, kiruna: Municipality
+) -> None:
     analyst = user_with_role("analyst", "kiruna", username="analyst-kiruna")
     client.force_login(coordinator)
     leads = client.get("/admin/users/", {"role": "lead"}).content.decode()
@@ -106,13 +112,13 @@ def test_the_people_list_filters_by_role_and_municipality(
     assert "Projektledare" in leads  # the role column
 
 
-def _signed_in_client(user) -> Client:
+def _signed_in_client(user: User) -> Client:
     client = Client()
     client.force_login(user)
     return client
 
 
-def test_deactivating_ends_sessions_and_revokes_tokens_at_once(coordinator, partner):
+def test_deactivating_ends_sessions_and_revokes_tokens_at_once(coordinator: User, partner: User) -> None:
     session_client = _signed_in_client(partner)
     assert session_client.get("/").context["user"] == partner
     _token, plaintext = api_token_create(person=partner, name="weekly report")
@@ -133,7 +139,9 @@ def test_deactivating_ends_sessions_and_revokes_tokens_at_once(coordinator, part
     assert get_user_model().objects.filter(pk=partner.pk, is_active=False).exists()
 
 
-def test_deactivating_in_the_admin_form_ends_access(client, coordinator, lead_kiruna, kiruna):
+def test_deactivating_in_the_admin_form_ends_access(
+    client: Client, coordinator: User, lead_kiruna: User, kiruna: Municipality
+) -> None:
     other = _signed_in_client(lead_kiruna)
     client.force_login(coordinator)
     data = _edit_data(lead_kiruna, is_active=None, stigar_role="lead", stigar_municipality=str(kiruna.pk))
@@ -146,8 +154,11 @@ def test_deactivating_in_the_admin_form_ends_access(client, coordinator, lead_ki
 
 
 def test_the_coordinator_invites_and_resends_from_the_admin(
-    client, coordinator, kiruna, django_capture_on_commit_callbacks
-):
+    client: Client,
+    coordinator: User,
+    kiruna: Municipality,
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
+) -> None:
     client.force_login(coordinator)
     assert client.get("/admin/invitations/add/").status_code == 200
     with django_capture_on_commit_callbacks(execute=True):
@@ -166,7 +177,7 @@ def test_the_coordinator_invites_and_resends_from_the_admin(
     assert len(mail.outbox) == 2
 
 
-def test_people_screens_are_the_coordinating_teams(client, lead_kiruna):
+def test_people_screens_are_the_coordinating_teams(client: Client, lead_kiruna: User) -> None:
     client.force_login(lead_kiruna)
     # Wagtail's admin answers a refusal with a redirect to its dashboard and a message.
     for url in ("/admin/invitations/", "/admin/invitations/add/", "/admin/users/"):

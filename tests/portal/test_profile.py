@@ -3,22 +3,26 @@
 from __future__ import annotations
 
 import pytest
+from django.contrib.auth.models import User
 from django.test import Client
 from wagtail.models import APIToken
 from wagtail.users.models import UserProfile
 
 from tests.matching import found
+from themes.models import Municipality
 
 pytestmark = pytest.mark.django_db
 
 
-def test_anonymous_is_sent_to_login(client):
+def test_anonymous_is_sent_to_login(client: Client) -> None:
     response = client.get("/accounts/profile/")
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/login/")
 
 
-def test_name_email_and_language_are_saved_and_the_language_drives_the_portal(client, partner):
+def test_name_email_and_language_are_saved_and_the_language_drives_the_portal(
+    client: Client, partner: User
+) -> None:
     client.force_login(partner)
     response = client.post(
         "/accounts/profile/",
@@ -43,7 +47,7 @@ def test_name_email_and_language_are_saved_and_the_language_drives_the_portal(cl
     assert login["Location"] == "/en/min-sida/"
 
 
-def test_an_address_of_another_account_is_refused(client, partner, coordinator):
+def test_an_address_of_another_account_is_refused(client: Client, partner: User, coordinator: User) -> None:
     client.force_login(partner)
     response = client.post(
         "/accounts/profile/",
@@ -59,7 +63,9 @@ def test_an_address_of_another_account_is_refused(client, partner, coordinator):
     assert "Ett annat konto" in response.content.decode()
 
 
-def test_a_named_token_is_shown_once_works_for_the_api_and_is_revoked_at_once(client, lead_kiruna, kiruna):
+def test_a_named_token_is_shown_once_works_for_the_api_and_is_revoked_at_once(
+    client: Client, lead_kiruna: User, kiruna: Municipality
+) -> None:
     client.force_login(lead_kiruna)
     created = client.post("/accounts/profile/", {"action": "token_create", "name": "Veckorapport"})
     plaintext = found(r'<code id="new-token">([^<]+)</code>', created.content.decode(), 1)
@@ -92,7 +98,7 @@ def test_a_named_token_is_shown_once_works_for_the_api_and_is_revoked_at_once(cl
     assert script.get("/api/sprints/", headers=auth).status_code in (401, 403)
 
 
-def test_a_person_cannot_revoke_someone_elses_token(client, partner, lead_kiruna):
+def test_a_person_cannot_revoke_someone_elses_token(client: Client, partner: User, lead_kiruna: User) -> None:
     token, _plaintext = APIToken.create_token(user=lead_kiruna, name="theirs")
     client.force_login(partner)
     client.post("/accounts/profile/", {"action": "token_revoke", "token": token.pk})
@@ -100,7 +106,7 @@ def test_a_person_cannot_revoke_someone_elses_token(client, partner, lead_kiruna
     assert token.revoked_at is None
 
 
-def test_profile_page_in_english(client, partner):
+def test_profile_page_in_english(client: Client, partner: User) -> None:
     client.force_login(partner)
     page = client.get("/en/accounts/profile/").content.decode()
     assert "Personal API tokens" in page

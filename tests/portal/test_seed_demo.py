@@ -7,6 +7,7 @@ import yaml
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.utils import timezone
+from pytest_django.fixtures import Settings
 
 from campaigns.models import VariantOutcome
 from insights.models import Prospect, Segment
@@ -65,7 +66,7 @@ def judged_slugs() -> set[str]:
     return {slug for judged in judgements.values() for slug in judged}
 
 
-def test_seed_demo_creates_every_demo_user_and_is_idempotent(settings, tmp_path):
+def test_seed_demo_creates_every_demo_user_and_is_idempotent(settings: Settings, tmp_path: Path) -> None:
     settings.DATA_DIR = tmp_path
     call_command("seed_demo", "--password", "Demo-lösenord-2026")
     first = demo_counts()
@@ -104,7 +105,7 @@ def test_seed_demo_creates_every_demo_user_and_is_idempotent(settings, tmp_path)
         assert meeting.participating_municipalities.count() >= 6
 
 
-def test_the_generated_demo_password_is_random_and_kept(settings, tmp_path):
+def test_the_generated_demo_password_is_random_and_kept(settings: Settings, tmp_path: Path) -> None:
     from portal.management.commands.seed_demo import demo_password
 
     settings.DATA_DIR = tmp_path
@@ -114,7 +115,7 @@ def test_the_generated_demo_password_is_random_and_kept(settings, tmp_path):
     assert (tmp_path / "demo-password").stat().st_mode & 0o077 == 0
 
 
-def test_seed_demo_is_refused_outside_dev_settings(settings):
+def test_seed_demo_is_refused_outside_dev_settings(settings: Settings) -> None:
     settings.STIGAR_DEMO_ALLOWED = False
     with pytest.raises(CommandError, match="refused"):
         call_command("seed_demo")

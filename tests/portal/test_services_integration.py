@@ -1,6 +1,7 @@
 """Tests against real outside services: PostgreSQL, and a real Celery worker on Redis (mandatory with CI=true)."""
 
 import pytest
+from django.contrib.auth.models import User
 from django.db import IntegrityError, connection, transaction
 
 from tests.services import redis_available, require
@@ -9,7 +10,7 @@ from themes.models import Membership, Municipality
 
 @pytest.mark.postgres
 @pytest.mark.django_db
-def test_the_schema_and_taxonomy_migrate_on_postgresql():
+def test_the_schema_and_taxonomy_migrate_on_postgresql() -> None:
     assert connection.vendor == "postgresql"
     assert Municipality.objects.count() == 14
     with connection.cursor() as cursor:
@@ -19,7 +20,7 @@ def test_the_schema_and_taxonomy_migrate_on_postgresql():
 
 @pytest.mark.postgres
 @pytest.mark.django_db
-def test_postgresql_enforces_the_membership_role_constraint(coordinator):
+def test_postgresql_enforces_the_membership_role_constraint(coordinator: User) -> None:
     with pytest.raises(IntegrityError), transaction.atomic():
         Membership.objects.filter(user=coordinator).update(role="lead")
 
@@ -27,7 +28,7 @@ def test_postgresql_enforces_the_membership_role_constraint(coordinator):
 @pytest.mark.postgres
 @pytest.mark.worker
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_a_real_worker_runs_the_heartbeat_task_against_the_shared_database():
+def test_a_real_worker_runs_the_heartbeat_task_against_the_shared_database() -> None:
     from portal.models import WorkerHeartbeat
     from portal.tasks import worker_heartbeat
     from tests.worker import running_worker

@@ -29,14 +29,14 @@ def _run(*args: str, env_overrides: dict[str, str]) -> subprocess.CompletedProce
 
 
 @pytest.mark.parametrize("missing", sorted(SECRETS))
-def test_production_refuses_to_start_without_each_secret(missing):
+def test_production_refuses_to_start_without_each_secret(missing: str) -> None:
     result = _run("manage.py", "check", env_overrides={k: v for k, v in SECRETS.items() if k != missing})
     assert result.returncode != 0
     assert "ImproperlyConfigured" in result.stderr
     assert missing in result.stderr
 
 
-def test_check_deploy_is_clean_with_the_secrets_set(tmp_path):
+def test_check_deploy_is_clean_with_the_secrets_set(tmp_path: Path) -> None:
     result = _run(
         "manage.py",
         "check",
@@ -70,7 +70,7 @@ def _directives(header: str) -> dict[str, set[str]]:
     }
 
 
-def test_production_sends_a_strict_content_security_policy(tmp_path):
+def test_production_sends_a_strict_content_security_policy(tmp_path: Path) -> None:
     import json
 
     result = _run(
@@ -94,7 +94,7 @@ def test_production_sends_a_strict_content_security_policy(tmp_path):
     )
 
 
-def test_production_refuses_a_per_process_memory_cache_with_several_web_processes(tmp_path):
+def test_production_refuses_a_per_process_memory_cache_with_several_web_processes(tmp_path: Path) -> None:
     base = {**SECRETS, "STIGAR_DATA_DIR": str(tmp_path), "CACHE_URL": "locmemcache://"}
     refused = _run("manage.py", "check", env_overrides={**base, "WEB_CONCURRENCY": "4"})
     assert refused.returncode != 0

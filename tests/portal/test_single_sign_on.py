@@ -20,6 +20,9 @@ from urllib.parse import urljoin
 import pytest
 import requests
 from django.contrib.auth import get_user_model
+from django.test import Client
+from pytest_django.fixtures import Settings
+from pytest_django.live_server_helper import LiveServer
 
 from tests.matching import found
 from tests.services import require
@@ -43,7 +46,7 @@ ACCOUNTS = {
 
 
 @pytest.fixture(autouse=True)
-def _taxonomy():
+def _taxonomy() -> None:
     import importlib
 
     from django.apps import apps
@@ -86,7 +89,7 @@ def _install_provider() -> Path:
 
 
 @pytest.fixture
-def provider(live_server) -> Iterator[str]:
+def provider(live_server: LiveServer) -> Iterator[str]:
     folder = _install_provider()
     port = _free_port()
     script = folder / "provider.mjs"  # beside node_modules, so that `import "oidc-provider"` resolves
@@ -125,7 +128,7 @@ def provider(live_server) -> Iterator[str]:
 
 
 @pytest.fixture
-def sso_settings(settings, provider):
+def sso_settings(settings: Settings, provider: str) -> Settings:
     discovery = requests.get(f"{provider}/.well-known/openid-configuration", timeout=5).json()
     settings.STIGAR_SSO_ENABLED = True
     settings.OIDC_RP_CLIENT_ID = CLIENT_ID
@@ -150,7 +153,9 @@ def _submit(
     return session.post(urljoin(response.url, action), data={**hidden, **data}, timeout=10)
 
 
-def _sign_in_through_provider(live_server, login: str) -> tuple[requests.Session, requests.Response]:
+def _sign_in_through_provider(
+    live_server: LiveServer, login: str
+) -> tuple[requests.Session, requests.Response]:
     session = requests.Session()
     page = session.get(f"{live_server.url}/accounts/login/", timeout=10)
     start = found(r'href="(/oidc/authenticate/[^"]*)"', page.text, 1)
@@ -165,8 +170,8 @@ def _sign_in_through_provider(live_server, login: str) -> tuple[requests.Session
 
 
 def test_a_first_sign_in_makes_an_account_waiting_for_a_role_with_the_claimed_municipality(
-    live_server, sso_settings
-):
+    live_server: LiveServer, sso_settings: Settings
+) -> None:
     session, landed = _sign_in_through_provider(live_server, "lisa")
     assert landed.url.startswith(live_server.url), landed.url
     assert landed.status_code == 200
@@ -184,7 +189,9 @@ def test_a_first_sign_in_makes_an_account_waiting_for_a_role_with_the_claimed_mu
     assert "lisa.sso@kiruna.example" in profile.text
 
 
-def test_a_deactivated_person_is_refused_by_single_sign_on(live_server, sso_settings):
+def test_a_deactivated_person_is_refused_by_single_sign_on(
+    live_server: LiveServer, sso_settings: Settings
+) -> None:
     from tests.factories import user_with_role
 
     person = user_with_role("partner", username="lisa-old", email="lisa.sso@kiruna.example")
@@ -197,7 +204,7 @@ def test_a_deactivated_person_is_refused_by_single_sign_on(live_server, sso_sett
     assert get_user_model().objects.filter(email__iexact="lisa.sso@kiruna.example").count() == 1
 
 
-def test_the_paths_do_not_exist_without_configuration(client, settings):
+def test_the_paths_do_not_exist_without_configuration(client: Client, settings: Settings) -> None:
     settings.STIGAR_SSO_ENABLED = False
     assert client.get("/oidc/authenticate/").status_code == 404
     assert "oidc" not in client.get("/accounts/login/").content.decode()

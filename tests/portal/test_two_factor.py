@@ -4,10 +4,12 @@ the session-authenticated API."""
 from __future__ import annotations
 
 import pytest
+from django.contrib.auth.models import User
 from django.test import Client
 from django_otp.oath import totp
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from pytest_django.fixtures import Settings
 from wagtail.models import ModelLogEntry
 
 from portal.accounts.services import api_token_create
@@ -19,7 +21,7 @@ PASSWORD = "correct-horse-battery-staple"
 
 
 @pytest.fixture
-def required(settings):
+def required(settings: Settings) -> None:
     settings.STIGAR_REQUIRE_2FA = True
 
 
@@ -33,7 +35,7 @@ def _code(device: TOTPDevice, drift: int = 0) -> str:
     return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits, drift=drift):06d}"
 
 
-def _enrol(client: Client, user) -> list[str]:
+def _enrol(client: Client, user: User) -> list[str]:
     page = client.get("/accounts/two-factor/setup/")
     assert page.status_code == 200
     device = TOTPDevice.objects.get(user=user, confirmed=False)
@@ -44,7 +46,7 @@ def _enrol(client: Client, user) -> list[str]:
     return list(StaticToken.objects.filter(device__user=user).values_list("token", flat=True))
 
 
-def test_an_analyst_must_enrol_before_insights(required, analyst_kiruna):
+def test_an_analyst_must_enrol_before_insights(required: None, analyst_kiruna: User) -> None:
     client = _signed_in("analyst-kiruna")
     response = client.get("/insights/")
     assert response.status_code == 302
@@ -56,7 +58,7 @@ def test_an_analyst_must_enrol_before_insights(required, analyst_kiruna):
     assert client.get("/insights/").status_code == 200
 
 
-def test_portal_pages_and_the_admin_wait_for_the_second_factor(required, coordinator):
+def test_portal_pages_and_the_admin_wait_for_the_second_factor(required: None, coordinator: User) -> None:
     client = _signed_in("coord")
     for path in ("/", "/sprints/", "/admin/", "/en/dashboard/"):
         response = client.get(path)
@@ -66,7 +68,9 @@ def test_portal_pages_and_the_admin_wait_for_the_second_factor(required, coordin
     assert client.get("/admin/").status_code == 200
 
 
-def test_the_session_authenticated_api_answers_403_until_the_second_factor(required, analyst_kiruna):
+def test_the_session_authenticated_api_answers_403_until_the_second_factor(
+    required: None, analyst_kiruna: User
+) -> None:
     client = _signed_in("analyst-kiruna")
     refused = client.get("/api/insights/shared-segments/")
     assert refused.status_code == 403
@@ -75,7 +79,9 @@ def test_the_session_authenticated_api_answers_403_until_the_second_factor(requi
     assert client.get("/api/insights/shared-segments/").status_code == 200
 
 
-def test_a_personal_token_is_not_blocked_by_a_half_signed_in_session(required, analyst_kiruna):
+def test_a_personal_token_is_not_blocked_by_a_half_signed_in_session(
+    required: None, analyst_kiruna: User
+) -> None:
     _token, plaintext = api_token_create(person=analyst_kiruna, name="script")
     client = _signed_in("analyst-kiruna")
     assert (
@@ -84,7 +90,9 @@ def test_a_personal_token_is_not_blocked_by_a_half_signed_in_session(required, a
     )
 
 
-def test_next_sign_in_asks_for_a_code_and_recovery_codes_work_once(required, analyst_kiruna):
+def test_next_sign_in_asks_for_a_code_and_recovery_codes_work_once(
+    required: None, analyst_kiruna: User
+) -> None:
     codes = _enrol(_signed_in("analyst-kiruna"), analyst_kiruna)
     client = _signed_in("analyst-kiruna")
     assert client.get("/insights/")["Location"].startswith("/accounts/two-factor/")
@@ -107,7 +115,7 @@ def test_next_sign_in_asks_for_a_code_and_recovery_codes_work_once(required, ana
     assert third.get("/insights/").status_code == 302
 
 
-def test_a_wrong_code_is_refused_and_then_throttled(required, analyst_kiruna):
+def test_a_wrong_code_is_refused_and_then_throttled(required: None, analyst_kiruna: User) -> None:
     _enrol(_signed_in("analyst-kiruna"), analyst_kiruna)
     client = _signed_in("analyst-kiruna")
     wrong = client.post("/accounts/two-factor/", {"code": "000000", "next": "/insights/"})
@@ -119,7 +127,7 @@ def test_a_wrong_code_is_refused_and_then_throttled(required, analyst_kiruna):
     assert client.get("/insights/").status_code == 302
 
 
-def test_a_password_alone_cannot_replace_the_second_factor(required, analyst_kiruna):
+def test_a_password_alone_cannot_replace_the_second_factor(required: None, analyst_kiruna: User) -> None:
     _enrol(_signed_in("analyst-kiruna"), analyst_kiruna)
     client = _signed_in("analyst-kiruna")
     response = client.get("/accounts/two-factor/setup/")
@@ -128,7 +136,7 @@ def test_a_password_alone_cannot_replace_the_second_factor(required, analyst_kir
     assert TOTPDevice.objects.filter(user=analyst_kiruna).count() == 1
 
 
-def test_leads_and_partners_are_not_asked_unless_they_set_it_up(required, lead_kiruna):
+def test_leads_and_partners_are_not_asked_unless_they_set_it_up(required: None, lead_kiruna: User) -> None:
     client = _signed_in("lead-kiruna")
     assert client.get("/sprints/").status_code == 200
     _enrol(client, lead_kiruna)
@@ -136,12 +144,14 @@ def test_leads_and_partners_are_not_asked_unless_they_set_it_up(required, lead_k
     assert later.get("/sprints/")["Location"].startswith("/accounts/two-factor/")
 
 
-def test_without_the_setting_analysts_go_straight_in(settings, analyst_kiruna):
+def test_without_the_setting_analysts_go_straight_in(settings: Settings, analyst_kiruna: User) -> None:
     settings.STIGAR_REQUIRE_2FA = False
     assert _signed_in("analyst-kiruna").get("/insights/").status_code == 200
 
 
-def test_a_coordinator_resets_a_persons_second_factor_in_the_admin(required, coordinator, analyst_kiruna):
+def test_a_coordinator_resets_a_persons_second_factor_in_the_admin(
+    required: None, coordinator: User, analyst_kiruna: User
+) -> None:
     _enrol(_signed_in("analyst-kiruna"), analyst_kiruna)
     admin = _signed_in("coord")
     _enrol(admin, coordinator)
@@ -157,7 +167,7 @@ def test_a_coordinator_resets_a_persons_second_factor_in_the_admin(required, coo
     assert client.get("/accounts/two-factor/")["Location"].startswith("/accounts/two-factor/setup/")
 
 
-def test_only_the_coordinating_team_resets(lead_kiruna, analyst_kiruna):
+def test_only_the_coordinating_team_resets(lead_kiruna: User, analyst_kiruna: User) -> None:
     client = Client()
     client.force_login(lead_kiruna)
     assert client.post(f"/admin/users/{analyst_kiruna.pk}/two-factor-reset/").status_code in (302, 403)

@@ -3,12 +3,16 @@ parameters and response shape, answers that match it, and visibility whichever w
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
+from django.test import Client
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from tests.factories import user_with_role
 from tests.knowledge.factories import make_lesson
+from themes.models import Municipality
 
 pytestmark = pytest.mark.django_db
 
@@ -18,35 +22,39 @@ HIT_FIELDS = {"slug", "title", "url", "type", "municipality", "score", "highligh
 
 
 @pytest.fixture
-def api():
+def api() -> APIClient:
     return APIClient()
 
 
 @pytest.fixture
-def schema(api):
+def schema(api: APIClient) -> dict[str, Any]:
     response = api.get("/api/schema/", {"format": "json"})
     assert response.status_code == 200
-    return response.json()
+    document: dict[str, Any] = response.json()
+    return document
 
 
 @pytest.fixture
-def pages(kiruna, lulea):
+def pages(kiruna: Municipality, lulea: Municipality) -> None:
     make_lesson(title="Coworking i Kiruna", municipality=kiruna, visibility="public", slug="cw-public")
     make_lesson(title="Coworking för partner", municipality=lulea, visibility="partners", slug="cw-partners")
     make_lesson(title="Coworking internt", municipality=lulea, visibility="internal", slug="cw-internal")
 
 
-def _resolve(schema, node):
+def _resolve(schema: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:
     while "$ref" in node:
         node = schema["components"]["schemas"][node["$ref"].rsplit("/", 1)[1]]
     return node
 
 
-def _response_schema(schema, path):
-    return schema["paths"][path]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+def _response_schema(schema: dict[str, Any], path: str) -> dict[str, Any]:
+    node: dict[str, Any] = schema["paths"][path]["get"]["responses"]["200"]["content"]["application/json"][
+        "schema"
+    ]
+    return node
 
 
-def _assert_matches(schema, node, value, where="body"):
+def _assert_matches(schema: dict[str, Any], node: dict[str, Any], value: object, where: str = "body") -> None:
     """A small validator for the shapes these answers use: objects (fixed or a map), arrays, strings, numbers."""
     node = _resolve(schema, node)
     if value is None:
@@ -78,11 +86,11 @@ def _assert_matches(schema, node, value, where="body"):
         raise AssertionError((where, node))
 
 
-def _parameters(schema, path):
+def _parameters(schema: dict[str, Any], path: str) -> dict[str, dict[str, Any]]:
     return {p["name"]: p for p in schema["paths"][path]["get"]["parameters"]}
 
 
-def test_the_schema_documents_search_with_its_filters_and_answer(schema):
+def test_the_schema_documents_search_with_its_filters_and_answer(schema: dict[str, Any]) -> None:
     parameters = _parameters(schema, SEARCH)
     assert set(parameters) == {"q", "municipality", "type", "work_package", "phase", "page"}
     assert all(p["in"] == "query" for p in parameters.values())
@@ -96,14 +104,16 @@ def test_the_schema_documents_search_with_its_filters_and_answer(schema):
     assert hit["properties"]["municipality"]["nullable"] is True
 
 
-def test_the_schema_documents_autocomplete(schema):
+def test_the_schema_documents_autocomplete(schema: dict[str, Any]) -> None:
     assert set(_parameters(schema, AUTOCOMPLETE)) == {"q"}
     answer = _resolve(schema, _response_schema(schema, AUTOCOMPLETE))
     assert set(answer["properties"]) == {"results"}
     assert answer["properties"]["results"]["items"]["type"] == "string"
 
 
-def test_anonymous_answers_match_the_schema_and_show_public_pages_only(api, schema, pages):
+def test_anonymous_answers_match_the_schema_and_show_public_pages_only(
+    api: APIClient, schema: dict[str, Any], pages: None
+) -> None:
     body = api.get(SEARCH, {"q": "coworking"}).json()
     _assert_matches(schema, _response_schema(schema, SEARCH), body)
     assert {r["slug"] for r in body["results"]} == {"cw-public"}
@@ -112,7 +122,9 @@ def test_anonymous_answers_match_the_schema_and_show_public_pages_only(api, sche
     assert titles["results"] == ["Coworking i Kiruna"]
 
 
-def test_a_partner_with_a_token_sees_partner_pages_but_not_internal_ones(api, schema, pages):
+def test_a_partner_with_a_token_sees_partner_pages_but_not_internal_ones(
+    api: APIClient, schema: dict[str, Any], pages: None
+) -> None:
     token = Token.objects.create(user=user_with_role("partner", username="p"))
     api.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
     body = api.get(SEARCH, {"q": "coworking"}).json()
@@ -124,16 +136,16 @@ def test_a_partner_with_a_token_sees_partner_pages_but_not_internal_ones(api, sc
     ]
 
 
-def test_a_lead_session_sees_internal_pages(api, pages):
+def test_a_lead_session_sees_internal_pages(api: APIClient, pages: None) -> None:
     api.force_login(user_with_role("lead", "kiruna", username="l"))
     assert api.get(SEARCH, {"q": "coworking"}).json()["total"] == 3
 
 
-def test_a_browser_asking_for_html_still_gets_the_contract_json(client, pages):
+def test_a_browser_asking_for_html_still_gets_the_contract_json(client: Client, pages: None) -> None:
     response = client.get(SEARCH, {"q": "Coworking"}, headers={"accept": "text/html"})
     assert response["Content-Type"] == "application/json"
     assert response.json()["query"] == "Coworking"
 
 
-def test_a_wrong_page_number_is_the_first_page(api, pages):
+def test_a_wrong_page_number_is_the_first_page(api: APIClient, pages: None) -> None:
     assert api.get(SEARCH, {"q": "coworking", "page": "x"}).json()["total"] == 1

@@ -1,8 +1,11 @@
 """The search glossary: who maintains it, how it expands queries, and the OpenSearch settings made from it."""
 
+from pathlib import Path
+
 import pytest
 from django.core.exceptions import PermissionDenied
 from modelsearch.backends import get_search_backend
+from pytest_django.fixtures import Settings
 
 from knowledge.models import LessonPage
 from knowledge.search import backend as whoosh
@@ -14,15 +17,16 @@ from sitesearch.services import glossary_entry_create
 from sitesearch.wagtail_hooks import GlossaryPermissionPolicy
 from tests.factories import user_with_role
 from tests.knowledge.factories import make_lesson
+from themes.models import Municipality
 
 pytestmark = pytest.mark.django_db
 
 
-def stems(text, language="sv"):
+def stems(text: str, language: str = "sv") -> set[str]:
     return {token.text for token in text_analyzer(language)(text)}
 
 
-def test_only_the_coordinating_team_maintains_the_glossary():
+def test_only_the_coordinating_team_maintains_the_glossary() -> None:
     coordinator = user_with_role("coordinator")
     lead = user_with_role("lead", municipality="kiruna")
     entry = glossary_entry_create(user=coordinator, swedish="förskoleplats", english="preschool place")
@@ -35,7 +39,7 @@ def test_only_the_coordinating_team_maintains_the_glossary():
     assert not policy.user_has_any_permission(lead, ["add", "change", "delete"])
 
 
-def test_the_backend_synonyms_hold_aliases_taxonomy_labels_and_the_glossary():
+def test_the_backend_synonyms_hold_aliases_taxonomy_labels_and_the_glossary() -> None:
     glossary_entry_create(
         user=None,
         swedish="inflyttarlots, välkomstlots",
@@ -48,7 +52,7 @@ def test_the_backend_synonyms_hold_aliases_taxonomy_labels_and_the_glossary():
     assert any("Giron" in group for group in groups)  # municipality alias
 
 
-def test_an_english_phrase_query_asks_for_its_swedish_equivalent_and_its_parts():
+def test_an_english_phrase_query_asks_for_its_swedish_equivalent_and_its_parts() -> None:
     synonyms = Synonyms([["förskoleplats", "preschool place"]])
     (word,) = query_words("preschool places", "sv", synonyms)
     assert stems("förskoleplats") <= word.terms()
@@ -58,7 +62,9 @@ def test_an_english_phrase_query_asks_for_its_swedish_equivalent_and_its_parts()
     assert [w.surface for w in words] == ["kiruna"]
 
 
-def test_an_english_query_finds_a_swedish_page_through_the_glossary(settings, tmp_path, kiruna):
+def test_an_english_query_finds_a_swedish_page_through_the_glossary(
+    settings: Settings, tmp_path: Path, kiruna: Municipality
+) -> None:
     settings.WAGTAILSEARCH_BACKENDS = {
         "default": {
             "BACKEND": "knowledge.search.backend",
@@ -76,7 +82,7 @@ def test_an_english_query_finds_a_swedish_page_through_the_glossary(settings, tm
     assert [found.pk for found in backend.search("preschool places", LessonPage)] == [page.pk]
 
 
-def test_opensearch_settings_carry_the_glossary_and_the_lexicon():
+def test_opensearch_settings_carry_the_glossary_and_the_lexicon() -> None:
     groups = [["förskoleplats", "Preschool place"], ["Kiruna", "Giron", "kiruna"], ["ensam"]]
     assert synonym_rules(groups) == ["förskoleplats, preschool place", "giron, kiruna"]
     settings = index_settings(groups)

@@ -7,13 +7,15 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.contrib.auth.models import User
 
 from sprints import services
-from sprints.models import Status
-from themes.models import RelocationPhase, SprintMethod, Visibility, WorkPackage
+from sprints.models import Result, Sprint, Status
+from sprints.services import Actor
+from themes.models import Municipality, RelocationPhase, SprintMethod, Visibility, WorkPackage
 
 
-def make_sprint(actor, municipality, **overrides):
+def make_sprint(actor: Actor, municipality: Municipality, **overrides: Any) -> Sprint:
     values: dict[str, Any] = {
         "title": "Prova-på-boende för distansarbetare",
         "goal": "Fler besökare ska pröva att bo och arbeta här en vecka.",
@@ -30,7 +32,7 @@ def make_sprint(actor, municipality, **overrides):
     return services.sprint_create(actor=actor, municipality=municipality, **values)
 
 
-def log_result(actor, sprint, **overrides):
+def log_result(actor: Actor, sprint: Sprint, **overrides: Any) -> Result:
     values: dict[str, Any] = {
         "metric": "Ansökningar till testveckan",
         "unit": "st",
@@ -44,5 +46,5 @@ def log_result(actor, sprint, **overrides):
 
 
 @pytest.fixture
-def kiruna_sprint(lead_kiruna, kiruna):
+def kiruna_sprint(lead_kiruna: User, kiruna: Municipality) -> Sprint:
     return make_sprint(lead_kiruna, kiruna)

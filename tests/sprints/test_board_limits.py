@@ -6,22 +6,28 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from pytest_django import DjangoAssertNumQueries
 
 from sprints import selectors, services
 from sprints.models import BoardColumnLimit, Status
 from tests.sprints.conftest import make_sprint
+from themes.models import Municipality
 
 pytestmark = pytest.mark.django_db
 
 
-def _board(kiruna):
+def _board(kiruna: Municipality) -> str:
     return reverse("sprints:board", args=[kiruna.slug])
 
 
-def test_a_column_above_its_limit_shows_a_warning_and_moves_are_not_refused(client, lead_kiruna, kiruna):
+def test_a_column_above_its_limit_shows_a_warning_and_moves_are_not_refused(
+    client: Client, lead_kiruna: User, kiruna: Municipality
+) -> None:
     services.board_limits_set(actor=lead_kiruna, municipality=kiruna, limits={Status.RUNNING: 1})
     make_sprint(lead_kiruna, kiruna, title="Första", status=Status.RUNNING)
     client.force_login(lead_kiruna)
@@ -35,7 +41,9 @@ def test_a_column_above_its_limit_shows_a_warning_and_moves_are_not_refused(clie
     assert "Above the work-in-progress limit: 2 sprints, limit 1." in english
 
 
-def test_the_limit_counts_the_whole_column_even_when_the_board_is_filtered(lead_kiruna, kiruna):
+def test_the_limit_counts_the_whole_column_even_when_the_board_is_filtered(
+    lead_kiruna: User, kiruna: Municipality
+) -> None:
     services.board_limits_set(actor=lead_kiruna, municipality=kiruna, limits={Status.IDEA: 1})
     make_sprint(lead_kiruna, kiruna, title="A")
     make_sprint(lead_kiruna, kiruna, title="B")
@@ -43,7 +51,9 @@ def test_the_limit_counts_the_whole_column_even_when_the_board_is_filtered(lead_
     assert (load.count, load.limit, load.over) == (2, 1, True)
 
 
-def test_limits_are_per_municipality_and_set_by_its_own_lead(lead_kiruna, lead_lulea, partner, kiruna, lulea):
+def test_limits_are_per_municipality_and_set_by_its_own_lead(
+    lead_kiruna: User, lead_lulea: User, partner: User, kiruna: Municipality, lulea: Municipality
+) -> None:
     services.board_limits_set(actor=lead_kiruna, municipality=kiruna, limits={Status.RUNNING: 3})
     assert selectors.board_limits(municipality=lulea) == {}
     for actor in (lead_lulea, partner, None):
@@ -53,7 +63,9 @@ def test_limits_are_per_municipality_and_set_by_its_own_lead(lead_kiruna, lead_l
     assert not BoardColumnLimit.objects.exists()
 
 
-def test_a_bad_limit_is_refused_with_the_column_named(lead_kiruna, kiruna, client):
+def test_a_bad_limit_is_refused_with_the_column_named(
+    lead_kiruna: User, kiruna: Municipality, client: Client
+) -> None:
     with pytest.raises(ValidationError):
         services.board_limits_set(actor=lead_kiruna, municipality=kiruna, limits={"nowhere": 2})
     client.force_login(lead_kiruna)
@@ -63,7 +75,7 @@ def test_a_bad_limit_is_refused_with_the_column_named(lead_kiruna, kiruna, clien
     assert not BoardColumnLimit.objects.exists()
 
 
-def test_the_limits_form_saves(lead_kiruna, kiruna, client):
+def test_the_limits_form_saves(lead_kiruna: User, kiruna: Municipality, client: Client) -> None:
     client.force_login(lead_kiruna)
     response = client.post(
         reverse("sprints:board_limits", args=[kiruna.slug]), {"running": "4", "planned": ""}
@@ -72,7 +84,9 @@ def test_the_limits_form_saves(lead_kiruna, kiruna, client):
     assert selectors.board_limits(municipality=kiruna) == {"running": 4}
 
 
-def test_overdue_marks_on_sprints_and_activity_cards(client, lead_kiruna, kiruna):
+def test_overdue_marks_on_sprints_and_activity_cards(
+    client: Client, lead_kiruna: User, kiruna: Municipality
+) -> None:
     today = timezone.localdate()
     late = make_sprint(
         lead_kiruna,
@@ -111,14 +125,16 @@ def test_overdue_marks_on_sprints_and_activity_cards(client, lead_kiruna, kiruna
     assert detail.count('class="overdue"') == 1
 
 
-def test_the_board_filters_by_assignee(client, lead_kiruna, coordinator, kiruna):
+def test_the_board_filters_by_assignee(
+    client: Client, lead_kiruna: User, coordinator: User, kiruna: Municipality
+) -> None:
     mine = make_sprint(lead_kiruna, kiruna, title="Teamets sprint", team_members=[lead_kiruna])
     carded = make_sprint(lead_kiruna, kiruna, title="Kortets sprint")
     services.card_create(actor=lead_kiruna, sprint=carded, title="Ring", owner=coordinator)
     services.card_create(actor=lead_kiruna, sprint=carded, title="Ring igen", owner=coordinator)
     make_sprint(lead_kiruna, kiruna, title="Någon annans")
 
-    def titles(username):
+    def titles(username: str) -> list[str]:
         filters = selectors.BoardFilters(assignee=username)
         columns = selectors.sprints_for_board(municipality=kiruna, filters=filters, user=lead_kiruna)
         return sorted(s.title for c in columns for s in c.sprints)
@@ -132,7 +148,12 @@ def test_the_board_filters_by_assignee(client, lead_kiruna, coordinator, kiruna)
     assert 'id="filter-assignee"' in html
 
 
-def test_the_board_page_stays_within_15_queries(client, lead_kiruna, kiruna, django_assert_max_num_queries):
+def test_the_board_page_stays_within_15_queries(
+    client: Client,
+    lead_kiruna: User,
+    kiruna: Municipality,
+    django_assert_max_num_queries: DjangoAssertNumQueries,
+) -> None:
     services.board_limits_set(actor=lead_kiruna, municipality=kiruna, limits={Status.IDEA: 2})
     today = timezone.localdate()
     for n in range(12):

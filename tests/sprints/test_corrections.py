@@ -5,21 +5,25 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.urls import reverse
+from pytest_django.fixtures import Settings
 
 from dashboard import cache as dashboard_cache
 from dashboard import selectors as dashboard_selectors
 from plans import selectors as plan_selectors
 from plans import services as plan_services
 from sprints import charts, exports, selectors, services
-from sprints.models import ActivityEvent, Card, Result, ResultAttachment
+from sprints.models import ActivityEvent, Card, Result, ResultAttachment, Sprint
 from tests.plans.conftest import add_goal
 from tests.sprints.conftest import log_result
-from themes.models import Visibility
+from themes.models import Municipality, Visibility
 from themes.permissions import visible_levels
 
 pytestmark = pytest.mark.django_db
@@ -27,7 +31,9 @@ pytestmark = pytest.mark.django_db
 ALL = (Visibility.PUBLIC, Visibility.PARTNERS, Visibility.INTERNAL)
 
 
-def test_a_correction_keeps_who_when_and_old_to_new_in_the_history(lead_kiruna, kiruna_sprint):
+def test_a_correction_keeps_who_when_and_old_to_new_in_the_history(
+    lead_kiruna: User, kiruna_sprint: Sprint
+) -> None:
     result = log_result(lead_kiruna, kiruna_sprint, actual=Decimal("26"))
     services.result_correct(actor=lead_kiruna, result=result, changes={"actual": Decimal("16"), "unit": "st"})
     event = ActivityEvent.objects.filter(sprint=kiruna_sprint).first()
@@ -40,14 +46,18 @@ def test_a_correction_keeps_who_when_and_old_to_new_in_the_history(lead_kiruna, 
     assert result.actual == Decimal("16")
 
 
-def test_a_correction_that_changes_nothing_writes_no_history(lead_kiruna, kiruna_sprint):
+def test_a_correction_that_changes_nothing_writes_no_history(
+    lead_kiruna: User, kiruna_sprint: Sprint
+) -> None:
     result = log_result(lead_kiruna, kiruna_sprint)
     before = ActivityEvent.objects.count()
     services.result_correct(actor=lead_kiruna, result=result, changes={"actual": Decimal("26")})
     assert ActivityEvent.objects.count() == before
 
 
-def test_a_correction_changes_the_dashboard_totals_and_empties_its_cache(lead_kiruna, kiruna_sprint):
+def test_a_correction_changes_the_dashboard_totals_and_empties_its_cache(
+    lead_kiruna: User, kiruna_sprint: Sprint
+) -> None:
     result = log_result(lead_kiruna, kiruna_sprint, target=Decimal("20"), actual=Decimal("26"))
     assert dashboard_selectors.result_counts(levels=ALL)["kiruna"].met == 1
     version = dashboard_cache.version()
@@ -57,7 +67,9 @@ def test_a_correction_changes_the_dashboard_totals_and_empties_its_cache(lead_ki
     assert (counts.results, counts.with_target, counts.met) == (1, 1, 0)
 
 
-def test_bad_input_in_a_correction_is_refused_and_changes_nothing(lead_kiruna, kiruna_sprint):
+def test_bad_input_in_a_correction_is_refused_and_changes_nothing(
+    lead_kiruna: User, kiruna_sprint: Sprint
+) -> None:
     result = log_result(lead_kiruna, kiruna_sprint)
     with pytest.raises(ValidationError):
         services.result_correct(actor=lead_kiruna, result=result, changes={"date": datetime.date(1066, 1, 1)})
@@ -67,7 +79,9 @@ def test_bad_input_in_a_correction_is_refused_and_changes_nothing(lead_kiruna, k
     assert result.date == datetime.date(2026, 4, 10)
 
 
-def test_a_removed_result_is_gone_from_every_figure(lead_kiruna, kiruna, kiruna_sprint, client):
+def test_a_removed_result_is_gone_from_every_figure(
+    lead_kiruna: User, kiruna: Municipality, kiruna_sprint: Sprint, client: Client
+) -> None:
     kept = log_result(lead_kiruna, kiruna_sprint, metric="Flyttbeslut", actual=Decimal("3"), target=None)
     wrong = log_result(
         lead_kiruna,
@@ -110,7 +124,9 @@ def test_a_removed_result_is_gone_from_every_figure(lead_kiruna, kiruna, kiruna_
 
 
 @pytest.mark.parametrize("who", ["lead_lulea", "partner", "analyst_kiruna"])
-def test_only_those_who_edit_the_sprint_correct_it(who, request, lead_kiruna, kiruna_sprint):
+def test_only_those_who_edit_the_sprint_correct_it(
+    who: str, request: pytest.FixtureRequest, lead_kiruna: User, kiruna_sprint: Sprint
+) -> None:
     result = log_result(lead_kiruna, kiruna_sprint)
     card = services.card_create(actor=lead_kiruna, sprint=kiruna_sprint, title="Boka lokal")
     actor = request.getfixturevalue(who)
@@ -128,13 +144,15 @@ def test_only_those_who_edit_the_sprint_correct_it(who, request, lead_kiruna, ki
     assert Card.objects.filter(pk=card.pk).exists()
 
 
-def test_the_coordinating_team_corrects_any_municipality(coordinator, lead_kiruna, kiruna_sprint):
+def test_the_coordinating_team_corrects_any_municipality(
+    coordinator: User, lead_kiruna: User, kiruna_sprint: Sprint
+) -> None:
     result = log_result(lead_kiruna, kiruna_sprint)
     services.result_correct(actor=coordinator, result=result, changes={"metric": "Ansökningar"})
     assert ActivityEvent.objects.filter(sprint=kiruna_sprint)[0].actor == coordinator
 
 
-def test_a_card_is_edited_and_removed_with_history(lead_kiruna, kiruna_sprint):
+def test_a_card_is_edited_and_removed_with_history(lead_kiruna: User, kiruna_sprint: Sprint) -> None:
     card = services.card_create(actor=lead_kiruna, sprint=kiruna_sprint, title="Boka lokal")
     services.card_update(
         actor=lead_kiruna, card=card, changes={"title": "Boka lokal i Folkets hus", "owner": lead_kiruna}
@@ -151,7 +169,9 @@ def test_a_card_is_edited_and_removed_with_history(lead_kiruna, kiruna_sprint):
     assert ActivityEvent.objects.filter(sprint=kiruna_sprint)[0].verb == ActivityEvent.Verb.CARD_REMOVED
 
 
-def test_a_removed_attachment_is_no_longer_served(lead_kiruna, kiruna_sprint, client, settings, tmp_path):
+def test_a_removed_attachment_is_no_longer_served(
+    lead_kiruna: User, kiruna_sprint: Sprint, client: Client, settings: Settings, tmp_path: Path
+) -> None:
     settings.MEDIA_ROOT = tmp_path
     result = log_result(lead_kiruna, kiruna_sprint)
     upload = SimpleUploadedFile("underlag.txt", b"Synthetic evidence\n", content_type="text/plain")
@@ -169,8 +189,8 @@ def test_a_removed_attachment_is_no_longer_served(lead_kiruna, kiruna_sprint, cl
 
 
 def test_an_archived_sprint_leaves_the_board_is_read_only_and_can_be_restored(
-    lead_kiruna, kiruna, kiruna_sprint
-):
+    lead_kiruna: User, kiruna: Municipality, kiruna_sprint: Sprint
+) -> None:
     services.sprint_archive(actor=lead_kiruna, sprint=kiruna_sprint)
     filters = selectors.BoardFilters()
     on_board = [
@@ -195,7 +215,9 @@ def test_an_archived_sprint_leaves_the_board_is_read_only_and_can_be_restored(
     assert verbs == [ActivityEvent.Verb.RESTORED, ActivityEvent.Verb.ARCHIVED]
 
 
-def test_the_sprint_page_shows_the_history_readably(lead_kiruna, kiruna_sprint, client):
+def test_the_sprint_page_shows_the_history_readably(
+    lead_kiruna: User, kiruna_sprint: Sprint, client: Client
+) -> None:
     result = log_result(lead_kiruna, kiruna_sprint, actual=Decimal("26"))
     client.force_login(lead_kiruna)
     response = client.post(
@@ -219,7 +241,9 @@ def test_the_sprint_page_shows_the_history_readably(lead_kiruna, kiruna_sprint, 
     assert "Actual" in english
 
 
-def test_the_correction_pages_refuse_another_municipality(lead_lulea, lead_kiruna, kiruna_sprint, client):
+def test_the_correction_pages_refuse_another_municipality(
+    lead_lulea: User, lead_kiruna: User, kiruna_sprint: Sprint, client: Client
+) -> None:
     result = log_result(lead_kiruna, kiruna_sprint)
     client.force_login(lead_lulea)
     edit = reverse("sprints:result_edit", args=["kiruna", kiruna_sprint.pk, result.pk])
@@ -229,6 +253,6 @@ def test_the_correction_pages_refuse_another_municipality(lead_lulea, lead_kirun
     assert Result.objects.filter(pk=result.pk).exists()
 
 
-def test_the_visible_levels_helper_is_what_the_dashboard_reads(lead_kiruna):
+def test_the_visible_levels_helper_is_what_the_dashboard_reads(lead_kiruna: User) -> None:
     # The figures above are computed with every level; a lead sees all of them.
     assert set(visible_levels(lead_kiruna)) == set(ALL)

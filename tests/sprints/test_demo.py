@@ -2,8 +2,10 @@
 
 import io
 import shutil
+from pathlib import Path
 
 import pytest
+from pytest_django.fixtures import Settings
 
 from sprints import demo as sprints_demo
 from sprints.models import Sprint, Status
@@ -14,13 +16,13 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def demo_users():
+def demo_users() -> None:
     from portal.management.commands.seed_demo import Command as SeedDemo
 
     SeedDemo().seed_users("Demo-lösenord-2026")
 
 
-def test_the_demo_sprints_cover_every_municipality_and_every_board_column():
+def test_the_demo_sprints_cover_every_municipality_and_every_board_column() -> None:
     sprints = sprints_demo.demo_sprints()
     assert {spec.municipality for spec in sprints} == set(Municipality.objects.values_list("slug", flat=True))
     assert {spec.status for spec in sprints} == set(Status.values)
@@ -28,7 +30,9 @@ def test_the_demo_sprints_cover_every_municipality_and_every_board_column():
     assert all(spec.retrospective is not None for spec in finished)
 
 
-def test_a_typo_in_sprints_yaml_is_named_and_nothing_is_created(settings, tmp_path, demo_users):
+def test_a_typo_in_sprints_yaml_is_named_and_nothing_is_created(
+    settings: Settings, tmp_path: Path, demo_users: None
+) -> None:
     shutil.copytree(demo_path(), tmp_path / "demo")
     settings.BASE_DIR = tmp_path
     data = tmp_path / "demo" / "sprints.yaml"
@@ -40,7 +44,7 @@ def test_a_typo_in_sprints_yaml_is_named_and_nothing_is_created(settings, tmp_pa
     assert not Sprint.objects.exists()
 
 
-def test_a_learned_demo_sprint_keeps_its_retrospective_without_being_closed(demo_users):
+def test_a_learned_demo_sprint_keeps_its_retrospective_without_being_closed(demo_users: None) -> None:
     sprints_demo.seed(stdout=io.StringIO())
     sprint = Sprint.objects.get(slug="flyttlots-for-medfoljande-partner")
     assert sprint.status == Status.LEARNED

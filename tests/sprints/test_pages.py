@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import io
 import zipfile
+from typing import Any
 
 import pytest
-from django.contrib.auth.models import AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.urls import reverse
 from django.utils.html import escape
 from openpyxl import load_workbook
@@ -17,7 +19,7 @@ from sprints.models import ActivityEvent, Card, Result, ResultAttachment, Sprint
 from sprints.uploads import MAX_ATTACHMENT_BYTES
 from tests.factories import user_with_role
 from tests.sprints.conftest import log_result, make_sprint
-from themes.models import RelocationPhase, SprintMethod, Visibility, WorkPackage
+from themes.models import Municipality, RelocationPhase, SprintMethod, Visibility, WorkPackage
 from themes.permissions import Action, require
 
 pytestmark = pytest.mark.django_db
@@ -25,7 +27,7 @@ pytestmark = pytest.mark.django_db
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
 
-def _sprint_post(**overrides):
+def _sprint_post(**overrides: object) -> dict[str, object]:
     data = {
         "title": "Jobbmatchning för medföljande",
         "goal": "Medföljande partner ska få jobb snabbare.",
@@ -43,8 +45,8 @@ def _sprint_post(**overrides):
     return data
 
 
-def _result_post(**overrides):
-    data = {
+def _result_post(**overrides: object) -> dict[str, object]:
+    data: dict[str, object] = {
         "metric": "Matchade",
         "unit": "st",
         "baseline": "0",
@@ -57,16 +59,17 @@ def _result_post(**overrides):
 
 
 @pytest.fixture
-def public_sprint(lead_kiruna, kiruna):
+def public_sprint(lead_kiruna: User, kiruna: Municipality) -> Sprint:
     sprint = make_sprint(lead_kiruna, kiruna, visibility=Visibility.PUBLIC)
     log_result(lead_kiruna, sprint)
     return sprint
 
 
-def _write_requests(sprint):
+def _write_requests(sprint: Sprint) -> list[tuple[str, str, dict[str, Any]]]:
     """Every write path of the pages: (name, url, POST data)."""
     card = Card.objects.create(sprint=sprint, title="Kort")
     result = sprint.results.first()
+    assert result is not None
     slug = sprint.municipality.slug
     return [
         ("create", reverse("sprints:create", args=[slug]), _sprint_post()),
@@ -109,11 +112,18 @@ PATHS = [
 @pytest.mark.parametrize("path", PATHS)
 @pytest.mark.parametrize("role", REFUSED)
 def test_every_write_path_refuses_other_roles_with_403_and_the_permission_message(
-    request, client, role, path, public_sprint, kiruna
-):
-    user = AnonymousUser() if role == "anonymous" else request.getfixturevalue(role)
+    request: pytest.FixtureRequest,
+    client: Client,
+    role: str,
+    path: str,
+    public_sprint: Sprint,
+    kiruna: Municipality,
+) -> None:
+    user: User | AnonymousUser = AnonymousUser()
     if role != "anonymous":
-        client.force_login(user)
+        member: User = request.getfixturevalue(role)
+        client.force_login(member)
+        user = member
     url, data = next((u, d) for name, u, d in _write_requests(public_sprint) if name == path)
     events, results, cards = ActivityEvent.objects.count(), Result.objects.count(), Card.objects.count()
     response = client.post(url, data)
@@ -133,8 +143,8 @@ def test_every_write_path_refuses_other_roles_with_403_and_the_permission_messag
 @pytest.mark.parametrize("path", PATHS)
 @pytest.mark.parametrize("role", ALLOWED)
 def test_every_write_path_works_for_the_own_lead_and_the_coordinator(
-    request, client, role, path, public_sprint
-):
+    request: pytest.FixtureRequest, client: Client, role: str, path: str, public_sprint: Sprint
+) -> None:
     client.force_login(request.getfixturevalue(role))
     url, data = next((u, d) for name, u, d in _write_requests(public_sprint) if name == path)
     events = ActivityEvent.objects.count()
@@ -143,14 +153,18 @@ def test_every_write_path_works_for_the_own_lead_and_the_coordinator(
     assert ActivityEvent.objects.count() == events + 1
 
 
-def test_the_create_form_is_refused_to_a_lead_of_another_municipality(client, lead_lulea, kiruna):
+def test_the_create_form_is_refused_to_a_lead_of_another_municipality(
+    client: Client, lead_lulea: User, kiruna: Municipality
+) -> None:
     client.force_login(lead_lulea)
     response = client.get(reverse("sprints:create", args=["kiruna"]))
     assert response.status_code == 403
     assert "Du kan bara göra detta för din egen kommun, inte för Kiruna." in response.content.decode()
 
 
-def test_an_internal_sprint_does_not_exist_for_anonymous_visitors_even_when_writing(client, kiruna_sprint):
+def test_an_internal_sprint_does_not_exist_for_anonymous_visitors_even_when_writing(
+    client: Client, kiruna_sprint: Sprint
+) -> None:
     assert client.get(kiruna_sprint.get_absolute_url()).status_code == 404
     assert (
         client.post(
@@ -160,7 +174,9 @@ def test_an_internal_sprint_does_not_exist_for_anonymous_visitors_even_when_writ
     )
 
 
-def test_end_before_start_is_refused_at_the_end_field_and_nothing_is_saved(client, lead_kiruna):
+def test_end_before_start_is_refused_at_the_end_field_and_nothing_is_saved(
+    client: Client, lead_kiruna: User
+) -> None:
     client.force_login(lead_kiruna)
     response = client.post(
         reverse("sprints:create", args=["kiruna"]), _sprint_post(start="2026-09-01", end="2026-08-01")
@@ -173,8 +189,8 @@ def test_end_before_start_is_refused_at_the_end_field_and_nothing_is_saved(clien
 
 
 def test_a_non_numeric_result_is_refused_at_the_field_and_nothing_is_saved(
-    client, lead_kiruna, public_sprint
-):
+    client: Client, lead_kiruna: User, public_sprint: Sprint
+) -> None:
     client.force_login(lead_kiruna)
     before = Result.objects.count()
     response = client.post(
@@ -185,7 +201,9 @@ def test_a_non_numeric_result_is_refused_at_the_field_and_nothing_is_saved(
     assert Result.objects.count() == before
 
 
-def test_a_result_with_a_decimal_comma_is_stored_as_a_decimal(client, lead_kiruna, public_sprint):
+def test_a_result_with_a_decimal_comma_is_stored_as_a_decimal(
+    client: Client, lead_kiruna: User, public_sprint: Sprint
+) -> None:
     client.force_login(lead_kiruna)
     client.post(reverse("sprints:result_log", args=["kiruna", public_sprint.pk]), _result_post(actual="12,5"))
     assert str(Result.objects.get(metric="Matchade").actual) == "12.50"
@@ -200,8 +218,8 @@ def test_a_result_with_a_decimal_comma_is_stored_as_a_decimal(client, lead_kirun
     ],
 )
 def test_a_forbidden_or_too_large_attachment_refuses_the_whole_result(
-    client, lead_kiruna, public_sprint, name, content, message
-):
+    client: Client, lead_kiruna: User, public_sprint: Sprint, name: str, content: bytes, message: str
+) -> None:
     client.force_login(lead_kiruna)
     before = Result.objects.count()
     data = _result_post(file=SimpleUploadedFile(name, content))
@@ -215,8 +233,8 @@ def test_a_forbidden_or_too_large_attachment_refuses_the_whole_result(
 
 
 def test_a_result_with_a_real_pdf_attachment_is_saved_with_it_and_served_only_to_those_who_see_the_sprint(
-    client, lead_kiruna, kiruna_sprint
-):
+    client: Client, lead_kiruna: User, kiruna_sprint: Sprint
+) -> None:
     client.force_login(lead_kiruna)
     data = _result_post(file=SimpleUploadedFile("bevis.pdf", b"%PDF-1.4\n%%EOF\n"))
     assert (
@@ -224,28 +242,32 @@ def test_a_result_with_a_real_pdf_attachment_is_saved_with_it_and_served_only_to
     )
     attachment = ResultAttachment.objects.get()
     url = reverse("sprints:attachment", args=["kiruna", kiruna_sprint.pk, attachment.pk])
-    assert b"".join(client.get(url).streaming_content).startswith(b"%PDF")
+    assert client.get(url).getvalue().startswith(b"%PDF")
     client.logout()
     assert client.get(url).status_code == 404
 
 
-def test_a_docx_is_recognised_by_its_content(client, lead_kiruna, public_sprint):
+def test_a_docx_is_recognised_by_its_content(
+    client: Client, lead_kiruna: User, public_sprint: Sprint
+) -> None:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr("word/document.xml", "<w:document/>")
     client.force_login(lead_kiruna)
     result = public_sprint.results.first()
+    assert result is not None
     url = reverse("sprints:attachment_add", args=["kiruna", public_sprint.pk, result.pk])
     client.post(url, {"file": SimpleUploadedFile("plan.docx", buffer.getvalue())})
     assert ResultAttachment.objects.get().original_name == "plan.docx"
 
 
-def test_a_zip_renamed_to_xlsx_is_refused(client, lead_kiruna, public_sprint):
+def test_a_zip_renamed_to_xlsx_is_refused(client: Client, lead_kiruna: User, public_sprint: Sprint) -> None:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr("virus.js", "x")
     client.force_login(lead_kiruna)
     result = public_sprint.results.first()
+    assert result is not None
     url = reverse("sprints:attachment_add", args=["kiruna", public_sprint.pk, result.pk])
     response = client.post(url, {"file": SimpleUploadedFile("data.xlsx", buffer.getvalue())}, follow=True)
     assert not ResultAttachment.objects.exists()
@@ -253,8 +275,8 @@ def test_a_zip_renamed_to_xlsx_is_refused(client, lead_kiruna, public_sprint):
 
 
 def test_the_board_shows_five_columns_and_move_buttons_only_to_those_who_may_move(
-    client, lead_kiruna, public_sprint
-):
+    client: Client, lead_kiruna: User, public_sprint: Sprint
+) -> None:
     html = client.get(reverse("sprints:board", args=["kiruna"])).content.decode()
     assert html.count('class="board__column') == 5
     assert public_sprint.title in html
@@ -265,18 +287,18 @@ def test_the_board_shows_five_columns_and_move_buttons_only_to_those_who_may_mov
 
 
 def test_moving_one_step_on_by_button_post_redirects_to_the_board_at_the_sprint(
-    client, lead_kiruna, public_sprint
-):
+    client: Client, lead_kiruna: User, public_sprint: Sprint
+) -> None:
     client.force_login(lead_kiruna)
     response = client.post(reverse("sprints:move", args=["kiruna", public_sprint.pk]), {"status": "planned"})
-    assert response.url.endswith(f"/sprints/kiruna/#sprint-{public_sprint.pk}")
+    assert response["Location"].endswith(f"/sprints/kiruna/#sprint-{public_sprint.pk}")
     public_sprint.refresh_from_db()
     assert public_sprint.status == Status.PLANNED
 
 
 def test_the_sprint_page_shows_the_chart_with_a_text_alternative_and_the_history(
-    client, lead_kiruna, public_sprint
-):
+    client: Client, lead_kiruna: User, public_sprint: Sprint
+) -> None:
     html = client.get(public_sprint.get_absolute_url()).content.decode()
     assert '<svg role="img" aria-labelledby="chart-title chart-desc"' in html
     assert "Ansökningar till testveckan: 26" in html  # the chart's <desc>
@@ -285,8 +307,8 @@ def test_the_sprint_page_shows_the_chart_with_a_text_alternative_and_the_history
 
 
 def test_the_create_form_shows_similar_sprints_without_saving_when_asked(
-    client, lead_kiruna, lead_lulea, lulea
-):
+    client: Client, lead_kiruna: User, lead_lulea: User, lulea: Municipality
+) -> None:
     other = make_sprint(
         lead_lulea, lulea, title="Jobbmatchning i Luleå", method=SprintMethod.objects.get(code="pilot")
     )
@@ -297,8 +319,8 @@ def test_the_create_form_shows_similar_sprints_without_saving_when_asked(
 
 
 def test_the_overview_lists_all_fourteen_municipalities_and_anonymous_sees_public_counts_only(
-    client, lead_kiruna, kiruna
-):
+    client: Client, lead_kiruna: User, kiruna: Municipality
+) -> None:
     make_sprint(lead_kiruna, kiruna, title="Hemlig", visibility=Visibility.INTERNAL, status=Status.RUNNING)
     response = client.get(reverse("sprints:overview"))
     assert response.status_code == 200
@@ -307,7 +329,7 @@ def test_the_overview_lists_all_fourteen_municipalities_and_anonymous_sees_publi
     assert "Hemlig" not in response.content.decode()
 
 
-def test_the_overview_exports_csv_and_xlsx(client, coordinator, public_sprint):
+def test_the_overview_exports_csv_and_xlsx(client: Client, coordinator: User, public_sprint: Sprint) -> None:
     client.force_login(coordinator)
     csv_text = client.get(reverse("sprints:export", args=["csv"])).content.decode("utf-8-sig")
     header, row = csv_text.splitlines()[:2]
@@ -321,17 +343,17 @@ def test_the_overview_exports_csv_and_xlsx(client, coordinator, public_sprint):
     assert workbook["Faser"].max_row == 15
 
 
-def test_the_csv_export_neutralises_formulas(client, lead_kiruna, kiruna):
+def test_the_csv_export_neutralises_formulas(client: Client, lead_kiruna: User, kiruna: Municipality) -> None:
     make_sprint(lead_kiruna, kiruna, title="=HYPERLINK(1)", visibility=Visibility.PUBLIC)
     text = client.get(reverse("sprints:export", args=["csv"])).content.decode("utf-8-sig")
     assert ";'=HYPERLINK(1);" in text
 
 
-def test_the_navigation_links_to_the_overview(client):
+def test_the_navigation_links_to_the_overview(client: Client) -> None:
     assert f'href="{reverse("sprints:overview")}"' in client.get("/").content.decode()
 
 
-def test_an_analyst_sees_internal_sprints_but_no_edit_controls(client, kiruna_sprint):
+def test_an_analyst_sees_internal_sprints_but_no_edit_controls(client: Client, kiruna_sprint: Sprint) -> None:
     analyst = user_with_role("analyst", "kiruna", username="a2")
     client.force_login(analyst)
     html = client.get(kiruna_sprint.get_absolute_url()).content.decode()

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
+from typing import Any
 
 import pytest
-from django.contrib.auth.models import AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
+from pytest_django import DjangoAssertNumQueries
 
 from sprints import selectors
-from sprints.models import Status
+from sprints.models import Sprint, Status
 from tests.factories import user_with_role
 from tests.sprints.conftest import log_result, make_sprint
 from themes.models import Municipality, RelocationPhase, SprintMethod, Visibility, WorkPackage
@@ -19,13 +21,15 @@ pytestmark = pytest.mark.django_db
 NO_FILTERS = selectors.BoardFilters()
 
 
-def _fill(municipality, lead, n, **overrides):
+def _fill(municipality: Municipality, lead: User, n: int, **overrides: Any) -> None:
     for i in range(n):
         sprint = make_sprint(lead, municipality, title=f"Sprint {i}", **overrides)
         log_result(lead, sprint)
 
 
-def test_the_board_has_the_five_columns_in_order_with_their_sprints(lead_kiruna, kiruna):
+def test_the_board_has_the_five_columns_in_order_with_their_sprints(
+    lead_kiruna: User, kiruna: Municipality
+) -> None:
     make_sprint(lead_kiruna, kiruna, title="A", status=Status.RUNNING)
     make_sprint(lead_kiruna, kiruna, title="B")
     columns = selectors.sprints_for_board(municipality=kiruna, filters=NO_FILTERS, user=lead_kiruna)
@@ -36,7 +40,9 @@ def test_the_board_has_the_five_columns_in_order_with_their_sprints(lead_kiruna,
     assert columns[0].next == ("planned", "Planerad")
 
 
-def test_the_board_counts_results_and_met_targets_per_sprint(lead_kiruna, kiruna_sprint, kiruna):
+def test_the_board_counts_results_and_met_targets_per_sprint(
+    lead_kiruna: User, kiruna_sprint: Sprint, kiruna: Municipality
+) -> None:
     log_result(lead_kiruna, kiruna_sprint, actual=Decimal("26"))
     log_result(lead_kiruna, kiruna_sprint, actual=Decimal("3"))
     log_result(lead_kiruna, kiruna_sprint, target=None)
@@ -47,8 +53,8 @@ def test_the_board_counts_results_and_met_targets_per_sprint(lead_kiruna, kiruna
 
 
 def test_the_board_query_count_does_not_grow_with_the_number_of_sprints(
-    lead_kiruna, kiruna, django_assert_max_num_queries
-):
+    lead_kiruna: User, kiruna: Municipality, django_assert_max_num_queries: DjangoAssertNumQueries
+) -> None:
     _fill(kiruna, lead_kiruna, 3)
     with django_assert_max_num_queries(3) as few:
         selectors.sprints_for_board(municipality=kiruna, filters=NO_FILTERS, user=lead_kiruna)
@@ -59,7 +65,9 @@ def test_the_board_query_count_does_not_grow_with_the_number_of_sprints(
         assert all(len(s.relocation_phases.all()) == 2 for c in columns for s in c.sprints)
 
 
-def test_board_filters_by_work_package_phase_method_and_status(lead_kiruna, kiruna):
+def test_board_filters_by_work_package_phase_method_and_status(
+    lead_kiruna: User, kiruna: Municipality
+) -> None:
     make_sprint(lead_kiruna, kiruna, title="Match", status=Status.RUNNING)
     make_sprint(lead_kiruna, kiruna, title="Other WP", work_package=WorkPackage.objects.get(code="WP2"))
     make_sprint(
@@ -67,7 +75,7 @@ def test_board_filters_by_work_package_phase_method_and_status(lead_kiruna, kiru
     )
     make_sprint(lead_kiruna, kiruna, title="Other method", method=SprintMethod.objects.get(code="hackathon"))
 
-    def titles(**filters):
+    def titles(**filters: str) -> list[str]:
         columns = selectors.sprints_for_board(
             municipality=kiruna, filters=selectors.BoardFilters(**filters), user=lead_kiruna
         )
@@ -79,12 +87,12 @@ def test_board_filters_by_work_package_phase_method_and_status(lead_kiruna, kiru
 
 
 def test_anonymous_visitors_see_only_public_sprints_and_partners_also_partner_ones(
-    lead_kiruna, kiruna, partner
-):
+    lead_kiruna: User, kiruna: Municipality, partner: User
+) -> None:
     for level in Visibility.values:
         make_sprint(lead_kiruna, kiruna, title=level, visibility=level)
 
-    def titles(user):
+    def titles(user: User | AnonymousUser) -> list[str]:
         columns = selectors.sprints_for_board(municipality=kiruna, filters=NO_FILTERS, user=user)
         return sorted(s.title for c in columns for s in c.sprints)
 
@@ -94,8 +102,8 @@ def test_anonymous_visitors_see_only_public_sprints_and_partners_also_partner_on
 
 
 def test_the_overview_counts_sprints_per_municipality_and_phase_and_results_against_targets(
-    lead_kiruna, kiruna, lead_lulea, lulea, coordinator
-):
+    lead_kiruna: User, kiruna: Municipality, lead_lulea: User, lulea: Municipality, coordinator: User
+) -> None:
     running = make_sprint(lead_kiruna, kiruna, status=Status.RUNNING)
     log_result(lead_kiruna, running)  # met
     log_result(lead_kiruna, running, actual=Decimal("2"))  # not met
@@ -114,7 +122,9 @@ def test_the_overview_counts_sprints_per_municipality_and_phase_and_results_agai
     assert matrix.total.total == 3
 
 
-def test_the_overview_hides_what_anonymous_visitors_may_not_see(lead_kiruna, kiruna):
+def test_the_overview_hides_what_anonymous_visitors_may_not_see(
+    lead_kiruna: User, kiruna: Municipality
+) -> None:
     make_sprint(lead_kiruna, kiruna, visibility=Visibility.INTERNAL)
     make_sprint(lead_kiruna, kiruna, visibility=Visibility.PUBLIC, status=Status.RUNNING)
     matrix = selectors.overview_matrix(user=AnonymousUser())
@@ -122,7 +132,9 @@ def test_the_overview_hides_what_anonymous_visitors_may_not_see(lead_kiruna, kir
     assert matrix.total.running == 1
 
 
-def test_the_overview_runs_in_constant_queries(coordinator, django_assert_max_num_queries):
+def test_the_overview_runs_in_constant_queries(
+    coordinator: User, django_assert_max_num_queries: DjangoAssertNumQueries
+) -> None:
     municipalities = list(Municipality.objects.all()[:4])
     for municipality in municipalities:
         _fill(municipality, coordinator, 1, status=Status.RUNNING)
@@ -135,7 +147,9 @@ def test_the_overview_runs_in_constant_queries(coordinator, django_assert_max_nu
     assert matrix.total.total == 20
 
 
-def test_gaps_are_phases_without_planned_or_running_sprints(lead_kiruna, kiruna, coordinator):
+def test_gaps_are_phases_without_planned_or_running_sprints(
+    lead_kiruna: User, kiruna: Municipality, coordinator: User
+) -> None:
     phases = {p.code: p for p in RelocationPhase.objects.all()}
     make_sprint(lead_kiruna, kiruna, relocation_phases=[phases["discover"]], status=Status.RUNNING)
     make_sprint(lead_kiruna, kiruna, relocation_phases=[phases["consider"]], status=Status.PLANNED)
@@ -147,7 +161,9 @@ def test_gaps_are_phases_without_planned_or_running_sprints(lead_kiruna, kiruna,
     assert (stay.finished, stay.municipalities_without) == (1, 13)
 
 
-def test_the_timeline_puts_overlapping_sprints_of_a_municipality_in_separate_lanes(lead_kiruna, kiruna):
+def test_the_timeline_puts_overlapping_sprints_of_a_municipality_in_separate_lanes(
+    lead_kiruna: User, kiruna: Municipality
+) -> None:
     make_sprint(
         lead_kiruna, kiruna, title="A", start=datetime.date(2026, 1, 1), end=datetime.date(2026, 3, 1)
     )
@@ -164,8 +180,8 @@ def test_the_timeline_puts_overlapping_sprints_of_a_municipality_in_separate_lan
 
 
 def test_similar_sprints_come_from_other_municipalities_best_match_first(
-    lead_kiruna, kiruna, lead_lulea, lulea
-):
+    lead_kiruna: User, kiruna: Municipality, lead_lulea: User, lulea: Municipality
+) -> None:
     mine = make_sprint(lead_kiruna, kiruna, title="Testvecka för distansarbetare")
     make_sprint(lead_kiruna, kiruna, title="Kiruna's own twin")
     best = make_sprint(lead_lulea, lulea, title="Distansarbetare provbor i Luleå")
@@ -184,7 +200,9 @@ def test_similar_sprints_come_from_other_municipalities_best_match_first(
     assert [s.pk for s in similar] == [best.pk, weaker.pk]
 
 
-def test_similar_sprints_respect_visibility(lead_kiruna, kiruna, lulea, coordinator):
+def test_similar_sprints_respect_visibility(
+    lead_kiruna: User, kiruna: Municipality, lulea: Municipality, coordinator: User
+) -> None:
     mine = make_sprint(lead_kiruna, kiruna, visibility=Visibility.PUBLIC)
     make_sprint(coordinator, lulea, visibility=Visibility.INTERNAL)
     partner = user_with_role("partner", username="p2")

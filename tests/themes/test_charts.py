@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 import pytest
 from django.utils import translation
@@ -11,7 +12,7 @@ from themes.charts import Chart, Series, describe, svg, table_body
 
 
 @pytest.fixture(autouse=True)
-def _swedish():
+def _swedish() -> Iterator[None]:
     with translation.override("sv"):
         yield
 
@@ -30,7 +31,7 @@ def _calibration() -> Chart:
     )
 
 
-def test_a_line_chart_puts_each_point_at_its_position_on_a_shared_scale_with_the_diagonal():
+def test_a_line_chart_puts_each_point_at_its_position_on_a_shared_scale_with_the_diagonal() -> None:
     markup = str(svg(_calibration()))
     circles = [(float(x), float(y)) for x, y in re.findall(r'<circle cx="([\d.]+)" cy="([\d.]+)"', markup)]
     assert len(circles) == 3
@@ -50,7 +51,7 @@ def test_a_line_chart_puts_each_point_at_its_position_on_a_shared_scale_with_the
     assert "<polyline" in markup
 
 
-def test_a_line_chart_needs_one_position_per_row():
+def test_a_line_chart_needs_one_position_per_row() -> None:
     with pytest.raises(ValueError, match="position"):
         Chart(
             key="bad",
@@ -76,7 +77,7 @@ def _lift(*series: Series, reference: float | None = None) -> Chart:
     )
 
 
-def test_columns_with_a_reference_draw_it_dashed_and_scale_to_include_it():
+def test_columns_with_a_reference_draw_it_dashed_and_scale_to_include_it() -> None:
     chart = _lift(Series("Lyft", (0.5, 0.8)), reference=1.0)
     markup = str(svg(chart))
     line = re.search(r'<line x1="[\d.]+" y1="([\d.]+)"[^>]*stroke-dasharray="6 4"', markup)
@@ -86,7 +87,7 @@ def test_columns_with_a_reference_draw_it_dashed_and_scale_to_include_it():
     assert "1,00" in markup  # the top tick, in Swedish format
 
 
-def test_a_table_only_series_is_in_the_table_and_description_but_not_drawn():
+def test_a_table_only_series_is_in_the_table_and_description_but_not_drawn() -> None:
     chart = _lift(Series("Lyft", (2.0, 0.5)), Series("Flyttade (%)", (40.0, 10.0), decimals=1, drawn=False))
     markup = str(svg(chart))
     assert markup.count("<rect") == 1 + 2  # the one legend key and the two columns of the drawn series

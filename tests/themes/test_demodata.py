@@ -1,8 +1,10 @@
 """Reading demo/: dataclasses from the YAML files, nested ones included, and errors that name the file and the entry."""
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
+from pytest_django.fixtures import Settings
 
 from themes.demodata import DemoDataError, demo_path, entry, read_yaml
 
@@ -21,7 +23,7 @@ class Board:
     by_name: dict[str, Card] | None = None
 
 
-def test_entry_builds_nested_dataclasses_and_keeps_defaults():
+def test_entry_builds_nested_dataclasses_and_keeps_defaults() -> None:
     board = entry(
         Board,
         {"name": "B", "cards": [{"title": "a"}, {"title": "b", "column": "done"}], "lead": {"title": "l"}},
@@ -33,7 +35,7 @@ def test_entry_builds_nested_dataclasses_and_keeps_defaults():
     }
 
 
-def test_entry_names_unknown_and_missing_keys_with_the_place():
+def test_entry_names_unknown_and_missing_keys_with_the_place() -> None:
     with pytest.raises(
         DemoDataError, match=r"sprints.yaml, sprint 3: unknown key 'titel', missing key 'name'"
     ):
@@ -44,7 +46,7 @@ def test_entry_names_unknown_and_missing_keys_with_the_place():
         entry(Board, ["B"], where="x")
 
 
-def test_every_demo_file_says_it_is_synthetic():
+def test_every_demo_file_says_it_is_synthetic() -> None:
     files = [
         path
         for path in demo_path().rglob("*")
@@ -56,7 +58,7 @@ def test_every_demo_file_says_it_is_synthetic():
         assert "Synthetic demo data" in head, path
 
 
-def test_read_yaml_reports_the_file_of_a_broken_document(settings, tmp_path):
+def test_read_yaml_reports_the_file_of_a_broken_document(settings: Settings, tmp_path: Path) -> None:
     settings.BASE_DIR = tmp_path
     (tmp_path / "demo").mkdir()
     (tmp_path / "demo" / "sprints.yaml").write_text("- title: [unclosed\n", encoding="utf-8")

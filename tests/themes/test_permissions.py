@@ -1,7 +1,7 @@
 """The permission service, table-driven over role × municipality × action."""
 
 import pytest
-from django.contrib.auth.models import AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied
 from django.utils import translation
 
@@ -108,12 +108,12 @@ MATRIX = {
 }
 
 
-def test_the_matrix_covers_every_action_for_every_role():
+def test_the_matrix_covers_every_action_for_every_role() -> None:
     for actions in MATRIX.values():
         assert set(actions) == set(Action)
 
 
-def _user(role):
+def _user(role: str) -> User | AnonymousUser:
     if role == "anonymous":
         return AnonymousUser()
     municipality = OWN if role in ("lead", "analyst") else None
@@ -129,7 +129,7 @@ def _user(role):
         for index, where in enumerate((OWN, OTHER))
     ],
 )
-def test_role_municipality_action(role, action, where, allowed):
+def test_role_municipality_action(role: str, action: Action, where: str, allowed: bool) -> None:
     user = _user(role)
     municipality = Municipality.objects.get(slug=where)
     assert can(user, action, municipality=municipality) is allowed
@@ -140,27 +140,27 @@ def test_role_municipality_action(role, action, where, allowed):
             require(user, action, municipality=municipality)
 
 
-def test_a_refusal_for_another_municipality_says_so():
+def test_a_refusal_for_another_municipality_says_so() -> None:
     lead = _user("lead")
     with translation.override("en"), pytest.raises(PermissionDenied, match="own municipality"):
         require(lead, Action.EDIT_SPRINT, municipality=Municipality.objects.get(slug=OTHER))
 
 
-def test_anonymous_is_asked_to_log_in():
+def test_anonymous_is_asked_to_log_in() -> None:
     with translation.override("en"), pytest.raises(PermissionDenied, match="log in"):
         require(AnonymousUser(), Action.DRAFT_KNOWLEDGE)
 
 
-def test_an_inactive_user_has_no_role():
+def test_an_inactive_user_has_no_role() -> None:
     user = _user("coordinator")
     user.is_active = False
     assert not can(user, Action.PUBLISH_KNOWLEDGE)
 
 
-def test_a_superuser_acts_as_the_coordinating_team():
+def test_a_superuser_acts_as_the_coordinating_team() -> None:
     from tests.factories import UserFactory
 
-    admin = UserFactory(username="root", is_superuser=True)
+    admin = UserFactory.create(username="root", is_superuser=True)
     assert can(admin, Action.PUBLISH_KNOWLEDGE)
     assert not can(admin, Action.VIEW_PROSPECTS, municipality=Municipality.objects.get(slug=OWN))
 
@@ -175,15 +175,15 @@ def test_a_superuser_acts_as_the_coordinating_team():
         ("coordinator", ("public", "partners", "internal")),
     ],
 )
-def test_visibility_levels_per_role(role, levels):
+def test_visibility_levels_per_role(role: str, levels: tuple[str, ...]) -> None:
     assert visible_levels(_user(role)) == levels
 
 
-def test_membership_assignment_moves_the_user_between_role_groups():
+def test_membership_assignment_moves_the_user_between_role_groups() -> None:
     from themes.models import Role
     from themes.services import membership_assign
 
-    user = _user("lead")
+    user = user_with_role("lead", OWN, username="lead-user")
     assert list(user.groups.values_list("name", flat=True)) == ["Project leads"]
     membership_assign(user=user, role=Role.PARTNER, skip_permission_checks=True)
     assert list(user.groups.values_list("name", flat=True)) == ["Partners"]
@@ -208,7 +208,7 @@ KNOWLEDGE_EDIT = {
         for index, where in enumerate((OWN, OTHER, None))
     ],
 )
-def test_who_may_work_on_a_knowledge_page(role, where, allowed):
+def test_who_may_work_on_a_knowledge_page(role: str, where: str | None, allowed: bool) -> None:
     user = _user(role)
     municipality = Municipality.objects.get(slug=where) if where else None
     assert can_edit_knowledge(user, municipality=municipality) is allowed
@@ -229,13 +229,15 @@ def test_who_may_work_on_a_knowledge_page(role, where, allowed):
         ("anonymous", False, False),
     ],
 )
-def test_who_publishes_and_who_writes_knowledge_at_all(role, publishes, drafts_somewhere):
+def test_who_publishes_and_who_writes_knowledge_at_all(
+    role: str, publishes: bool, drafts_somewhere: bool
+) -> None:
     user = _user(role)
     assert can_publish_knowledge(user) is publishes
     assert can_draft_knowledge_somewhere(user) is drafts_somewhere
 
 
-def test_a_lead_is_told_that_region_wide_knowledge_is_the_coordinating_teams():
+def test_a_lead_is_told_that_region_wide_knowledge_is_the_coordinating_teams() -> None:
     with translation.override("en"), pytest.raises(PermissionDenied, match="region-wide"):
         require_edit_knowledge(_user("lead"), municipality=None)
 
@@ -253,7 +255,7 @@ PLAN_RULES = {
 
 
 @pytest.mark.parametrize(("role", "expected"), PLAN_RULES.items())
-def test_action_plan_rules(role, expected):
+def test_action_plan_rules(role: str, expected: tuple[bool, ...]) -> None:
     from themes.permissions import can_edit_action_plan, can_review_action_plans, can_view_plans_matrix
 
     user = _user(role)
@@ -276,7 +278,7 @@ def test_action_plan_rules(role, expected):
         ("coordinator", {"public", "partners", "internal"}),
     ],
 )
-def test_action_plans_are_seen_by_the_visibility_levels_of_sprints(role, visible):
+def test_action_plans_are_seen_by_the_visibility_levels_of_sprints(role: str, visible: set[str]) -> None:
     from themes.permissions import can_view_action_plan
 
     user = _user(role)
@@ -289,7 +291,9 @@ def test_action_plans_are_seen_by_the_visibility_levels_of_sprints(role, visible
     ("role", "allowed"),
     [("coordinator", True), ("lead", False), ("analyst", False), ("partner", False), (None, False)],
 )
-def test_only_the_coordinating_team_reads_search_analytics_and_promotes_results(role, allowed):
+def test_only_the_coordinating_team_reads_search_analytics_and_promotes_results(
+    role: str | None, allowed: bool
+) -> None:
     from themes.permissions import can_promote_search_results, can_view_search_analytics
 
     user = (

@@ -1,6 +1,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.test import Client
 from django.utils import translation
 
 from themes.models import Municipality, RelocationPhase, SprintMethod, ValueChainStep, WorkPackage
@@ -9,7 +10,7 @@ from themes.selectors import municipality_by_code, search_synonyms
 pytestmark = pytest.mark.django_db
 
 
-def test_migrations_load_the_fourteen_municipalities_with_scb_codes():
+def test_migrations_load_the_fourteen_municipalities_with_scb_codes() -> None:
     codes = dict(Municipality.objects.values_list("slug", "scb_code"))
     assert len(codes) == 14
     assert codes["kiruna"] == "2584"
@@ -17,7 +18,7 @@ def test_migrations_load_the_fourteen_municipalities_with_scb_codes():
     assert codes["overtornea"] == "2518"
 
 
-def test_small_municipalities_are_grouped_into_clusters_and_large_ones_stand_alone():
+def test_small_municipalities_are_grouped_into_clusters_and_large_ones_stand_alone() -> None:
     clusters = dict(Municipality.objects.values_list("slug", "cluster"))
     assert {s for s, c in clusters.items() if c == "inland"} == {
         "arjeplog",
@@ -35,7 +36,7 @@ def test_small_municipalities_are_grouped_into_clusters_and_large_ones_stand_alo
     assert Municipality.objects.get(slug="pajala").statistics_area == "torne-valley"
 
 
-def test_taxonomy_vocabularies_are_complete():
+def test_taxonomy_vocabularies_are_complete() -> None:
     assert list(WorkPackage.objects.values_list("code", flat=True)) == ["WP1", "WP2", "WP3", "WP4"]
     assert ValueChainStep.objects.filter(force="pull").count() == 2
     assert dict(RelocationPhase.objects.values_list("code", "aida_stage")) == {
@@ -50,7 +51,7 @@ def test_taxonomy_vocabularies_are_complete():
     assert SprintMethod.objects.count() == 8
 
 
-def test_labels_follow_the_active_language():
+def test_labels_follow_the_active_language() -> None:
     phase = RelocationPhase.objects.get(code="visit")
     with translation.override("sv"):
         assert phase.label == "Besöka & pröva"
@@ -58,7 +59,7 @@ def test_labels_follow_the_active_language():
         assert phase.label == "Visit & try"
 
 
-def test_a_term_code_cannot_be_changed_once_created():
+def test_a_term_code_cannot_be_changed_once_created() -> None:
     method = SprintMethod.objects.get(code="pilot")
     method.code = "pilot-2"
     with pytest.raises(ValidationError):
@@ -67,31 +68,31 @@ def test_a_term_code_cannot_be_changed_once_created():
     assert method.code == "pilot"
 
 
-def test_a_municipality_keeps_its_slug_and_scb_code():
+def test_a_municipality_keeps_its_slug_and_scb_code() -> None:
     kiruna = Municipality.objects.get(slug="kiruna")
     kiruna.scb_code = "2599"
     with pytest.raises(ValidationError):
         kiruna.full_clean()
 
 
-def test_scb_codes_outside_norrbotten_are_refused_by_the_database():
+def test_scb_codes_outside_norrbotten_are_refused_by_the_database() -> None:
     with pytest.raises(IntegrityError), transaction.atomic():
         Municipality.objects.create(slug="umea", name="Umeå", scb_code="2480", population=1)
 
 
 @pytest.mark.parametrize("code", ["2584", "kiruna", " Kiruna "])
-def test_municipality_by_scb_code_or_slug(code):
+def test_municipality_by_scb_code_or_slug(code: str) -> None:
     assert municipality_by_code(code).slug == "kiruna"
 
 
-def test_search_synonyms_contain_sami_meankieli_and_finnish_names():
+def test_search_synonyms_contain_sami_meankieli_and_finnish_names() -> None:
     groups = {group[1]: group for group in search_synonyms()}
     assert "Giron" in groups["kiruna"]
     assert "Jåhkåmåhkke" in groups["jokkmokk"]
     assert "Haaparanta" in groups["haparanda"]
 
 
-def test_the_scoring_core_knows_the_same_aida_stages_as_the_taxonomy():
+def test_the_scoring_core_knows_the_same_aida_stages_as_the_taxonomy() -> None:
     """insights/scoring imports no app (import-linter), so it keeps its own tuple; this keeps the two one list."""
     from insights.scoring.aida import STAGES
     from themes.models import AidaStage
@@ -102,7 +103,7 @@ def test_the_scoring_core_knows_the_same_aida_stages_as_the_taxonomy():
 # --- The coordinating team edits labels in the admin; codes stay (issue #17, 8) --------------------------------------
 
 
-def _work_package_edit_form(wp):
+def _work_package_edit_form(wp: WorkPackage) -> dict[str, str | int]:
     return {
         "code": "HACKED",
         "label_sv": "Attraktion, mottagande",
@@ -111,7 +112,7 @@ def _work_package_edit_form(wp):
     }
 
 
-def test_the_coordinating_team_edits_a_taxonomy_label_in_the_admin_and_the_code_stays(client):
+def test_the_coordinating_team_edits_a_taxonomy_label_in_the_admin_and_the_code_stays(client: Client) -> None:
     from django.contrib.auth.models import Group
 
     from tests.factories import user_with_role
@@ -135,7 +136,7 @@ def test_the_coordinating_team_edits_a_taxonomy_label_in_the_admin_and_the_code_
     assert WorkPackage.objects.filter(code="WP1").exists()
 
 
-def test_a_project_lead_cannot_edit_taxonomy_labels(client):
+def test_a_project_lead_cannot_edit_taxonomy_labels(client: Client) -> None:
     from tests.factories import user_with_role
 
     lead = user_with_role("lead", "kiruna", username="lead")

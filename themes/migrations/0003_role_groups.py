@@ -2,6 +2,8 @@
 
 from django.db import migrations
 
+from themes.migration_helpers import grant_model_permissions
+
 GROUPS = {
     "Coordinating team": True,
     "Project leads": True,
@@ -12,16 +14,16 @@ GROUPS = {
 
 def create_groups(apps, schema_editor):
     Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    ContentType = apps.get_model("contenttypes", "ContentType")
-    admin_type, _ = ContentType.objects.get_or_create(app_label="wagtailadmin", model="admin")
-    access_admin, _ = Permission.objects.get_or_create(
-        content_type=admin_type, codename="access_admin", defaults={"name": "Can access Wagtail admin"}
-    )
     for name, admin_access in GROUPS.items():
-        group, _ = Group.objects.get_or_create(name=name)
+        Group.objects.get_or_create(name=name)
         if admin_access:
-            group.permissions.add(access_admin)
+            grant_model_permissions(
+                apps,
+                group=name,
+                app_label="wagtailadmin",
+                model="admin",
+                permissions={"access_admin": "Can access Wagtail admin"},
+            )
 
 
 class Migration(migrations.Migration):

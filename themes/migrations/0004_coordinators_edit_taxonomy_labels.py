@@ -8,23 +8,18 @@ story.
 
 from django.db import migrations
 
+from themes.migration_helpers import grant_model_permissions
+
 COORDINATORS = "Coordinating team"
 MODELS = ("municipality", "workpackage", "valuechainstep", "relocationphase", "sprintmethod")
 ACTIONS = ("change", "view")
 
 
 def grant(apps, schema_editor):
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    ContentType = apps.get_model("contenttypes", "ContentType")
-    group, _ = Group.objects.get_or_create(name=COORDINATORS)
     for model in MODELS:
-        content_type, _ = ContentType.objects.get_or_create(app_label="themes", model=model)
-        for action in ACTIONS:
-            permission, _ = Permission.objects.get_or_create(
-                content_type=content_type, codename=f"{action}_{model}", defaults={"name": f"Can {action} {model}"}
-            )
-            group.permissions.add(permission)
+        grant_model_permissions(
+            apps, group=COORDINATORS, app_label="themes", model=model, verbose_name=model, actions=ACTIONS
+        )
 
 
 def revoke(apps, schema_editor):
