@@ -22,12 +22,12 @@ from django.core.exceptions import ValidationError
 from django.db import connection, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from themes.models import Municipality
 from themes.permissions import Action, require, role_of
 
 from . import selectors, tasks
+from .errors import report_entry
 from .models import ImportBatch, ModelVersion, Prospect, ScoringLock, Segment, SegmentPin, ShareLog
 from .pseudonyms import pseudonym, pseudonyms
 from .scoring.aida import aida_stages
@@ -40,12 +40,7 @@ from .scoring.segments import (
     shared_table,
     summarise_segments,
 )
-from .scoring.validation import (
-    CONTROL_CHARACTER_MESSAGE,
-    UNKNOWN_COLUMN_MESSAGE,
-    ImportErrorItem,
-    validate_file,
-)
+from .scoring.validation import ImportErrorItem, validate_file
 
 if TYPE_CHECKING:
     from .scoring.model import PropensityModel
@@ -73,16 +68,21 @@ class ImportReport:
     warnings: list[dict[str, Any]] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
-        """The JSON report of INTERFACES.md; `warnings` (same shape as `errors`) only when there are any."""
+        """The JSON report of INTERFACES.md (row, column, message per entry); `warnings` (same shape as `errors`)
+        only when there are any."""
         report: dict[str, Any] = {
             "status": self.status,
             "imported": self.imported,
             "skipped_no_consent": self.skipped_no_consent,
-            "errors": self.errors,
+            "errors": [_public(entry) for entry in self.errors],
         }
         if self.warnings:
-            report["warnings"] = self.warnings
+            report["warnings"] = [_public(entry) for entry in self.warnings]
         return report
+
+
+def _public(entry: dict[str, Any]) -> dict[str, Any]:
+    return {"row": entry["row"], "column": entry["column"], "message": entry["message"]}
 
 
 @dataclass
@@ -110,38 +110,44 @@ _UPSERT_FIELDS = (
 )  # fmt: skip
 
 
-# Messages of the pure validation code (insights/scoring, no Django) in the reader's language, by code or text.
-_MESSAGES_BY_CODE = {
-    "too_large_bytes": gettext_lazy("The file is larger than %(megabytes)s MB; split it into smaller files."),
-    "too_large_uncompressed": gettext_lazy(
-        "The spreadsheet expands to more than %(megabytes)s MB when opened; save it as CSV or split it."
-    ),
-    "too_large_rows": gettext_lazy("The file has more than %(limit)s rows; split it into smaller files."),
-    "too_large_columns": gettext_lazy(
-        "The file has more than %(limit)s columns; remove the columns not needed."
-    ),
-    "unknown_column": gettext_lazy("Unknown column: it is not imported."),
-}
-_MESSAGES_BY_TEXT = {
-    CONTROL_CHARACTER_MESSAGE: gettext_lazy(
-        "The value contains a control character (such as NUL, a tab or a line break); remove it."
-    ),
-    UNKNOWN_COLUMN_MESSAGE: _MESSAGES_BY_CODE["unknown_column"],
-}
-
-
 def _report_item(item: ImportErrorItem) -> dict[str, Any]:
-    """One report entry (INTERFACES.md: row, column, message), its message in the active language where known."""
-    entry = item.as_dict()
-    if item.code in _MESSAGES_BY_CODE:
-        limit = int(item.params.get("limit", 0))
-        entry["message"] = str(_MESSAGES_BY_CODE[item.code]) % {
-            "limit": f"{limit:,}".replace(",", "\u00a0"),
-            "megabytes": limit // (1024 * 1024),
-        }
-    elif item.message in _MESSAGES_BY_TEXT:
-        entry["message"] = str(_MESSAGES_BY_TEXT[item.message])
-    return entry
+    """One report entry (INTERFACES.md: row, column, message), its message in the active language, with the core's
+    code and parameters kept so that a page can say it again in its own reader's language."""
+    return report_entry(item)
+
+
+def _error_report_path(batch: ImportBatch) -> Path:
+    return Path(settings.DATA_DIR) / "reports" / f"import-{batch.pk}.json.gz"
+
+
+def _error_report_write(batch: ImportBatch, errors: list[dict[str, Any]]) -> None:
+    """Every error of a rejected file (the batch row keeps the first STORED_ERRORS), with codes and parameters, so
+    that the whole report downloads in its reader's language. Written only when the row cannot hold them all."""
+    if len(errors) <= STORED_ERRORS:
+        return
+    import gzip
+    import json
+
+    path = _error_report_path(batch)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with gzip.open(path, "wt", encoding="utf-8", compresslevel=3) as handle:
+        json.dump(errors, handle, ensure_ascii=False)
+
+
+def import_batch_error_report(batch: ImportBatch) -> list[dict[str, Any]]:
+    """The whole error report of a batch, in the active language: from its file when the batch row holds only the
+    first STORED_ERRORS."""
+    from .errors import localise
+
+    entries: list[dict[str, Any]] = batch.errors
+    path = _error_report_path(batch)
+    if batch.error_count > len(batch.errors) and path.is_file():
+        import gzip
+        import json
+
+        with gzip.open(path, "rt", encoding="utf-8") as handle:
+            entries = json.load(handle)
+    return [localise(entry) for entry in entries]
 
 
 def import_limits() -> Limits:
@@ -294,6 +300,7 @@ def prospects_import(
         batch.status = ImportBatch.Status.REJECTED
         batch.error_count = len(errors)
         batch.errors = errors[:STORED_ERRORS]
+        _error_report_write(batch, errors)
         batch.finished_at = timezone.now()
         batch.save()
         return ImportReport("rejected", errors=errors, batch_id=batch.pk, warnings=warnings)

@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from themes.models import Municipality
@@ -19,6 +20,7 @@ from themes.permissions import Action, can, municipality_of, require
 
 from . import selectors, services
 from .charts import calibration_chart, lift_chart
+from .errors import localise
 from .factors import (
     STAGE_LABELS,
     aida_rules_in_words,
@@ -29,10 +31,21 @@ from .factors import (
 )
 from .forms import EraseForm, PinForm, ShareForm, UploadForm
 from .models import ImportBatch
+from .presentation import SCORE_MEANING, baseline_comparison
 from .scoring.aida import PHASES_BY_STAGE
-from .scoring.schema import COLUMNS
+from .scoring.schema import COLUMNS, Kind
 
 SCORE_TASK_CACHE = "insights:score-task:{pk}"
+ERRORS_ON_PAGE = 100
+COLUMN_KIND_LABELS = {
+    Kind.TEXT: gettext_lazy("text"),
+    Kind.COUNTRY: gettext_lazy("country code (ISO 3166-1 alpha-2), e.g. SE, DE, NL"),
+    Kind.INTEGER: gettext_lazy("whole number ≥ 0"),
+    Kind.DECIMAL: gettext_lazy("number ≥ 0, decimal comma or point"),
+    Kind.BOOLEAN: gettext_lazy("ja/nej"),
+    Kind.DATE: gettext_lazy("date, YYYY-MM-DD"),
+    Kind.TOKENS: gettext_lazy("words separated by |, e.g. hiking|fishing"),
+}
 SEGMENT_PAGE_LIMIT = 60
 SEGMENT_PAGE_MIN_SIZE = 10
 
@@ -69,6 +82,7 @@ def home(request: HttpRequest) -> HttpResponse:
         }
         for prospect in top
     ]
+    model = selectors.latest_model(municipality)
     total = counts["prospects"] or 1
     aida = [
         {"stage": stage, "label": STAGE_LABELS[stage], "n": n, "percent": round(100 * n / total)}
@@ -83,7 +97,9 @@ def home(request: HttpRequest) -> HttpResponse:
             "aida": aida,
             "rules": aida_rules_in_words(),
             "prospects": prospects,
-            "model": selectors.latest_model(municipality),
+            "model": model,
+            "comparison": baseline_comparison(model.metrics) if model else None,
+            "score_meaning": SCORE_MEANING,
             "batches": selectors.import_batches_of(municipality)[:5],
             "share_logs": selectors.share_logs_of(municipality)[:10],
             "erase_form": EraseForm(),
@@ -112,6 +128,48 @@ def upload(request: HttpRequest) -> HttpResponse:
     )
 
 
+@login_required
+@require_GET
+def upload_template(request: HttpRequest, fmt: str) -> HttpResponse:
+    """An empty prospect file with the Swedish headers the importer accepts (CSV or XLSX; the XLSX also explains
+    each column), through the one exports module with its formula guard."""
+    from django.http import Http404
+
+    from themes.exports import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, Sheet, csv_bytes, download, xlsx_bytes
+
+    _own_municipality(request)
+    header = [column.alias for column in COLUMNS]
+    if fmt == "csv":
+        return download(
+            csv_bytes([header]), content_type=CSV_CONTENT_TYPE, filename="stigar-prospekt-mall.csv"
+        )
+    if fmt != "xlsx":
+        raise Http404
+    legend = [
+        [
+            column.alias,
+            column.name,
+            _("yes") if column.required else _("no"),
+            ", ".join(word for word in column.values if word not in column.codes) or ", ".join(column.codes)
+            if column.values
+            else str(COLUMN_KIND_LABELS.get(column.kind, column.kind)),
+        ]
+        for column in COLUMNS
+    ]
+    body = xlsx_bytes(
+        [
+            Sheet(_("Prospects"), header, [], widths=[max(12, len(name) + 2) for name in header]),
+            Sheet(
+                _("Columns"),
+                [_("Column"), _("English"), _("Required"), _("Values")],
+                legend,
+                widths=[24, 20, 10, 60],
+            ),
+        ]
+    )
+    return download(body, content_type=XLSX_CONTENT_TYPE, filename="stigar-prospekt-mall.xlsx")
+
+
 def _batch(request: HttpRequest, pk: int) -> ImportBatch:
     municipality = _own_municipality(request)
     # A batch whose worker died is noticed here too, not only by beat (which may not be running).
@@ -129,10 +187,33 @@ def batch(request: HttpRequest, pk: int) -> HttpResponse:
         "insights/batch.html",
         {
             "batch": found,
+            "errors": [localise(entry) for entry in found.errors[:ERRORS_ON_PAGE]],
+            "warnings": [localise(entry) for entry in found.warnings[:ERRORS_ON_PAGE]],
+            "errors_on_page": ERRORS_ON_PAGE,
             "retryable": services.import_batch_retryable(found),
             "cancellable": found.status == ImportBatch.Status.QUEUED
             or services.import_batch_retryable(found),
         },
+    )
+
+
+@login_required
+@require_GET
+def batch_errors_csv(request: HttpRequest, pk: int) -> HttpResponse:
+    """The whole error report of an import (every error, not only those on the page), in the reader's language."""
+    from themes.exports import CSV_CONTENT_TYPE, csv_bytes, download
+
+    found = _batch(request, pk)
+    entries = services.import_batch_error_report(found)
+    rows: list[list[Any]] = [[_("Row"), _("Column"), _("Problem")]]
+    rows += [
+        [entry["row"] if entry["row"] is not None else "", entry["column"] or "", entry["message"]]
+        for entry in entries
+    ]
+    return download(
+        csv_bytes(rows),
+        content_type=CSV_CONTENT_TYPE,
+        filename=f"import-{found.pk}-{found.created_at:%Y-%m-%d}-errors.csv",
     )
 
 
@@ -198,7 +279,10 @@ def batch_status(request: HttpRequest, pk: int) -> JsonResponse:
             "imported": found.imported,
             "skipped_no_consent": found.skipped_no_consent,
             "error_count": found.error_count,
-            "errors": found.errors[:100],
+            "errors": [
+                {key: entry[key] for key in ("row", "column", "message")}
+                for entry in map(localise, found.errors[:ERRORS_ON_PAGE])
+            ],
         }
     )
 
@@ -266,6 +350,8 @@ def model_report(request: HttpRequest) -> HttpResponse:
             "municipality": municipality,
             "version": version,
             "metrics": version.metrics if version else {},
+            "comparison": baseline_comparison(version.metrics) if version else None,
+            "score_meaning": SCORE_MEANING,
             "charts": charts,
             "versions": selectors.model_versions_of(municipality)[:10],
         },
@@ -343,5 +429,10 @@ def shared(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "insights/shared.html",
-        {"rows": published, "suppressed": sum(1 for row in rows if row["suppressed"]), "form": form},
+        {
+            "rows": published,
+            "suppressed": sum(1 for row in rows if row["suppressed"]),
+            "form": form,
+            "score_meaning": SCORE_MEANING,
+        },
     )
