@@ -29,6 +29,7 @@ from themes.permissions import Action, require, role_of
 from . import selectors, tasks
 from .errors import report_entry
 from .models import ImportBatch, ModelVersion, Prospect, ScoringLock, Segment, SegmentPin, ShareLog
+from .progress import IMPORT_DONE, ForwardProgress
 from .pseudonyms import pseudonym, pseudonyms
 from .scoring.aida import aida_stages
 from .scoring.reader import Limits
@@ -289,9 +290,10 @@ def prospects_import(
             source=source[:120],
             status=ImportBatch.Status.RUNNING,
         )
-    report_progress("validate", 0, 1)
-    result = validate_file(file, limits=import_limits())
-    report_progress("validate", 1, 1)
+    report_progress("validate", 0, 100)
+    result = validate_file(
+        file, limits=import_limits(), progress=lambda done, of: report_progress("validate", done, of)
+    )
     batch.rows_read = result.rows_read
     warnings = [_report_item(warning) for warning in result.warnings]
     batch.warnings = warnings[:STORED_ERRORS]
@@ -318,6 +320,7 @@ def prospects_import(
                     # A bigger page cache for this connection keeps the indexes in memory during a large import.
                     cursor.execute("PRAGMA cache_size = -262144")
                 _statement_upsert(cursor, rows, report_progress)
+        report_progress("stages", 1, 1)
         batch.status = ImportBatch.Status.IMPORTED
         transaction.on_commit(selectors.pipeline_changed)
         batch.imported = len(rows)
@@ -372,6 +375,28 @@ def scoring_queue(*, actor: Any, municipality: Municipality) -> str:
         lambda: tasks.prospects_score_task.apply_async((municipality.pk, actor.pk), task_id=task_id)
     )
     return task_id
+
+
+def import_batch_scoring_progress(*, batch_id: int, state: str) -> ForwardProgress:
+    """The scoring run after an upload continues the upload's one bar (from where the import left it): returns the
+    progress callback for prospects_score, and records `state` (queued, running) on the batch."""
+    ImportBatch.objects.filter(pk=batch_id).update(
+        progress={"step": "stages", "percent": IMPORT_DONE, "scoring": state}
+    )
+
+    def publish(percent: int, step: str) -> None:
+        ImportBatch.objects.filter(pk=batch_id).update(
+            progress={"step": step, "percent": percent, "scoring": "running"}
+        )
+
+    return ForwardProgress(publish, start=IMPORT_DONE, scoring=True)
+
+
+def import_batch_scoring_finished(*, batch_id: int, ok: bool) -> None:
+    """The upload's bar reaches its end: scored, or the scoring run failed (the import itself stands)."""
+    ImportBatch.objects.filter(pk=batch_id).update(
+        progress={"step": "done" if ok else "score", "percent": 100, "scoring": "done" if ok else "failed"}
+    )
 
 
 def import_batch_fail(*, batch: ImportBatch, message: str) -> None:
@@ -713,8 +738,9 @@ class _Heartbeat:
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name=f"lease-{batch_id}", daemon=True)
 
-    def report(self, step: str, current: int, total: int) -> None:
-        self.progress = {"step": step, "current": current, "total": total}
+    def report(self, percent: int, step: str) -> None:
+        """The one bar's position (insights.progress), published at the next beat."""
+        self.progress = {"step": step, "percent": percent}
 
     def _beat(self) -> None:
         ImportBatch.objects.filter(pk=self.batch_id, status=ImportBatch.Status.RUNNING).update(
@@ -761,9 +787,10 @@ def import_batch_run(
         return None
     batch.refresh_from_db()
     heartbeat = _Heartbeat(batch.pk, float(getattr(settings, "IMPORT_HEARTBEAT_SECONDS", 10)))
+    forward = ForwardProgress(heartbeat.report)
 
     def report(step: str, current: int, total: int) -> None:
-        heartbeat.report(step, current, total)
+        forward(step, current, total)
         if progress is not None:
             progress(step, current, total)
 

@@ -32,6 +32,7 @@ from .factors import (
 from .forms import EraseForm, PinForm, ShareForm, UploadForm
 from .models import ImportBatch
 from .presentation import SCORE_MEANING, baseline_comparison
+from .progress import STEP_LABELS
 from .scoring.aida import PHASES_BY_STAGE
 from .scoring.schema import COLUMNS, Kind
 
@@ -256,26 +257,23 @@ def _task_progress(task_id: str) -> dict[str, Any]:
 @require_GET
 def batch_status(request: HttpRequest, pk: int) -> JsonResponse:
     found = _batch(request, pk)
-    finished = found.status in (
-        ImportBatch.Status.IMPORTED,
-        ImportBatch.Status.REJECTED,
-        ImportBatch.Status.FAILED,
-    )
-    # Progress as the worker's lease stored it in the database: every web process sees the same.
+    # Progress as the worker stored it in the database (every web process sees the same): one bar from validation
+    # to scores (insights.progress); an imported file is finished when the scoring run after it is.
     stored = found.progress or {}
-    current, total = int(stored.get("current", 0)), int(stored.get("total", 0)) or 1
-    progress = (
-        {"percent": 100}
-        if finished
-        else {"percent": round(100 * current / total), "step": stored.get("step", "")}
+    scoring = stored.get("scoring", "")
+    finished = found.status in (ImportBatch.Status.REJECTED, ImportBatch.Status.FAILED) or (
+        found.status == ImportBatch.Status.IMPORTED and scoring not in ("queued", "running")
     )
+    step = "" if finished else str(stored.get("step", ""))
+    percent = 100 if finished else int(stored.get("percent", 0))
     return JsonResponse(
         {
             "status": found.status,
             "status_label": found.get_status_display(),
             "finished": finished,
-            "percent": progress.get("percent", 0),
-            "step": progress.get("step", ""),
+            "percent": percent,
+            "step": str(STEP_LABELS.get(step, step)),
+            "scoring": scoring,
             "imported": found.imported,
             "skipped_no_consent": found.skipped_no_consent,
             "error_count": found.error_count,

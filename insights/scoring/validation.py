@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -367,8 +368,19 @@ def _check_cells(column: Column, header: str, values: pd.Series, errors: _Errors
     return lowered
 
 
-def validate_frame(raw: pd.DataFrame) -> ValidationResult:
+# How far validation has come, as (done, of): reading the file is the first tenth, the scan of every column for
+# identifiers and control characters the next four, typing the known columns the rest.
+ValidationProgress = Callable[[int, int], None]
+READ_SHARE, SCAN_SHARE = 10, 40
+
+
+def _no_progress(done: int, of: int) -> None:
+    return None
+
+
+def validate_frame(raw: pd.DataFrame, *, progress: ValidationProgress | None = None) -> ValidationResult:
     """Check the header, then every cell of every row (consenting or not), and type the consenting rows."""
+    report = progress or _no_progress
     headers = [str(header) for header in raw.columns]
     order: dict[str | None, int] = {None: -1}
     errors = _Errors(order)
@@ -398,7 +410,8 @@ def validate_frame(raw: pd.DataFrame) -> ValidationResult:
         if column.required and column.name not in mapping.values():
             errors.file("missing_column", row=1, column=column.name, field=column.name, alias=column.alias)
 
-    for header in headers:
+    for scanned, header in enumerate(headers):
+        report(READ_SHARE + SCAN_SHARE * scanned // max(1, len(headers)), 100)
         written = re.sub(r"\.\d+$", "", header)
         values = raw[header]
         codes, distinct = pd.factorize(values.to_numpy(dtype=object))
@@ -412,7 +425,9 @@ def validate_frame(raw: pd.DataFrame) -> ValidationResult:
             errors.add(_rows_of(values, codes, found) if few else found, written, code)
 
     typed: dict[str, pd.Series] = {}
-    for header, name in mapping.items():
+    typing_share = 100 - READ_SHARE - SCAN_SHARE
+    for checked, (header, name) in enumerate(mapping.items()):
+        report(READ_SHARE + SCAN_SHARE + typing_share * checked // max(1, len(mapping)), 100)
         typed[name] = _check_column(BY_NAME[name], header, raw[header], errors)
 
     if "prospect_ref" in typed:
@@ -495,7 +510,12 @@ def _prospects(typed: dict[str, pd.Series], index: pd.Index) -> pd.DataFrame:
     )
 
 
-def validate_file(source: str | Path | BinaryIO, *, limits: Limits = DEFAULT_LIMITS) -> ValidationResult:
+def validate_file(
+    source: str | Path | BinaryIO,
+    *,
+    limits: Limits = DEFAULT_LIMITS,
+    progress: ValidationProgress | None = None,
+) -> ValidationResult:
     """Read and validate a CSV or XLSX file; whole-file problems come back as an error with `row: None`."""
     try:
         raw = read_prospect_file(source, limits=limits)
@@ -505,4 +525,9 @@ def validate_file(source: str | Path | BinaryIO, *, limits: Limits = DEFAULT_LIM
     except FileProblem as problem:
         item = ImportErrorItem(None, None, str(problem), code=problem.code, params=dict(problem.params))
         return ValidationResult(_empty_prospects(), 0, 0, [item])
-    return validate_frame(raw)
+    if progress is not None:
+        progress(READ_SHARE, 100)
+    result = validate_frame(raw, progress=progress)
+    if progress is not None:
+        progress(100, 100)
+    return result
