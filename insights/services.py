@@ -617,6 +617,58 @@ def prospect_erase(
     return deleted > 0
 
 
+@dataclass
+class EraseReport:
+    prospects: int
+    model_versions: int
+    scoring_queued: bool
+
+
+def import_batch_erase(
+    *, actor: Any, skip_permission_checks: bool = False, batch: ImportBatch, rescore: bool = True
+) -> EraseReport:
+    """Withdraw an import batch everywhere (consent lineage): its prospects are deleted, with their segment
+    memberships; the model versions trained while its rows were stored are deleted with their files (they learned
+    from them); the municipality's other prospects lose their scores and its segments (so the shared aggregates no
+    longer count the erased rows) until the scoring run queued here recomputes them; the batch record goes too.
+
+    A prospect re-imported by a later batch belongs to that batch (its row was replaced) and stays.
+    """
+    municipality = batch.municipality
+    if not skip_permission_checks:
+        require(actor, Action.IMPORT_PROSPECTS, municipality=municipality)
+    if batch.status in (ImportBatch.Status.QUEUED, ImportBatch.Status.RUNNING):
+        raise ValidationError(_("This import is still running: cancel it or wait until it has finished."))
+    with transaction.atomic():
+        deleted = Prospect.objects.filter(municipality=municipality, batch=batch).delete()[0]
+        files: list[Path] = []
+        versions = 0
+        if batch.status == ImportBatch.Status.IMPORTED and batch.finished_at is not None:
+            trained_with_it = ModelVersion.objects.filter(
+                municipality=municipality, created_at__gte=batch.finished_at
+            )
+            files = [models_dir() / version.file for version in trained_with_it]
+            versions = trained_with_it.delete()[0]
+        Prospect.objects.filter(municipality=municipality).update(score=None)
+        Segment.objects.filter(municipality=municipality).delete()
+        import_batch_discard_file(batch=batch)
+        _error_report_path(batch).unlink(missing_ok=True)
+        batch.delete()
+        if versions:
+
+            def remove_files() -> None:
+                for path in files:
+                    path.unlink(missing_ok=True)
+
+            transaction.on_commit(remove_files)
+        transaction.on_commit(selectors.pipeline_changed)
+        queue = rescore and Prospect.objects.filter(municipality=municipality).exists()
+        if queue:
+            user_id = getattr(actor, "pk", None)
+            transaction.on_commit(lambda: tasks.prospects_score_task.delay(municipality.pk, user_id))
+    return EraseReport(prospects=deleted, model_versions=versions, scoring_queued=queue)
+
+
 def prospects_expire(*, now: dt.datetime | None = None) -> int:
     """Delete prospects not re-imported within PROSPECT_RETENTION_DAYS (run by beat); returns how many."""
     cutoff = (now or timezone.now()) - dt.timedelta(days=settings.PROSPECT_RETENTION_DAYS)

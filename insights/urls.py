@@ -13,6 +13,7 @@ urlpatterns = [
     path("imports/<int:pk>/errors.csv", views.batch_errors_csv, name="batch-errors-csv"),
     path("upload/template.<str:fmt>", views.upload_template, name="upload-template"),
     path("imports/<int:pk>/retry/", views.batch_retry, name="batch-retry"),
+    path("imports/<int:pk>/erase/", views.batch_erase, name="batch-erase"),
     path("imports/<int:pk>/cancel/", views.batch_cancel, name="batch-cancel"),
     path("score/", views.score, name="score"),
     path("score/status.json", views.score_status, name="score-status"),

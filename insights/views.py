@@ -219,6 +219,38 @@ def batch_errors_csv(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+def batch_erase(request: HttpRequest, pk: int) -> HttpResponse:
+    """Erase an import batch everywhere, after a confirmation page that says what goes."""
+    found = _batch(request, pk)
+    require(request.user, Action.IMPORT_PROSPECTS, municipality=found.municipality)
+    if request.method == "POST" and request.POST.get("confirm") == "yes":
+        try:
+            report = services.import_batch_erase(actor=request.user, batch=found)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect("insights:batch", pk=found.pk)
+        messages.success(
+            request,
+            _(
+                "The import %(name)s has been erased: %(n)s prospects removed; segments and shared figures are "
+                "recomputed by a new scoring run."
+            )
+            % {"name": found.file_name, "n": report.prospects},
+        )
+        return redirect("insights:home")
+    prospects = selectors.prospects_of(found.municipality).filter(batch=found)
+    return render(
+        request,
+        "insights/batch_erase.html",
+        {
+            "batch": found,
+            "prospects": prospects.count(),
+            "segments": prospects.values("segment_key").distinct().count(),
+        },
+    )
+
+
+@login_required
 @require_POST
 def batch_retry(request: HttpRequest, pk: int) -> HttpResponse:
     found = _batch(request, pk)
@@ -365,6 +397,7 @@ def segments(request: HttpRequest) -> HttpResponse:
         (s for s in selectors.segments_of(municipality) if s.key in pins or s.size >= SEGMENT_PAGE_MIN_SIZE),
         key=lambda s: (s.key not in pins, -(s.mean_score or 0)),
     )[:SEGMENT_PAGE_LIMIT]
+    lineage = selectors.segment_lineage(municipality)
     rows = []
     for segment in chosen:
         pin = pins.get(segment.key)
@@ -382,6 +415,7 @@ def segments(request: HttpRequest) -> HttpResponse:
                     for name, value in segment.top_factors
                 ],
                 "pin": pin,
+                "lineage": lineage.get(segment.key, []),
                 "form": PinForm(
                     initial={"segment_key": segment.key, "note": pin.note if pin else "", "pinned": True}
                 ),
