@@ -5,6 +5,7 @@ from typing import Any
 import pytest
 
 from tests.browser.conftest import (
+    DESKTOP,
     PHONE,
     horizontal_overflow,
     login,
@@ -62,3 +63,33 @@ def test_the_model_report_draws_its_charts_as_svg_with_tables_and_passes_axe(ana
     page.goto("/en/insights/model/")
     assert page.locator("figure.chart svg title").all_text_contents() == ["Calibration", "Lift by decile"]
     assert _violations(page) == []
+
+
+def test_the_honest_score_notice_erase_page_batch_page_and_lineage_pass_axe(analyst_page):
+    from insights.models import ImportBatch
+
+    page = analyst_page
+    batch = ImportBatch.objects.get()
+    for path, name in (
+        ("/insights/", "insights-home-percent"),
+        ("/insights/segments/", "insights-segments-lineage"),
+        (f"/insights/imports/{batch.pk}/", "insights-batch"),
+        (f"/insights/imports/{batch.pk}/erase/", "insights-batch-erase"),
+        ("/insights/upload/", "insights-upload-templates"),
+    ):
+        page.goto(path)
+        assert _violations(page) == [], path
+        screenshot(page, name)
+        if "/imports/" in path:  # the pages this change adds or rebuilds; the others only changed words
+            page.set_viewport_size(PHONE)
+            assert horizontal_overflow(page) <= 0, path
+            page.set_viewport_size(DESKTOP)
+    page.goto("/insights/")
+    assert "uppskattad chans att flytta hit" in page.content()
+    page.goto("/insights/segments/")
+    assert page.locator(".segment__lineage").count() > 0
+    page.goto(f"/en/insights/imports/{batch.pk}/erase/")
+    assert _violations(page) == []
+    page.get_by_role("button", name="Erase this import everywhere").click()
+    page.wait_for_url("**/en/insights/")
+    assert not ImportBatch.objects.filter(pk=batch.pk).exists()
