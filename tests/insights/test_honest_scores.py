@@ -107,3 +107,13 @@ def test_comparison_words_and_numbers():
         "Modellen är inte säkert bättre än att bara räkna besök (skillnad 0,002, 95\u00a0% KI \u22120,031–0,040)."
     )
     assert baseline_comparison({}) is None
+
+
+def test_the_score_command_prints_the_intervals_and_the_plain_words(visits_only, capsys):
+    from django.core.management import call_command
+
+    call_command("score_prospects", "--municipality", "kiruna")
+    out = capsys.readouterr().out
+    honest = visits_only.model["roc_auc_vs_baseline"]
+    assert f"{honest['difference_ci'][0]:+.3f} to {honest['difference_ci'][1]:+.3f}" in out
+    assert "The model is not reliably better than counting visits." in out
