@@ -21,9 +21,19 @@ if TYPE_CHECKING:
     from .services import Progress
 
 
-def _progress(task: Task) -> Progress:
+def _progress(task: Task, *, scoring: bool = False) -> Progress:
+    """The task's state for the pages: a scoring run's steps on one forward-only bar of its own (insights.progress:
+    the score band stretched to 0–100), so its bar does not start over at each step either."""
+    from .progress import IMPORT_DONE, ForwardProgress
+
+    def publish(percent: int, step: str) -> None:
+        own = round((percent - IMPORT_DONE) * 100 / (100 - IMPORT_DONE)) if scoring else percent
+        task.update_state(state="PROGRESS", meta={"step": step, "percent": max(0, own)})
+
+    forward = ForwardProgress(publish, start=IMPORT_DONE if scoring else 0, scoring=scoring)
+
     def report(step: str, current: int, total: int) -> None:
-        task.update_state(state="PROGRESS", meta={"step": step, "current": current, "total": total})
+        forward(step, current, total)
 
     return report
 
@@ -82,11 +92,11 @@ def prospects_score_task(
     (`batch_id`), its progress continues the upload's one bar.
     """
     if batch_id is None:
-        return _score(self, municipality_id, user_id, _progress(self))
+        return _score(self, municipality_id, user_id, _progress(self, scoring=True))
     from .services import import_batch_scoring_finished, import_batch_scoring_progress
 
     forward = import_batch_scoring_progress(batch_id=batch_id, state="running")
-    task_progress = _progress(self)
+    task_progress = _progress(self, scoring=True)
 
     def report(step: str, current: int, total: int) -> None:
         task_progress(step, current, total)

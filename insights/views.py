@@ -281,8 +281,12 @@ def _task_progress(task_id: str) -> dict[str, Any]:
         return {}
     result = AsyncResult(task_id)
     info = result.info if result.state == "PROGRESS" and isinstance(result.info, dict) else {}
-    current, total = int(info.get("current", 0)), int(info.get("total", 0)) or 1
-    return {"state": result.state, "step": info.get("step", ""), "percent": round(100 * current / total)}
+    step = str(info.get("step", ""))
+    return {
+        "state": result.state,
+        "step": str(STEP_LABELS.get(step, step)),
+        "percent": int(info.get("percent", 0)),
+    }
 
 
 @login_required

@@ -78,3 +78,18 @@ def test_the_batch_bar_goes_on_through_the_scoring_run_and_ends_at_100(
     assert done["finished"] is True
     assert done["percent"] == 100
     assert batch.progress["scoring"] == "done"
+
+
+def test_a_scoring_runs_own_bar_only_moves_forward_to_100(synthetic_csv, kiruna, monkeypatch):
+    path = synthetic_csv(600, seed=6)
+    prospects_import(
+        actor=None, skip_permission_checks=True, municipality=kiruna, file=path, file_name=path.name
+    )
+    states: list[dict] = []
+    monkeypatch.setattr(prospects_score_task, "update_state", lambda state, meta: states.append(meta))
+    prospects_score_task.apply(args=(kiruna.pk, None))
+    percents = [meta["percent"] for meta in states]
+    assert len(percents) >= 4
+    assert percents == sorted(percents)
+    assert percents[0] == 0
+    assert percents[-1] == 100
