@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.urls import reverse
 
@@ -85,7 +87,7 @@ def test_a_scoring_runs_own_bar_only_moves_forward_to_100(synthetic_csv, kiruna,
     prospects_import(
         actor=None, skip_permission_checks=True, municipality=kiruna, file=path, file_name=path.name
     )
-    states: list[dict] = []
+    states: list[dict[str, Any]] = []
     monkeypatch.setattr(prospects_score_task, "update_state", lambda state, meta: states.append(meta))
     prospects_score_task.apply(args=(kiruna.pk, None))
     percents = [meta["percent"] for meta in states]
