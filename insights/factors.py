@@ -7,6 +7,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from .presentation import enum_label
 from .scoring.aida import AIDA_RULES, Condition
 
 STAGE_LABELS = {
@@ -153,7 +154,9 @@ def describe_prospect_factor(factor: str, value: Any) -> str:
     if factor == "country":
         return _("lives in %(country)s") % {"country": value}
     if factor == "profession":
-        return _("works in %(profession)s") % {"profession": value or _("an unstated field")}
+        return _("works in %(profession)s") % {
+            "profession": enum_label("profession", value) if value else _("an unstated field")
+        }
     return str(factor)
 
 

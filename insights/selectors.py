@@ -112,6 +112,30 @@ def segments_of(municipality: Municipality) -> QuerySet[Segment]:
     return Segment.objects.filter(municipality=municipality).order_by("-mean_score", "key")
 
 
+def segment_lineage(municipality: Municipality) -> dict[str, list[dict[str, Any]]]:
+    """Consent lineage: for each segment, the import batches (source, file, date) whose rows its prospects are
+    now, with how many prospects each; one grouped query. A prospect's batch is the last import that held it (a
+    re-import replaces the row); `batch_id` None marks rows whose batch record is gone."""
+    rows = (
+        Prospect.objects.filter(municipality=municipality)
+        .values("segment_key", "batch_id", "batch__source", "batch__file_name", "batch__created_at")
+        .annotate(n=Count("id"))
+        .order_by("segment_key", "-batch__created_at", "batch_id")
+    )
+    lineage: dict[str, list[dict[str, Any]]] = {}
+    for row in rows:
+        lineage.setdefault(row["segment_key"], []).append(
+            {
+                "batch_id": row["batch_id"],
+                "source": row["batch__source"] or "",
+                "file_name": row["batch__file_name"] or "",
+                "created_at": row["batch__created_at"],
+                "n": row["n"],
+            }
+        )
+    return lineage
+
+
 def pins_of(municipality: Municipality) -> dict[str, SegmentPin]:
     return {
         pin.segment_key: pin

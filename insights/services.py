@@ -22,12 +22,12 @@ from django.core.exceptions import ValidationError
 from django.db import connection, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from themes.models import Municipality
 from themes.permissions import Action, require, role_of
 
 from . import selectors, tasks
+from .errors import report_entry
 from .models import (
     ImportBatch,
     ModelVersion,
@@ -38,6 +38,7 @@ from .models import (
     SegmentPin,
     ShareLog,
 )
+from .progress import IMPORT_DONE, ForwardProgress
 from .pseudonyms import pseudonym, pseudonyms
 from .scoring.aida import aida_stages
 from .scoring.reader import Limits
@@ -49,12 +50,7 @@ from .scoring.segments import (
     shared_table,
     summarise_segments,
 )
-from .scoring.validation import (
-    CONTROL_CHARACTER_MESSAGE,
-    UNKNOWN_COLUMN_MESSAGE,
-    ImportErrorItem,
-    validate_file,
-)
+from .scoring.validation import ImportErrorItem, validate_file
 
 if TYPE_CHECKING:
     from .scoring.model import PropensityModel
@@ -82,16 +78,21 @@ class ImportReport:
     warnings: list[dict[str, Any]] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
-        """The JSON report of INTERFACES.md; `warnings` (same shape as `errors`) only when there are any."""
+        """The JSON report of INTERFACES.md (row, column, message per entry); `warnings` (same shape as `errors`)
+        only when there are any."""
         report: dict[str, Any] = {
             "status": self.status,
             "imported": self.imported,
             "skipped_no_consent": self.skipped_no_consent,
-            "errors": self.errors,
+            "errors": [_public(entry) for entry in self.errors],
         }
         if self.warnings:
-            report["warnings"] = self.warnings
+            report["warnings"] = [_public(entry) for entry in self.warnings]
         return report
+
+
+def _public(entry: dict[str, Any]) -> dict[str, Any]:
+    return {"row": entry["row"], "column": entry["column"], "message": entry["message"]}
 
 
 @dataclass
@@ -119,38 +120,44 @@ _UPSERT_FIELDS = (
 )  # fmt: skip
 
 
-# Messages of the pure validation code (insights/scoring, no Django) in the reader's language, by code or text.
-_MESSAGES_BY_CODE = {
-    "too_large_bytes": gettext_lazy("The file is larger than %(megabytes)s MB; split it into smaller files."),
-    "too_large_uncompressed": gettext_lazy(
-        "The spreadsheet expands to more than %(megabytes)s MB when opened; save it as CSV or split it."
-    ),
-    "too_large_rows": gettext_lazy("The file has more than %(limit)s rows; split it into smaller files."),
-    "too_large_columns": gettext_lazy(
-        "The file has more than %(limit)s columns; remove the columns not needed."
-    ),
-    "unknown_column": gettext_lazy("Unknown column: it is not imported."),
-}
-_MESSAGES_BY_TEXT = {
-    CONTROL_CHARACTER_MESSAGE: gettext_lazy(
-        "The value contains a control character (such as NUL, a tab or a line break); remove it."
-    ),
-    UNKNOWN_COLUMN_MESSAGE: _MESSAGES_BY_CODE["unknown_column"],
-}
-
-
 def _report_item(item: ImportErrorItem) -> dict[str, Any]:
-    """One report entry (INTERFACES.md: row, column, message), its message in the active language where known."""
-    entry = item.as_dict()
-    if item.code in _MESSAGES_BY_CODE:
-        limit = int(item.params.get("limit", 0))
-        entry["message"] = str(_MESSAGES_BY_CODE[item.code]) % {
-            "limit": f"{limit:,}".replace(",", "\u00a0"),
-            "megabytes": limit // (1024 * 1024),
-        }
-    elif item.message in _MESSAGES_BY_TEXT:
-        entry["message"] = str(_MESSAGES_BY_TEXT[item.message])
-    return entry
+    """One report entry (INTERFACES.md: row, column, message), its message in the active language, with the core's
+    code and parameters kept so that a page can say it again in its own reader's language."""
+    return report_entry(item)
+
+
+def _error_report_path(batch: ImportBatch) -> Path:
+    return Path(settings.DATA_DIR) / "reports" / f"import-{batch.pk}.json.gz"
+
+
+def _error_report_write(batch: ImportBatch, errors: list[dict[str, Any]]) -> None:
+    """Every error of a rejected file (the batch row keeps the first STORED_ERRORS), with codes and parameters, so
+    that the whole report downloads in its reader's language. Written only when the row cannot hold them all."""
+    if len(errors) <= STORED_ERRORS:
+        return
+    import gzip
+    import json
+
+    path = _error_report_path(batch)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with gzip.open(path, "wt", encoding="utf-8", compresslevel=3) as handle:
+        json.dump(errors, handle, ensure_ascii=False)
+
+
+def import_batch_error_report(batch: ImportBatch) -> list[dict[str, Any]]:
+    """The whole error report of a batch, in the active language: from its file when the batch row holds only the
+    first STORED_ERRORS."""
+    from .errors import localise
+
+    entries: list[dict[str, Any]] = batch.errors
+    path = _error_report_path(batch)
+    if batch.error_count > len(batch.errors) and path.is_file():
+        import gzip
+        import json
+
+        with gzip.open(path, "rt", encoding="utf-8") as handle:
+            entries = json.load(handle)
+    return [localise(entry) for entry in entries]
 
 
 def import_limits() -> Limits:
@@ -297,9 +304,10 @@ def prospects_import(
             source=source[:120],
             status=ImportBatch.Status.RUNNING,
         )
-    report_progress("validate", 0, 1)
-    result = validate_file(file, limits=import_limits())
-    report_progress("validate", 1, 1)
+    report_progress("validate", 0, 100)
+    result = validate_file(
+        file, limits=import_limits(), progress=lambda done, of: report_progress("validate", done, of)
+    )
     batch.rows_read = result.rows_read
     warnings = [_report_item(warning) for warning in result.warnings]
     batch.warnings = warnings[:STORED_ERRORS]
@@ -308,6 +316,7 @@ def prospects_import(
         batch.status = ImportBatch.Status.REJECTED
         batch.error_count = len(errors)
         batch.errors = errors[:STORED_ERRORS]
+        _error_report_write(batch, errors)
         batch.finished_at = timezone.now()
         batch.save()
         return ImportReport("rejected", errors=errors, batch_id=batch.pk, warnings=warnings)
@@ -331,6 +340,7 @@ def prospects_import(
                 batch=batch,
                 observed_on=observed_on or timezone.localdate(),
             )
+        report_progress("stages", 1, 1)
         batch.status = ImportBatch.Status.IMPORTED
         transaction.on_commit(selectors.pipeline_changed)
         batch.imported = len(rows)
@@ -416,6 +426,28 @@ def scoring_queue(*, actor: Any, municipality: Municipality) -> str:
         lambda: tasks.prospects_score_task.apply_async((municipality.pk, actor.pk), task_id=task_id)
     )
     return task_id
+
+
+def import_batch_scoring_progress(*, batch_id: int, state: str) -> ForwardProgress:
+    """The scoring run after an upload continues the upload's one bar (from where the import left it): returns the
+    progress callback for prospects_score, and records `state` (queued, running) on the batch."""
+    ImportBatch.objects.filter(pk=batch_id).update(
+        progress={"step": "stages", "percent": IMPORT_DONE, "scoring": state}
+    )
+
+    def publish(percent: int, step: str) -> None:
+        ImportBatch.objects.filter(pk=batch_id).update(
+            progress={"step": step, "percent": percent, "scoring": "running"}
+        )
+
+    return ForwardProgress(publish, start=IMPORT_DONE, scoring=True)
+
+
+def import_batch_scoring_finished(*, batch_id: int, ok: bool) -> None:
+    """The upload's bar reaches its end: scored, or the scoring run failed (the import itself stands)."""
+    ImportBatch.objects.filter(pk=batch_id).update(
+        progress={"step": "done" if ok else "score", "percent": 100, "scoring": "done" if ok else "failed"}
+    )
 
 
 def import_batch_fail(*, batch: ImportBatch, message: str) -> None:
@@ -636,6 +668,58 @@ def prospect_erase(
     return deleted > 0
 
 
+@dataclass
+class EraseReport:
+    prospects: int
+    model_versions: int
+    scoring_queued: bool
+
+
+def import_batch_erase(
+    *, actor: Any, skip_permission_checks: bool = False, batch: ImportBatch, rescore: bool = True
+) -> EraseReport:
+    """Withdraw an import batch everywhere (consent lineage): its prospects are deleted, with their segment
+    memberships; the model versions trained while its rows were stored are deleted with their files (they learned
+    from them); the municipality's other prospects lose their scores and its segments (so the shared aggregates no
+    longer count the erased rows) until the scoring run queued here recomputes them; the batch record goes too.
+
+    A prospect re-imported by a later batch belongs to that batch (its row was replaced) and stays.
+    """
+    municipality = batch.municipality
+    if not skip_permission_checks:
+        require(actor, Action.IMPORT_PROSPECTS, municipality=municipality)
+    if batch.status in (ImportBatch.Status.QUEUED, ImportBatch.Status.RUNNING):
+        raise ValidationError(_("This import is still running: cancel it or wait until it has finished."))
+    with transaction.atomic():
+        deleted = Prospect.objects.filter(municipality=municipality, batch=batch).delete()[0]
+        files: list[Path] = []
+        versions = 0
+        if batch.status == ImportBatch.Status.IMPORTED and batch.finished_at is not None:
+            trained_with_it = ModelVersion.objects.filter(
+                municipality=municipality, created_at__gte=batch.finished_at
+            )
+            files = [models_dir() / version.file for version in trained_with_it]
+            versions = trained_with_it.delete()[0]
+        Prospect.objects.filter(municipality=municipality).update(score=None)
+        Segment.objects.filter(municipality=municipality).delete()
+        import_batch_discard_file(batch=batch)
+        _error_report_path(batch).unlink(missing_ok=True)
+        batch.delete()
+        if versions:
+
+            def remove_files() -> None:
+                for path in files:
+                    path.unlink(missing_ok=True)
+
+            transaction.on_commit(remove_files)
+        transaction.on_commit(selectors.pipeline_changed)
+        queue = rescore and Prospect.objects.filter(municipality=municipality).exists()
+        if queue:
+            user_id = getattr(actor, "pk", None)
+            transaction.on_commit(lambda: tasks.prospects_score_task.delay(municipality.pk, user_id))
+    return EraseReport(prospects=deleted, model_versions=versions, scoring_queued=queue)
+
+
 def prospects_expire(*, now: dt.datetime | None = None) -> int:
     """Delete prospects not re-imported within PROSPECT_RETENTION_DAYS (run by beat); returns how many."""
     cutoff = (now or timezone.now()) - dt.timedelta(days=settings.PROSPECT_RETENTION_DAYS)
@@ -783,8 +867,9 @@ class _Heartbeat:
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name=f"lease-{batch_id}", daemon=True)
 
-    def report(self, step: str, current: int, total: int) -> None:
-        self.progress = {"step": step, "current": current, "total": total}
+    def report(self, percent: int, step: str) -> None:
+        """The one bar's position (insights.progress), published at the next beat."""
+        self.progress = {"step": step, "percent": percent}
 
     def _beat(self) -> None:
         ImportBatch.objects.filter(pk=self.batch_id, status=ImportBatch.Status.RUNNING).update(
@@ -831,9 +916,10 @@ def import_batch_run(
         return None
     batch.refresh_from_db()
     heartbeat = _Heartbeat(batch.pk, float(getattr(settings, "IMPORT_HEARTBEAT_SECONDS", 10)))
+    forward = ForwardProgress(heartbeat.report)
 
     def report(step: str, current: int, total: int) -> None:
-        heartbeat.report(step, current, total)
+        forward(step, current, total)
         if progress is not None:
             progress(step, current, total)
 

@@ -21,9 +21,19 @@ if TYPE_CHECKING:
     from .services import Progress
 
 
-def _progress(task: Task) -> Progress:
+def _progress(task: Task, *, scoring: bool = False) -> Progress:
+    """The task's state for the pages: a scoring run's steps on one forward-only bar of its own (insights.progress:
+    the score band stretched to 0–100), so its bar does not start over at each step either."""
+    from .progress import IMPORT_DONE, ForwardProgress
+
+    def publish(percent: int, step: str) -> None:
+        own = round((percent - IMPORT_DONE) * 100 / (100 - IMPORT_DONE)) if scoring else percent
+        task.update_state(state="PROGRESS", meta={"step": step, "percent": max(0, own)})
+
+    forward = ForwardProgress(publish, start=IMPORT_DONE if scoring else 0, scoring=scoring)
+
     def report(step: str, current: int, total: int) -> None:
-        task.update_state(state="PROGRESS", meta={"step": step, "current": current, "total": total})
+        forward(step, current, total)
 
     return report
 
@@ -53,7 +63,13 @@ def prospects_import_task(self: Task, batch_id: int, user_id: int) -> dict[str, 
     if report is None:
         return {"status": "superseded"}
     if report.status == "imported":
-        transaction.on_commit(lambda: prospects_score_task.delay(batch.municipality_id, user_id))
+        from .services import import_batch_scoring_progress
+
+        # The upload's one progress bar goes on through the scoring run (insights.progress).
+        import_batch_scoring_progress(batch_id=batch.pk, state="queued")
+        transaction.on_commit(
+            lambda: prospects_score_task.delay(batch.municipality_id, user_id, batch_id=batch.pk)
+        )
     return {"status": report.status, "imported": report.imported}
 
 
@@ -66,12 +82,36 @@ def import_batches_reap_task() -> dict[str, int]:
 
 
 @shared_task(bind=True, name="insights.tasks.prospects_score_task")
-def prospects_score_task(self: Task, municipality_id: int, user_id: int | None = None) -> dict[str, Any]:
+def prospects_score_task(
+    self: Task, municipality_id: int, user_id: int | None = None, batch_id: int | None = None
+) -> dict[str, Any]:
     """Score a municipality's prospects; running it again simply scores again with the current model.
 
     Queued by a person (`user_id`), it runs with that person's rights and is refused if they have left since; queued
-    by the system (an operator's command, after an import by command), it says so explicitly.
+    by the system (an operator's command, after an import by command), it says so explicitly. After an upload
+    (`batch_id`), its progress continues the upload's one bar.
     """
+    if batch_id is None:
+        return _score(self, municipality_id, user_id, _progress(self, scoring=True))
+    from .services import import_batch_scoring_finished, import_batch_scoring_progress
+
+    forward = import_batch_scoring_progress(batch_id=batch_id, state="running")
+    task_progress = _progress(self, scoring=True)
+
+    def report(step: str, current: int, total: int) -> None:
+        task_progress(step, current, total)
+        forward(step, current, total)
+
+    try:
+        result = _score(self, municipality_id, user_id, report)
+    except Exception:
+        import_batch_scoring_finished(batch_id=batch_id, ok=False)
+        raise
+    import_batch_scoring_finished(batch_id=batch_id, ok=True)
+    return result
+
+
+def _score(self: Task, municipality_id: int, user_id: int | None, progress: Progress) -> dict[str, Any]:
     from .services import prospects_score
 
     municipality = Municipality.objects.get(pk=municipality_id)
@@ -80,7 +120,7 @@ def prospects_score_task(self: Task, municipality_id: int, user_id: int | None =
             actor=None,
             skip_permission_checks=True,
             municipality=municipality,
-            progress=_progress(self),
+            progress=progress,
             task_id=self.request.id or "",
         )
     else:
@@ -88,7 +128,7 @@ def prospects_score_task(self: Task, municipality_id: int, user_id: int | None =
         if user is None:
             raise PermissionDenied("The account that asked for this scoring run is no longer active.")
         report = prospects_score(
-            actor=user, municipality=municipality, progress=_progress(self), task_id=self.request.id or ""
+            actor=user, municipality=municipality, progress=progress, task_id=self.request.id or ""
         )
     return report.as_dict()
 

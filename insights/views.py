@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from themes.charts import Chart
@@ -21,6 +22,7 @@ from themes.permissions import Action, can, municipality_of, require
 
 from . import selectors, services
 from .charts import calibration_chart, history_charts, lift_chart, shared_history_charts
+from .errors import localise
 from .factors import (
     STAGE_LABELS,
     aida_rules_in_words,
@@ -31,10 +33,22 @@ from .factors import (
 )
 from .forms import EraseForm, PinForm, ShareForm, UploadForm
 from .models import ImportBatch
+from .presentation import SCORE_MEANING, baseline_comparison
+from .progress import STEP_LABELS
 from .scoring.aida import PHASES_BY_STAGE
-from .scoring.schema import COLUMNS
+from .scoring.schema import COLUMNS, Kind
 
 SCORE_TASK_CACHE = "insights:score-task:{pk}"
+ERRORS_ON_PAGE = 100
+COLUMN_KIND_LABELS = {
+    Kind.TEXT: gettext_lazy("text"),
+    Kind.COUNTRY: gettext_lazy("country code (ISO 3166-1 alpha-2), e.g. SE, DE, NL"),
+    Kind.INTEGER: gettext_lazy("whole number ≥ 0"),
+    Kind.DECIMAL: gettext_lazy("number ≥ 0, decimal comma or point"),
+    Kind.BOOLEAN: gettext_lazy("ja/nej"),
+    Kind.DATE: gettext_lazy("date, YYYY-MM-DD"),
+    Kind.TOKENS: gettext_lazy("words separated by |, e.g. hiking|fishing"),
+}
 SEGMENT_PAGE_LIMIT = 60
 SEGMENT_PAGE_MIN_SIZE = 10
 
@@ -71,6 +85,7 @@ def home(request: HttpRequest) -> HttpResponse:
         }
         for prospect in top
     ]
+    model = selectors.latest_model(municipality)
     total = counts["prospects"] or 1
     aida = [
         {"stage": stage, "label": STAGE_LABELS[stage], "n": n, "percent": round(100 * n / total)}
@@ -85,7 +100,9 @@ def home(request: HttpRequest) -> HttpResponse:
             "aida": aida,
             "rules": aida_rules_in_words(),
             "prospects": prospects,
-            "model": selectors.latest_model(municipality),
+            "model": model,
+            "comparison": baseline_comparison(model.metrics) if model else None,
+            "score_meaning": SCORE_MEANING,
             "batches": selectors.import_batches_of(municipality)[:5],
             "share_logs": selectors.share_logs_of(municipality)[:10],
             "erase_form": EraseForm(),
@@ -114,6 +131,48 @@ def upload(request: HttpRequest) -> HttpResponse:
     )
 
 
+@login_required
+@require_GET
+def upload_template(request: HttpRequest, fmt: str) -> HttpResponse:
+    """An empty prospect file with the Swedish headers the importer accepts (CSV or XLSX; the XLSX also explains
+    each column), through the one exports module with its formula guard."""
+    from django.http import Http404
+
+    from themes.exports import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, Sheet, csv_bytes, download, xlsx_bytes
+
+    _own_municipality(request)
+    header = [column.alias for column in COLUMNS]
+    if fmt == "csv":
+        return download(
+            csv_bytes([header]), content_type=CSV_CONTENT_TYPE, filename="stigar-prospekt-mall.csv"
+        )
+    if fmt != "xlsx":
+        raise Http404
+    legend = [
+        [
+            column.alias,
+            column.name,
+            _("yes") if column.required else _("no"),
+            ", ".join(word for word in column.values if word not in column.codes) or ", ".join(column.codes)
+            if column.values
+            else str(COLUMN_KIND_LABELS.get(column.kind, column.kind)),
+        ]
+        for column in COLUMNS
+    ]
+    body = xlsx_bytes(
+        [
+            Sheet(_("Prospects"), header, [], widths=[max(12, len(name) + 2) for name in header]),
+            Sheet(
+                _("Columns"),
+                [_("Column"), _("English"), _("Required"), _("Values")],
+                legend,
+                widths=[24, 20, 10, 60],
+            ),
+        ]
+    )
+    return download(body, content_type=XLSX_CONTENT_TYPE, filename="stigar-prospekt-mall.xlsx")
+
+
 def _batch(request: HttpRequest, pk: int) -> ImportBatch:
     municipality = _own_municipality(request)
     # A batch whose worker died is noticed here too, not only by beat (which may not be running).
@@ -131,9 +190,64 @@ def batch(request: HttpRequest, pk: int) -> HttpResponse:
         "insights/batch.html",
         {
             "batch": found,
+            "errors": [localise(entry) for entry in found.errors[:ERRORS_ON_PAGE]],
+            "warnings": [localise(entry) for entry in found.warnings[:ERRORS_ON_PAGE]],
+            "errors_on_page": ERRORS_ON_PAGE,
             "retryable": services.import_batch_retryable(found),
             "cancellable": found.status == ImportBatch.Status.QUEUED
             or services.import_batch_retryable(found),
+        },
+    )
+
+
+@login_required
+@require_GET
+def batch_errors_csv(request: HttpRequest, pk: int) -> HttpResponse:
+    """The whole error report of an import (every error, not only those on the page), in the reader's language."""
+    from themes.exports import CSV_CONTENT_TYPE, csv_bytes, download
+
+    found = _batch(request, pk)
+    entries = services.import_batch_error_report(found)
+    rows: list[list[Any]] = [[_("Row"), _("Column"), _("Problem")]]
+    rows += [
+        [entry["row"] if entry["row"] is not None else "", entry["column"] or "", entry["message"]]
+        for entry in entries
+    ]
+    return download(
+        csv_bytes(rows),
+        content_type=CSV_CONTENT_TYPE,
+        filename=f"import-{found.pk}-{found.created_at:%Y-%m-%d}-errors.csv",
+    )
+
+
+@login_required
+def batch_erase(request: HttpRequest, pk: int) -> HttpResponse:
+    """Erase an import batch everywhere, after a confirmation page that says what goes."""
+    found = _batch(request, pk)
+    require(request.user, Action.IMPORT_PROSPECTS, municipality=found.municipality)
+    if request.method == "POST" and request.POST.get("confirm") == "yes":
+        try:
+            report = services.import_batch_erase(actor=request.user, batch=found)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect("insights:batch", pk=found.pk)
+        messages.success(
+            request,
+            _(
+                "The import %(name)s has been erased: %(n)s prospects removed; segments and shared figures are "
+                "recomputed by a new scoring run."
+            )
+            % {"name": found.file_name, "n": report.prospects},
+        )
+        return redirect("insights:home")
+    prospects = selectors.prospects_of(found.municipality).filter(batch=found)
+    return render(
+        request,
+        "insights/batch_erase.html",
+        {
+            "batch": found,
+            "prospects": prospects.count(),
+            "segments": prospects.values("segment_key").distinct().count(),
         },
     )
 
@@ -169,38 +283,42 @@ def _task_progress(task_id: str) -> dict[str, Any]:
         return {}
     result = AsyncResult(task_id)
     info = result.info if result.state == "PROGRESS" and isinstance(result.info, dict) else {}
-    current, total = int(info.get("current", 0)), int(info.get("total", 0)) or 1
-    return {"state": result.state, "step": info.get("step", ""), "percent": round(100 * current / total)}
+    step = str(info.get("step", ""))
+    return {
+        "state": result.state,
+        "step": str(STEP_LABELS.get(step, step)),
+        "percent": int(info.get("percent", 0)),
+    }
 
 
 @login_required
 @require_GET
 def batch_status(request: HttpRequest, pk: int) -> JsonResponse:
     found = _batch(request, pk)
-    finished = found.status in (
-        ImportBatch.Status.IMPORTED,
-        ImportBatch.Status.REJECTED,
-        ImportBatch.Status.FAILED,
-    )
-    # Progress as the worker's lease stored it in the database: every web process sees the same.
+    # Progress as the worker stored it in the database (every web process sees the same): one bar from validation
+    # to scores (insights.progress); an imported file is finished when the scoring run after it is.
     stored = found.progress or {}
-    current, total = int(stored.get("current", 0)), int(stored.get("total", 0)) or 1
-    progress = (
-        {"percent": 100}
-        if finished
-        else {"percent": round(100 * current / total), "step": stored.get("step", "")}
+    scoring = stored.get("scoring", "")
+    finished = found.status in (ImportBatch.Status.REJECTED, ImportBatch.Status.FAILED) or (
+        found.status == ImportBatch.Status.IMPORTED and scoring not in ("queued", "running")
     )
+    step = "" if finished else str(stored.get("step", ""))
+    percent = 100 if finished else int(stored.get("percent", 0))
     return JsonResponse(
         {
             "status": found.status,
             "status_label": found.get_status_display(),
             "finished": finished,
-            "percent": progress.get("percent", 0),
-            "step": progress.get("step", ""),
+            "percent": percent,
+            "step": str(STEP_LABELS.get(step, step)),
+            "scoring": scoring,
             "imported": found.imported,
             "skipped_no_consent": found.skipped_no_consent,
             "error_count": found.error_count,
-            "errors": found.errors[:100],
+            "errors": [
+                {key: entry[key] for key in ("row", "column", "message")}
+                for entry in map(localise, found.errors[:ERRORS_ON_PAGE])
+            ],
         }
     )
 
@@ -268,6 +386,8 @@ def model_report(request: HttpRequest) -> HttpResponse:
             "municipality": municipality,
             "version": version,
             "metrics": version.metrics if version else {},
+            "comparison": baseline_comparison(version.metrics) if version else None,
+            "score_meaning": SCORE_MEANING,
             "charts": charts,
             "versions": selectors.model_versions_of(municipality)[:10],
         },
@@ -283,6 +403,7 @@ def segments(request: HttpRequest) -> HttpResponse:
         (s for s in selectors.segments_of(municipality) if s.key in pins or s.size >= SEGMENT_PAGE_MIN_SIZE),
         key=lambda s: (s.key not in pins, -(s.mean_score or 0)),
     )[:SEGMENT_PAGE_LIMIT]
+    lineage = selectors.segment_lineage(municipality)
     rows = []
     for segment in chosen:
         pin = pins.get(segment.key)
@@ -300,6 +421,7 @@ def segments(request: HttpRequest) -> HttpResponse:
                     for name, value in segment.top_factors
                 ],
                 "pin": pin,
+                "lineage": lineage.get(segment.key, []),
                 "form": PinForm(
                     initial={"segment_key": segment.key, "note": pin.note if pin else "", "pinned": True}
                 ),
@@ -345,7 +467,12 @@ def shared(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "insights/shared.html",
-        {"rows": published, "suppressed": sum(1 for row in rows if row["suppressed"]), "form": form},
+        {
+            "rows": published,
+            "suppressed": sum(1 for row in rows if row["suppressed"]),
+            "form": form,
+            "score_meaning": SCORE_MEANING,
+        },
     )
 
 

@@ -17,7 +17,15 @@ XLSX_MAGIC = b"PK\x03\x04"
 
 
 class FileProblem(Exception):
-    """A problem with the file as a whole (reported with `row: null`)."""
+    """A problem with the file as a whole (reported with `row: null`); `code` and `params` let the portal say it in
+    the reader's language (the exception's text is the English message)."""
+
+    def __init__(
+        self, message: str, *, code: str = "file_unreadable", params: dict[str, object] | None = None
+    ):
+        super().__init__(message)
+        self.code = code
+        self.params = params or {}
 
 
 @dataclass(frozen=True)
@@ -38,8 +46,7 @@ class FileTooLarge(FileProblem):
     """A file beyond one of the Limits; `code` names which one (`bytes`, `rows`, `columns`, `uncompressed`)."""
 
     def __init__(self, code: str, limit: int, message: str) -> None:
-        super().__init__(message)
-        self.code = code
+        super().__init__(message, code=f"too_large_{code}", params={"limit": limit})
         self.limit = limit
 
 
@@ -69,7 +76,9 @@ def check_xlsx_bounds(data: bytes, limits: Limits = DEFAULT_LIMITS) -> None:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except zipfile.BadZipFile as exc:
-        raise FileProblem(f"The spreadsheet could not be read: {exc}") from exc
+        raise FileProblem(
+            f"The spreadsheet could not be read: {exc}", code="xlsx_unreadable", params={"detail": str(exc)}
+        ) from exc
     with archive:
         members = archive.infolist()
         if sum(member.file_size for member in members) > limits.max_xlsx_uncompressed:
@@ -111,7 +120,7 @@ def _encoding(data: bytes) -> str:
         try:
             data.decode("cp1252")
         except UnicodeDecodeError as exc:
-            raise FileProblem("The file is neither UTF-8 nor Windows-1252 text.") from exc
+            raise FileProblem("The file is neither UTF-8 nor Windows-1252 text.", code="encoding") from exc
         return "cp1252"
     return "utf-8"
 
@@ -128,7 +137,7 @@ def read_csv_bytes(data: bytes) -> pd.DataFrame:
     encoding = _encoding(data)
     first = next((line for line in data[:65536].splitlines() if line.strip()), b"")
     if not first:
-        raise FileProblem("The file is empty.")
+        raise FileProblem("The file is empty.", code="file_empty")
     try:
         frame = pd.read_csv(
             io.BytesIO(data),
@@ -142,7 +151,9 @@ def read_csv_bytes(data: bytes) -> pd.DataFrame:
             engine="c",
         )
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
-        raise FileProblem(f"The file could not be read as CSV: {exc}") from exc
+        raise FileProblem(
+            f"The file could not be read as CSV: {exc}", code="csv_unreadable", params={"detail": str(exc)}
+        ) from exc
     return frame
 
 
@@ -159,7 +170,9 @@ def read_xlsx(data: bytes, limits: Limits = DEFAULT_LIMITS) -> pd.DataFrame:
             nrows=limits.max_rows + 1,
         )
     except (ValueError, zipfile.BadZipFile, OSError) as exc:
-        raise FileProblem(f"The spreadsheet could not be read: {exc}") from exc
+        raise FileProblem(
+            f"The spreadsheet could not be read: {exc}", code="xlsx_unreadable", params={"detail": str(exc)}
+        ) from exc
     if len(frame) > limits.max_rows:
         raise _too_many_rows(limits)
     if len(frame.columns) > limits.max_columns:
@@ -224,7 +237,7 @@ def read_prospect_file(
     """
     data = _read_bounded(source, limits)
     if not data.strip():
-        raise FileProblem("The file is empty.")
+        raise FileProblem("The file is empty.", code="file_empty")
     if data.startswith(XLSX_MAGIC):
         frame = read_xlsx(data, limits)
     else:
@@ -238,5 +251,5 @@ def read_prospect_file(
         blank = np.logical_and.reduce([values.to_numpy() == "" for values in stripped.values()])
         frame = pd.DataFrame(stripped)[~blank]
     if len(frame) == 0:
-        raise FileProblem("The file has a header but no rows.")
+        raise FileProblem("The file has a header but no rows.", code="header_only")
     return frame

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -45,12 +46,50 @@ CONTROL_CHARACTER_MESSAGE = (
 UNKNOWN_COLUMN_MESSAGE = "Unknown column: it is not imported."
 
 
+# The English text of every error and warning code; the portal says the same in the reader's language from the
+# code and its parameters (insights.errors), so this text is the core's own default, not what a Swedish analyst reads.
+ENGLISH: dict[str, str] = {
+    "personal_number": PERSONAL_NUMBER_MESSAGE,
+    "control_character": CONTROL_CHARACTER_MESSAGE,
+    "unknown_column": UNKNOWN_COLUMN_MESSAGE,
+    "forbidden_column": (
+        "The column {header!r} holds a direct identifier ({kind}); remove it: Stigar never stores names, e-mail "
+        "addresses, phone numbers, addresses or personal identity numbers."
+    ),
+    "duplicate_column": "The column {field} appears more than once.",
+    "missing_column": "The required column {field} (Swedish: {alias}) is missing.",
+    "required": "{field} is required.",
+    "too_long": "The value is longer than {limit} characters.",
+    "unknown_country": "Unknown country code {value!r}: use ISO 3166-1 alpha-2, e.g. DE, NL, SE.",
+    "unknown_value": "Unknown value {value!r} for {field}: use one of {hint}.",
+    "not_boolean": "Not a yes/no value {value!r}: use ja/nej, yes/no, true/false or 1/0.",
+    "not_integer": "Not a whole number {value!r}.",
+    "not_number": "Not a number {value!r}.",
+    "negative": "The number must not be negative.",
+    "not_whole": "Must be a whole number.",
+    "too_large_number": "Implausibly large (over {limit:,}).",
+    "not_date": "Not a date {value!r}: write it as YYYY-MM-DD.",
+    "bad_interests": "Interests must be words of letters, digits or _ separated by |, e.g. hiking|fishing.",
+    "duplicate_id": "The id {value!r} already appears on row {first_row}.",
+}
+
+
+def english_message(code: str, params: dict[str, Any]) -> str:
+    if code == "unknown_value":
+        swedish = ", ".join(params.get("swedish", []))
+        hint = ", ".join(params.get("allowed", [])) + (f" ({swedish})" if swedish else "")
+        return ENGLISH[code].format(hint=hint, **params)
+    return ENGLISH[code].format(**params)
+
+
 @dataclass
 class ImportErrorItem:
+    """One problem: where (spreadsheet row, column as written), what (`code` and its `params`, JSON values only),
+    and `message`, the English text of the same. The portal translates by code (insights.errors)."""
+
     row: int | None
     column: str | None
     message: str
-    # For the Django side to put the message in the reader's language (the report itself has row/column/message).
     code: str | None = None
     params: dict[str, Any] = field(default_factory=dict)
 
@@ -73,49 +112,76 @@ class ValidationResult:
         return not self.errors
 
 
+# A block of errors: rows, column, code, and parameters, each either one value for every row of the block or an
+# array with one value per row (the offending value itself, the row an id first appeared on).
+Block = tuple[np.ndarray, str | None, str, dict[str, Any]]
+
+
 class _Errors:
-    """Collects errors as (row numbers, column, message) blocks so that a million rows do not mean a million calls."""
+    """Collects errors as (row numbers, column, code, parameters) blocks so that a million rows do not mean a million
+    calls."""
 
     def __init__(self, order: dict[str | None, int]) -> None:
-        self.blocks: list[tuple[np.ndarray, str | None, np.ndarray | str]] = []
+        self.blocks: list[Block] = []
         self.order = order
 
-    def add(self, rows: Any, column: str | None, message: Any) -> None:
+    def add(self, rows: Any, column: str | None, code: str, **params: Any) -> None:
         rows_array = np.asarray(rows, dtype=np.int64)
         if len(rows_array):
-            self.blocks.append((rows_array, column, message))
+            per_row = {
+                name: np.asarray(value, dtype=object) if isinstance(value, (pd.Series, np.ndarray)) else value
+                for name, value in params.items()
+            }
+            self.blocks.append((rows_array, column, code, per_row))
 
-    def file(self, message: str, *, row: int | None = None, column: str | None = None) -> None:
-        self.blocks.append((np.array([-1 if row is None else row]), column, message))
+    def file(self, code: str, *, row: int | None = None, column: str | None = None, **params: Any) -> None:
+        self.blocks.append((np.array([-1 if row is None else row]), column, code, params))
 
     def items(self) -> list[ImportErrorItem]:
         if not self.blocks:
             return []
         rows = np.concatenate([block[0] for block in self.blocks])
         columns = np.concatenate([np.full(len(block[0]), block[1], dtype=object) for block in self.blocks])
-        messages = np.concatenate(
-            [
-                np.full(len(block[0]), block[2], dtype=object)
-                if isinstance(block[2], str)
-                else np.asarray(block[2], dtype=object)
-                for block in self.blocks
-            ]
+        codes = np.concatenate([np.full(len(block[0]), block[2], dtype=object) for block in self.blocks])
+        # Where each error's parameters are: its block and its position in the block.
+        block_of = np.concatenate([np.full(len(block[0]), i) for i, block in enumerate(self.blocks)])
+        position = np.concatenate([np.arange(len(block[0])) for block in self.blocks])
+        frame = pd.DataFrame(
+            {"row": rows, "column": columns, "code": codes, "block": block_of, "at": position}
         )
-        frame = pd.DataFrame({"row": rows, "column": columns, "message": messages})
         # A cell that looks like a personal number is reported once, and its value is never echoed back.
-        personal = frame[frame["message"] == PERSONAL_NUMBER_MESSAGE][["row", "column"]]
+        personal = frame[frame["code"] == "personal_number"][["row", "column"]]
         if len(personal):
             cell = pd.MultiIndex.from_frame(frame[["row", "column"]])
-            hidden = cell.isin(pd.MultiIndex.from_frame(personal)) & (
-                frame["message"] != PERSONAL_NUMBER_MESSAGE
-            )
+            hidden = cell.isin(pd.MultiIndex.from_frame(personal)) & (frame["code"] != "personal_number")
             frame = frame[~hidden]
         frame["position"] = frame["column"].map(lambda name: self.order.get(name, len(self.order)))
         frame = frame.sort_values(["row", "position"], kind="stable")
-        return [
-            ImportErrorItem(None if row < 0 else int(row), column, message)
-            for row, column, message in zip(frame["row"], frame["column"], frame["message"], strict=True)
-        ]
+        items = []
+        for row, column, code, block, at in zip(
+            frame["row"], frame["column"], frame["code"], frame["block"], frame["at"], strict=True
+        ):
+            params = {
+                name: _plain(value[at] if isinstance(value, np.ndarray) else value)
+                for name, value in self.blocks[block][3].items()
+            }
+            items.append(
+                ImportErrorItem(
+                    None if row < 0 else int(row), column, english_message(code, params), code, params
+                )
+            )
+        return items
+
+
+def _plain(value: Any) -> Any:
+    """A parameter as a JSON value (the batch stores them)."""
+    if isinstance(value, np.integer):
+        return int(value)
+    if isinstance(value, np.floating):
+        return float(value)
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return value
 
 
 def parse_numbers(values: pd.Series) -> pd.Series:
@@ -206,15 +272,17 @@ def _check_column(column: Column, header: str, values: pd.Series, errors: _Error
     local = _Errors({})
     typed = _check_cells(column, header, pd.Series(distinct, dtype=object), local)
     rows = values.index.to_numpy()
-    for positions, name, message in local.blocks:
+    for positions, name, code, params in local.blocks:
         hit = _hits(codes, positions, len(distinct))
-        if isinstance(message, str):
-            errors.add(rows[hit], name, message)
-        else:
-            by_position = dict(
-                zip(positions.tolist(), np.asarray(message, dtype=object).tolist(), strict=True)
-            )
-            errors.add(rows[hit], name, np.array([by_position[code] for code in codes[hit]], dtype=object))
+        spread_params: dict[str, Any] = {}
+        for key, value in params.items():
+            if isinstance(value, np.ndarray):
+                by_distinct = np.empty(len(distinct), dtype=object)
+                by_distinct[positions] = value
+                spread_params[key] = by_distinct[codes[hit]]
+            else:
+                spread_params[key] = value
+        errors.add(rows[hit], name, code, **spread_params)
     spread = typed.take(codes)
     spread.index = values.index
     return spread
@@ -238,20 +306,16 @@ def _rows_of(values: pd.Series, codes: np.ndarray, positions: np.ndarray) -> np.
 def _check_cells(column: Column, header: str, values: pd.Series, errors: _Errors) -> pd.Series:
     empty = values == ""
     if column.required:
-        errors.add(values.index[empty], header, f"{column.name} is required.")
+        errors.add(values.index[empty], header, "required", field=column.name)
     present = ~empty
     if column.kind is Kind.TEXT:
         too_long = present & (values.str.len() > 200)
-        errors.add(values.index[too_long], header, "The value is longer than 200 characters.")
+        errors.add(values.index[too_long], header, "too_long", limit=200)
         return values
     if column.kind is Kind.COUNTRY:
         codes = values.str.upper()
         bad = present & ~codes.isin(COUNTRY_CODES)
-        errors.add(
-            values.index[bad],
-            header,
-            "Unknown country code " + values[bad].map(repr) + ": use ISO 3166-1 alpha-2, e.g. DE, NL, SE.",
-        )
+        errors.add(values.index[bad], header, "unknown_country", value=values[bad])
         return codes
     if column.kind is Kind.ENUM:
         lookup = dict(column.values)
@@ -259,13 +323,14 @@ def _check_cells(column: Column, header: str, values: pd.Series, errors: _Errors
             lookup.update(REMOTE_WORK_EXTRA)
         codes = values.str.lower().map(lookup)
         bad = present & codes.isna()
-        allowed = ", ".join(column.codes)
-        swedish = ", ".join(word for word, code in column.values.items() if word != code)
-        hint = f"{allowed}" + (f" ({swedish})" if swedish else "")
         errors.add(
             values.index[bad],
             header,
-            "Unknown value " + values[bad].map(repr) + f" for {column.name}: use one of {hint}.",
+            "unknown_value",
+            value=values[bad],
+            field=column.name,
+            allowed=column.codes,
+            swedish=[word for word, code in column.values.items() if word != code],
         )
         return codes
     if column.kind is Kind.BOOLEAN:
@@ -274,47 +339,48 @@ def _check_cells(column: Column, header: str, values: pd.Series, errors: _Errors
         truth[lowered.isin(TRUE_WORDS)] = True
         truth[lowered.isin(FALSE_WORDS)] = False
         bad = present & truth.isna()
-        errors.add(
-            values.index[bad],
-            header,
-            "Not a yes/no value " + values[bad].map(repr) + ": use ja/nej, yes/no, true/false or 1/0.",
-        )
+        errors.add(values.index[bad], header, "not_boolean", value=values[bad])
         return truth
     if column.kind in (Kind.INTEGER, Kind.DECIMAL):
         numbers = parse_numbers(values)
         not_number = present & numbers.isna()
-        kind = "a whole number" if column.kind is Kind.INTEGER else "a number"
-        errors.add(values.index[not_number], header, "Not " + kind + " " + values[not_number].map(repr) + ".")
+        code = "not_integer" if column.kind is Kind.INTEGER else "not_number"
+        errors.add(values.index[not_number], header, code, value=values[not_number])
         negative = numbers < 0
-        errors.add(values.index[negative], header, "The number must not be negative.")
+        errors.add(values.index[negative], header, "negative")
         if column.kind is Kind.INTEGER:
             fractional = numbers.notna() & (numbers % 1 != 0)
-            errors.add(values.index[fractional], header, "Must be a whole number.")
+            errors.add(values.index[fractional], header, "not_whole")
             too_large = numbers > INTEGER_LIMIT
-            errors.add(values.index[too_large], header, f"Implausibly large (over {INTEGER_LIMIT:,}).")
+            errors.add(values.index[too_large], header, "too_large_number", limit=INTEGER_LIMIT)
         return numbers
     if column.kind is Kind.DATE:
         dates = pd.to_datetime(values.where(present), format="ISO8601", errors="coerce")
         bad = present & dates.isna()
-        errors.add(
-            values.index[bad], header, "Not a date " + values[bad].map(repr) + ": write it as YYYY-MM-DD."
-        )
+        errors.add(values.index[bad], header, "not_date", value=values[bad])
         return dates.dt.normalize()
     # Kind.TOKENS: an open list of lower-case words separated by |.
     lowered = values.str.lower().str.replace(r"\s+", "", regex=True).str.strip("|")
     # Every |-separated token a TOKEN, as one match per cell (no split into a row per token).
     listed = lowered[present]
     bad_rows = listed.index[~listed.str.fullmatch(TOKEN_LIST).astype(bool)]
-    errors.add(
-        bad_rows,
-        header,
-        "Interests must be words of letters, digits or _ separated by |, e.g. hiking|fishing.",
-    )
+    errors.add(bad_rows, header, "bad_interests")
     return lowered
 
 
-def validate_frame(raw: pd.DataFrame) -> ValidationResult:
+# How far validation has come, as (done, of): reading the file is the first tenth, the scan of every column for
+# identifiers and control characters the next four, typing the known columns the rest.
+ValidationProgress = Callable[[int, int], None]
+READ_SHARE, SCAN_SHARE = 10, 40
+
+
+def _no_progress(done: int, of: int) -> None:
+    return None
+
+
+def validate_frame(raw: pd.DataFrame, *, progress: ValidationProgress | None = None) -> ValidationResult:
     """Check the header, then every cell of every row (consenting or not), and type the consenting rows."""
+    report = progress or _no_progress
     headers = [str(header) for header in raw.columns]
     order: dict[str | None, int] = {None: -1}
     errors = _Errors(order)
@@ -326,11 +392,7 @@ def validate_frame(raw: pd.DataFrame) -> ValidationResult:
         key = normalise_header(written)
         if key in FORBIDDEN_HEADERS:
             errors.file(
-                f"The column {written!r} holds a direct identifier ({FORBIDDEN_HEADERS[key]}); "
-                "remove it: Stigar never stores names, e-mail addresses, phone numbers, addresses or "
-                "personal identity numbers.",
-                row=1,
-                column=written,
+                "forbidden_column", row=1, column=written, header=written, kind=FORBIDDEN_HEADERS[key]
             )
             continue
         name = HEADER_NAMES.get(key)
@@ -340,33 +402,32 @@ def validate_frame(raw: pd.DataFrame) -> ValidationResult:
             warnings.append(ImportErrorItem(1, written, UNKNOWN_COLUMN_MESSAGE, code="unknown_column"))
             continue
         if name in mapping.values():
-            errors.file(f"The column {name} appears more than once.", row=1, column=written)
+            errors.file("duplicate_column", row=1, column=written, field=name)
             continue
         mapping[header] = name
     for column in COLUMNS:
         order.setdefault(column.name, len(order))
         if column.required and column.name not in mapping.values():
-            errors.file(
-                f"The required column {column.name} (Swedish: {column.alias}) is missing.",
-                row=1,
-                column=column.name,
-            )
+            errors.file("missing_column", row=1, column=column.name, field=column.name, alias=column.alias)
 
-    for header in headers:
+    for scanned, header in enumerate(headers):
+        report(READ_SHARE + SCAN_SHARE * scanned // max(1, len(headers)), 100)
         written = re.sub(r"\.\d+$", "", header)
         values = raw[header]
         codes, distinct = pd.factorize(values.to_numpy(dtype=object))
         few = len(distinct) * 2 <= len(values)  # then scanned once per distinct value
         cells = pd.Series(distinct, dtype=object) if few else values
-        for find, message in (
-            (personal_number_rows, PERSONAL_NUMBER_MESSAGE),
-            (control_character_rows, CONTROL_CHARACTER_MESSAGE),
+        for find, code in (
+            (personal_number_rows, "personal_number"),
+            (control_character_rows, "control_character"),
         ):
             found = find(cells)
-            errors.add(_rows_of(values, codes, found) if few else found, written, message)
+            errors.add(_rows_of(values, codes, found) if few else found, written, code)
 
     typed: dict[str, pd.Series] = {}
-    for header, name in mapping.items():
+    typing_share = 100 - READ_SHARE - SCAN_SHARE
+    for checked, (header, name) in enumerate(mapping.items()):
+        report(READ_SHARE + SCAN_SHARE + typing_share * checked // max(1, len(mapping)), 100)
         typed[name] = _check_column(BY_NAME[name], header, raw[header], errors)
 
     if "prospect_ref" in typed:
@@ -381,9 +442,10 @@ def validate_frame(raw: pd.DataFrame) -> ValidationResult:
             errors.add(
                 present.index[duplicated],
                 header,
-                "The id " + present[duplicated].map(repr) + " already appears on row "
-                + first_row[duplicated].astype(str) + ".",
-            )  # fmt: skip
+                "duplicate_id",
+                value=present[duplicated],
+                first_row=first_row[duplicated].astype("int64"),
+            )
 
     items = errors.items()
     if items:
@@ -448,15 +510,24 @@ def _prospects(typed: dict[str, pd.Series], index: pd.Index) -> pd.DataFrame:
     )
 
 
-def validate_file(source: str | Path | BinaryIO, *, limits: Limits = DEFAULT_LIMITS) -> ValidationResult:
+def validate_file(
+    source: str | Path | BinaryIO,
+    *,
+    limits: Limits = DEFAULT_LIMITS,
+    progress: ValidationProgress | None = None,
+) -> ValidationResult:
     """Read and validate a CSV or XLSX file; whole-file problems come back as an error with `row: None`."""
     try:
         raw = read_prospect_file(source, limits=limits)
     except FileTooLarge as problem:
-        item = ImportErrorItem(
-            None, None, str(problem), code=f"too_large_{problem.code}", params={"limit": problem.limit}
-        )
+        item = ImportErrorItem(None, None, str(problem), code=problem.code, params=dict(problem.params))
         return ValidationResult(_empty_prospects(), 0, 0, [item])
     except FileProblem as problem:
-        return ValidationResult(_empty_prospects(), 0, 0, [ImportErrorItem(None, None, str(problem))])
-    return validate_frame(raw)
+        item = ImportErrorItem(None, None, str(problem), code=problem.code, params=dict(problem.params))
+        return ValidationResult(_empty_prospects(), 0, 0, [item])
+    if progress is not None:
+        progress(READ_SHARE, 100)
+    result = validate_frame(raw, progress=progress)
+    if progress is not None:
+        progress(100, 100)
+    return result

@@ -3,16 +3,16 @@ page, the analyst reads the effect on the segments page; axe-core (0 serious or 
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
+from playwright.sync_api import Page
 
+from sprints.models import Sprint
 from tests.browser.conftest import (
     PHONE,
+    axe_violations,
     horizontal_overflow,
     login,
     screenshot,
-    serious_accessibility_violations,
 )
 from tests.campaigns.conftest import make_segments
 from tests.factories import user_with_role
@@ -21,15 +21,8 @@ from tests.sprints.conftest import make_sprint
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
-def _violations(page) -> list[tuple[str, str, list[Any]]]:
-    return [
-        (v["id"], v["help"], [n["target"] for n in v["nodes"]][:3])
-        for v in serious_accessibility_violations(page)
-    ]
-
-
 @pytest.fixture
-def campaign(db):
+def campaign(db: None) -> Sprint:
     from themes.models import Municipality, SprintMethod
 
     kiruna = Municipality.objects.get(slug="kiruna")
@@ -44,12 +37,12 @@ def campaign(db):
     )
 
 
-def test_a_lead_runs_a_campaign_and_the_analyst_reads_its_effect(page, campaign):
+def test_a_lead_runs_a_campaign_and_the_analyst_reads_its_effect(page: Page, campaign: Sprint) -> None:
     login(page, "lead-kiruna")
     page.goto(campaign.get_absolute_url())
     panel = page.locator("#campaign")
     assert panel.get_by_role("heading", name="Kampanj på segment").is_visible()
-    assert _violations(page) == []
+    assert axe_violations(page) == []
     screenshot(page, "campaigns-sprint-targets")
     panel.get_by_label("familjer från DE, skidåkning (40 prospekt)").check()
     panel.get_by_role("button", name="Spara målsegment").click()
@@ -64,11 +57,11 @@ def test_a_lead_runs_a_campaign_and_the_analyst_reads_its_effect(page, campaign)
     sentence = "Variant B gav 2,5 procentenheter fler svar än A (95 % KI 1,0 till 4,0); skillnaden är statistiskt säker."
     assert page.locator("#campaign .campaign-effect").inner_text() == sentence
     page.locator("#campaign summary", has_text="Logga variantsiffror").click()
-    assert _violations(page) == []
+    assert axe_violations(page) == []
     screenshot(page, "campaigns-sprint")
     page.goto("/en" + campaign.get_absolute_url())
     assert page.locator("#campaign h2").inner_text() == "Campaign on segments"
-    assert _violations(page) == []
+    assert axe_violations(page) == []
 
     page.context.clear_cookies()
     login(page, "analyst-kiruna")
@@ -76,11 +69,11 @@ def test_a_lead_runs_a_campaign_and_the_analyst_reads_its_effect(page, campaign)
     block = page.locator(".segment-campaigns")
     assert block.count() == 1
     assert block.locator(".campaign-effect").inner_text() == sentence
-    assert _violations(page) == []
+    assert axe_violations(page) == []
     paths = screenshot(page, "campaigns-segments")
     assert paths["desktop"].stat().st_size > 10_000
     page.set_viewport_size(PHONE)
     assert horizontal_overflow(page) <= 0
     page.goto("/en/insights/segments/")
     assert "the difference is statistically reliable." in page.locator(".segment-campaigns").inner_text()
-    assert _violations(page) == []
+    assert axe_violations(page) == []

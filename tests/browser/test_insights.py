@@ -5,7 +5,13 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page
 
-from tests.browser.conftest import axe_violations, login, phone_overflow, screenshot
+from tests.browser.conftest import (
+    assert_accessible_and_fits,
+    axe_violations,
+    login,
+    phone_overflow,
+    screenshot,
+)
 from tests.factories import user_with_role
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -49,3 +55,32 @@ def test_the_model_report_draws_its_charts_as_svg_with_tables_and_passes_axe(ana
     page.goto("/en/insights/model/")
     assert page.locator("figure.chart svg title").all_text_contents() == ["Calibration", "Lift by decile"]
     assert axe_violations(page) == []
+
+
+def test_the_honest_score_notice_erase_page_batch_page_and_lineage_pass_axe(analyst_page: Page) -> None:
+    from insights.models import ImportBatch
+
+    page = analyst_page
+    batch = ImportBatch.objects.get()
+    for path, name in (
+        ("/insights/", "insights-home-percent"),
+        ("/insights/segments/", "insights-segments-lineage"),
+        (f"/insights/imports/{batch.pk}/", "insights-batch"),
+        (f"/insights/imports/{batch.pk}/erase/", "insights-batch-erase"),
+        ("/insights/upload/", "insights-upload-templates"),
+    ):
+        page.goto(path)
+        if "/imports/" in path:  # the pages this change adds or rebuilds; the others only changed words
+            assert_accessible_and_fits(page, name)
+        else:
+            assert axe_violations(page) == [], path
+            screenshot(page, name)
+    page.goto("/insights/")
+    assert "uppskattad chans att flytta hit" in page.content()
+    page.goto("/insights/segments/")
+    assert page.locator(".segment__lineage").count() > 0
+    page.goto(f"/en/insights/imports/{batch.pk}/erase/")
+    assert axe_violations(page) == []
+    page.get_by_role("button", name="Erase this import everywhere").click()
+    page.wait_for_url("**/en/insights/")
+    assert not ImportBatch.objects.filter(pk=batch.pk).exists()

@@ -2,24 +2,25 @@
 their data tables, axe-core with no serious or critical violation in sv and en, at desktop and phone width."""
 
 import datetime as dt
-from typing import Any
+from pathlib import Path
 
 import pytest
+from playwright.sync_api import Page
 
 from tests.browser.conftest import (
     DESKTOP,
     PHONE,
+    axe_violations,
     horizontal_overflow,
     login,
     screenshot,
-    serious_accessibility_violations,
 )
 from tests.factories import user_with_role
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
-def _two_imports(tmp_path, slug: str, rows: int, seed: int) -> None:
+def _two_imports(tmp_path: Path, slug: str, rows: int, seed: int) -> None:
     """The same synthetic people imported twice, two months apart, some of them further along the second time."""
     from insights.scoring.synthetic import follow_up, generate_prospects, write_prospects_csv
     from insights.services import prospects_import
@@ -43,23 +44,16 @@ def _two_imports(tmp_path, slug: str, rows: int, seed: int) -> None:
         )
 
 
-def _violations(page) -> list[tuple[str, str, list[Any]]]:
-    return [
-        (v["id"], v["help"], [n["target"] for n in v["nodes"]][:3])
-        for v in serious_accessibility_violations(page)
-    ]
-
-
-def _check_both_widths(page) -> None:
+def _check_both_widths(page: Page) -> None:
     page.set_viewport_size(DESKTOP)
-    assert _violations(page) == []
+    assert axe_violations(page) == []
     page.set_viewport_size(PHONE)
     assert horizontal_overflow(page) <= 0
-    assert _violations(page) == []
+    assert axe_violations(page) == []
     page.set_viewport_size(DESKTOP)
 
 
-def test_the_funnel_over_time_page_draws_its_charts_and_passes_axe(page, tmp_path):
+def test_the_funnel_over_time_page_draws_its_charts_and_passes_axe(page: Page, tmp_path: Path) -> None:
     _two_imports(tmp_path, "kiruna", 400, 21)
     user_with_role("analyst", "kiruna", username="analyst-kiruna")
     login(page, "analyst-kiruna")
@@ -83,7 +77,7 @@ def test_the_funnel_over_time_page_draws_its_charts_and_passes_axe(page, tmp_pat
     _check_both_widths(page)
 
 
-def test_the_shared_funnel_over_time_passes_axe_and_is_logged(page, tmp_path):
+def test_the_shared_funnel_over_time_passes_axe_and_is_logged(page: Page, tmp_path: Path) -> None:
     from insights.models import ShareLog
 
     _two_imports(tmp_path, "kiruna", 300, 22)

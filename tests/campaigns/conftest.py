@@ -6,12 +6,12 @@ import pytest
 
 from insights.models import Segment
 from tests.sprints.conftest import make_sprint
-from themes.models import SprintMethod
+from themes.models import Municipality, SprintMethod
 
 SEGMENT_KEYS = ("DE:family:skiing", "NL:senior:hiking", "SE:young_adult:fishing")
 
 
-def make_segments(municipality, sizes=(40, 25, 3)):
+def make_segments(municipality: Municipality, sizes: tuple[int, ...] = (40, 25, 3)) -> None:
     """Segment aggregates as a scoring run leaves them."""
     for key, size in zip(SEGMENT_KEYS, sizes, strict=True):
         country, life_stage, interest = key.split(":")

@@ -147,13 +147,14 @@ def test_a_csv_with_ten_thousand_columns_is_refused(write_csv, kiruna):
             actor=None, skip_permission_checks=True, municipality=kiruna, file=path, file_name=path.name
         )
     assert report.status == "rejected"
-    assert report.errors == [
+    assert report.as_dict()["errors"] == [
         {
             "row": None,
             "column": None,
             "message": "Filen har fler än 60 kolumner; ta bort kolumnerna som inte behövs.",
         }
     ]
+    assert report.errors[0]["code"] == "too_large_columns"
 
 
 @pytest.mark.django_db

@@ -267,8 +267,9 @@ def test_command_exits_1_on_a_rejected_file(write_csv, capsys, kiruna):
             {
                 "row": 1,
                 "column": "email",
-                "message": "The column 'email' holds a direct identifier (e-mail); remove it: Stigar never "
-                "stores names, e-mail addresses, phone numbers, addresses or personal identity numbers.",
+                # Swedish first: the command speaks the portal's default language (LANGUAGE_CODE sv).
+                "message": "Kolumnen ”email” innehåller en direkt identifierare (en e-postadress); ta bort den: "
+                "Stigar sparar aldrig namn, e-postadresser, telefonnummer, adresser eller personnummer.",
             }
         ],
     }

@@ -112,3 +112,64 @@ def test_a_gradient_boosting_model_round_trips_and_explains_itself(tmp_path):
     np.testing.assert_allclose(loaded.score(frame[:200]), model.score(frame[:200]))
     contributions = loaded.contributions(frame[frame["webinar"]].head(50))
     assert contributions["webinar"].mean() > 0
+
+
+# --- honest scores: bootstrap intervals against the visits-only baseline -------------------------------
+
+
+def test_bootstrap_auc_of_one_resample_is_the_auc_of_that_resample():
+    from insights.scoring.model import bootstrap_auc
+
+    rng = np.random.default_rng(5)
+    y = rng.random(800) < 0.3
+    model = np.round(rng.random(800) + 0.4 * y, 2)  # rounded: ties count half, as in roc_auc_score
+    baseline = rng.integers(0, 6, 800) + y
+    result = bootstrap_auc(y, model, baseline, resamples=1, seed=3)
+    picks = np.random.default_rng(3).integers(0, 800, size=(1, 800))[0]
+    expected_model = roc_auc_score(y[picks], model[picks])
+    expected_baseline = roc_auc_score(y[picks], baseline[picks])
+    assert result["roc_auc_ci"] == pytest.approx([expected_model] * 2, abs=1e-4)
+    assert result["baseline_roc_auc_ci"] == pytest.approx([expected_baseline] * 2, abs=1e-4)
+    assert result["difference_ci"] == pytest.approx([expected_model - expected_baseline] * 2, abs=1e-4)
+
+
+def test_bootstrap_auc_is_seeded_and_paired():
+    from insights.scoring.model import bootstrap_auc
+
+    rng = np.random.default_rng(6)
+    y = rng.random(1000) < 0.25
+    scores = rng.random(1000) + 0.5 * y
+    first = bootstrap_auc(y, scores, scores, seed=1)
+    assert first == bootstrap_auc(y, scores, scores, seed=1)
+    # The same scores on the same resamples differ by exactly nothing: the pairing at work.
+    assert first["difference"] == 0
+    assert first["difference_ci"] == [0.0, 0.0]
+    assert first["beats_baseline"] is False
+    low, high = first["roc_auc_ci"]
+    assert low < roc_auc_score(y, scores) < high
+
+
+def test_a_model_that_cannot_beat_visits_says_so():
+    """The outcome depends on visits alone: the model may equal the baseline, never beat it for sure."""
+    frame = generate_prospects(3_000, seed=8, reference_date=REFERENCE, outcome_share=1.0)
+    frame = frame[frame["consent_analytics"]].copy()
+    rng = np.random.default_rng(8)
+    chance = 1 / (1 + np.exp(-(0.6 * frame["visits"].to_numpy(float) - 2.5)))
+    frame["relocated"] = rng.random(len(frame)) < chance
+    metrics = train_model(frame, reference_date=REFERENCE, seed=0).metrics
+    honest = metrics["roc_auc_vs_baseline"]
+    assert honest["beats_baseline"] is False
+    assert honest["difference_ci"][0] <= 0
+    assert metrics["roc_auc_ci"][0] <= metrics["roc_auc"] <= metrics["roc_auc_ci"][1]
+    baseline = metrics["baseline_visits_only"]
+    assert baseline["roc_auc_ci"][0] <= baseline["roc_auc"] <= baseline["roc_auc_ci"][1]
+
+
+def test_a_model_that_clearly_beats_visits_says_so(trained):
+    honest = trained.metrics["roc_auc_vs_baseline"]
+    assert honest["beats_baseline"] is True
+    assert honest["difference_ci"][0] > 0
+    assert honest["difference"] == pytest.approx(
+        trained.metrics["roc_auc"] - trained.metrics["baseline_visits_only"]["roc_auc"], abs=2e-4
+    )
+    assert honest["resamples"] >= 390

@@ -62,3 +62,18 @@ class Command(BaseCommand):
                 f"Brier {metrics['brier']:.4f}  ECE {metrics['ece']:.4f}\n"
                 f"  visits-only baseline: ROC AUC {baseline.get('roc_auc', 0):.3f}  ECE {baseline.get('ece', 0):.4f}"
             )
+            honest = metrics.get("roc_auc_vs_baseline")
+            if honest:
+                low, high = metrics["roc_auc_ci"]
+                base_low, base_high = baseline["roc_auc_ci"]
+                diff_low, diff_high = honest["difference_ci"]
+                self.stdout.write(
+                    f"  95 % bootstrap CI ({honest['resamples']} resamples): model {low:.3f}–{high:.3f}, "
+                    f"baseline {base_low:.3f}–{base_high:.3f}, difference {honest['difference']:+.3f} "
+                    f"({diff_low:+.3f} to {diff_high:+.3f})"
+                    + (
+                        ""
+                        if honest["beats_baseline"]
+                        else "\n  The model is not reliably better than counting visits."
+                    )
+                )

@@ -12,6 +12,8 @@
         var el = block.querySelector('[data-field="' + field + '"]');
         if (el && data[field] !== undefined) { el.textContent = data[field]; }
       });
+      var download = block.querySelector("[data-errors-download]");
+      if (download && data.error_count) { download.hidden = false; }
       var table = block.querySelector("[data-errors-table]");
       if (table && data.errors && data.errors.length) {
         var body = table.querySelector("tbody");
