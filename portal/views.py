@@ -24,7 +24,7 @@ def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpR
     documented JSON error body, not the portal's HTML page."""
     if _is_api(request):
         return JsonResponse({"detail": str(NotFound.default_detail)}, status=404)
-    return defaults.page_not_found(request, exception)  # type: ignore[arg-type]
+    return defaults.page_not_found(request, exception)
 
 
 @csrf_exempt  # it changes nothing; a POST to a wrong path is a 404, not a CSRF failure

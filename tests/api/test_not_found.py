@@ -26,3 +26,10 @@ def test_a_path_without_its_slash_is_still_redirected_and_pages_are_still_html(c
     page = client.get("/finns-inte/")
     assert page.status_code == 404
     assert page["Content-Type"].startswith("text/html")
+
+
+def test_a_request_django_refuses_before_any_view_is_a_json_400_under_api(client):
+    response = client.get("/api/sprints/", HTTP_HOST="not-ours.example")  # DisallowedHost
+    assert response.status_code == 400
+    assert set(response.json()) == {"detail"}
+    assert client.get("/", HTTP_HOST="not-ours.example")["Content-Type"].startswith("text/html")
