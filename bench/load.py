@@ -127,7 +127,7 @@ def _marked(output: str, marker: str) -> Any:
 def _fresh_postgres() -> None:
     for sql in (f"DROP DATABASE IF EXISTS {POSTGRES_DB}", f"CREATE DATABASE {POSTGRES_DB}"):
         subprocess.run(
-            ["psql", "-h", "127.0.0.1", "-U", "postgres", "-c", sql], check=True, capture_output=True
+            [PSQL, "-h", "127.0.0.1", "-U", "postgres", "-c", sql], check=True, capture_output=True
         )
 
 
