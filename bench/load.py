@@ -250,6 +250,7 @@ def run_backend(name: str, *, seconds: float, writers: int) -> dict[str, Any]:
     env = _env(data_dir, database_url)
     print(f"[{name}] migrating {database_url}", flush=True)
     _manage(env, "migrate", "--noinput")
+    _manage(env, "update_index")  # as `make run` does before it starts the server
     leads = _marked(_manage(env, "shell", "-c", USERS_SCRIPT.replace("WRITERS", str(writers))), "LEADS=")
     base = f"http://127.0.0.1:{PORT}"
     log = (data_dir / "gunicorn.log").open("w")
@@ -262,6 +263,8 @@ def run_backend(name: str, *, seconds: float, writers: int) -> dict[str, Any]:
     )
     try:
         _wait_for(base, server)
+        for _ in range(8):  # the first request of each worker imports and opens what it needs: not measured
+            requests.get(base + "/api/sprints/", timeout=120)
         load_before = os.getloadavg()
         print(f"[{name}] {len(leads)} writers for {seconds:.0f} s (load {load_before[0]:.1f})", flush=True)
         deadline = time.monotonic() + seconds
@@ -302,6 +305,8 @@ def run_backend(name: str, *, seconds: float, writers: int) -> dict[str, Any]:
     server_errors = sum(count for status, count in merged.statuses.items() if status.startswith("5"))
     lost = len(check["lost_results"]) + len(check["lost_sprint_goals"]) + len(check["lost_comments"])
     gunicorn_log = (data_dir / "gunicorn.log").read_text()
+    kept_log = Path(tempfile.gettempdir()) / f"stigar-bench-load-{name}-gunicorn.log"
+    shutil.copyfile(data_dir / "gunicorn.log", kept_log)
     outcome = {
         "backend": name,
         "server": "gunicorn portal.wsgi -w 4 (portal.settings.dev, DJANGO_DEBUG=false, file caches)",
@@ -327,6 +332,7 @@ def run_backend(name: str, *, seconds: float, writers: int) -> dict[str, Any]:
         },
         "load_average_before_after": [round(load_before[0], 2), round(load_after[0], 2)],
         "tracebacks_in_server_log": gunicorn_log.count("Traceback"),
+        "server_log": str(kept_log),
     }
     print(json.dumps(outcome, indent=1), flush=True)
     shutil.rmtree(data_dir, ignore_errors=True)
