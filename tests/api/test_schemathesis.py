@@ -71,7 +71,10 @@ def _run(url, tmp_path, name, headers):
         str(report),
         *headers,
     ]
-    run = subprocess.run(command, capture_output=True, text=True, timeout=SECONDS_PER_RUN * 3, check=False)
+    # In tmp_path: schemathesis keeps its caches in the working directory.
+    run = subprocess.run(
+        command, cwd=tmp_path, capture_output=True, text=True, timeout=SECONDS_PER_RUN * 3, check=False
+    )
     return run, json.loads(report.read_text()) if report.exists() else None
 
 
