@@ -16,6 +16,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from themes.api import OfferedMethodsOnly, error_responses
 from themes.permissions import can_take_part_in_conversations
 
 from . import selectors, services
@@ -60,7 +61,11 @@ class CommentInputSerializer(serializers.Serializer[dict[str, Any]]):
     parent = serializers.IntegerField(required=False, allow_null=True)  # type: ignore[assignment]
 
 
-class SprintCommentsView(APIView):
+_ANONYMOUS = "Not signed in: conversations are for the programme's members."
+_UNSEEN = "No such sprint, or one the caller may not see."
+
+
+class SprintCommentsView(OfferedMethodsOnly, APIView):
     """GET: the sprint's comments, oldest first (replies carry their parent's id). POST: comment; `@username`
     notifies that person when they may see the sprint."""
 
@@ -72,7 +77,13 @@ class SprintCommentsView(APIView):
         except ObjectDoesNotExist:
             raise Http404 from None
 
-    @extend_schema(responses=CommentSerializer(many=True), operation_id="sprint_comments_list")
+    @extend_schema(
+        responses={
+            200: CommentSerializer(many=True),
+            **error_responses(403, 404, e403=_ANONYMOUS, e404=_UNSEEN),
+        },
+        operation_id="sprint_comments_list",
+    )
     def get(self, request: Request, sprint_id: int) -> Response:
         sprint = self._sprint(request, sprint_id)
         comments = [c for thread in selectors.comments_on(sprint) for c in (thread.comment, *thread.replies)]
@@ -80,7 +91,10 @@ class SprintCommentsView(APIView):
 
     @extend_schema(
         request=CommentInputSerializer,
-        responses={201: CommentSerializer},
+        responses={
+            201: CommentSerializer,
+            **error_responses(400, 403, 404, e403=_ANONYMOUS, e404=_UNSEEN),
+        },
         operation_id="sprint_comments_create",
     )
     def post(self, request: Request, sprint_id: int) -> Response:
@@ -125,14 +139,14 @@ class NotificationSerializer(serializers.ModelSerializer[Notification]):
         return notification.read_at is not None
 
 
-class NotificationsView(APIView):
+class NotificationsView(OfferedMethodsOnly, APIView):
     """The signed-in person's notifications, newest first (the latest 100; `?unread=1` for unread ones only)."""
 
     permission_classes = [IsMember]
 
     @extend_schema(
         parameters=[OpenApiParameter("unread", OpenApiTypes.BOOL, required=False)],
-        responses=NotificationSerializer(many=True),
+        responses={200: NotificationSerializer(many=True), **error_responses(403, e403=_ANONYMOUS)},
         operation_id="notifications_list",
     )
     def get(self, request: Request) -> Response:
@@ -141,10 +155,17 @@ class NotificationsView(APIView):
         return Response(NotificationSerializer(rows, many=True).data)
 
 
-class NotificationReadView(APIView):
+class NotificationReadView(OfferedMethodsOnly, APIView):
     permission_classes = [IsMember]
 
-    @extend_schema(request=None, responses=NotificationSerializer, operation_id="notifications_read")
+    @extend_schema(
+        request=None,
+        responses={
+            200: NotificationSerializer,
+            **error_responses(403, 404, e403=_ANONYMOUS, e404="No such notification of the caller's."),
+        },
+        operation_id="notifications_read",
+    )
     def post(self, request: Request, notification_id: int) -> Response:
         notification = Notification.objects.filter(pk=notification_id, recipient_id=request.user.pk).first()
         if notification is None:
@@ -153,18 +174,21 @@ class NotificationReadView(APIView):
         return Response(NotificationSerializer(notification).data)
 
 
-class MentionsView(APIView):
+class MentionsView(OfferedMethodsOnly, APIView):
     """People whose username or name begins with `q`, for @mention autocomplete."""
 
     permission_classes = [IsMember]
 
     @extend_schema(
         parameters=[OpenApiParameter("q", OpenApiTypes.STR, required=True)],
-        responses=inline_serializer(
-            "Mentionable",
-            fields={"username": serializers.CharField(), "name": serializers.CharField()},
-            many=True,
-        ),
+        responses={
+            200: inline_serializer(
+                "Mentionable",
+                fields={"username": serializers.CharField(), "name": serializers.CharField()},
+                many=True,
+            ),
+            **error_responses(403, e403=_ANONYMOUS),
+        },
         operation_id="people_mentions",
     )
     def get(self, request: Request) -> Response:

@@ -9,6 +9,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from themes.api import OfferedMethodsOnly, error_responses
 from themes.permissions import Action, can
 
 from .services import shared_segments_export
@@ -26,10 +27,17 @@ class SharedSegmentSerializer(serializers.Serializer[dict[str, object]]):
     suppressed = serializers.BooleanField()
 
 
-class SharedSegmentsView(APIView):
+class SharedSegmentsView(OfferedMethodsOnly, APIView):
     """Aggregate segment statistics across municipalities, with small cells suppressed; every call is logged."""
 
-    @extend_schema(responses=SharedSegmentSerializer(many=True))
+    @extend_schema(
+        responses={
+            200: SharedSegmentSerializer(many=True),
+            **error_responses(
+                403, e403="Not signed in, or not the coordinating team, an analyst or a partner."
+            ),
+        }
+    )
     def get(self, request: Request) -> Response:
         if not can(request.user, Action.VIEW_SHARED_SEGMENTS):
             raise PermissionDenied("Shared segments are for the coordinating team, analysts and partners.")

@@ -12,6 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from themes.api import OfferedMethodsOnly, error_responses
 from themes.models import Municipality
 from themes.permissions import visible_levels
 from themes.selectors import municipality_by_code
@@ -57,7 +58,7 @@ class ActionPlanSerializer(serializers.Serializer[Any]):
     activities = ActivitySerializer(many=True)
 
 
-class ActionPlanList(APIView):
+class ActionPlanList(OfferedMethodsOnly, APIView):
     """Action plans the caller may see (by the visibility levels of sprints), each with its current content."""
 
     @extend_schema(
@@ -65,7 +66,10 @@ class ActionPlanList(APIView):
         parameters=[
             OpenApiParameter("municipality", OpenApiTypes.STR, description="Municipality slug or SCB code"),
         ],
-        responses={200: ActionPlanSerializer(many=True)},
+        responses={
+            200: ActionPlanSerializer(many=True),
+            **error_responses(400, e400="An unknown municipality."),
+        },
     )
     def get(self, request: Request) -> Response:
         code = request.query_params.get("municipality", "").strip()

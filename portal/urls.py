@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
@@ -25,6 +25,9 @@ urlpatterns = [
     path("api/", include("sitesearch.api_urls")),
     path("api/", include("insights.api_urls")),
     path("api/", include("plans.api_urls")),
+    # Anything else under /api/ ending in a slash is the API's JSON 404 (a path without the slash is still redirected
+    # to one with it when that exists, by APPEND_SLASH).
+    re_path(r"^api/(?:.*/)?$", views.api_not_found, name="api-not-found"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("conversations.feed_urls")),
     # Single sign-on (OpenID Connect), when configured; the names are mozilla-django-oidc's.
@@ -53,3 +56,7 @@ if settings.DEBUG:
     from django.conf.urls.static import static
 
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+# Machine paths under /api/ answer JSON even when no endpoint matches (portal/views.py).
+handler400 = "portal.views.bad_request"
+handler404 = "portal.views.not_found"

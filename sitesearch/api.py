@@ -16,6 +16,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from themes.api import OfferedMethodsOnly
+
 from . import selectors, services
 
 
@@ -73,7 +75,7 @@ def _text(name: str, description: str) -> OpenApiParameter:
     )
 
 
-class SearchAPIView(APIView):
+class SearchAPIView(OfferedMethodsOnly, APIView):
     """Search lessons, method cards, exchange meetings and sprints the caller may see."""
 
     permission_classes = [permissions.AllowAny]
@@ -111,7 +113,7 @@ class SearchAPIView(APIView):
         return Response(outcome.as_json())
 
 
-class AutocompleteAPIView(APIView):
+class AutocompleteAPIView(OfferedMethodsOnly, APIView):
     """Titles starting with the words typed so far (at least two letters), for the search box."""
 
     permission_classes = [permissions.AllowAny]

@@ -17,6 +17,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from themes.api import OfferedMethodsOnly, error_responses
 from themes.models import Municipality, RelocationPhase, SprintMethod, ValueChainStep, Visibility, WorkPackage
 from themes.permissions import Action, require, require_correct_sprint
 
@@ -138,8 +139,37 @@ FILTERS = [
 ]
 
 
-@extend_schema_view(list=extend_schema(parameters=FILTERS))
+_NOT_YOURS = "Not signed in, or the sprint is another municipality's (only its lead and the coordinating team edit it)."
+
+
+@extend_schema_view(
+    list=extend_schema(
+        parameters=FILTERS,
+        responses={
+            200: SprintSerializer(many=True),
+            **error_responses(
+                400, 404, e400="An unknown status value.", e404="A page number past the last page."
+            ),
+        },
+    ),
+    create=extend_schema(
+        responses={
+            201: SprintSerializer,
+            **error_responses(
+                400, 403, e403="Not signed in, or not the lead of that municipality (nor coordinating)."
+            ),
+        }
+    ),
+    retrieve=extend_schema(responses={200: SprintSerializer, **error_responses(404)}),
+    update=extend_schema(
+        responses={200: SprintSerializer, **error_responses(400, 403, 404, e403=_NOT_YOURS)}
+    ),
+    partial_update=extend_schema(
+        responses={200: SprintSerializer, **error_responses(400, 403, 404, e403=_NOT_YOURS)}
+    ),
+)
 class SprintViewSet(
+    OfferedMethodsOnly,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -198,8 +228,11 @@ class SprintViewSet(
             )
         return queryset
 
+    @extend_schema(methods=["GET"], responses={200: ResultSerializer(many=True), **error_responses(404)})
     @extend_schema(
-        request=ResultSerializer, responses={200: ResultSerializer(many=True), 201: ResultSerializer}
+        methods=["POST"],
+        request=ResultSerializer,
+        responses={201: ResultSerializer, **error_responses(400, 403, 404, e403=_NOT_YOURS)},
     )
     @action(detail=True, methods=["get", "post"], serializer_class=ResultSerializer, pagination_class=None)
     def results(self, request: Request, pk: str | None = None) -> Response:
@@ -219,14 +252,14 @@ class SprintViewSet(
     @extend_schema(
         methods=["PATCH"],
         request=ResultSerializer,
-        responses={200: ResultSerializer},
+        responses={200: ResultSerializer, **error_responses(400, 403, 404, e403=_NOT_YOURS)},
         description="Correct a result: only the fields sent change; the old and new values go into the sprint's "
         "history. Needs the right to edit the sprint (its municipality's lead, or the coordinating team): 403 "
         "otherwise, 404 for a sprint the caller cannot see or a result that is not the sprint's or was removed.",
     )
     @extend_schema(
         methods=["DELETE"],
-        responses={204: None},
+        responses={204: None, **error_responses(403, 404, e403=_NOT_YOURS)},
         description="Remove a result from every figure (a soft delete: the history keeps what was removed). "
         "Same rights as PATCH.",
     )

@@ -8,7 +8,10 @@ from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+
+from portal.client_ip import parse_trusted_proxies
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -213,6 +216,17 @@ AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# A failed try during the lockout does not start the 15 minutes again: otherwise an attacker who tries once every
+# few minutes keeps a named account locked for ever (#17). The lockout ends AXES_COOLOFF_TIME after it began.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# Behind reverse proxies every request comes from the proxy: the addresses (or CIDR blocks) of the proxies whose
+# X-Forwarded-For may be believed, comma-separated. Empty (the default): REMOTE_ADDR is the client (portal/client_ip.py).
+STIGAR_TRUSTED_PROXIES = env.list("STIGAR_TRUSTED_PROXIES", default=[])
+try:
+    parse_trusted_proxies(STIGAR_TRUSTED_PROXIES)
+except ValueError as _error:
+    raise ImproperlyConfigured(str(_error)) from _error
+AXES_CLIENT_IP_CALLABLE = "portal.client_ip.client_ip"
 # Coordinators and analysts must pass a second factor (TOTP or a recovery code) before they reach the admin, /insights/
 # or the session-authenticated API. Off in dev so that the demo users keep working; on in production.
 STIGAR_REQUIRE_2FA = env.bool("STIGAR_REQUIRE_2FA", default=False)
@@ -371,6 +385,9 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "PREPROCESSING_HOOKS": ["portal.schema.only_stigar_api"],
+    # Request bodies get components of their own (SprintRequest, …) so that what is asked of a caller is exact:
+    # `minLength: 1` on every text a request may not leave blank, no read-only fields. Responses keep the plain names.
+    "COMPONENT_SPLIT_REQUEST": True,
 }
 
 # --- Insights ---------------------------------------------------------------------------------

@@ -8,6 +8,8 @@ import os
 
 from django.core.exceptions import ImproperlyConfigured
 
+from portal.web_processes import local_cache_problem
+
 from .base import *  # noqa: F403
 from .base import env
 
@@ -47,15 +49,13 @@ CACHES = {
     "default": env.cache_url("CACHE_URL", default=f"filecache://{DATA_DIR / 'cache' / 'default'}"),  # noqa: F405
     "pages": env.cache_url("PAGE_CACHE_URL", default=f"filecache://{DATA_DIR / 'cache' / 'pages'}"),  # noqa: F405
 }
-# Scoring progress, the dashboard's invalidation and the page cache must be one store for every web process: a
-# per-process memory cache would show each process its own (stale) state. gunicorn reads WEB_CONCURRENCY.
-_web_processes = env.int("WEB_CONCURRENCY", default=1)
-_local_caches = [name for name, cache in CACHES.items() if cache["BACKEND"].endswith("LocMemCache")]
-if _local_caches and _web_processes > 1:
-    raise ImproperlyConfigured(
-        f"CACHES {', '.join(_local_caches)} is a per-process memory cache, but WEB_CONCURRENCY={_web_processes}: "
-        "use files or Redis (CACHE_URL, PAGE_CACHE_URL) when more than one web process runs."
-    )
+# Scoring progress, the dashboard's invalidation and the page cache must be one store for every web process
+# (portal/web_processes.py). WEB_CONCURRENCY is checked here; gunicorn.conf.py checks the worker count gunicorn really
+# starts (`-w N` without WEB_CONCURRENCY), because STIGAR_SHARED_CACHES_REQUIRED says so.
+STIGAR_SHARED_CACHES_REQUIRED = True
+_problem = local_cache_problem(CACHES, env.int("WEB_CONCURRENCY", default=1), source="WEB_CONCURRENCY")
+if _problem:
+    raise ImproperlyConfigured(_problem)
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=300)
 CACHE_MIDDLEWARE_SECONDS = PAGE_CACHE_SECONDS
 
