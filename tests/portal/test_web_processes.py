@@ -9,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 from types import SimpleNamespace
+from typing import Any
 
 import pytest
 from django.test import override_settings
@@ -22,7 +23,7 @@ FILES = {
 }  # never opened
 
 
-def test_gunicorn_dash_w_without_web_concurrency_refuses_a_memory_cache(tmp_path):
+def test_gunicorn_dash_w_without_web_concurrency_refuses_a_memory_cache(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if k not in ("WEB_CONCURRENCY", "DJANGO_SETTINGS_MODULE")}
     env.update(
         {
@@ -47,19 +48,19 @@ def test_gunicorn_dash_w_without_web_concurrency_refuses_a_memory_cache(tmp_path
     assert "CACHE_URL" in run.stderr
 
 
-def _config():
+def _config() -> dict[str, Any]:
     return runpy.run_path(str(ROOT / "gunicorn.conf.py"))
 
 
-def _server(workers):
-    errors = []
+def _server(workers: int) -> tuple[SimpleNamespace, list[tuple[object, ...]]]:
+    errors: list[tuple[object, ...]] = []
     server = SimpleNamespace(cfg=SimpleNamespace(workers=workers), num_workers=workers)
     server.log = SimpleNamespace(error=lambda *args: errors.append(args))
     return server, errors
 
 
 @override_settings(STIGAR_SHARED_CACHES_REQUIRED=True, CACHES=LOCAL)
-def test_the_hook_refuses_several_workers_and_allows_one():
+def test_the_hook_refuses_several_workers_and_allows_one() -> None:
     config = _config()
     with pytest.raises(SystemExit, match="gunicorn workers=4"):
         config["on_starting"](_server(4)[0])
@@ -67,18 +68,18 @@ def test_the_hook_refuses_several_workers_and_allows_one():
 
 
 @override_settings(STIGAR_SHARED_CACHES_REQUIRED=True, CACHES=FILES)
-def test_shared_caches_may_have_many_workers():
+def test_shared_caches_may_have_many_workers() -> None:
     _config()["on_starting"](_server(4)[0])
 
 
 @override_settings(STIGAR_SHARED_CACHES_REQUIRED=True, CACHES=LOCAL)
-def test_raising_the_workers_at_run_time_is_undone():
+def test_raising_the_workers_at_run_time_is_undone() -> None:
     server, errors = _server(1)
     _config()["nworkers_changed"](server, 2, 1)
     assert server.num_workers == 1
     assert errors
 
 
-def test_settings_that_do_not_require_shared_caches_are_not_checked():
+def test_settings_that_do_not_require_shared_caches_are_not_checked() -> None:
     # The test settings use memory caches on purpose; the bench runs `gunicorn -w 4` on dev settings with files.
     _config()["on_starting"](_server(4)[0])
