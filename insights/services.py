@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
@@ -793,16 +793,28 @@ def shared_segments_export(*, actor: Any, channel: str, recipient: str = "") -> 
         }
         for row in table.itertuples()
     ]
-    municipality_ids = sorted({pk for ids in table.get("municipalities", []) for pk in ids})
-    with transaction.atomic():
-        log = ShareLog.objects.create(
-            shared_by=actor,
-            channel=channel[:16],
-            recipient=(recipient.strip() or f"{actor.get_username()} ({role_of(actor) or '-'})")[:200],
-            segments=sorted({row["segment"] for row in rows if not row["suppressed"]}),
-        )
-        log.municipalities.set(Municipality.objects.filter(pk__in=municipality_ids))
+    _share_log(
+        actor=actor,
+        channel=channel,
+        recipient=recipient,
+        segments=sorted({str(row["segment"]) for row in rows if not row["suppressed"]}),
+        municipality_ids=sorted({pk for ids in table.get("municipalities", []) for pk in ids}),
+    )
     return rows
+
+
+@transaction.atomic
+def _share_log(
+    *, actor: Any, channel: str, recipient: str, segments: list[str], municipality_ids: Iterable[int]
+) -> None:
+    """One entry of the share log: who took which published figures of which municipalities, when, for whom."""
+    log = ShareLog.objects.create(
+        shared_by=actor,
+        channel=channel[:16],
+        recipient=(recipient.strip() or f"{actor.get_username()} ({role_of(actor) or '-'})")[:200],
+        segments=segments,
+    )
+    log.municipalities.set(Municipality.objects.filter(pk__in=municipality_ids))
 
 
 def shared_stage_history_view(
@@ -815,14 +827,13 @@ def shared_stage_history_view(
     published = sorted(
         {f"stage-history:{month}:{stage}" for (month, stage), n in history.region.items() if n is not None}
     )
-    with transaction.atomic():
-        log = ShareLog.objects.create(
-            shared_by=actor,
-            channel=channel[:16],
-            recipient=(recipient.strip() or f"{actor.get_username()} ({role_of(actor) or '-'})")[:200],
-            segments=published,
-        )
-        log.municipalities.set(Municipality.objects.filter(pk__in=history.municipalities))
+    _share_log(
+        actor=actor,
+        channel=channel,
+        recipient=recipient,
+        segments=published,
+        municipality_ids=history.municipalities,
+    )
     return history
 
 
