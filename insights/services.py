@@ -555,25 +555,60 @@ def _score(
     frame["aida_stage"] = aida_stages(frame)
     frame["segment_key"] = segment_keys(frame)
     segments = _segment_rows(municipality=municipality, frame=frame, model=model, version=version)
-    table = Prospect._meta.db_table
-    quote = connection.ops.quote_name
     # Stage and segment were stored by the import with the same rules; only the score is new.
-    sql = f"UPDATE {quote(table)} SET {quote('score')} = %s WHERE {quote('id')} = %s"  # noqa: S608 (names from the model)
     scores, ids = frame["score"].to_numpy(dtype=float), frame["id"].to_numpy(dtype="int64")
     with transaction.atomic():
         with connection.cursor() as cursor:
             if connection.vendor == "postgresql":
                 _copy_scores(cursor, ids, scores, report_progress)
             else:
-                for start in range(0, len(frame), CHUNK):
-                    stop = start + CHUNK
-                    chunk = list(zip(scores[start:stop].tolist(), ids[start:stop].tolist(), strict=True))
-                    cursor.executemany(sql, chunk)
-                    report_progress("store", min(stop, len(frame)), len(frame))
+                _statement_scores(cursor, ids, scores, report_progress)
         Segment.objects.filter(municipality=municipality).delete()
         Segment.objects.bulk_create(segments, batch_size=1000)
     report_progress("done", 4, 4)
     return ScoreReport(len(frame), len(segments), version.metrics, version.version, trained)
+
+
+def _score_update_sql(rows: int) -> str:
+    table, quote = Prospect._meta.db_table, connection.ops.quote_name
+    if rows == 1:
+        return f"UPDATE {quote(table)} SET {quote('score')} = %s WHERE {quote('id')} = %s"  # noqa: S608 (names from the model)
+    values = ", ".join(["(%s, %s)"] * rows)
+    return (
+        f"WITH new (score, id) AS (VALUES {values}) "  # noqa: S608 (names from the model)
+        f"UPDATE {quote(table)} SET {quote('score')} = new.score FROM new WHERE {quote(table)}.{quote('id')} = new.id"
+    )
+
+
+def _statement_scores(cursor: Any, ids: np.ndarray, scores: np.ndarray, report_progress: Progress) -> None:
+    """SQLite (and any other database): the new scores by executemany; on SQLite 3.33+ ROWS_PER_STATEMENT rows per
+    UPDATE … FROM (VALUES …), one statement step per 500 rows instead of one per row, with a page cache that holds
+    the table's pages (measured 2.4 s → 1.9 s CPU for a million prospects); elsewhere one row per UPDATE."""
+    import sqlite3
+
+    total = len(ids)
+    per_statement = 1
+    if connection.vendor == "sqlite":
+        cursor.execute("PRAGMA cache_size = -262144")  # as the import: the table's pages stay in memory
+        if sqlite3.sqlite_version_info >= (3, 33):
+            per_statement = ROWS_PER_STATEMENT
+    full = total - total % per_statement
+    many = _score_update_sql(per_statement)
+    for start in range(0, full, CHUNK):
+        stop = min(start + CHUNK, full)
+        pairs = list(zip(scores[start:stop].tolist(), ids[start:stop].tolist(), strict=True))
+        cursor.executemany(
+            many,
+            [
+                list(itertools.chain.from_iterable(pairs[i : i + per_statement]))
+                for i in range(0, len(pairs), per_statement)
+            ],
+        )
+        report_progress("store", stop, total)
+    if full < total:
+        rest = zip(scores[full:].tolist(), ids[full:].tolist(), strict=True)
+        cursor.executemany(_score_update_sql(1), list(rest))
+    report_progress("store", total, total)
 
 
 def _copy_scores(cursor: Any, ids: np.ndarray, scores: np.ndarray, report_progress: Progress) -> None:

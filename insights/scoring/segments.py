@@ -63,14 +63,18 @@ def segment_keys(frame: pd.DataFrame) -> pd.Series:
         frame["country"].astype(str).to_numpy(dtype=object),
         "other",
     )
-    keys = (
-        pd.Series(country, index=frame.index, dtype=object)
-        + ":"
-        + life_stages(frame)
-        + ":"
-        + main_interests(frame)
+    parts = [country, life_stages(frame).to_numpy(dtype=object), main_interests(frame).to_numpy(dtype=object)]
+    # Joined once per distinct (country, life stage, interest), a few hundred, and spread back by code: joining a
+    # million rows element by element took about a second, and gave a million string objects where a few hundred do.
+    codes = np.zeros(len(frame), dtype="int64")
+    for values in parts:
+        part_codes, distinct = pd.factorize(values)
+        codes = codes * max(len(distinct), 1) + part_codes
+    _, first_row, inverse = np.unique(codes, return_index=True, return_inverse=True)
+    joined = np.array(
+        [":".join(str(values[row]) for values in parts) for row in first_row.tolist()], dtype=object
     )
-    return keys.astype(object)
+    return pd.Series(joined[inverse.reshape(-1)], index=frame.index, dtype=object)
 
 
 def summarise_segments(frame: pd.DataFrame) -> pd.DataFrame:

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+
 import pandas as pd
 import pytest
 
+from insights.pseudonyms import pseudonym, pseudonyms
 from insights.scoring import validation
 from insights.scoring.segments import main_interests, segment_keys
 
@@ -88,3 +92,19 @@ def test_segment_keys_and_main_interests_per_distinct_value():
         "SE:senior:fishing",
         "DE:family:dog_sledding",
     ]
+
+
+def test_segment_keys_of_no_prospects():
+    empty = pd.DataFrame({"country": [], "age_band": [], "household": [], "interests": []}, dtype=object)
+    keys = segment_keys(empty)
+    assert keys.dtype == object
+    assert keys.tolist() == []
+
+
+@pytest.mark.parametrize("key", ["short", "a key longer than one SHA-256 block " * 3])
+def test_pseudonyms_of_many_refs_are_the_pseudonyms_of_each(settings, key):
+    # pseudonyms() keys one HMAC object and copies it per ref; pseudonym() keys each call: the same digests.
+    settings.PSEUDONYM_KEY = key
+    refs = ["P-1", " P-1 ", "åäö-42", "", "x" * 200]
+    assert pseudonyms(refs) == [pseudonym(ref) for ref in refs]
+    assert pseudonyms(refs)[0] == hmac.new(key.encode(), b"P-1", hashlib.sha256).hexdigest()
