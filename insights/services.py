@@ -224,11 +224,13 @@ def _copy_upsert(cursor: Any, rows: list[tuple[Any, ...]], report_progress: Prog
     cursor.execute(
         f"CREATE TEMPORARY TABLE prospect_load ON COMMIT DROP AS SELECT {columns} FROM {table} WITH NO DATA"  # noqa: S608
     )
-    with cursor.cursor.copy(f"COPY prospect_load ({columns}) FROM STDIN") as copy:
-        for start in range(0, len(rows), CHUNK):
+    # One COPY per chunk, progress reported between them: while a COPY runs, the connection takes no other statement,
+    # and the progress sink may write to the database (the batch row), which would wait for the COPY for ever.
+    for start in range(0, len(rows), CHUNK):
+        with cursor.cursor.copy(f"COPY prospect_load ({columns}) FROM STDIN") as copy:
             for row in rows[start : start + CHUNK]:
                 copy.write_row(row)
-            report_progress("store", min(start + CHUNK, len(rows)), len(rows))
+        report_progress("store", min(start + CHUNK, len(rows)), len(rows))
     cursor.execute(
         f"INSERT INTO {table} ({columns}) SELECT {columns} FROM prospect_load {_upsert_conflict()}"  # noqa: S608
     )
@@ -618,12 +620,12 @@ def _copy_scores(cursor: Any, ids: np.ndarray, scores: np.ndarray, report_progre
     cursor.execute(
         "CREATE TEMPORARY TABLE prospect_scores (id bigint NOT NULL, score double precision) ON COMMIT DROP"
     )
-    with cursor.cursor.copy("COPY prospect_scores (id, score) FROM STDIN") as copy:
-        for start in range(0, len(ids), CHUNK):
-            stop = min(start + CHUNK, len(ids))
+    for start in range(0, len(ids), CHUNK):  # one COPY per chunk, progress between them (see _copy_upsert)
+        stop = min(start + CHUNK, len(ids))
+        with cursor.cursor.copy("COPY prospect_scores (id, score) FROM STDIN") as copy:
             for pair in zip(ids[start:stop].tolist(), scores[start:stop].tolist(), strict=True):
                 copy.write_row(pair)
-            report_progress("store", stop, len(ids))
+        report_progress("store", stop, len(ids))
     cursor.execute(
         f"UPDATE {quote(Prospect._meta.db_table)} AS p SET {quote('score')} = s.score "  # noqa: S608 (names from the model)
         f"FROM prospect_scores AS s WHERE p.{quote('id')} = s.id"
