@@ -434,12 +434,22 @@ def import_batch_scoring_progress(*, batch_id: int, state: str) -> ForwardProgre
     """The scoring run after an upload continues the upload's one bar (from where the import left it): returns the
     progress callback for prospects_score, and records `state` (queued, running) on the batch."""
     ImportBatch.objects.filter(pk=batch_id).update(
-        progress={"step": "stages", "percent": IMPORT_DONE, "scoring": state}
+        progress={
+            "step": "stages",
+            "percent": IMPORT_DONE,
+            "scoring": state,
+            "at": timezone.now().isoformat(),
+        }
     )
 
     def publish(percent: int, step: str) -> None:
         ImportBatch.objects.filter(pk=batch_id).update(
-            progress={"step": step, "percent": percent, "scoring": "running"}
+            progress={
+                "step": step,
+                "percent": percent,
+                "scoring": "running",
+                "at": timezone.now().isoformat(),
+            }
         )
 
     return ForwardProgress(publish, start=IMPORT_DONE, scoring=True)
@@ -1146,3 +1156,22 @@ def scoring_lock_release(*, municipality: Municipality, task_id: str) -> None:
 def scoring_running(municipality: Municipality) -> bool:
     cutoff = timezone.now() - dt.timedelta(seconds=_scoring_lock_seconds())
     return ScoringLock.objects.filter(municipality=municipality, heartbeat_at__gte=cutoff).exists()
+
+
+def import_batch_scoring_state(batch: ImportBatch) -> str:
+    """The state of the scoring run after an upload: queued, running, done or failed, where a run that has neither
+    reported progress nor held a live scoring lock for SCORING_LOCK_SECONDS lost its worker and counts as failed (it
+    can be run again from the insights page), so that the upload's bar does not wait for ever."""
+    progress = batch.progress or {}
+    state = str(progress.get("scoring", ""))
+    if state != "running":
+        return state
+    cutoff = timezone.now() - dt.timedelta(seconds=_scoring_lock_seconds())
+    if ScoringLock.objects.filter(municipality_id=batch.municipality_id, heartbeat_at__gte=cutoff).exists():
+        return state
+    try:
+        reported = dt.datetime.fromisoformat(str(progress["at"]))
+    except (KeyError, ValueError):
+        return "failed"
+    alive = timezone.now() - reported < dt.timedelta(seconds=_scoring_lock_seconds())
+    return state if alive else "failed"

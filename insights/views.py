@@ -298,7 +298,7 @@ def batch_status(request: HttpRequest, pk: int) -> JsonResponse:
     # Progress as the worker stored it in the database (every web process sees the same): one bar from validation
     # to scores (insights.progress); an imported file is finished when the scoring run after it is.
     stored = found.progress or {}
-    scoring = stored.get("scoring", "")
+    scoring = services.import_batch_scoring_state(found)
     finished = found.status in (ImportBatch.Status.REJECTED, ImportBatch.Status.FAILED) or (
         found.status == ImportBatch.Status.IMPORTED and scoring not in ("queued", "running")
     )

@@ -95,3 +95,30 @@ def test_a_scoring_runs_own_bar_only_moves_forward_to_100(synthetic_csv, kiruna,
     assert percents == sorted(percents)
     assert percents[0] == 0
     assert percents[-1] == 100
+
+
+def test_a_scoring_run_whose_worker_died_ends_the_upload_bar_as_failed(
+    client, synthetic_csv, kiruna, analyst_kiruna, settings
+):
+    """ "running" with no live scoring lock and no progress for SCORING_LOCK_SECONDS: the worker is gone."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from insights.services import import_batch_scoring_progress
+
+    path = synthetic_csv(200, seed=7)
+    report = prospects_import(
+        actor=None, skip_permission_checks=True, municipality=kiruna, file=path, file_name=path.name
+    )
+    assert report.batch_id is not None
+    import_batch_scoring_progress(batch_id=report.batch_id, state="running")
+    client.force_login(analyst_kiruna)
+    url = reverse("insights:batch-status", args=[report.batch_id])
+    assert client.get(url).json()["finished"] is False  # just started: it may not hold the lock yet
+    batch = ImportBatch.objects.get(pk=report.batch_id)
+    stale = timezone.now() - dt.timedelta(seconds=settings.SCORING_LOCK_SECONDS + 1)
+    ImportBatch.objects.filter(pk=batch.pk).update(progress={**batch.progress, "at": stale.isoformat()})
+    status = client.get(url).json()
+    assert status["finished"] is True
+    assert status["scoring"] == "failed"
