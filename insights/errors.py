@@ -108,15 +108,30 @@ def translated_message(code: str | None, params: dict[str, Any], fallback: str) 
         return fallback
 
 
+def _visible(value: Any) -> Any:
+    """A value quoted from the file with its control characters written out (NUL as \\x00): the report shows
+    what was wrong, and PostgreSQL's jsonb cannot hold a NUL at all."""
+    if isinstance(value, str):
+        return "".join(
+            f"\\x{ord(char):02x}" if ord(char) < 0x20 or ord(char) == 0x7F else char for char in value
+        )
+    if isinstance(value, list | tuple):
+        return [_visible(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _visible(item) for key, item in value.items()}
+    return value
+
+
 def report_entry(item: Any) -> dict[str, Any]:
     """One stored report entry: row, column and message in the active language, with the code and parameters kept
     so that a page can say it again in its reader's language."""
+    params = _visible(item.params)
     return {
         "row": item.row,
         "column": item.column,
-        "message": translated_message(item.code, item.params, item.message),
+        "message": translated_message(item.code, params, _visible(item.message)),
         "code": item.code,
-        "params": item.params,
+        "params": params,
     }
 
 

@@ -17,7 +17,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from themes.api import OfferedMethodsOnly, error_responses
+from themes.api import CodeField, OfferedMethodsOnly, error_responses
 from themes.models import Municipality, RelocationPhase, SprintMethod, ValueChainStep, Visibility, WorkPackage
 from themes.permissions import Action, require, require_correct_sprint
 
@@ -51,19 +51,19 @@ class ResultSerializer(serializers.ModelSerializer[Result]):
 
 
 class SprintSerializer(serializers.ModelSerializer[Sprint]):
-    municipality = serializers.SlugRelatedField(slug_field="slug", queryset=Municipality.objects.all())
-    work_package = serializers.SlugRelatedField(slug_field="code", queryset=WorkPackage.objects.all())
-    value_chain_step = serializers.SlugRelatedField(
+    municipality = CodeField(slug_field="slug", queryset=Municipality.objects.all())
+    work_package = CodeField(slug_field="code", queryset=WorkPackage.objects.all())
+    value_chain_step = CodeField(
         slug_field="code", queryset=ValueChainStep.objects.all(), allow_null=True, required=False
     )
-    phase = serializers.SlugRelatedField(
+    phase = CodeField(
         slug_field="code",
         many=True,
         source="relocation_phases",
         queryset=RelocationPhase.objects.all(),
         help_text="Relocation phase codes (DOMAIN.md).",
     )
-    method = serializers.SlugRelatedField(slug_field="code", queryset=SprintMethod.objects.all())
+    method = CodeField(slug_field="code", queryset=SprintMethod.objects.all())
     status = serializers.ChoiceField(choices=Status.choices, default=Status.IDEA)
     visibility = serializers.ChoiceField(choices=Visibility.choices, default=Visibility.INTERNAL)
     url = serializers.SerializerMethodField(help_text="The sprint's page in the portal.")

@@ -15,6 +15,16 @@ from rest_framework.exceptions import MethodNotAllowed
 from rest_framework.request import Request
 
 
+class CodeField(serializers.SlugRelatedField):  # type: ignore[type-arg]
+    """A taxonomy code or slug of a related row. A value with a NUL character is no code: it is refused as unknown,
+    where SlugRelatedField would hand it to the database, which PostgreSQL answers with an error (a 500)."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        if isinstance(data, str) and "\x00" in data:
+            self.fail("does_not_exist", slug_name=self.slug_field, value=data.replace("\x00", "\\x00"))
+        return super().to_internal_value(data)
+
+
 class ErrorSerializer(serializers.Serializer[dict[str, str]]):
     """The body of a 403, 404 or 405 (and of a 400 for a body that is not JSON): one sentence in the caller's language."""
 

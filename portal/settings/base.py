@@ -78,6 +78,8 @@ MIDDLEWARE = [
     "portal.pagecache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # After the locale, so that its refusal is in the reader's language (portal/null_characters.py).
+    "portal.null_characters.NullCharacterMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -385,6 +387,10 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "PREPROCESSING_HOOKS": ["portal.schema.only_stigar_api"],
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "portal.schema.query_parameters_may_be_refused",
+    ],
     # Request bodies get components of their own (SprintRequest, …) so that what is asked of a caller is exact:
     # `minLength: 1` on every text a request may not leave blank, no read-only fields. Responses keep the plain names.
     "COMPONENT_SPLIT_REQUEST": True,

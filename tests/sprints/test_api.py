@@ -191,6 +191,19 @@ def test_writes_outside_the_own_municipality_are_403_with_the_permission_message
     assert not Result.objects.exists()
 
 
+@pytest.mark.parametrize(
+    "overrides",
+    [{"method": "campaign\x00"}, {"municipality": "\x00"}, {"phase": ["discover", "con\x00sider"]}],
+)
+def test_a_code_with_a_nul_character_is_an_unknown_code_not_a_server_error(api, lead_kiruna, overrides):
+    # PostgreSQL cannot compare a text with NUL in it: the field refuses it before it reaches the database.
+    api.force_authenticate(lead_kiruna)
+    response = api.post("/api/sprints/", _payload(**overrides), format="json")
+    assert response.status_code == 400
+    assert set(response.json()) == {next(iter(overrides))}
+    assert not Sprint.objects.exists()
+
+
 def test_anonymous_writes_are_refused_with_403(api, lead_kiruna, kiruna):
     sprint = make_sprint(lead_kiruna, kiruna, visibility=Visibility.PUBLIC)
     assert api.post("/api/sprints/", _payload(), format="json").status_code == 403
