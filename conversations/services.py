@@ -25,6 +25,7 @@ from themes.permissions import can_edit_comment, can_remove_comment, can_take_pa
 
 from . import selectors
 from .models import CalendarFeed, Comment, EmailPreference, Notification, Verb, Watch
+from .tasks import send_immediate_notifications
 
 # An @mention: a username as Django allows it, not preceded by a word character (so e-mail addresses are not).
 MENTION = re.compile(r"(?<![\w@.])@([\w.+-]*\w)")
@@ -106,8 +107,6 @@ def notify(**kwargs: Any) -> int:
 
 
 def _queue_immediate_mail() -> None:
-    from .tasks import send_immediate_notifications
-
     try:
         send_immediate_notifications.delay()
     except Exception:  # a broker hiccup must not fail the comment; beat sends within the minute

@@ -1,15 +1,17 @@
-"""Celery tasks of conversations: thin and idempotent; they import the services inside their body."""
+"""Celery tasks of conversations: thin and idempotent; they import the services (mail, signals) inside their body,
+which queue these tasks (HackSoft styleguide, "Celery")."""
 
 from __future__ import annotations
 
 from celery import shared_task
+
+from .models import EmailPreference
 
 
 @shared_task(name="conversations.tasks.send_immediate_notifications")
 def send_immediate_notifications() -> int:
     """Queued after each fan-out, and every minute from beat as a safety net: mail whatever is pending."""
     from .mail import notifications_mail
-    from .models import EmailPreference
 
     return notifications_mail(frequency=EmailPreference.Frequency.IMMEDIATE)
 
@@ -18,7 +20,6 @@ def send_immediate_notifications() -> int:
 def send_daily_summaries() -> int:
     """Daily (beat, in the morning): one summary per person who chose it."""
     from .mail import notifications_mail
-    from .models import EmailPreference
 
     return notifications_mail(frequency=EmailPreference.Frequency.DAILY)
 

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from themes.charts import Chart, Series
 from themes.models import AidaStage
 
-from .scoring.funnel import Conversion
+from .scoring.funnel import Conversion, conversions, reached_at_least
 
 if TYPE_CHECKING:
     from .selectors import SharedStageHistory
@@ -201,8 +201,6 @@ def conversion_chart(rows: list[Conversion], *, key: str, title: str) -> Chart:
 
 
 def _reached(distribution: Mapping[str, int | None], total: int | None = None) -> dict[str, int | None]:
-    from .scoring.funnel import reached_at_least
-
     return reached_at_least(distribution, total=total)
 
 
@@ -211,8 +209,6 @@ def history_charts(
 ) -> dict[str, Chart]:
     """One municipality's stage history (its own analysts only): the latest month's distribution and funnel, the
     funnel month by month, the stages month by month, and the movement between consecutive observations."""
-    from .scoring.funnel import conversions
-
     charts: dict[str, Chart] = {}
     if counts:
         latest = list(counts)[-1]

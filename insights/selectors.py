@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
@@ -9,8 +10,9 @@ import pandas as pd
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, transaction
-from django.db.models import Count, Max, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
 from django.db.models.functions import ExtractYear
+from django.utils import timezone
 
 from themes.models import AidaStage, Municipality
 
@@ -266,11 +268,6 @@ def pipeline_counts(*, first_year: int, last_year: int) -> dict[str, dict[str, i
 
 def stuck_batches(*, older_than_seconds: int) -> QuerySet[ImportBatch]:
     """Batches still queued or running whose last sign of life (or creation) is older than the threshold."""
-    import datetime as dt
-
-    from django.db.models import Q
-    from django.utils import timezone
-
     cutoff = timezone.now() - dt.timedelta(seconds=older_than_seconds)
     return ImportBatch.objects.filter(
         status__in=(ImportBatch.Status.QUEUED, ImportBatch.Status.RUNNING)

@@ -8,7 +8,11 @@ Wagtail's actions do; `actor=None` without it is refused, never taken as "the sy
 from __future__ import annotations
 
 import datetime as dt
+import gzip
 import itertools
+import json
+import sqlite3
+import threading
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -19,7 +23,7 @@ import numpy as np
 import pandas as pd
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import connection, models, transaction
+from django.db import IntegrityError, OperationalError, connection, connections, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -27,7 +31,7 @@ from themes.models import Municipality
 from themes.permissions import Action, require, role_of
 
 from . import selectors, tasks
-from .errors import report_entry
+from .errors import localise, report_entry
 from .models import (
     ImportBatch,
     ModelVersion,
@@ -135,9 +139,6 @@ def _error_report_write(batch: ImportBatch, errors: list[dict[str, Any]]) -> Non
     that the whole report downloads in its reader's language. Written only when the row cannot hold them all."""
     if len(errors) <= STORED_ERRORS:
         return
-    import gzip
-    import json
-
     path = _error_report_path(batch)
     path.parent.mkdir(parents=True, exist_ok=True)
     with gzip.open(path, "wt", encoding="utf-8", compresslevel=3) as handle:
@@ -147,14 +148,9 @@ def _error_report_write(batch: ImportBatch, errors: list[dict[str, Any]]) -> Non
 def import_batch_error_report(batch: ImportBatch) -> list[dict[str, Any]]:
     """The whole error report of a batch, in the active language: from its file when the batch row holds only the
     first STORED_ERRORS."""
-    from .errors import localise
-
     entries: list[dict[str, Any]] = batch.errors
     path = _error_report_path(batch)
     if batch.error_count > len(batch.errors) and path.is_file():
-        import gzip
-        import json
-
         with gzip.open(path, "rt", encoding="utf-8") as handle:
             entries = json.load(handle)
     return [localise(entry) for entry in entries]
@@ -596,8 +592,6 @@ def _statement_scores(cursor: Any, ids: np.ndarray, scores: np.ndarray, report_p
     """SQLite (and any other database): the new scores by executemany; on SQLite 3.33+ ROWS_PER_STATEMENT rows per
     UPDATE … FROM (VALUES …), one statement step per 500 rows instead of one per row, with a page cache that holds
     the table's pages (measured 2.4 s → 1.9 s CPU for a million prospects); elsewhere one row per UPDATE."""
-    import sqlite3
-
     total = len(ids)
     per_statement = 1
     if connection.vendor == "sqlite":
@@ -917,8 +911,6 @@ class _Heartbeat:
     thread with its own connection: the import's own transaction would hide both until it commits."""
 
     def __init__(self, batch_id: int, interval: float) -> None:
-        import threading
-
         self.batch_id = batch_id
         self.interval = interval
         self.progress: dict[str, Any] = {}
@@ -935,8 +927,6 @@ class _Heartbeat:
         )
 
     def _run(self) -> None:
-        from django.db import OperationalError, connections
-
         try:
             while not self._stop.wait(self.interval):
                 try:
@@ -1128,8 +1118,6 @@ def _scoring_lock_seconds() -> int:
 def scoring_lock_acquire(*, municipality: Municipality, task_id: str) -> bool:
     """Take the municipality's scoring lock (a row with a unique municipality); a lock not renewed for
     SCORING_LOCK_SECONDS belongs to a dead run and is taken over. False when another run holds it."""
-    from django.db import IntegrityError
-
     now = timezone.now()
     with transaction.atomic():
         ScoringLock.objects.filter(

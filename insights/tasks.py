@@ -16,6 +16,7 @@ from django.db import transaction
 from themes.models import Municipality
 
 from .models import ImportBatch
+from .progress import IMPORT_DONE, ForwardProgress
 
 if TYPE_CHECKING:
     from .services import Progress
@@ -24,7 +25,6 @@ if TYPE_CHECKING:
 def _progress(task: Task, *, scoring: bool = False) -> Progress:
     """The task's state for the pages: a scoring run's steps on one forward-only bar of its own (insights.progress:
     the score band stretched to 0–100), so its bar does not start over at each step either."""
-    from .progress import IMPORT_DONE, ForwardProgress
 
     def publish(percent: int, step: str) -> None:
         own = round((percent - IMPORT_DONE) * 100 / (100 - IMPORT_DONE)) if scoring else percent

@@ -16,7 +16,16 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from themes.charts import Chart
-from themes.exports import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, chart_csv, chart_xlsx, download
+from themes.exports import (
+    CSV_CONTENT_TYPE,
+    XLSX_CONTENT_TYPE,
+    Sheet,
+    chart_csv,
+    chart_xlsx,
+    csv_bytes,
+    download,
+    xlsx_bytes,
+)
 from themes.models import Municipality
 from themes.permissions import Action, can, municipality_of, require
 
@@ -136,10 +145,6 @@ def upload(request: HttpRequest) -> HttpResponse:
 def upload_template(request: HttpRequest, fmt: str) -> HttpResponse:
     """An empty prospect file with the Swedish headers the importer accepts (CSV or XLSX; the XLSX also explains
     each column), through the one exports module with its formula guard."""
-    from django.http import Http404
-
-    from themes.exports import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, Sheet, csv_bytes, download, xlsx_bytes
-
     _own_municipality(request)
     header = [column.alias for column in COLUMNS]
     if fmt == "csv":
@@ -204,8 +209,6 @@ def batch(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def batch_errors_csv(request: HttpRequest, pk: int) -> HttpResponse:
     """The whole error report of an import (every error, not only those on the page), in the reader's language."""
-    from themes.exports import CSV_CONTENT_TYPE, csv_bytes, download
-
     found = _batch(request, pk)
     entries = services.import_batch_error_report(found)
     rows: list[list[Any]] = [[_("Row"), _("Column"), _("Problem")]]

@@ -8,7 +8,9 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, cast
+from urllib.parse import urlencode
 
+from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.core.paginator import Page as PaginatorPage
 from django.core.paginator import Paginator
@@ -195,8 +197,6 @@ class ListingFilters:
         return pages.distinct() if (self.phase or self.tag) else pages
 
     def querystring(self) -> str:
-        from urllib.parse import urlencode
-
         pairs = {
             "type": self.kind,
             "municipality": self.municipality,
@@ -383,8 +383,6 @@ def owned_knowledge(*, owner: Any) -> QuerySet[KnowledgePage]:
 
 def owners_with_reviews_due(*, today: datetime.date | None = None) -> QuerySet[Any]:
     """Users who own at least one page past its review date (for the weekly reminder)."""
-    from django.contrib.auth import get_user_model
-
     return (
         get_user_model()
         .objects.filter(

@@ -12,6 +12,10 @@ from django.db import connection
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+from modelsearch.backends import get_search_backend
+from wagtail.search.models import IndexEntry
+
+from insights.selectors import stuck_batches
 
 from .celery import app as celery_app
 
@@ -35,21 +39,15 @@ def check_broker() -> dict[str, Any]:
 
 
 def check_search() -> dict[str, Any]:
-    from modelsearch.backends import get_search_backend
-
     backend = get_search_backend()
     # The Whoosh backend reports its document count and the age of its last commit;
     # the other backends answer a trivial query instead.
     if hasattr(backend, "index_status"):
         return {"status": "ok", **backend.index_status()}
-    from wagtail.search.models import IndexEntry
-
     return {"status": "ok", "backend": type(backend).__module__, "documents": IndexEntry.objects.count()}
 
 
 def check_jobs() -> dict[str, Any]:
-    from insights.selectors import stuck_batches
-
     threshold = int(settings.IMPORT_STUCK_SECONDS)
     stuck = stuck_batches(older_than_seconds=threshold).count()
     return {

@@ -16,6 +16,7 @@ from django.utils.html import escape, strip_tags
 from django.utils.text import Truncator
 from modelsearch.backends import get_search_backend
 from modelsearch.query import Fuzzy
+from wagtail.contrib.search_promotions.models import Query
 
 from knowledge.models import Evidence, KnowledgePage, MethodCardPage
 from knowledge.search.analysis import compound_parts, swedish_lemma, words
@@ -403,8 +404,6 @@ def _promoted_pages(query: str, user: Any, filters: SearchFilters) -> list[int]:
 
 def promoted_page_ids(query: str) -> list[int]:
     """Pages promoted for `query` (Wagtail's search promotions, matched as Wagtail normalises queries)."""
-    from wagtail.contrib.search_promotions.models import Query
-
     found = Query.objects.filter(query_string=Query.get(query).query_string).first() if query else None
     if found is None:
         return []

@@ -27,6 +27,8 @@ from typing import Any
 import wordfreq
 from simplemma.strategies.dictionaries.dictionary_factory import DefaultDictionaryFactory
 
+from .folding import fold
+
 # Hunspell flags of sv_SE.aff (see its COMPOUNDBEGIN, COMPOUNDMIDDLE and ONLYINCOMPOUND lines).
 _COMPOUND_BEGIN = "X"
 _COMPOUND_MIDDLE = "U"
@@ -368,8 +370,6 @@ class FolketsCompounds:
 
 @lru_cache(maxsize=1)
 def folkets_compounds() -> FolketsCompounds:
-    from .analysis import fold
-
     marked: dict[str, tuple[str, ...]] = {}
     unmarked: set[str] = set()
     for swedish, _english in folkets_entries():
@@ -393,8 +393,6 @@ def swedish_lemmas() -> dict[str, str]:
 
 
 def _build_lexicon() -> SwedishLexicon:
-    from .analysis import fold
-
     words = read_hunspell(hunspell_path(), fold)
     zipf: dict[str, float] = {}
     for word, frequency in wordfreq.get_frequency_dict("sv", "large").items():
@@ -481,8 +479,6 @@ def _build_inflections(lexicon: SwedishLexicon) -> dict[str, str]:
 
 def _simplemma_pairs() -> list[tuple[str, str]]:
     """simplemma's Swedish (form, lemma) pairs of plain lower-case words, folded."""
-    from .analysis import fold
-
     table = DefaultDictionaryFactory().get_dictionary("sv")
     return [
         (fold(form), fold(lemma))

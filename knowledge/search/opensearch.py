@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from .analysis import MIN_PART, PARTICLES, STOPWORDS, fold, words
+from .analysis import MIN_PART, PARTICLES, STOPWORDS, words
+from .folding import fold
 from .lexicon import swedish_lexicon
 
 # The inline word list is limited to words at least this common (zipf 3 = once per million words): the dictionary's

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import secrets
 from datetime import timedelta
+from importlib import import_module
 from typing import Any
 
 from django.conf import settings
@@ -218,8 +219,6 @@ def person_end_access(person: User) -> None:
         "django.contrib.sessions.backends.db",
         "django.contrib.sessions.backends.cached_db",
     ):
-        from importlib import import_module
-
         store = import_module(settings.SESSION_ENGINE).SessionStore
         for session in Session.objects.filter(expire_date__gt=now).iterator():
             if str(session.get_decoded().get("_auth_user_id")) == str(person.pk):

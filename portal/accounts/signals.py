@@ -10,17 +10,16 @@ from django.contrib.auth.signals import user_logged_in
 from django.db.models.signals import post_save
 from django_otp import user_has_device
 
+from .middleware import HAS_SECOND_FACTOR_SESSION_KEY
+from .services import person_end_access
+
 
 def _end_access_of_inactive(sender: Any, instance: Any, created: bool, **kwargs: Any) -> None:
     if not created and not instance.is_active:
-        from .services import person_end_access
-
         person_end_access(instance)
 
 
 def _remember_second_factor(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
-    from .middleware import HAS_SECOND_FACTOR_SESSION_KEY
-
     if request is not None and hasattr(request, "session"):
         request.session[HAS_SECOND_FACTOR_SESSION_KEY] = user_has_device(user, confirmed=True)
 
