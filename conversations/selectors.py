@@ -18,7 +18,7 @@ from django.utils import timezone, translation
 from knowledge.models import KnowledgePage, LessonPage
 from knowledge.selectors import lessons_related_to, reviews_due_for, visible_knowledge
 from sprints.models import ActivityEvent, Card, Sprint, Status
-from sprints.selectors import attach_overdue_cards, visible_sprints
+from sprints.selectors import visible_sprints, with_overdue_cards
 from themes.models import Municipality, WorkPackage
 from themes.permissions import can_take_part_in_conversations, municipality_of, visible_levels
 
@@ -320,14 +320,14 @@ def start_page(*, person: Any, today: datetime.date | None = None) -> StartPage:
         .order_by("due_date", "pk")[:START_PAGE_ITEMS]
     )
     mine = list(
-        sprints_seen.filter(Q(team_members=person) | Q(created_by=person), archived_at__isnull=True)
+        with_overdue_cards(sprints_seen, today=today)
+        .filter(Q(team_members=person) | Q(created_by=person), archived_at__isnull=True)
         .exclude(status__in=(Status.LEARNED, Status.CLOSED))
         .select_related("municipality")
         .prefetch_related("relocation_phases")
         .distinct()
         .order_by("end", "pk")[: START_PAGE_ITEMS * 2]
     )
-    attach_overdue_cards(mine, today=today)
     running = [s for s in mine if s.status == Status.RUNNING][:RUNNING_SPRINTS_FOR_LESSONS]
     phases = sorted({p.pk for s in running for p in s.relocation_phases.all()})
     lessons = lessons_related_to(user=person, phases=phases, method=None, work_package=None, limit=5)

@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime
 import re
 from collections import defaultdict
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -28,6 +27,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.http import Http404
+from django.utils import timezone
 
 from themes.models import Municipality, RelocationPhase, SprintMethod, ValueChainStep, WorkPackage
 from themes.permissions import visible_levels
@@ -72,25 +72,20 @@ def _count_subquery(queryset: QuerySet[Any]) -> Coalesce:
     return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
 
 
-def attach_result_counts(sprints: list[Sprint]) -> list[Sprint]:
-    """Set result_count, target_count and targets_met on each sprint, from one grouped query over their results."""
-    counts = {
-        row["sprint_id"]: row
-        for row in Result.objects.filter(sprint_id__in=[sprint.pk for sprint in sprints])
-        .order_by()
-        .values("sprint_id")
-        .annotate(
-            results=Count("pk"),
-            targets=Count("pk", filter=Q(target__isnull=False)),
-            met=Count("pk", filter=target_met_q()),
-        )
-    }
-    for sprint in sprints:
-        row: Mapping[str, Any] = counts.get(sprint.pk, {})
-        sprint.result_count = row.get("results", 0)
-        sprint.target_count = row.get("targets", 0)
-        sprint.targets_met = row.get("met", 0)
-    return sprints
+def with_result_counts(queryset: QuerySet[Sprint]) -> QuerySet[Sprint]:
+    """Annotate result_count, target_count and targets_met: a counting subquery each, in the sprints' own query."""
+    results = Result.objects.filter(sprint=OuterRef("pk"))
+    return queryset.annotate(
+        result_count=_count_subquery(results),
+        target_count=_count_subquery(results.filter(target__isnull=False)),
+        targets_met=_count_subquery(results.filter(target_met_q())),
+    )
+
+
+def with_overdue_cards(queryset: QuerySet[Sprint], *, today: datetime.date) -> QuerySet[Sprint]:
+    """Annotate overdue_cards: the sprint's activity cards whose due date has passed and that are not done."""
+    late = Card.objects.filter(sprint=OuterRef("pk"), due_date__lt=today).exclude(column=Card.Column.DONE)
+    return queryset.annotate(overdue_cards=_count_subquery(late))
 
 
 @dataclass(frozen=True)
@@ -163,11 +158,15 @@ def board_queryset(*, municipality: Municipality, filters: BoardFilters, user: A
     )
 
 
-def sprints_for_board(*, municipality: Municipality, filters: BoardFilters, user: Any) -> list[BoardColumn]:
-    """The five board columns of a municipality with the sprints `user` may see (three queries)."""
+def sprints_for_board(
+    *, municipality: Municipality, filters: BoardFilters, user: Any, today: datetime.date | None = None
+) -> list[BoardColumn]:
+    """The five board columns of a municipality with the sprints `user` may see, each with its result counts and
+    its activity cards overdue on `today` (default: today) (two queries)."""
     choices = [(status, str(label)) for status, label in Status.choices]
-    sprints = attach_result_counts(
-        list(board_queryset(municipality=municipality, filters=filters, user=user))
+    sprints = with_overdue_cards(
+        with_result_counts(board_queryset(municipality=municipality, filters=filters, user=user)),
+        today=today or timezone.localdate(),
     )
     columns = {
         status: BoardColumn(
@@ -217,22 +216,6 @@ def column_loads(*, municipality: Municipality, user: Any) -> dict[str, ColumnLo
     }
 
 
-def attach_overdue_cards(sprints: list[Sprint], *, today: datetime.date) -> list[Sprint]:
-    """Set overdue_cards on each sprint: its activity cards whose due date has passed and that are not done (one
-    grouped query)."""
-    counts = dict(
-        Card.objects.filter(sprint_id__in=[sprint.pk for sprint in sprints], due_date__lt=today)
-        .exclude(column=Card.Column.DONE)
-        .order_by()
-        .values("sprint_id")
-        .annotate(n=Count("pk"))
-        .values_list("sprint_id", "n")
-    )
-    for sprint in sprints:
-        sprint.overdue_cards = counts.get(sprint.pk, 0)
-    return sprints
-
-
 def archived_sprints(*, municipality: Municipality, user: Any) -> list[Sprint]:
     """The municipality's archived sprints `user` may see, for the list under its board (one query)."""
     return list(
@@ -269,10 +252,9 @@ def sprint_for_page(*, municipality: Municipality, pk: int, user: Any) -> Sprint
             ),
         )
     )
-    sprint = queryset.first()
+    sprint = with_result_counts(queryset).first()
     if sprint is None:
         raise Http404("No such sprint")
-    attach_result_counts([sprint])
     return sprint
 
 
@@ -418,7 +400,7 @@ def export_sprints(*, user: Any) -> list[Sprint]:
         )
         .order_by("municipality__name", "start", "pk")
     )
-    return attach_result_counts(list(queryset))
+    return list(with_result_counts(queryset))
 
 
 @dataclass

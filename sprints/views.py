@@ -99,9 +99,8 @@ def _board_page(
     request: HttpRequest, place: Municipality, *, limits_form: BoardLimitsForm | None = None
 ) -> HttpResponse:
     filters = selectors.BoardFilters.from_query(request.GET)
-    columns = selectors.sprints_for_board(municipality=place, filters=filters, user=request.user)
     today = timezone.localdate()
-    selectors.attach_overdue_cards([sprint for column in columns for sprint in column.sprints], today=today)
+    columns = selectors.sprints_for_board(municipality=place, filters=filters, user=request.user, today=today)
     loads = selectors.column_loads(municipality=place, user=request.user)
     can_edit = can(request.user, Action.EDIT_SPRINT, municipality=place)
     # Built once here rather than per card: a board can hold hundreds of cards.

@@ -42,11 +42,10 @@ def comments_panel(context: dict[str, Any], target: Any) -> dict[str, Any]:
         return {"show": False}
     kind = selectors.kind_of(target)
     threads = selectors.comments_on(target)
-    for thread in threads:
-        for comment in (thread.comment, *thread.replies):
-            live = not comment.is_removed
-            comment.can_edit = live and can_edit_comment(user, author_id=comment.author_id)  # type: ignore[attr-defined]
-            comment.can_remove = live and can_remove_comment(user, author_id=comment.author_id)  # type: ignore[attr-defined]
+    live = [c for t in threads for c in (t.comment, *t.replies) if not c.is_removed]
+    # The reader's tools per comment, as sets of comment ids (comment.html asks `comment.pk in editable`).
+    editable = {c.pk for c in live if can_edit_comment(user, author_id=c.author_id)}
+    removable = {c.pk for c in live if can_remove_comment(user, author_id=c.author_id)}
     return {
         "show": True,
         "request": request,
@@ -54,6 +53,8 @@ def comments_panel(context: dict[str, Any], target: Any) -> dict[str, Any]:
         "target": target,
         "kind": kind,
         "threads": threads,
+        "editable": editable,
+        "removable": removable,
         "count": sum(1 + len(t.replies) for t in threads),
         "form": CommentForm(),
         "post_url": reverse("conversations:comment-create", args=(kind, target.pk)),

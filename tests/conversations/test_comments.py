@@ -3,6 +3,9 @@
 import pytest
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.template import Context, Template
+from django.test import RequestFactory
+from django.urls import reverse
 
 from conversations import selectors, services
 from conversations.models import Comment, Notification, Verb, Watch
@@ -152,3 +155,26 @@ def test_an_outsider_without_a_role_takes_no_part(lulea_lesson: LessonPage) -> N
     outsider = type(outsider).objects.get(pk=outsider.pk)
     with pytest.raises(PermissionDenied):
         services.comment_post(actor=outsider, target=lulea_lesson, body="Hej")
+
+
+@pytest.mark.parametrize(
+    ("reader", "edits", "removes"),
+    [("lead_kiruna", True, True), ("coordinator", False, True), ("lead_lulea", False, False)],
+)
+def test_the_panel_offers_each_reader_only_the_tools_their_role_allows(
+    reader: str,
+    edits: bool,
+    removes: bool,
+    lead_kiruna: User,
+    lulea_lesson: LessonPage,
+    rf: RequestFactory,
+    request: pytest.FixtureRequest,
+) -> None:
+    comment = services.comment_post(actor=lead_kiruna, target=lulea_lesson, body="Vår erfarenhet")
+    get = rf.get("/")
+    get.user = request.getfixturevalue(reader)
+    html = Template("{% load conversations_tags %}{% comments_panel target %}").render(
+        Context({"request": get, "target": lulea_lesson})
+    )
+    assert (reverse("conversations:comment-edit", args=(comment.pk,)) in html) is edits
+    assert (reverse("conversations:comment-remove", args=(comment.pk,)) in html) is removes
