@@ -28,6 +28,7 @@ from themes.exports import (
 )
 from themes.models import Municipality
 from themes.permissions import Action, can, municipality_of, require
+from themes.views import write_and_report
 
 from . import selectors, services
 from .charts import calibration_chart, history_charts, lift_chart, shared_history_charts
@@ -259,12 +260,11 @@ def batch_erase(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def batch_retry(request: HttpRequest, pk: int) -> HttpResponse:
     found = _batch(request, pk)
-    try:
-        services.import_batch_retry(actor=request.user, batch=found)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("The import has been queued again."))
+    write_and_report(
+        request,
+        lambda: services.import_batch_retry(actor=request.user, batch=found),
+        done=_("The import has been queued again."),
+    )
     return redirect("insights:batch", pk=found.pk)
 
 
@@ -272,12 +272,11 @@ def batch_retry(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def batch_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     found = _batch(request, pk)
-    try:
-        services.import_batch_cancel(actor=request.user, batch=found)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("The import has been cancelled and its file deleted."))
+    write_and_report(
+        request,
+        lambda: services.import_batch_cancel(actor=request.user, batch=found),
+        done=_("The import has been cancelled and its file deleted."),
+    )
     return redirect("insights:batch", pk=found.pk)
 
 

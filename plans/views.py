@@ -35,6 +35,7 @@ from themes.permissions import (
     require_edit_action_plan,
     visible_levels,
 )
+from themes.views import write_and_report
 
 from . import exports, forms, selectors, services
 from .models import ActionPlan, Activity
@@ -247,14 +248,13 @@ def activity_status(request: HttpRequest, municipality: str, period: str, pk: st
     plan = _plan(request, municipality, period)
     activity = _activity(plan, pk)
     form = forms.ActivityStatusForm(request.POST)
-    try:
+
+    def set_status() -> None:
         if not form.is_valid():
             raise ValidationError(_("Choose a status."))
         services.activity_set_status(actor=request.user, activity=activity, **form.cleaned_data)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("The activity's status was saved."))
+
+    write_and_report(request, set_status, done=_("The activity's status was saved."))
     return _back(plan, f"activity-{activity.pk}")
 
 
@@ -264,27 +264,25 @@ def activity_link(request: HttpRequest, municipality: str, period: str, pk: str)
     activity = _activity(plan, pk)
     sprints = selectors.linkable_sprints(municipality=plan.municipality, levels=visible_levels(request.user))
     form = forms.LinkSprintForm(request.POST, sprints=sprints)
-    try:
+
+    def link() -> None:
         if not form.is_valid():
             raise ValidationError(_("Choose one of the municipality's sprints."))
         sprint = Sprint.objects.get(pk=form.cleaned_data["sprint"])
         services.activity_link_sprint(actor=request.user, activity=activity, sprint=sprint)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("The sprint was linked to the activity."))
+
+    write_and_report(request, link, done=_("The sprint was linked to the activity."))
     return _back(plan, f"activity-{activity.pk}")
 
 
 @require_POST
 def plan_submit(request: HttpRequest, municipality: str, period: str) -> HttpResponse:
     plan = _plan(request, municipality, period)
-    try:
-        services.action_plan_submit(actor=request.user, plan=plan)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("The plan was sent to the coordinating team for review."))
+    write_and_report(
+        request,
+        lambda: services.action_plan_submit(actor=request.user, plan=plan),
+        done=_("The plan was sent to the coordinating team for review."),
+    )
     return _back(plan)
 
 

@@ -32,6 +32,7 @@ from themes.permissions import (
     require_correct_sprint,
     require_set_board_limits,
 )
+from themes.views import write_and_report
 
 from . import charts, exports, presenters, selectors, services
 from .forms import (
@@ -467,12 +468,7 @@ def _correction_page(
 
 def _removal(request: HttpRequest, remove: Callable[[], object], *, removed: str, then: str) -> HttpResponse:
     """A remove button: `remove` (the service) removes or refuses; either way a message says so, and back to `then`."""
-    try:
-        remove()
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, removed)
+    write_and_report(request, remove, done=removed)
     return HttpResponseRedirect(then)
 
 

@@ -27,6 +27,7 @@ from wagtail.users.views import users as wagtail_users
 from themes.models import Membership, Municipality, Role
 from themes.permissions import can_manage_people, require_manage_people
 from themes.services import membership_assign, membership_end
+from themes.views import write_and_report
 
 from . import services
 from .models import LANGUAGES, Invitation, SingleSignOn
@@ -262,16 +263,13 @@ def invitation_add(request: HttpRequest) -> HttpResponse:
 def invitation_resend(request: HttpRequest, pk: int) -> HttpResponse:
     require_manage_people(request.user)
     invitation = get_object_or_404(Invitation, pk=pk)
-    try:
-        services.invitation_resend(
+    write_and_report(
+        request,
+        lambda: services.invitation_resend(
             invitation=invitation, by=request.user, base_url=request.build_absolute_uri("/")
-        )
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(
-            request, _("Invitation sent again to %(email)s with a new link.") % {"email": invitation.email}
-        )
+        ),
+        done=_("Invitation sent again to %(email)s with a new link.") % {"email": invitation.email},
+    )
     return redirect("stigar_invitation_index")
 
 
