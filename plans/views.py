@@ -35,14 +35,10 @@ from themes.permissions import (
     require_edit_action_plan,
     visible_levels,
 )
-from themes.views import write_and_report
+from themes.views import municipality_or_404, write_and_report
 
 from . import exports, forms, selectors, services
 from .models import ActionPlan, Activity
-
-
-def _municipality(slug: str) -> Municipality:
-    return get_object_or_404(Municipality, slug=slug)
 
 
 def _plan(request: HttpRequest, municipality: str, period: str) -> ActionPlan:
@@ -73,7 +69,7 @@ def plan_list(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def municipality_plans(request: HttpRequest, municipality: str) -> HttpResponse:
-    place = _municipality(municipality)
+    place = municipality_or_404(municipality)
     plan = selectors.latest_plan(municipality=place, levels=visible_levels(request.user))
     if plan is not None:
         return HttpResponseRedirect(plan.get_absolute_url())
@@ -85,7 +81,7 @@ def municipality_plans(request: HttpRequest, municipality: str) -> HttpResponse:
 
 
 def plan_create(request: HttpRequest, municipality: str) -> HttpResponse:
-    place = _municipality(municipality)
+    place = municipality_or_404(municipality)
     if not can_edit_action_plan(request.user, municipality=place):
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
@@ -132,7 +128,7 @@ def _page_context(request: HttpRequest, page: selectors.PlanPage) -> dict[str, A
 
 @require_GET
 def plan(request: HttpRequest, municipality: str, period: str) -> HttpResponse:
-    place = _municipality(municipality)
+    place = municipality_or_404(municipality)
     page = selectors.plan_page(municipality=place, period=period, levels=visible_levels(request.user))
     if page is None:
         raise Http404(_("No such action plan."))
@@ -311,7 +307,7 @@ def plan_review(request: HttpRequest, municipality: str, period: str) -> HttpRes
 
 def _page_or_404(request: HttpRequest, municipality: str, period: str) -> selectors.PlanPage:
     page = selectors.plan_page(
-        municipality=_municipality(municipality), period=period, levels=visible_levels(request.user)
+        municipality=municipality_or_404(municipality), period=period, levels=visible_levels(request.user)
     )
     if page is None:
         raise Http404(_("No such action plan."))

@@ -7,6 +7,14 @@ from collections.abc import Callable
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+
+from .models import Municipality
+
+
+def municipality_or_404(slug: str) -> Municipality:
+    """The municipality of a page's address (`/…/<slug>/`); an unknown slug is a missing page."""
+    return get_object_or_404(Municipality, slug=slug)
 
 
 def write_and_report(request: HttpRequest, write: Callable[[], object], *, done: str) -> bool:
