@@ -103,16 +103,16 @@ def _series_per_stage(
 
 def _chart_over_stages(
     figures: Mapping[str, int | None],
-    *,
-    key: str,
-    title: str,
     kind: ChartKind,
     category_header: str,
     series_label: str,
+    *,
+    key: str,
+    title: str,
     unit: str,
     note: str,
 ) -> Chart:
-    """One figure per AIDA stage, the stages as the rows."""
+    """One figure per AIDA stage, the stages as the rows: drawn as `kind`, the rows headed `category_header`."""
     return Chart(
         key=key,
         title=title,
@@ -131,11 +131,11 @@ def stage_distribution_chart(
     """How many prospects are at each stage: a distribution, drawn as bars (it need not narrow)."""
     return _chart_over_stages(
         distribution,
+        "bars",
+        _("AIDA stage"),
+        _("Prospects at this stage"),
         key=key,
         title=title,
-        kind="bars",
-        category_header=_("AIDA stage"),
-        series_label=_("Prospects at this stage"),
         unit=unit,
         note=note,
     )
@@ -145,18 +145,18 @@ def reached_funnel_chart(
     reached: Mapping[str, int | None], *, key: str, title: str, unit: str, note: str = ""
 ) -> Chart:
     """The true funnel: prospects who reached at least each stage, which can only narrow."""
+    note = note or _(
+        "Each bar counts the prospects who have reached at least that stage, so the funnel can only narrow."
+    )
     return _chart_over_stages(
         reached,
+        "funnel",
+        _("Reached at least"),
+        _("Prospects at this stage or beyond"),
         key=key,
         title=title,
-        kind="funnel",
-        category_header=_("Reached at least"),
-        series_label=_("Prospects at this stage or beyond"),
         unit=unit,
-        note=note
-        or _(
-            "Each bar counts the prospects who have reached at least that stage, so the funnel can only narrow."
-        ),
+        note=note,
     )
 
 
