@@ -20,8 +20,7 @@ from themes.exports import (
     CSV_CONTENT_TYPE,
     XLSX_CONTENT_TYPE,
     Sheet,
-    chart_csv,
-    chart_xlsx,
+    chart_download,
     csv_bytes,
     download,
     xlsx_bytes,
@@ -481,14 +480,6 @@ def shared(request: HttpRequest) -> HttpResponse:
 # --- the stage history ---------------------------------------------------------------------------------
 
 
-def _chart_download(chart: Chart, fmt: str, *, stem: str) -> HttpResponse:
-    if fmt == "csv":
-        return download(chart_csv(chart), content_type=CSV_CONTENT_TYPE, filename=f"{stem}.csv")
-    if fmt == "xlsx":
-        return download(chart_xlsx(chart), content_type=XLSX_CONTENT_TYPE, filename=f"{stem}.xlsx")
-    raise Http404(_("Unknown download format."))
-
-
 def _own_history(municipality: Municipality) -> dict[str, Chart]:
     return history_charts(selectors.stage_counts_by_month(municipality), selectors.stage_flows(municipality))
 
@@ -515,7 +506,7 @@ def history_data(request: HttpRequest, chart: str, fmt: str) -> HttpResponse:
     charts = _own_history(municipality)
     if chart not in charts:
         raise Http404(_("No such chart."))
-    return _chart_download(charts[chart], fmt, stem=f"stigar-{municipality.slug}-{chart}")
+    return chart_download(charts[chart], fmt, stem=f"stigar-{municipality.slug}-{chart}")
 
 
 SHARED_HISTORY_CHARTS = ("shared-stages", "shared-funnel", "shared-funnel-over-time", "shared-by-area")
@@ -558,4 +549,4 @@ def shared_history_data(request: HttpRequest, chart: str, fmt: str) -> HttpRespo
     charts = shared_history_charts(shared, _area_labels())
     if chart not in charts:
         raise Http404(_("No such chart."))
-    return _chart_download(charts[chart], fmt, stem=f"stigar-{chart}")
+    return chart_download(charts[chart], fmt, stem=f"stigar-{chart}")
