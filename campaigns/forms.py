@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -14,28 +14,33 @@ FORM_VARIANTS = ("A", "B", "C")
 REQUIRED_VARIANTS = ("A", "B")
 
 
-class TargetsForm(forms.Form):
+class _SegmentChoiceForm(forms.Form):
+    """A form of the panel whose segment field (`segment_field`) offers the segments the view passes as `choices`:
+    the sprint's municipality's, which are only known per request."""
+
+    segment_field: ClassVar[str]
+
+    def __init__(self, *args: Any, choices: list[tuple[str, str]], **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        field = self.fields[self.segment_field]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = choices
+
+
+class TargetsForm(_SegmentChoiceForm):
+    segment_field = "segments"
     segments = forms.MultipleChoiceField(
         label=_("Target segments"), required=False, widget=forms.CheckboxSelectMultiple
     )
 
-    def __init__(self, *args: Any, choices: list[tuple[str, str]], **kwargs: Any) -> None:
-        kwargs.setdefault("label_suffix", "")
-        super().__init__(*args, **kwargs)
-        field = self.fields["segments"]
-        assert isinstance(field, forms.MultipleChoiceField)
-        field.choices = choices
 
-
-class OutcomesForm(forms.Form):
+class OutcomesForm(_SegmentChoiceForm):
+    segment_field = "segment"
     segment = forms.ChoiceField(label=_("Segment"))
 
     def __init__(self, *args: Any, choices: list[tuple[str, str]], **kwargs: Any) -> None:
-        kwargs.setdefault("label_suffix", "")
-        super().__init__(*args, **kwargs)
-        field = self.fields["segment"]
-        assert isinstance(field, forms.ChoiceField)
-        field.choices = choices
+        super().__init__(*args, choices=choices, **kwargs)
         for variant in FORM_VARIANTS:
             required = variant in REQUIRED_VARIANTS
             self.fields[f"reached_{variant}"] = forms.IntegerField(

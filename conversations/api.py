@@ -16,7 +16,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from themes.api import OfferedMethodsOnly, error_responses
+from themes.api import OfferedMethodsOnly, error_responses, service_refusal
 from themes.permissions import can_take_part_in_conversations
 
 from . import selectors, services
@@ -115,9 +115,7 @@ class SprintCommentsView(OfferedMethodsOnly, APIView):
                 actor=request.user, target=sprint, body=data.validated_data["body"], parent=parent
             )
         except DjangoValidationError as error:
-            raise ValidationError(
-                error.message_dict if hasattr(error, "error_dict") else {"non_field_errors": error.messages}
-            ) from None
+            raise service_refusal(error) from None
         return Response(CommentSerializer(comment).data, status=status.HTTP_201_CREATED)
 
 

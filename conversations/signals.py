@@ -38,26 +38,25 @@ def result_logged(sender: Any, instance: Result, created: bool, raw: bool = Fals
 
 
 def knowledge_published(sender: Any, instance: KnowledgePage, revision: Any = None, **kwargs: Any) -> None:
-    actor = getattr(revision, "user", None)
+    watched: list[Any]
     if isinstance(instance, LessonPage):
-        # Each watcher hears of a lesson once, not again at every later republication.
+        verb = Verb.LESSON_PUBLISHED
         watched = [term for term in (instance.municipality, instance.work_package) if term is not None]
-        services.notify_watchers(
-            actor=actor,
-            target=instance,
-            verb=Verb.LESSON_PUBLISHED,
-            watched=watched,
-            dedupe_key=f"lesson:{instance.pk}",
-        )
+        # Each watcher hears of a lesson once, not again at every later republication.
+        dedupe_key = f"lesson:{instance.pk}"
     elif isinstance(instance, ExchangeMeetingPage):
+        verb = Verb.MEETING
         watched = list(instance.participating_municipalities.all())
-        services.notify_watchers(
-            actor=actor,
-            target=instance,
-            verb=Verb.MEETING,
-            watched=watched,
-            dedupe_key=f"meeting:{instance.pk}:{instance.date}",
-        )
+        dedupe_key = f"meeting:{instance.pk}:{instance.date}"
+    else:
+        return
+    services.notify_watchers(
+        actor=getattr(revision, "user", None),
+        target=instance,
+        verb=verb,
+        watched=watched,
+        dedupe_key=dedupe_key,
+    )
 
 
 def due_dates_notify(*, today: datetime.date | None = None) -> int:

@@ -46,8 +46,10 @@ def _url_of(obj: Any, anchor: str = "") -> str:
     return selectors.localized(selectors.unprefixed_url(obj)) + (f"#{anchor}" if anchor else "")
 
 
-def _errors(error: ValidationError) -> list[str]:
-    return [str(message) for message in error.messages]
+def _refuse_on_body(form: CommentForm, error: ValidationError) -> None:
+    """The service's refusal is shown under the comment's text, where the reader wrote."""
+    for message in error.messages:
+        form.add_error("body", str(message))
 
 
 @require_POST
@@ -69,8 +71,7 @@ def comment_create(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
                 actor=request.user, target=target, body=form.cleaned_data["body"], parent=parent
             )
         except ValidationError as error:
-            for message in _errors(error):
-                form.add_error("body", message)
+            _refuse_on_body(form, error)
         else:
             messages.success(request, _("Your comment is posted."))
             return HttpResponseRedirect(_url_of(target, f"comment-{comment.pk}"))
@@ -95,8 +96,7 @@ def comment_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.comment_edit(actor=request.user, comment=comment, body=form.cleaned_data["body"])
         except ValidationError as error:
-            for message in _errors(error):
-                form.add_error("body", message)
+            _refuse_on_body(form, error)
         else:
             messages.success(request, _("Your comment is changed."))
             return HttpResponseRedirect(_url_of(target, f"comment-{comment.pk}"))

@@ -10,11 +10,18 @@ from django.utils.text import slugify
 from themes.charts import Chart
 from themes.exports import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, chart_csv, chart_xlsx
 
-__all__ = ["CSV_CONTENT_TYPE", "PDF_CONTENT_TYPE", "XLSX_CONTENT_TYPE", "chart_csv", "chart_xlsx", "filename"]
+__all__ = [
+    "CSV_CONTENT_TYPE",
+    "PDF_CONTENT_TYPE",
+    "XLSX_CONTENT_TYPE",
+    "chart_csv",
+    "chart_xlsx",
+    "filename_stem",
+]
 
 PDF_CONTENT_TYPE = "application/pdf"
 
 
-def filename(chart: Chart, extension: str, *, prefix: Iterable[str] = ()) -> str:
-    stem = "-".join(slugify(part) for part in (*prefix, chart.key) if part)
-    return f"stigar-{stem}.{extension}"
+def filename_stem(chart: Chart, *, prefix: Iterable[str] = ()) -> str:
+    """`stigar-<prefix…>-<chart key>`, slugified: the name of a chart's download before its extension."""
+    return "stigar-" + "-".join(slugify(part) for part in (*prefix, chart.key) if part)

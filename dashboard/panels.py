@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -12,9 +13,10 @@ from django.utils import formats
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from insights.charts import reached_funnel_chart, stage_distribution_chart
 from plans.selectors import DashboardPanel, dashboard_panel
 from sprints.models import Status
-from themes.charts import Chart, Series
+from themes.charts import Chart, ChartKind, Series
 from themes.models import AidaStage, Municipality
 
 from . import cache, selectors, spi
@@ -98,23 +100,48 @@ def spi_context() -> dict[str, Any]:
 # --- programme ------------------------------------------------------------------------------------------
 
 
-def _matrix(
-    key: str, title: str, tax_rows: list[Municipality], columns: list[Any], counts: dict[tuple[str, str], int]
+def _municipality_chart(
+    munis: list[Municipality],
+    columns: Iterable[tuple[str, Mapping[str, float]]],
+    *,
+    key: str,
+    title: str,
+    kind: ChartKind,
+    unit: str,
+    note: str = "",
 ) -> Chart:
+    """The municipalities as the rows, each linked to its dashboard page; a column is its label and its figures by
+    municipality slug (a municipality without a figure has 0)."""
     return Chart(
         key=key,
         title=title,
-        kind="matrix",
+        kind=kind,
         category_header=_("Municipality"),
-        categories=tuple(m.name for m in tax_rows),
+        categories=tuple(m.name for m in munis),
         series=tuple(
-            Series(
-                getattr(c, "label", c.code), tuple(float(counts.get((m.slug, c.code), 0)) for m in tax_rows)
-            )
-            for c in columns
+            Series(label, tuple(float(figures.get(m.slug, 0)) for m in munis)) for label, figures in columns
         ),
+        unit=unit,
+        note=note,
+        links=tuple(reverse("dashboard:municipality", args=[m.slug]) for m in munis),
+    )
+
+
+def _column(counts: Mapping[tuple[str, str], int], code: str) -> dict[str, int]:
+    """One column of a count table keyed by (municipality slug, code): the counts of `code` by municipality."""
+    return {slug: n for (slug, c), n in counts.items() if c == code}
+
+
+def _matrix(
+    key: str, title: str, tax_rows: list[Municipality], columns: list[Any], counts: dict[tuple[str, str], int]
+) -> Chart:
+    return _municipality_chart(
+        tax_rows,
+        ((getattr(c, "label", c.code), _column(counts, c.code)) for c in columns),
+        key=key,
+        title=title,
+        kind="matrix",
         unit=_("sprints"),
-        links=tuple(reverse("dashboard:municipality", args=[m.slug]) for m in tax_rows),
     )
 
 
@@ -136,7 +163,6 @@ def build_programme(*, levels: tuple[str, ...], today: dt.date, shared_segments:
     tax = figures.taxonomy
     munis = tax.municipalities
     board = Dashboard()
-    links = tuple(reverse("dashboard:municipality", args=[m.slug]) for m in munis)
     board.extra["municipalities"] = [{"slug": m.slug, "name": m.name} for m in munis]
     board.extra["suppression_threshold"] = settings.SUPPRESSION_THRESHOLD
 
@@ -155,18 +181,13 @@ def build_programme(*, levels: tuple[str, ...], today: dt.date, shared_segments:
         tax.work_packages,
         sc.by_work_package,
     )
-    board.charts["sprints-by-status"] = Chart(
+    board.charts["sprints-by-status"] = _municipality_chart(
+        munis,
+        ((str(label), _column(sc.by_status, code)) for code, label in Status.choices),
         key="sprints-by-status",
         title=_("Sprints by municipality and board column"),
         kind="stacked",
-        category_header=_("Municipality"),
-        categories=tuple(m.name for m in munis),
-        series=tuple(
-            Series(str(label), tuple(float(sc.by_status.get((m.slug, code), 0)) for m in munis))
-            for code, label in Status.choices
-        ),
         unit=_("sprints"),
-        links=links,
     )
     board.charts["method-use"] = Chart(
         key="method-use",
@@ -217,28 +238,17 @@ def build_programme(*, levels: tuple[str, ...], today: dt.date, shared_segments:
     ]
 
     rc = figures.results
-    empty = selectors.ResultCounts(0, 0, 0)
-    board.charts["results-against-targets"] = Chart(
+    board.charts["results-against-targets"] = _municipality_chart(
+        munis,
+        (
+            (_("Target met"), {slug: r.met for slug, r in rc.items()}),
+            (_("Target not met"), {slug: r.with_target - r.met for slug, r in rc.items()}),
+            (_("No target"), {slug: r.results - r.with_target for slug, r in rc.items()}),
+        ),
         key="results-against-targets",
         title=_("Results against targets by municipality"),
         kind="stacked",
-        category_header=_("Municipality"),
-        categories=tuple(m.name for m in munis),
-        series=(
-            Series(_("Target met"), tuple(float(rc.get(m.slug, empty).met) for m in munis)),
-            Series(
-                _("Target not met"),
-                tuple(float(rc.get(m.slug, empty).with_target - rc.get(m.slug, empty).met) for m in munis),
-            ),
-            Series(
-                _("No target"),
-                tuple(
-                    float(rc.get(m.slug, empty).results - rc.get(m.slug, empty).with_target) for m in munis
-                ),
-            ),
-        ),
         unit=_("results"),
-        links=links,
     )
     with_target = sum(r.with_target for r in rc.values())
     met = sum(r.met for r in rc.values())
@@ -263,25 +273,20 @@ def build_programme(*, levels: tuple[str, ...], today: dt.date, shared_segments:
         unit=_("lessons"),
     )
     lc = figures.lessons
-    board.charts["reuse"] = Chart(
+    board.charts["reuse"] = _municipality_chart(
+        munis,
+        (
+            (_("Lessons published"), lc.published),
+            (_("From a sprint"), lc.from_sprint),
+            (_("Discussed with other municipalities"), lc.shared),
+        ),
         key="reuse",
         title=_("Lessons and their reuse by municipality"),
         kind="bars",
-        category_header=_("Municipality"),
-        categories=tuple(m.name for m in munis),
-        series=(
-            Series(_("Lessons published"), tuple(float(lc.published.get(m.slug, 0)) for m in munis)),
-            Series(_("From a sprint"), tuple(float(lc.from_sprint.get(m.slug, 0)) for m in munis)),
-            Series(
-                _("Discussed with other municipalities"),
-                tuple(float(lc.shared.get(m.slug, 0)) for m in munis),
-            ),
-        ),
         unit=_("lessons"),
         note=_(
             "Discussed with other municipalities: on the agenda of an exchange meeting that another municipality took part in."
         ),
-        links=links,
     )
     used_cards = sum(
         1 for code in figures.method_cards if any(n for (_m, c), n in sc.by_method.items() if c == code)
@@ -317,30 +322,17 @@ def _funnel_charts(board: Dashboard, funnel: selectors.AidaFunnel, munis: list[M
     ) % {"n": settings.SUPPRESSION_THRESHOLD}
     # A stage distribution is not a funnel (more people can be in Desire than in Interest): the distribution is
     # drawn as bars, and the funnel as "reached at least this stage", which can only narrow.
-    board.charts["aida-stages"] = Chart(
+    board.charts["aida-stages"] = stage_distribution_chart(
+        funnel.totals,
         key="aida-stages",
         title=_("Shared segments by AIDA stage"),
-        kind="bars",
-        category_header=_("AIDA stage"),
-        categories=tuple(str(stage_labels[s]) for s in funnel.stages),
-        series=(
-            Series(_("Prospects at this stage"), tuple(_as_float(funnel.totals[s]) for s in funnel.stages)),
-        ),
         unit=_("prospects, all municipalities"),
         note=note,
     )
-    reached = funnel.reached
-    board.charts["aida-funnel"] = Chart(
+    board.charts["aida-funnel"] = reached_funnel_chart(
+        funnel.reached,
         key="aida-funnel",
         title=_("AIDA funnel of the shared segments"),
-        kind="funnel",
-        category_header=_("Reached at least"),
-        categories=tuple(str(stage_labels[s]) for s in funnel.stages),
-        series=(
-            Series(
-                _("Prospects at this stage or beyond"), tuple(_as_float(reached[s]) for s in funnel.stages)
-            ),
-        ),
         unit=_("prospects, all municipalities"),
         note=_(
             "Each bar counts the prospects who have reached at least that stage, so the funnel can only narrow. "

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from knowledge.pdf import html_to_pdf
 from themes.charts import Chart
+from themes.exports import chart_download
 from themes.models import Municipality
 from themes.permissions import Action, can, require, visible_levels
 
@@ -54,15 +55,7 @@ def _municipality(request: HttpRequest, slug: str) -> tuple[Municipality, panels
 
 
 def _download(chart: Chart, fmt: str, *, prefix: tuple[str, ...] = ()) -> HttpResponse:
-    if fmt == "csv":
-        body, content_type = exports.chart_csv(chart), exports.CSV_CONTENT_TYPE
-    elif fmt == "xlsx":
-        body, content_type = exports.chart_xlsx(chart), exports.XLSX_CONTENT_TYPE
-    else:
-        raise Http404(_("Unknown download format."))
-    response = HttpResponse(body, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{exports.filename(chart, fmt, prefix=prefix)}"'
-    return response
+    return chart_download(chart, fmt, stem=exports.filename_stem(chart, prefix=prefix))
 
 
 def _pdf(html: str, name: str) -> HttpResponse:

@@ -5,13 +5,13 @@ accessible SVG and fills its data table from the same numbers."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 
-from themes.charts import Chart, Series
+from themes.charts import Chart, ChartKind, Series
 from themes.models import AidaStage
 
 from .scoring.funnel import Conversion, conversions, reached_at_least
@@ -90,17 +90,52 @@ def _value(v: int | None) -> float | None:
     return None if v is None else float(v)
 
 
+def _stage_labels() -> tuple[str, ...]:
+    return tuple(_stage_label(s) for s in STAGES)
+
+
+def _series_per_stage(
+    figures: Callable[[str], Iterable[float | None]], label: Callable[[str], str] = _stage_label
+) -> tuple[Series, ...]:
+    """One series per AIDA stage, in the stages' order: `figures(stage)` are its values, `label(stage)` its name."""
+    return tuple(Series(label(s), tuple(figures(s))) for s in STAGES)
+
+
+def _chart_over_stages(
+    figures: Mapping[str, int | None],
+    kind: ChartKind,
+    category_header: str,
+    series_label: str,
+    *,
+    key: str,
+    title: str,
+    unit: str,
+    note: str,
+) -> Chart:
+    """One figure per AIDA stage, the stages as the rows: drawn as `kind`, the rows headed `category_header`."""
+    return Chart(
+        key=key,
+        title=title,
+        kind=kind,
+        category_header=category_header,
+        categories=_stage_labels(),
+        series=(Series(series_label, tuple(_value(figures.get(s)) for s in STAGES)),),
+        unit=unit,
+        note=note,
+    )
+
+
 def stage_distribution_chart(
     distribution: Mapping[str, int | None], *, key: str, title: str, unit: str, note: str = ""
 ) -> Chart:
     """How many prospects are at each stage: a distribution, drawn as bars (it need not narrow)."""
-    return Chart(
+    return _chart_over_stages(
+        distribution,
+        "bars",
+        _("AIDA stage"),
+        _("Prospects at this stage"),
         key=key,
         title=title,
-        kind="bars",
-        category_header=_("AIDA stage"),
-        categories=tuple(_stage_label(s) for s in STAGES),
-        series=(Series(_("Prospects at this stage"), tuple(_value(distribution.get(s)) for s in STAGES)),),
         unit=unit,
         note=note,
     )
@@ -110,20 +145,18 @@ def reached_funnel_chart(
     reached: Mapping[str, int | None], *, key: str, title: str, unit: str, note: str = ""
 ) -> Chart:
     """The true funnel: prospects who reached at least each stage, which can only narrow."""
-    return Chart(
+    note = note or _(
+        "Each bar counts the prospects who have reached at least that stage, so the funnel can only narrow."
+    )
+    return _chart_over_stages(
+        reached,
+        "funnel",
+        _("Reached at least"),
+        _("Prospects at this stage or beyond"),
         key=key,
         title=title,
-        kind="funnel",
-        category_header=_("Reached at least"),
-        categories=tuple(_stage_label(s) for s in STAGES),
-        series=(
-            Series(_("Prospects at this stage or beyond"), tuple(_value(reached.get(s)) for s in STAGES)),
-        ),
         unit=unit,
-        note=note
-        or _(
-            "Each bar counts the prospects who have reached at least that stage, so the funnel can only narrow."
-        ),
+        note=note,
     )
 
 
@@ -143,12 +176,9 @@ def funnel_over_time_chart(
         kind="columns",
         category_header=_("Month"),
         categories=tuple(_short_month(m) for m in months),
-        series=tuple(
-            Series(
-                _("At least %(stage)s") % {"stage": _stage_label(s)},
-                tuple(_value(reached_by_month[m].get(s)) for m in months),
-            )
-            for s in STAGES
+        series=_series_per_stage(
+            lambda s: (_value(reached_by_month[m].get(s)) for m in months),
+            label=lambda s: _("At least %(stage)s") % {"stage": _stage_label(s)},
         ),
         unit=unit,
         note=note,
@@ -162,11 +192,8 @@ def stage_flows_chart(flows: Mapping[tuple[str, str], int], *, key: str, title: 
         title=title,
         kind="matrix",
         category_header=_("Stage before → stage after"),
-        categories=tuple(_stage_label(s) for s in STAGES),
-        series=tuple(
-            Series(_stage_label(after), tuple(float(flows.get((before, after), 0)) for before in STAGES))
-            for after in STAGES
-        ),
+        categories=_stage_labels(),
+        series=_series_per_stage(lambda after: (float(flows.get((before, after), 0)) for before in STAGES)),
         unit=_("prospects"),
         note=note,
     )
@@ -236,9 +263,7 @@ def history_charts(
             kind="stacked",
             category_header=_("Month"),
             categories=tuple(month_label(m) for m in months),
-            series=tuple(
-                Series(_stage_label(s), tuple(float(counts[m].get(s, 0)) for m in months)) for s in STAGES
-            ),
+            series=_series_per_stage(lambda s: (float(counts[m].get(s, 0)) for m in months)),
             unit=_("prospects"),
         )
     total: dict[tuple[str, str], int] = {}
@@ -293,10 +318,7 @@ def shared_history_charts(history: SharedStageHistory, area_labels: Mapping[str,
         kind="matrix",
         category_header=_("Area"),
         categories=tuple(area_labels.get(a, a) for a in history.areas),
-        series=tuple(
-            Series(_stage_label(s), tuple(_value(history.cells[(latest, s, a)]) for a in history.areas))
-            for s in STAGES
-        ),
+        series=_series_per_stage(lambda s: (_value(history.cells[(latest, s, a)]) for a in history.areas)),
         unit=_("prospects"),
         note=note,
     )

@@ -20,14 +20,14 @@ from themes.exports import (
     CSV_CONTENT_TYPE,
     XLSX_CONTENT_TYPE,
     Sheet,
-    chart_csv,
-    chart_xlsx,
+    chart_download,
     csv_bytes,
     download,
     xlsx_bytes,
 )
 from themes.models import Municipality
 from themes.permissions import Action, can, municipality_of, require
+from themes.views import write_and_report
 
 from . import selectors, services
 from .charts import calibration_chart, history_charts, lift_chart, shared_history_charts
@@ -259,12 +259,11 @@ def batch_erase(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def batch_retry(request: HttpRequest, pk: int) -> HttpResponse:
     found = _batch(request, pk)
-    try:
-        services.import_batch_retry(actor=request.user, batch=found)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("The import has been queued again."))
+    write_and_report(
+        request,
+        lambda: services.import_batch_retry(actor=request.user, batch=found),
+        done=_("The import has been queued again."),
+    )
     return redirect("insights:batch", pk=found.pk)
 
 
@@ -272,12 +271,11 @@ def batch_retry(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def batch_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     found = _batch(request, pk)
-    try:
-        services.import_batch_cancel(actor=request.user, batch=found)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("The import has been cancelled and its file deleted."))
+    write_and_report(
+        request,
+        lambda: services.import_batch_cancel(actor=request.user, batch=found),
+        done=_("The import has been cancelled and its file deleted."),
+    )
     return redirect("insights:batch", pk=found.pk)
 
 
@@ -482,14 +480,6 @@ def shared(request: HttpRequest) -> HttpResponse:
 # --- the stage history ---------------------------------------------------------------------------------
 
 
-def _chart_download(chart: Chart, fmt: str, *, stem: str) -> HttpResponse:
-    if fmt == "csv":
-        return download(chart_csv(chart), content_type=CSV_CONTENT_TYPE, filename=f"{stem}.csv")
-    if fmt == "xlsx":
-        return download(chart_xlsx(chart), content_type=XLSX_CONTENT_TYPE, filename=f"{stem}.xlsx")
-    raise Http404(_("Unknown download format."))
-
-
 def _own_history(municipality: Municipality) -> dict[str, Chart]:
     return history_charts(selectors.stage_counts_by_month(municipality), selectors.stage_flows(municipality))
 
@@ -516,7 +506,7 @@ def history_data(request: HttpRequest, chart: str, fmt: str) -> HttpResponse:
     charts = _own_history(municipality)
     if chart not in charts:
         raise Http404(_("No such chart."))
-    return _chart_download(charts[chart], fmt, stem=f"stigar-{municipality.slug}-{chart}")
+    return chart_download(charts[chart], fmt, stem=f"stigar-{municipality.slug}-{chart}")
 
 
 SHARED_HISTORY_CHARTS = ("shared-stages", "shared-funnel", "shared-funnel-over-time", "shared-by-area")
@@ -559,4 +549,4 @@ def shared_history_data(request: HttpRequest, chart: str, fmt: str) -> HttpRespo
     charts = shared_history_charts(shared, _area_labels())
     if chart not in charts:
         raise Http404(_("No such chart."))
-    return _chart_download(charts[chart], fmt, stem=f"stigar-{chart}")
+    return chart_download(charts[chart], fmt, stem=f"stigar-{chart}")

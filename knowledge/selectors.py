@@ -24,6 +24,7 @@ from sprints.models import FINISHED_STATUSES, Sprint
 from sprints.selectors import visible_sprints
 from themes.models import Municipality, RelocationPhase, SprintMethod, ValueChainStep, WorkPackage
 from themes.permissions import can_edit_knowledge, visible_levels
+from themes.querystring import filter_value
 
 from .models import (
     Evidence,
@@ -164,7 +165,7 @@ class ListingFilters:
     @classmethod
     def from_params(cls, params: Mapping[str, str]) -> ListingFilters:
         def value(name: str) -> str:
-            return str(params.get(name, "") or "").strip()[:64]
+            return filter_value(params, name)[:64]
 
         kind = value("type")
         evidence = value("evidence")

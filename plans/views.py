@@ -35,13 +35,10 @@ from themes.permissions import (
     require_edit_action_plan,
     visible_levels,
 )
+from themes.views import municipality_or_404, write_and_report
 
 from . import exports, forms, selectors, services
 from .models import ActionPlan, Activity
-
-
-def _municipality(slug: str) -> Municipality:
-    return get_object_or_404(Municipality, slug=slug)
 
 
 def _plan(request: HttpRequest, municipality: str, period: str) -> ActionPlan:
@@ -72,7 +69,7 @@ def plan_list(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def municipality_plans(request: HttpRequest, municipality: str) -> HttpResponse:
-    place = _municipality(municipality)
+    place = municipality_or_404(municipality)
     plan = selectors.latest_plan(municipality=place, levels=visible_levels(request.user))
     if plan is not None:
         return HttpResponseRedirect(plan.get_absolute_url())
@@ -84,7 +81,7 @@ def municipality_plans(request: HttpRequest, municipality: str) -> HttpResponse:
 
 
 def plan_create(request: HttpRequest, municipality: str) -> HttpResponse:
-    place = _municipality(municipality)
+    place = municipality_or_404(municipality)
     if not can_edit_action_plan(request.user, municipality=place):
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
@@ -131,7 +128,7 @@ def _page_context(request: HttpRequest, page: selectors.PlanPage) -> dict[str, A
 
 @require_GET
 def plan(request: HttpRequest, municipality: str, period: str) -> HttpResponse:
-    place = _municipality(municipality)
+    place = municipality_or_404(municipality)
     page = selectors.plan_page(municipality=place, period=period, levels=visible_levels(request.user))
     if page is None:
         raise Http404(_("No such action plan."))
@@ -247,14 +244,13 @@ def activity_status(request: HttpRequest, municipality: str, period: str, pk: st
     plan = _plan(request, municipality, period)
     activity = _activity(plan, pk)
     form = forms.ActivityStatusForm(request.POST)
-    try:
+
+    def set_status() -> None:
         if not form.is_valid():
             raise ValidationError(_("Choose a status."))
         services.activity_set_status(actor=request.user, activity=activity, **form.cleaned_data)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("The activity's status was saved."))
+
+    write_and_report(request, set_status, done=_("The activity's status was saved."))
     return _back(plan, f"activity-{activity.pk}")
 
 
@@ -264,27 +260,25 @@ def activity_link(request: HttpRequest, municipality: str, period: str, pk: str)
     activity = _activity(plan, pk)
     sprints = selectors.linkable_sprints(municipality=plan.municipality, levels=visible_levels(request.user))
     form = forms.LinkSprintForm(request.POST, sprints=sprints)
-    try:
+
+    def link() -> None:
         if not form.is_valid():
             raise ValidationError(_("Choose one of the municipality's sprints."))
         sprint = Sprint.objects.get(pk=form.cleaned_data["sprint"])
         services.activity_link_sprint(actor=request.user, activity=activity, sprint=sprint)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("The sprint was linked to the activity."))
+
+    write_and_report(request, link, done=_("The sprint was linked to the activity."))
     return _back(plan, f"activity-{activity.pk}")
 
 
 @require_POST
 def plan_submit(request: HttpRequest, municipality: str, period: str) -> HttpResponse:
     plan = _plan(request, municipality, period)
-    try:
-        services.action_plan_submit(actor=request.user, plan=plan)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("The plan was sent to the coordinating team for review."))
+    write_and_report(
+        request,
+        lambda: services.action_plan_submit(actor=request.user, plan=plan),
+        done=_("The plan was sent to the coordinating team for review."),
+    )
     return _back(plan)
 
 
@@ -313,7 +307,7 @@ def plan_review(request: HttpRequest, municipality: str, period: str) -> HttpRes
 
 def _page_or_404(request: HttpRequest, municipality: str, period: str) -> selectors.PlanPage:
     page = selectors.plan_page(
-        municipality=_municipality(municipality), period=period, levels=visible_levels(request.user)
+        municipality=municipality_or_404(municipality), period=period, levels=visible_levels(request.user)
     )
     if page is None:
         raise Http404(_("No such action plan."))

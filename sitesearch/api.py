@@ -75,12 +75,16 @@ def _text(name: str, description: str) -> OpenApiParameter:
     )
 
 
-class SearchAPIView(OfferedMethodsOnly, APIView):
-    """Search lessons, method cards, exchange meetings and sprints the caller may see."""
+class _PublicJSONView(OfferedMethodsOnly, APIView):
+    """Open to anonymous readers (each answer holds only what the caller may see), and always JSON."""
 
     permission_classes = [permissions.AllowAny]
     renderer_classes = [JSONRenderer]
     content_negotiation_class = AlwaysJSON
+
+
+class SearchAPIView(_PublicJSONView):
+    """Search lessons, method cards, exchange meetings and sprints the caller may see."""
 
     @extend_schema(
         operation_id="search",
@@ -113,12 +117,8 @@ class SearchAPIView(OfferedMethodsOnly, APIView):
         return Response(outcome.as_json())
 
 
-class AutocompleteAPIView(OfferedMethodsOnly, APIView):
+class AutocompleteAPIView(_PublicJSONView):
     """Titles starting with the words typed so far (at least two letters), for the search box."""
-
-    permission_classes = [permissions.AllowAny]
-    renderer_classes = [JSONRenderer]
-    content_negotiation_class = AlwaysJSON
 
     @extend_schema(
         operation_id="search_autocomplete",

@@ -25,6 +25,7 @@ from sprints.models import Sprint
 from sprints.selectors import visible_sprints
 from themes.models import Municipality, RelocationPhase, SprintMethod, ValueChainStep, WorkPackage
 from themes.permissions import visible_levels
+from themes.querystring import filter_value
 from themes.selectors import search_synonyms as municipality_synonyms
 
 from .models import GlossaryEntry, SearchQueryDay
@@ -47,10 +48,10 @@ class SearchFilters:
     @classmethod
     def from_query(cls, params: Any) -> SearchFilters:
         return cls(
-            municipality=str(params.get("municipality", "") or "").strip().lower(),
-            type=str(params.get("type", "") or "").strip().lower(),
-            work_package=str(params.get("work_package", "") or "").strip().upper(),
-            phase=str(params.get("phase", "") or "").strip().lower(),
+            municipality=filter_value(params, "municipality").lower(),
+            type=filter_value(params, "type").lower(),
+            work_package=filter_value(params, "work_package").upper(),
+            phase=filter_value(params, "phase").lower(),
         )
 
     def as_dict(self) -> dict[str, str]:

@@ -17,18 +17,12 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from themes.api import CodeField, OfferedMethodsOnly, error_responses
+from themes.api import CodeField, OfferedMethodsOnly, error_responses, service_refusal
 from themes.models import Municipality, RelocationPhase, SprintMethod, ValueChainStep, Visibility, WorkPackage
 from themes.permissions import Action, require, require_correct_sprint
 
 from . import selectors, services
 from .models import Result, Sprint, Status
-
-
-def _drf_error(error: DjangoValidationError) -> ValidationError:
-    return ValidationError(
-        error.message_dict if hasattr(error, "error_dict") else {"non_field_errors": error.messages}
-    )
 
 
 class ResultSerializer(serializers.ModelSerializer[Result]):
@@ -113,7 +107,7 @@ class SprintSerializer(serializers.ModelSerializer[Sprint]):
         try:
             return services.sprint_create(actor=self.context["request"].user, **validated_data)
         except DjangoValidationError as error:
-            raise _drf_error(error) from error
+            raise service_refusal(error) from error
 
     def update(self, instance: Sprint, validated_data: dict[str, Any]) -> Sprint:
         actor = self.context["request"].user
@@ -126,7 +120,7 @@ class SprintSerializer(serializers.ModelSerializer[Sprint]):
                 if new_status is not None and new_status != instance.status:
                     instance = services.sprint_move(actor=actor, sprint=instance, status=new_status)
         except DjangoValidationError as error:
-            raise _drf_error(error) from error
+            raise service_refusal(error) from error
         return instance
 
 
@@ -246,7 +240,7 @@ class SprintViewSet(
         try:
             result = services.result_log(actor=request.user, sprint=sprint, **serializer.validated_data)
         except DjangoValidationError as error:
-            raise _drf_error(error) from error
+            raise service_refusal(error) from error
         return Response(ResultSerializer(result).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
@@ -288,5 +282,5 @@ class SprintViewSet(
                 actor=request.user, result=item, changes=serializer.validated_data
             )
         except DjangoValidationError as error:
-            raise _drf_error(error) from error
+            raise service_refusal(error) from error
         return Response(ResultSerializer(corrected).data)

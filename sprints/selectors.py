@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime
 import re
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 from django.db.models import (
@@ -31,6 +31,7 @@ from django.utils import timezone
 
 from themes.models import Municipality, RelocationPhase, SprintMethod, ValueChainStep, WorkPackage
 from themes.permissions import visible_levels
+from themes.querystring import filter_value
 
 from .models import (
     FINISHED_STATUSES,
@@ -101,13 +102,8 @@ class BoardFilters:
 
     @classmethod
     def from_query(cls, query: Any) -> BoardFilters:
-        return cls(
-            work_package=str(query.get("work_package", "")).strip(),
-            phase=str(query.get("phase", "")).strip(),
-            method=str(query.get("method", "")).strip(),
-            status=str(query.get("status", "")).strip(),
-            assignee=str(query.get("assignee", "")).strip(),
-        )
+        # Each filter is read from the query parameter of its own name.
+        return cls(**{f.name: filter_value(query, f.name) for f in fields(cls)})
 
     @property
     def active(self) -> bool:

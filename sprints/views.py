@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
+from django.db.models import QuerySet
 from django.forms import BaseForm
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
@@ -32,6 +33,7 @@ from themes.permissions import (
     require_correct_sprint,
     require_set_board_limits,
 )
+from themes.views import municipality_or_404, write_and_report
 
 from . import charts, exports, presenters, selectors, services
 from .forms import (
@@ -49,10 +51,6 @@ from .forms import (
     people_of,
 )
 from .models import Card, Result, ResultAttachment, Retrospective, Sprint, Status
-
-
-def _municipality(slug: str) -> Municipality:
-    return get_object_or_404(Municipality, slug=slug)
 
 
 def _sprint(request: HttpRequest, municipality: str, pk: int) -> Sprint:
@@ -91,7 +89,7 @@ def export(request: HttpRequest, fmt: str) -> HttpResponse:
 
 @require_GET
 def board(request: HttpRequest, municipality: str) -> HttpResponse:
-    place = _municipality(municipality)
+    place = municipality_or_404(municipality)
     return _board_page(request, place)
 
 
@@ -138,7 +136,7 @@ def _board_page(
 
 @require_POST
 def board_limits(request: HttpRequest, municipality: str) -> HttpResponse:
-    place = _municipality(municipality)
+    place = municipality_or_404(municipality)
     require_set_board_limits(request.user, municipality=place)
     form = BoardLimitsForm(request.POST)
     if form.is_valid():
@@ -236,7 +234,7 @@ def _sprint_form_page(request: HttpRequest, place: Municipality, sprint: Sprint 
 
 
 def sprint_create(request: HttpRequest, municipality: str) -> HttpResponse:
-    return _sprint_form_page(request, _municipality(municipality), None)
+    return _sprint_form_page(request, municipality_or_404(municipality), None)
 
 
 def sprint_edit(request: HttpRequest, municipality: str, pk: int) -> HttpResponse:
@@ -279,7 +277,9 @@ def _detail_context(
 
 @require_GET
 def sprint_detail(request: HttpRequest, municipality: str, pk: int) -> HttpResponse:
-    sprint = selectors.sprint_for_page(municipality=_municipality(municipality), pk=pk, user=request.user)
+    sprint = selectors.sprint_for_page(
+        municipality=municipality_or_404(municipality), pk=pk, user=request.user
+    )
     return render(request, "sprints/sprint_detail.html", _detail_context(request, sprint))
 
 
@@ -430,6 +430,9 @@ def retrospective(request: HttpRequest, municipality: str, pk: int) -> HttpRespo
 # --- Corrections ---------------------------------------------------------------------------------------------------
 
 
+_Record = TypeVar("_Record", bound=models.Model)
+
+
 def _correction_page(
     request: HttpRequest,
     sprint: Sprint,
@@ -467,22 +470,23 @@ def _correction_page(
 
 def _removal(request: HttpRequest, remove: Callable[[], object], *, removed: str, then: str) -> HttpResponse:
     """A remove button: `remove` (the service) removes or refuses; either way a message says so, and back to `then`."""
-    try:
-        remove()
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, removed)
+    write_and_report(request, remove, done=removed)
     return HttpResponseRedirect(then)
+
+
+def _record_to_correct(records: QuerySet[_Record], sprint: Sprint, pk: int) -> tuple[_Record, _Record]:
+    """One of the sprint's records twice: the instance the form edits, and an untouched copy for the service.
+
+    The form writes the posted values onto its instance while validating; the service compares against the
+    untouched copy of the row to record old → new."""
+    item = get_object_or_404(records, sprint=sprint, pk=pk)
+    return item, records.get(pk=item.pk)
 
 
 def result_edit(request: HttpRequest, municipality: str, pk: int, result: int) -> HttpResponse:
     sprint = _sprint(request, municipality, pk)
     require_correct_sprint(request.user, municipality=sprint.municipality)
-    item = get_object_or_404(Result.objects.select_related("sprint__municipality"), sprint=sprint, pk=result)
-    # The form writes the posted values onto its instance while validating; the service compares against an
-    # untouched copy of the row to record old → new.
-    stored = Result.objects.select_related("sprint__municipality").get(pk=item.pk)
+    item, stored = _record_to_correct(Result.objects.select_related("sprint__municipality"), sprint, result)
     return _correction_page(
         request,
         sprint,
@@ -510,10 +514,9 @@ def result_remove(request: HttpRequest, municipality: str, pk: int, result: int)
 def card_edit(request: HttpRequest, municipality: str, pk: int, card: int) -> HttpResponse:
     sprint = _sprint(request, municipality, pk)
     require_correct_sprint(request.user, municipality=sprint.municipality)
-    item = get_object_or_404(
-        Card.objects.select_related("sprint__municipality", "owner"), sprint=sprint, pk=card
+    item, stored = _record_to_correct(
+        Card.objects.select_related("sprint__municipality", "owner"), sprint, card
     )
-    stored = Card.objects.select_related("sprint__municipality", "owner").get(pk=item.pk)
     return _correction_page(
         request,
         sprint,

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.extensions import OpenApiSerializerExtension
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import serializers
-from rest_framework.exceptions import MethodNotAllowed
+from rest_framework.exceptions import MethodNotAllowed, ValidationError
 from rest_framework.request import Request
 
 
@@ -57,6 +58,13 @@ _DESCRIPTIONS = {
     403: "Not signed in, or the signed-in person may not do this (e.g. another municipality's sprint).",
     404: "No such object, or one the caller may not see.",
 }
+
+
+def service_refusal(error: DjangoValidationError) -> ValidationError:
+    """A service's refusal as the API's 400: per field where the service names fields, else `non_field_errors`."""
+    return ValidationError(
+        error.message_dict if hasattr(error, "error_dict") else {"non_field_errors": error.messages}
+    )
 
 
 def error_responses(*codes: int, **descriptions: str) -> dict[int, OpenApiResponse]:

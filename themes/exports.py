@@ -14,7 +14,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
+from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
@@ -120,3 +121,12 @@ def chart_xlsx(chart: Chart) -> bytes:
         title=chart.title, header=chart.headers, rows=_chart_rows(chart), widths=[width], freeze=None
     )
     return xlsx_bytes([sheet])
+
+
+def chart_download(chart: Chart, fmt: str, *, stem: str) -> HttpResponse:
+    """A chart's data as the attachment `<stem>.csv` or `<stem>.xlsx`; any other format is a missing page."""
+    if fmt == "csv":
+        return download(chart_csv(chart), content_type=CSV_CONTENT_TYPE, filename=f"{stem}.csv")
+    if fmt == "xlsx":
+        return download(chart_xlsx(chart), content_type=XLSX_CONTENT_TYPE, filename=f"{stem}.xlsx")
+    raise Http404(_("Unknown download format."))

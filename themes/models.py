@@ -143,6 +143,18 @@ class Role(models.TextChoices):
     PARTNER = "partner", _("Partner")
 
 
+def municipality_matches_role(*, name: str) -> models.CheckConstraint:
+    """A row that gives someone a role (a membership, an invitation) names a municipality exactly when the role
+    works for one: project leads and analysts do, the coordinating team and partners do not."""
+    return models.CheckConstraint(
+        condition=(
+            models.Q(role__in=["lead", "analyst"], municipality__isnull=False)
+            | models.Q(role__in=["coordinator", "partner"], municipality__isnull=True)
+        ),
+        name=name,
+    )
+
+
 class Membership(models.Model):
     """A user's role in the programme, and for leads and analysts the municipality they work for."""
 
@@ -157,13 +169,7 @@ class Membership(models.Model):
         verbose_name = _("membership")
         verbose_name_plural = _("memberships")
         constraints = [
-            models.CheckConstraint(
-                condition=(
-                    models.Q(role__in=["lead", "analyst"], municipality__isnull=False)
-                    | models.Q(role__in=["coordinator", "partner"], municipality__isnull=True)
-                ),
-                name="membership_municipality_matches_role",
-            ),
+            municipality_matches_role(name="membership_municipality_matches_role"),
         ]
 
     def __str__(self) -> str:

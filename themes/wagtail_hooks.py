@@ -53,32 +53,35 @@ class MunicipalityViewSet(SnippetViewSet):
     ]
 
 
-class WorkPackageViewSet(SnippetViewSet):
-    model = WorkPackage
-    icon = "folder-open-inverse"
+class _TermViewSet(SnippetViewSet):
+    """A taxonomy term: its code is a stable identifier, shown but not edited; the labels and the order may change."""
+
     list_display = ["code", "label_sv", "label_en"]
     panels = _TERM_PANELS
 
 
-class ValueChainStepViewSet(SnippetViewSet):
+class WorkPackageViewSet(_TermViewSet):
+    model = WorkPackage
+    icon = "folder-open-inverse"
+
+
+class ValueChainStepViewSet(_TermViewSet):
     model = ValueChainStep
     icon = "link"
-    list_display = ["code", "label_sv", "label_en", "force"]
+    list_display = [*_TermViewSet.list_display, "force"]
     panels = [*_TERM_PANELS, FieldPanel("force")]
 
 
-class RelocationPhaseViewSet(SnippetViewSet):
+class RelocationPhaseViewSet(_TermViewSet):
     model = RelocationPhase
     icon = "arrow-right"
-    list_display = ["code", "label_sv", "label_en", "aida_stage"]
+    list_display = [*_TermViewSet.list_display, "aida_stage"]
     panels = [*_TERM_PANELS, FieldPanel("aida_stage")]
 
 
-class SprintMethodViewSet(SnippetViewSet):
+class SprintMethodViewSet(_TermViewSet):
     model = SprintMethod
     icon = "cogs"
-    list_display = ["code", "label_sv", "label_en"]
-    panels = _TERM_PANELS
 
 
 class TaxonomyViewSetGroup(SnippetViewSetGroup):

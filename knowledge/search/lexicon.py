@@ -17,7 +17,7 @@ import json
 import os
 import re
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from importlib import metadata, resources
@@ -124,6 +124,23 @@ def hunspell_path() -> Path:
     raise LookupError("the hunspell-sv package has no sv_SE.dic")
 
 
+def _suffix_rules(aff: Path) -> Iterator[tuple[str, str, str, str, str]]:
+    """Every suffix rule of an .aff file as (flag, strip, add, continuation flags, condition), as written: "0" is
+    hunspell's empty strip or add."""
+    with aff.open(encoding="utf-8") as lines:
+        for line in lines:
+            fields = line.split()
+            if len(fields) < 5 or fields[0] != "SFX":
+                continue
+            add, _, continuation = fields[3].partition("/")
+            yield fields[1], fields[2], add, continuation, fields[4]
+
+
+def _affix_text(written: str) -> str:
+    """A rule's strip or add as text: hunspell writes the empty one as "0"."""
+    return "" if written == "0" else written
+
+
 @dataclass(frozen=True)
 class _Suffix:
     strip: str
@@ -137,40 +154,23 @@ def compound_begin_suffixes(aff: Path) -> dict[str, list[_Suffix]]:
     In sv_SE.aff these make the linking forms: bostad -> bostads, skola -> skole, förening -> förenings.
     """
     rules: dict[str, list[_Suffix]] = {}
-    with aff.open(encoding="utf-8") as lines:
-        for line in lines:
-            fields = line.split()
-            if len(fields) < 5 or fields[0] != "SFX":
-                continue
-            flag, strip, add, condition = fields[1], fields[2], fields[3], fields[4]
-            add, _, continuation = add.partition("/")
-            if _COMPOUND_BEGIN not in continuation and _COMPOUND_MIDDLE not in continuation:
-                continue
-            rules.setdefault(flag, []).append(
-                _Suffix(
-                    strip="" if strip == "0" else strip,
-                    add="" if add == "0" else add,
-                    condition=re.compile(f"(?:{condition})$"),
-                )
-            )
+    for flag, strip, add, continuation, condition in _suffix_rules(aff):
+        if _COMPOUND_BEGIN not in continuation and _COMPOUND_MIDDLE not in continuation:
+            continue
+        rules.setdefault(flag, []).append(
+            _Suffix(strip=_affix_text(strip), add=_affix_text(add), condition=re.compile(f"(?:{condition})$"))
+        )
     return rules
 
 
 def inflection_suffixes(aff: Path) -> list[tuple[str, str, str, str]]:
     """The .aff file's inflection rules as (flag, strip, add, condition): every suffix rule that makes a word form,
     not a compound part (rules with a compound continuation flag) or a hyphenated form."""
-    rules: list[tuple[str, str, str, str]] = []
-    with aff.open(encoding="utf-8") as lines:
-        for line in lines:
-            fields = line.split()
-            if len(fields) < 5 or fields[0] != "SFX":
-                continue
-            flag, strip, add, condition = fields[1], fields[2], fields[3], fields[4]
-            add, _, continuation = add.partition("/")
-            if continuation or not (add.isalpha() or add == "0"):
-                continue
-            rules.append((flag, "" if strip == "0" else strip, "" if add == "0" else add, condition))
-    return rules
+    return [
+        (flag, _affix_text(strip), _affix_text(add), condition)
+        for flag, strip, add, continuation, condition in _suffix_rules(aff)
+        if not continuation and (add.isalpha() or add == "0")
+    ]
 
 
 # Suffix flags of sv_SE.aff that inflect verbs (present -r, past, strong verbs) and nouns (definite -n, plurals).

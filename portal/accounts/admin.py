@@ -3,7 +3,7 @@ filters by both, and coordinators invite people, resend invitations and reset a 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import django_filters
 from django import forms
@@ -27,9 +27,17 @@ from wagtail.users.views import users as wagtail_users
 from themes.models import Membership, Municipality, Role
 from themes.permissions import can_manage_people, require_manage_people
 from themes.services import membership_assign, membership_end
+from themes.views import write_and_report
 
 from . import services
 from .models import LANGUAGES, Invitation, SingleSignOn
+
+# The mixin's base for the type checker only (Wagtail's UserForm, the base of its creation and edit forms): at run
+# time it is a plain mixin, placed before those forms.
+if TYPE_CHECKING:
+    from wagtail.users.forms import UserForm as _UserForm
+else:
+    _UserForm = object
 
 
 def _municipality_choice() -> forms.ModelChoiceField[Municipality]:
@@ -56,13 +64,18 @@ def _check_municipality(form: forms.Form, role_field: str, municipality_field: s
         )
 
 
-class StigarRoleFields:
-    """The role and municipality fields added to Wagtail's user forms (they are not fields of the user model)."""
+class StigarRoleFields(_UserForm):
+    """The role and municipality fields added to Wagtail's user forms (they are not fields of the user model), and
+    their check; mixed in before Wagtail's creation and edit forms."""
 
-    fields: dict[str, forms.Field]
-    initial: dict[str, Any]
-    instance: Any
-    cleaned_data: dict[str, Any]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.add_stigar_fields()
+
+    def clean(self) -> dict[str, Any]:
+        cleaned: dict[str, Any] = super().clean()
+        _check_municipality(self, "stigar_role", "stigar_municipality")
+        return cleaned
 
     def add_stigar_fields(self) -> None:
         self.fields["stigar_role"] = _role_choice(blank=_("No role (sees what anonymous readers see)"))
@@ -82,25 +95,11 @@ class StigarRoleFields:
 
 
 class PersonCreationForm(StigarRoleFields, UserCreationForm):
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.add_stigar_fields()
-
-    def clean(self) -> dict[str, Any]:
-        cleaned: dict[str, Any] = super().clean()
-        _check_municipality(self, "stigar_role", "stigar_municipality")
-        return cleaned
+    pass
 
 
 class PersonEditForm(StigarRoleFields, UserEditForm):
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.add_stigar_fields()
-
-    def clean(self) -> dict[str, Any]:
-        cleaned: dict[str, Any] = super().clean()
-        _check_municipality(self, "stigar_role", "stigar_municipality")
-        return cleaned
+    pass
 
 
 def _apply_role(request: HttpRequest, person: Any, form: Any) -> None:
@@ -262,16 +261,13 @@ def invitation_add(request: HttpRequest) -> HttpResponse:
 def invitation_resend(request: HttpRequest, pk: int) -> HttpResponse:
     require_manage_people(request.user)
     invitation = get_object_or_404(Invitation, pk=pk)
-    try:
-        services.invitation_resend(
+    write_and_report(
+        request,
+        lambda: services.invitation_resend(
             invitation=invitation, by=request.user, base_url=request.build_absolute_uri("/")
-        )
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(
-            request, _("Invitation sent again to %(email)s with a new link.") % {"email": invitation.email}
-        )
+        ),
+        done=_("Invitation sent again to %(email)s with a new link.") % {"email": invitation.email},
+    )
     return redirect("stigar_invitation_index")
 
 

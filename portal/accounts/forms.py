@@ -67,25 +67,25 @@ class InvitationAcceptForm(SetPasswordFields):
         )
 
 
+def _one_time_code_input() -> forms.TextInput:
+    """The input for a code from an authenticator app: browsers and phones offer the code they have, on a number pad."""
+    return forms.TextInput(
+        attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "spellcheck": "false"}
+    )
+
+
 class SecondFactorForm(forms.Form):
     code = forms.CharField(
         label=_("Code"),
         max_length=16,
         help_text=_("The six digits your authenticator app shows, or one of your recovery codes."),
-        widget=forms.TextInput(
-            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "spellcheck": "false"}
-        ),
+        widget=_one_time_code_input(),
     )
 
 
 class ConfirmAppForm(forms.Form):
     code = forms.CharField(
-        label=_("Code from the app"),
-        max_length=8,
-        help_text=_("Six digits."),
-        widget=forms.TextInput(
-            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "spellcheck": "false"}
-        ),
+        label=_("Code from the app"), max_length=8, help_text=_("Six digits."), widget=_one_time_code_input()
     )
 
 

@@ -10,7 +10,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from themes.models import Municipality, Role
+from themes.models import Municipality, Role, municipality_matches_role
 
 LANGUAGES: list[tuple[str, str]] = [("sv", "Svenska"), ("en", "English")]
 
@@ -61,13 +61,7 @@ class Invitation(models.Model):
         verbose_name = _("invitation")
         verbose_name_plural = _("invitations")
         constraints = [
-            models.CheckConstraint(
-                condition=(
-                    models.Q(role__in=["lead", "analyst"], municipality__isnull=False)
-                    | models.Q(role__in=["coordinator", "partner"], municipality__isnull=True)
-                ),
-                name="invitation_municipality_matches_role",
-            ),
+            municipality_matches_role(name="invitation_municipality_matches_role"),
         ]
 
     def __str__(self) -> str:

@@ -8,8 +8,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from insights.scoring.synthetic import generate_prospects, write_prospects_csv
-from themes.models import Municipality
-from themes.selectors import municipality_by_code
+
+from ._municipality import add_municipality_argument, municipality_from_options
 
 
 class Command(BaseCommand):
@@ -19,7 +19,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--municipality", required=True, help="SCB code (2584) or slug (kiruna)")
+        add_municipality_argument(parser)
         parser.add_argument("--rows", type=int, required=True)
         parser.add_argument("--seed", type=int, required=True)
         parser.add_argument("--output", help="CSV file to write (default: standard output)")
@@ -28,10 +28,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        try:
-            municipality = municipality_by_code(options["municipality"])
-        except Municipality.DoesNotExist as exc:
-            raise CommandError(f"No municipality with code or slug {options['municipality']!r}.") from exc
+        municipality = municipality_from_options(options)
         if options["rows"] < 1:
             raise CommandError("--rows must be at least 1.")
         frame = generate_prospects(options["rows"], seed=options["seed"], municipality=municipality.scb_code)

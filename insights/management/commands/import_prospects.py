@@ -10,9 +10,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from insights.services import prospects_import
-from themes.models import Municipality
-from themes.selectors import municipality_by_code
 
+from ._municipality import add_municipality_argument, municipality_from_options
 from ._progress import progress_bars
 
 
@@ -21,17 +20,14 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file", help="CSV or XLSX file")
-        parser.add_argument("--municipality", required=True, help="SCB code (2584) or slug (kiruna)")
+        add_municipality_argument(parser)
         parser.add_argument(
             "--source", default="", help="Where the file comes from, e.g. the visitor database"
         )
         parser.add_argument("--json", action="store_true", help="Print one JSON report")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        try:
-            municipality = municipality_by_code(options["municipality"])
-        except Municipality.DoesNotExist as exc:
-            raise CommandError(f"No municipality with code or slug {options['municipality']!r}.") from exc
+        municipality = municipality_from_options(options)
         path = Path(options["file"])
         if not path.is_file():
             raise CommandError(f"No such file: {path}")

@@ -5,25 +5,22 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandParser
 
 from insights.selectors import prospect_counts
-from themes.models import Municipality
-from themes.selectors import municipality_by_code
+
+from ._municipality import add_municipality_argument, municipality_from_options
 
 
 class Command(BaseCommand):
     help = "Counts of a municipality's prospects: stored, by AIDA stage, and segments."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--municipality", required=True, help="SCB code (2584) or slug (kiruna)")
+        add_municipality_argument(parser)
         parser.add_argument("--json", action="store_true", help="Print one JSON report")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        try:
-            municipality = municipality_by_code(options["municipality"])
-        except Municipality.DoesNotExist as exc:
-            raise CommandError(f"No municipality with code or slug {options['municipality']!r}.") from exc
+        municipality = municipality_from_options(options)
         counts = prospect_counts(municipality)
         if options["json"]:
             self.stdout.write(json.dumps(counts))

@@ -10,9 +10,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from insights.scoring.model import NotEnoughData
 from insights.services import prospects_score
-from themes.models import Municipality
-from themes.selectors import municipality_by_code
 
+from ._municipality import add_municipality_argument, municipality_from_options
 from ._progress import progress_bars
 
 
@@ -20,7 +19,7 @@ class Command(BaseCommand):
     help = "Train (or reuse) the propensity model, score a municipality's prospects and segments, print the evaluation."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--municipality", required=True, help="SCB code (2584) or slug (kiruna)")
+        add_municipality_argument(parser)
         parser.add_argument(
             "--retrain", action="store_true", help="Train a new model version even if one is current"
         )
@@ -28,10 +27,7 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", help="Print one JSON report")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        try:
-            municipality = municipality_by_code(options["municipality"])
-        except Municipality.DoesNotExist as exc:
-            raise CommandError(f"No municipality with code or slug {options['municipality']!r}.") from exc
+        municipality = municipality_from_options(options)
         try:
             with progress_bars(enabled=not options["json"] and sys.stderr.isatty()) as progress:
                 report = prospects_score(
