@@ -27,7 +27,7 @@ from insights.services import (
 )
 from themes.models import Municipality
 
-from .conftest import SyntheticCsv, WriteCsv, import_and_score, import_file
+from .conftest import HEADER, SyntheticCsv, WriteCsv, import_and_score, import_file
 
 pytestmark = pytest.mark.django_db
 
@@ -105,8 +105,7 @@ def test_score_and_stats_commands_print_the_contract_json(
 
 
 def test_erase_by_source_id(write_csv: WriteCsv, kiruna: Municipality, analyst_kiruna: User) -> None:
-    header = "prospect_ref,country,age_band,household,visits,consent_analytics"
-    path = write_csv(f"{header}\nERASE-ME,SE,25-34,single,1,yes\nKEEP,SE,25-34,single,1,yes\n")
+    path = write_csv(f"{HEADER}\nERASE-ME,SE,25-34,single,1,yes\nKEEP,SE,25-34,single,1,yes\n")
     prospects_import(actor=analyst_kiruna, municipality=kiruna, file=path, file_name=path.name)
     assert prospect_erase(actor=analyst_kiruna, municipality=kiruna, prospect_ref="ERASE-ME")
     assert list(Prospect.objects.values_list("pseudonym", flat=True)) == [pseudonym("KEEP")]
@@ -116,9 +115,7 @@ def test_erase_by_source_id(write_csv: WriteCsv, kiruna: Municipality, analyst_k
 def test_erase_by_another_municipalitys_analyst_is_refused(
     write_csv: WriteCsv, kiruna: Municipality, analyst_lulea: User
 ) -> None:
-    path = write_csv(
-        "prospect_ref,country,age_band,household,visits,consent_analytics\nA,SE,25-34,single,1,yes\n"
-    )
+    path = write_csv(f"{HEADER}\nA,SE,25-34,single,1,yes\n")
     import_file(kiruna, path)
     with pytest.raises(PermissionDenied):
         prospect_erase(actor=analyst_lulea, municipality=kiruna, prospect_ref="A")
@@ -195,8 +192,6 @@ def test_lead_may_not_see_shared_segments(lead_kiruna: User) -> None:
 def test_a_service_refuses_without_an_actor_unless_the_caller_skips_checks_by_name(
     call: Callable[[Municipality, Path], object], write_csv: WriteCsv, kiruna: Municipality
 ) -> None:
-    path = write_csv(
-        "prospect_ref,country,age_band,household,visits,consent_analytics\nA,SE,25-34,single,1,yes\n"
-    )
+    path = write_csv(f"{HEADER}\nA,SE,25-34,single,1,yes\n")
     with pytest.raises(PermissionDenied):
         call(kiruna, path)
