@@ -5,11 +5,12 @@ what is not offered."""
 from __future__ import annotations
 
 import pytest
+from django.contrib.auth.models import User
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from tests.sprints.conftest import log_result, make_sprint
-from themes.models import Visibility
+from themes.models import Municipality, Visibility
 
 pytestmark = pytest.mark.django_db
 
@@ -17,21 +18,23 @@ METHODS = ("get", "post", "put", "patch", "delete")
 
 
 @pytest.fixture
-def ids(lead_kiruna, kiruna):
+def ids(lead_kiruna: User, kiruna: Municipality) -> dict[str, int]:
     sprint = make_sprint(lead_kiruna, kiruna, visibility=Visibility.PUBLIC)
     result = log_result(lead_kiruna, sprint)
     # The method is refused before anything is looked up, so the notification need not exist.
     return {"id": sprint.pk, "sprint_id": sprint.pk, "result_id": result.pk, "notification_id": 1}
 
 
-def _clients(lead_kiruna):
+def _clients(lead_kiruna: User) -> dict[str, APIClient]:
     anonymous = APIClient()
     signed_in = APIClient()
     signed_in.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=lead_kiruna).key}")
     return {"anonymous": anonymous, "lead": signed_in}
 
 
-def test_every_method_the_schema_does_not_document_is_405_for_everyone(ids, lead_kiruna):
+def test_every_method_the_schema_does_not_document_is_405_for_everyone(
+    ids: dict[str, int], lead_kiruna: User
+) -> None:
     schema = APIClient().get("/api/schema/", {"format": "json"}).json()
     clients = _clients(lead_kiruna)
     checked = 0
@@ -49,7 +52,9 @@ def test_every_method_the_schema_does_not_document_is_405_for_everyone(ids, lead
 
 
 @pytest.mark.parametrize("who", ["anonymous", "lead"])
-def test_a_sprint_cannot_be_deleted_and_the_schema_does_not_offer_it(ids, lead_kiruna, who):
+def test_a_sprint_cannot_be_deleted_and_the_schema_does_not_offer_it(
+    ids: dict[str, int], lead_kiruna: User, who: str
+) -> None:
     client = _clients(lead_kiruna)[who]
     for path in (f"/api/sprints/{ids['id']}/", f"/api/sprints/{ids['id']}/results/", "/api/sprints/"):
         assert client.delete(path).status_code == 405
@@ -61,7 +66,7 @@ def test_a_sprint_cannot_be_deleted_and_the_schema_does_not_offer_it(ids, lead_k
     )  # removing a result is offered
 
 
-def test_an_offered_method_still_asks_who_you_are(ids):
+def test_an_offered_method_still_asks_who_you_are(ids: dict[str, int]) -> None:
     """The method check comes first, the permission check still follows: an anonymous DELETE of a result is 403."""
     response = APIClient().delete(f"/api/sprints/{ids['id']}/results/{ids['result_id']}/")
     assert response.status_code == 403

@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
     "path", ["/api/sprints/abc/comments/", "/api/sprints/0.5/", "/api/sprints/1/results/x/", "/api/nothing/"]
 )
 @pytest.mark.parametrize("method", ["get", "post", "delete"])
-def test_an_unknown_api_path_is_a_json_404(path, method):
+def test_an_unknown_api_path_is_a_json_404(path: str, method: str) -> None:
     client = Client(enforce_csrf_checks=True)
     response = getattr(client, method)(path)
     assert response.status_code == 404
@@ -21,14 +21,14 @@ def test_an_unknown_api_path_is_a_json_404(path, method):
     assert set(response.json()) == {"detail"}
 
 
-def test_a_path_without_its_slash_is_still_redirected_and_pages_are_still_html(client):
+def test_a_path_without_its_slash_is_still_redirected_and_pages_are_still_html(client: Client) -> None:
     assert client.get("/api/sprints").status_code == 301
     page = client.get("/finns-inte/")
     assert page.status_code == 404
     assert page["Content-Type"].startswith("text/html")
 
 
-def test_a_request_django_refuses_before_any_view_is_a_json_400_under_api(client):
+def test_a_request_django_refuses_before_any_view_is_a_json_400_under_api(client: Client) -> None:
     response = client.get("/api/sprints/", HTTP_HOST="not-ours.example")  # DisallowedHost
     assert response.status_code == 400
     assert set(response.json()) == {"detail"}

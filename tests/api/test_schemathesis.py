@@ -8,13 +8,16 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
+from django.contrib.auth.models import User
+from pytest_django.live_server_helper import LiveServer
 from rest_framework.authtoken.models import Token
 
 from conversations.services import comment_post
 from tests.sprints.conftest import log_result, make_sprint
-from themes.models import Visibility
+from themes.models import Municipality, Visibility
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -34,7 +37,7 @@ SECONDS_PER_RUN = 45
 
 
 @pytest.fixture
-def data(lead_kiruna, lead_lulea, kiruna, lulea):
+def data(lead_kiruna: User, lead_lulea: User, kiruna: Municipality, lulea: Municipality) -> str:
     """Something for the generated ids to find: sprints of the lead's own and of another municipality, a result and
     a comment on each (small ids, which the generator tries early)."""
     for actor, municipality in ((lead_kiruna, kiruna), (lead_lulea, lulea)):
@@ -42,10 +45,13 @@ def data(lead_kiruna, lead_lulea, kiruna, lulea):
             sprint = make_sprint(actor, municipality, visibility=visibility)
             log_result(actor, sprint)
             comment_post(actor=actor, target=sprint, body=f"Hej @{lead_kiruna.username}", parent=None)
-    return Token.objects.create(user=lead_kiruna).key
+    key: str = Token.objects.create(user=lead_kiruna).key
+    return key
 
 
-def _run(url, tmp_path, name, headers):
+def _run(
+    url: str, tmp_path: Path, name: str, headers: list[str]
+) -> tuple[subprocess.CompletedProcess[str], dict[str, Any] | None]:
     report = tmp_path / f"{name}.json"
     command = [
         SCHEMATHESIS,
@@ -80,8 +86,8 @@ def _run(url, tmp_path, name, headers):
 
 @pytest.mark.parametrize("who", ["anonymous", "lead"])
 def test_schemathesis_finds_no_server_error_and_no_answer_outside_the_schema(
-    live_server, data, tmp_path, who
-):
+    live_server: LiveServer, data: str, tmp_path: Path, who: str
+) -> None:
     headers = ["--header", f"Authorization: Token {data}"] if who == "lead" else []
     run, report = _run(live_server.url, tmp_path, who, headers)
     (tmp_path / f"{who}.txt").write_text(run.stdout + run.stderr)

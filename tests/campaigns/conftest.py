@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from django.contrib.auth.models import User
 
 from insights.models import Segment
+from sprints.models import Sprint
 from tests.sprints.conftest import make_sprint
 from themes.models import Municipality, SprintMethod
 
@@ -29,17 +31,17 @@ def make_segments(municipality: Municipality, sizes: tuple[int, ...] = (40, 25, 
 
 
 @pytest.fixture
-def kiruna_segments(kiruna):
+def kiruna_segments(kiruna: Municipality) -> None:
     make_segments(kiruna)
 
 
 @pytest.fixture
-def lulea_segments(lulea):
+def lulea_segments(lulea: Municipality) -> None:
     make_segments(lulea)
 
 
 @pytest.fixture
-def campaign_sprint(lead_kiruna, kiruna):
+def campaign_sprint(lead_kiruna: User, kiruna: Municipality) -> Sprint:
     return make_sprint(
         lead_kiruna,
         kiruna,
@@ -49,7 +51,7 @@ def campaign_sprint(lead_kiruna, kiruna):
 
 
 @pytest.fixture
-def lulea_campaign(lead_lulea, lulea):
+def lulea_campaign(lead_lulea: User, lulea: Municipality) -> Sprint:
     return make_sprint(
         lead_lulea, lulea, title="Kampanj i Luleå", method=SprintMethod.objects.get(code="campaign-ab")
     )

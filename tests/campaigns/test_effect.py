@@ -19,7 +19,7 @@ from campaigns.effect import describe_effect, two_proportion_difference
 #   z = 0.025 / 0.0079076 = 3.1615; two-sided p = 2·(1 − Φ(3.1615)) = 0.00157
 
 
-def test_the_difference_and_its_interval_match_the_hand_computation():
+def test_the_difference_and_its_interval_match_the_hand_computation() -> None:
     effect = two_proportion_difference(
         reached_reference=2000, responses_reference=120, reached_variant=2400, responses_variant=204
     )
@@ -36,7 +36,7 @@ def test_the_difference_and_its_interval_match_the_hand_computation():
     assert effect.reliable
 
 
-def test_an_interval_that_includes_zero_is_no_reliable_difference():
+def test_an_interval_that_includes_zero_is_no_reliable_difference() -> None:
     # A: 40 of 500 (8.0 %), B: 48 of 500 (9.6 %): d = 0.016, SE = √(0.08·0.92/500 + 0.096·0.904/500) = 0.0179100,
     # CI = 0.016 ± 1.959964·0.0179100 = (−0.0191029, 0.0511029); pooled z = 0.8930, p = 0.3719.
     effect = two_proportion_difference(
@@ -48,30 +48,40 @@ def test_an_interval_that_includes_zero_is_no_reliable_difference():
     assert not effect.reliable
 
 
-def test_the_swedish_sentence_gives_points_interval_and_verdict():
+@pytest.mark.parametrize(
+    ("language", "counts_a", "counts_b", "sentence"),
+    [
+        (
+            "sv",
+            (2000, 120),
+            (2400, 204),
+            "Variant B gav 2,5 procentenheter fler svar än A (95 % KI 1,0 till 4,0); skillnaden är statistiskt säker.",
+        ),
+        (
+            "en",
+            (500, 48),
+            (500, 40),
+            "Variant B got 1.6 percentage points fewer responses than A (95 % CI \u22125.1 to 1.9); "
+            "the interval includes 0: no reliable difference.",
+        ),
+    ],
+    ids=["Swedish: points, interval and verdict", "English: the interval includes zero"],
+)
+def test_the_sentence_gives_points_interval_and_verdict(
+    language: str, counts_a: tuple[int, int], counts_b: tuple[int, int], sentence: str
+) -> None:
+    """Variant A is the reference; each count is (reached, responses)."""
     effect = two_proportion_difference(
-        reached_reference=2000, responses_reference=120, reached_variant=2400, responses_variant=204
+        reached_reference=counts_a[0],
+        responses_reference=counts_a[1],
+        reached_variant=counts_b[0],
+        responses_variant=counts_b[1],
     )
-    with translation.override("sv"):
-        text = describe_effect(effect, variant="B", reference="A")
-    assert text == (
-        "Variant B gav 2,5 procentenheter fler svar än A (95 % KI 1,0 till 4,0); skillnaden är statistiskt säker."
-    )
+    with translation.override(language):
+        assert describe_effect(effect, variant="B", reference="A") == sentence
 
 
-def test_the_english_sentence_says_the_interval_includes_zero():
-    effect = two_proportion_difference(
-        reached_reference=500, responses_reference=48, reached_variant=500, responses_variant=40
-    )
-    with translation.override("en"):
-        text = describe_effect(effect, variant="B", reference="A")
-    assert text == (
-        "Variant B got 1.6 percentage points fewer responses than A (95 % CI \u22125.1 to 1.9); "
-        "the interval includes 0: no reliable difference."
-    )
-
-
-def test_few_responses_are_flagged_and_no_spread_gives_no_interval():
+def test_few_responses_are_flagged_and_no_spread_gives_no_interval() -> None:
     rough = two_proportion_difference(
         reached_reference=40, responses_reference=2, reached_variant=40, responses_variant=9
     )
@@ -92,7 +102,7 @@ def test_few_responses_are_flagged_and_no_spread_gives_no_interval():
     [(0, 0, "at least one"), (10, 11, "between 0"), (10, -1, "between 0")],
     ids=["nobody reached", "more than reached", "negative"],
 )
-def test_impossible_counts_are_refused(reached, responses, says):
+def test_impossible_counts_are_refused(reached: int, responses: int, says: str) -> None:
     with pytest.raises(ValueError, match=says):
         two_proportion_difference(
             reached_reference=reached, responses_reference=responses, reached_variant=10, responses_variant=1

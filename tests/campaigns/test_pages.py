@@ -4,11 +4,15 @@ page, through the test client: who sees and changes what, in Swedish and English
 from __future__ import annotations
 
 import pytest
+from django.contrib.auth.models import User
+from django.test import Client
 from django.urls import reverse
 
 from campaigns import services
 from campaigns.models import CampaignTarget, VariantOutcome
 from campaigns.services import VariantCounts
+from sprints.models import Sprint
+from themes.models import Municipality
 
 pytestmark = pytest.mark.django_db
 
@@ -16,7 +20,7 @@ SEGMENT = "DE:family:skiing"
 
 
 @pytest.fixture
-def logged(lead_kiruna, campaign_sprint, kiruna_segments):
+def logged(lead_kiruna: User, campaign_sprint: Sprint, kiruna_segments: None) -> Sprint:
     services.campaign_targets_set(actor=lead_kiruna, sprint=campaign_sprint, segment_keys=[SEGMENT])
     services.campaign_outcomes_log(
         actor=lead_kiruna,
@@ -30,7 +34,7 @@ def logged(lead_kiruna, campaign_sprint, kiruna_segments):
     return campaign_sprint
 
 
-def _url(sprint, name):
+def _url(sprint: Sprint, name: str) -> str:
     return reverse(f"campaigns:{name}", args=(sprint.municipality.slug, sprint.pk))
 
 
@@ -48,7 +52,9 @@ SENTENCE_SV = (
         ("coordinator", False, False),
     ],
 )
-def test_who_sees_the_campaign_panel_on_the_sprint_page(request, client, logged, user, panel, forms):
+def test_who_sees_the_campaign_panel_on_the_sprint_page(
+    request: pytest.FixtureRequest, client: Client, logged: Sprint, user: str, panel: bool, forms: bool
+) -> None:
     client.force_login(request.getfixturevalue(user))
     html = client.get(logged.get_absolute_url()).content.decode()
     assert ('id="campaign"' in html) is panel
@@ -58,7 +64,9 @@ def test_who_sees_the_campaign_panel_on_the_sprint_page(request, client, logged,
     assert (_url(logged, "targets") in html) is forms
 
 
-def test_a_sprint_of_another_method_has_no_campaign_panel(client, lead_kiruna, kiruna, kiruna_segments):
+def test_a_sprint_of_another_method_has_no_campaign_panel(
+    client: Client, lead_kiruna: User, kiruna: Municipality, kiruna_segments: None
+) -> None:
     from tests.sprints.conftest import make_sprint
 
     sprint = make_sprint(lead_kiruna, kiruna)
@@ -67,8 +75,8 @@ def test_a_sprint_of_another_method_has_no_campaign_panel(client, lead_kiruna, k
 
 
 def test_the_lead_chooses_targets_and_logs_counts_through_the_forms(
-    client, lead_kiruna, campaign_sprint, kiruna_segments
-):
+    client: Client, lead_kiruna: User, campaign_sprint: Sprint, kiruna_segments: None
+) -> None:
     client.force_login(lead_kiruna)
     page = client.get(campaign_sprint.get_absolute_url()).content.decode()
     assert 'value="DE:family:skiing"' in page
@@ -91,7 +99,9 @@ def test_the_lead_chooses_targets_and_logs_counts_through_the_forms(
     assert SENTENCE_SV in client.get(campaign_sprint.get_absolute_url()).content.decode()
 
 
-def test_bad_counts_are_refused_with_a_message_that_says_where(client, lead_kiruna, logged):
+def test_bad_counts_are_refused_with_a_message_that_says_where(
+    client: Client, lead_kiruna: User, logged: Sprint
+) -> None:
     client.force_login(lead_kiruna)
     response = client.post(
         _url(logged, "outcomes"),
@@ -121,7 +131,9 @@ def test_bad_counts_are_refused_with_a_message_that_says_where(client, lead_kiru
     # A partner does not see the internal sprint at all; the others see it but may not change its campaign.
     [("lead_lulea", 403), ("coordinator", 403), ("analyst_kiruna", 403), ("partner", 404)],
 )
-def test_nobody_else_may_post_to_the_campaign_forms(request, client, logged, user, status):
+def test_nobody_else_may_post_to_the_campaign_forms(
+    request: pytest.FixtureRequest, client: Client, logged: Sprint, user: str, status: int
+) -> None:
     client.force_login(request.getfixturevalue(user))
     assert client.post(_url(logged, "targets"), {"segments": []}).status_code == status
     outcomes = {"segment": SEGMENT, "reached_A": "1", "responses_A": "1"}
@@ -129,7 +141,9 @@ def test_nobody_else_may_post_to_the_campaign_forms(request, client, logged, use
     assert CampaignTarget.objects.count() == 1
 
 
-def test_the_segments_page_lists_the_campaigns_run_on_a_segment(client, analyst_kiruna, logged):
+def test_the_segments_page_lists_the_campaigns_run_on_a_segment(
+    client: Client, analyst_kiruna: User, logged: Sprint
+) -> None:
     client.force_login(analyst_kiruna)
     html = client.get(reverse("insights:segments")).content.decode()
     assert "Kampanjer som körts på segmentet" in html
@@ -145,8 +159,8 @@ def test_the_segments_page_lists_the_campaigns_run_on_a_segment(client, analyst_
 
 
 def test_another_municipalitys_segments_page_shows_none_of_kirunas_campaigns(
-    client, logged, lulea_segments, lulea
-):
+    client: Client, logged: Sprint, lulea_segments: None, lulea: Municipality
+) -> None:
     from tests.factories import user_with_role
 
     analyst_lulea = user_with_role("analyst", "lulea", username="analyst-lulea-campaigns")

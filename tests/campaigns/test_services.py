@@ -6,22 +6,25 @@ from __future__ import annotations
 import datetime
 
 import pytest
-from django.contrib.auth.models import AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied, ValidationError
+from pytest_django import DjangoAssertNumQueries
 
 from campaigns import selectors, services
 from campaigns.models import CampaignTarget, VariantOutcome
 from campaigns.services import VariantCounts
+from sprints.models import Sprint
 from sprints.services import sprint_archive
 from tests.factories import user_with_role
 from tests.sprints.conftest import make_sprint
+from themes.models import Municipality
 
 pytestmark = pytest.mark.django_db
 
 COUNTS = {"A": VariantCounts(reached=2000, responses=120), "B": VariantCounts(reached=2400, responses=204)}
 
 
-def _person(role):
+def _person(role: str) -> User | AnonymousUser:
     if role == "anonymous":
         return AnonymousUser()
     municipality = {"lead-own": "kiruna", "lead-other": "lulea", "analyst-own": "kiruna"}.get(role)
@@ -40,7 +43,9 @@ MATRIX = {
 
 
 @pytest.mark.parametrize(("role", "allowed"), MATRIX.items())
-def test_who_targets_segments(role, allowed, campaign_sprint, kiruna_segments):
+def test_who_targets_segments(
+    role: str, allowed: bool, campaign_sprint: Sprint, kiruna_segments: None
+) -> None:
     person = _person(role)
     if allowed:
         services.campaign_targets_set(actor=person, sprint=campaign_sprint, segment_keys=["DE:family:skiing"])
@@ -54,7 +59,9 @@ def test_who_targets_segments(role, allowed, campaign_sprint, kiruna_segments):
 
 
 @pytest.mark.parametrize(("role", "allowed"), MATRIX.items())
-def test_who_logs_variant_counts(role, allowed, lead_kiruna, campaign_sprint, kiruna_segments):
+def test_who_logs_variant_counts(
+    role: str, allowed: bool, lead_kiruna: User, campaign_sprint: Sprint, kiruna_segments: None
+) -> None:
     services.campaign_targets_set(
         actor=lead_kiruna, sprint=campaign_sprint, segment_keys=["DE:family:skiing"]
     )
@@ -83,7 +90,9 @@ def test_who_logs_variant_counts(role, allowed, lead_kiruna, campaign_sprint, ki
         ("anonymous", False, False),
     ],
 )
-def test_who_sees_which_segments_a_campaign_targeted(role, own, other, kiruna, lulea):
+def test_who_sees_which_segments_a_campaign_targeted(
+    role: str, own: bool, other: bool, kiruna: Municipality, lulea: Municipality
+) -> None:
     from themes.permissions import can_see_campaign_segments
 
     person = _person(role)
@@ -91,7 +100,9 @@ def test_who_sees_which_segments_a_campaign_targeted(role, own, other, kiruna, l
     assert can_see_campaign_segments(person, municipality=lulea) is other
 
 
-def test_a_lead_cannot_target_another_municipalitys_segments(lead_kiruna, campaign_sprint, lulea_segments):
+def test_a_lead_cannot_target_another_municipalitys_segments(
+    lead_kiruna: User, campaign_sprint: Sprint, lulea_segments: None
+) -> None:
     # Lulea has the key, Kiruna does not: the key must be a segment of the sprint's own municipality.
     with pytest.raises(ValidationError) as raised:
         services.campaign_targets_set(
@@ -101,13 +112,17 @@ def test_a_lead_cannot_target_another_municipalitys_segments(lead_kiruna, campai
     assert not CampaignTarget.objects.exists()
 
 
-def test_only_a_campaign_sprint_targets_segments(lead_kiruna, kiruna, kiruna_segments):
+def test_only_a_campaign_sprint_targets_segments(
+    lead_kiruna: User, kiruna: Municipality, kiruna_segments: None
+) -> None:
     test_week = make_sprint(lead_kiruna, kiruna)
     with pytest.raises(ValidationError, match="Kampanjtest"):
         services.campaign_targets_set(actor=lead_kiruna, sprint=test_week, segment_keys=["DE:family:skiing"])
 
 
-def test_an_archived_campaign_is_not_changed(lead_kiruna, campaign_sprint, kiruna_segments):
+def test_an_archived_campaign_is_not_changed(
+    lead_kiruna: User, campaign_sprint: Sprint, kiruna_segments: None
+) -> None:
     sprint_archive(actor=lead_kiruna, sprint=campaign_sprint)
     with pytest.raises(ValidationError, match="arkiverad"):
         services.campaign_targets_set(
@@ -115,7 +130,9 @@ def test_an_archived_campaign_is_not_changed(lead_kiruna, campaign_sprint, kirun
         )
 
 
-def test_targets_are_set_and_a_target_with_counts_is_kept(lead_kiruna, campaign_sprint, kiruna_segments):
+def test_targets_are_set_and_a_target_with_counts_is_kept(
+    lead_kiruna: User, campaign_sprint: Sprint, kiruna_segments: None
+) -> None:
     services.campaign_targets_set(
         actor=lead_kiruna, sprint=campaign_sprint, segment_keys=["DE:family:skiing", "NL:senior:hiking"]
     )
@@ -131,7 +148,9 @@ def test_targets_are_set_and_a_target_with_counts_is_kept(lead_kiruna, campaign_
     assert VariantOutcome.objects.count() == 2
 
 
-def test_counts_logged_again_replace_the_earlier_ones(lead_kiruna, campaign_sprint, kiruna_segments):
+def test_counts_logged_again_replace_the_earlier_ones(
+    lead_kiruna: User, campaign_sprint: Sprint, kiruna_segments: None
+) -> None:
     services.campaign_targets_set(
         actor=lead_kiruna, sprint=campaign_sprint, segment_keys=["DE:family:skiing"]
     )
@@ -153,8 +172,13 @@ def test_counts_logged_again_replace_the_earlier_ones(lead_kiruna, campaign_spri
     ],
 )
 def test_impossible_counts_are_refused_all_or_nothing(
-    outcomes, field, says, lead_kiruna, campaign_sprint, kiruna_segments
-):
+    outcomes: dict[str, VariantCounts],
+    field: str,
+    says: str,
+    lead_kiruna: User,
+    campaign_sprint: Sprint,
+    kiruna_segments: None,
+) -> None:
     services.campaign_targets_set(
         actor=lead_kiruna, sprint=campaign_sprint, segment_keys=["DE:family:skiing"]
     )
@@ -169,7 +193,9 @@ def test_impossible_counts_are_refused_all_or_nothing(
     assert not VariantOutcome.objects.exists()
 
 
-def test_counts_need_a_targeted_segment(lead_kiruna, campaign_sprint, kiruna_segments):
+def test_counts_need_a_targeted_segment(
+    lead_kiruna: User, campaign_sprint: Sprint, kiruna_segments: None
+) -> None:
     with pytest.raises(ValidationError, match="riktas inte mot segmentet"):
         services.campaign_outcomes_log(
             actor=lead_kiruna, sprint=campaign_sprint, segment_key="NL:senior:hiking", outcomes=COUNTS
@@ -177,8 +203,13 @@ def test_counts_need_a_targeted_segment(lead_kiruna, campaign_sprint, kiruna_seg
 
 
 def test_the_segment_page_reads_every_campaign_in_a_fixed_number_of_queries(
-    django_assert_num_queries, lead_kiruna, analyst_kiruna, kiruna, campaign_sprint, kiruna_segments
-):
+    django_assert_num_queries: DjangoAssertNumQueries,
+    lead_kiruna: User,
+    analyst_kiruna: User,
+    kiruna: Municipality,
+    campaign_sprint: Sprint,
+    kiruna_segments: None,
+) -> None:
     second = make_sprint(
         lead_kiruna,
         kiruna,

@@ -8,7 +8,7 @@ import pytest
 from insights.scoring.aida import AIDA_RULES, aida_stages
 
 
-def prospect(**values):
+def prospect(**values: int | bool) -> dict[str, int | bool]:
     base = {
         "visits": 0,
         "newsletter_opens": 0,
@@ -36,16 +36,16 @@ def prospect(**values):
         ({"webinar": True, "visits": 0, "guide_download": True}, "action"),
     ],
 )
-def test_stage_from_engagement(values, stage):
+def test_stage_from_engagement(values: dict[str, int | bool], stage: str) -> None:
     assert aida_stages(pd.DataFrame([prospect(**values)])).tolist() == [stage]
 
 
-def test_rules_are_data_ending_with_a_catch_all():
+def test_rules_are_data_ending_with_a_catch_all() -> None:
     assert [rule.stage for rule in AIDA_RULES] == ["action", "desire", "interest", "attention"]
     assert AIDA_RULES[-1].any_of == ()
 
 
-def test_rules_in_words_name_every_condition():
+def test_rules_in_words_name_every_condition() -> None:
     from django.utils import translation
 
     from insights.factors import aida_rules_in_words

@@ -11,12 +11,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.utils import translation
+from pytest_django.fixtures import Settings
 
 from insights.models import ImportBatch, Prospect
-from insights.services import prospects_import
+from themes.models import Municipality
 
-from .conftest import HEADER
+from .conftest import HEADER, WriteCsv, import_file, import_file_in
 
 ROOT = Path(__file__).resolve().parents[2]
 SHEET_HEAD = (
@@ -93,7 +93,7 @@ def _probe(path: Path) -> dict[str, Any]:
     return probe
 
 
-def test_an_xlsx_bomb_is_refused_before_parsing_within_300_mb(tmp_path):
+def test_an_xlsx_bomb_is_refused_before_parsing_within_300_mb(tmp_path: Path) -> None:
     # 7 million rows: about 700 MB once expanded, a few MB as a file (the bomb: 5 MB expanding to 1.2 GB).
     bomb = xlsx_bomb(tmp_path / "bomb.xlsx", rows=7_000_000)
     assert bomb.stat().st_size < 10 * 1024 * 1024
@@ -107,7 +107,7 @@ def test_an_xlsx_bomb_is_refused_before_parsing_within_300_mb(tmp_path):
     assert outcome["peak_kib"] < 300 * 1024, outcome
 
 
-def test_a_sheet_that_declares_too_many_rows_is_refused_before_parsing(tmp_path):
+def test_a_sheet_that_declares_too_many_rows_is_refused_before_parsing(tmp_path: Path) -> None:
     # Under the expanded-size bound, but 2.1 million rows: the sheet's declared dimension refuses it.
     sheet = xlsx_bomb(tmp_path / "rows.xlsx", rows=2_100_000)
     outcome = _probe(sheet)
@@ -116,12 +116,11 @@ def test_a_sheet_that_declares_too_many_rows_is_refused_before_parsing(tmp_path)
 
 
 @pytest.mark.django_db
-def test_the_service_rejects_the_bomb_with_a_swedish_message_and_imports_nothing(tmp_path, kiruna):
+def test_the_service_rejects_the_bomb_with_a_swedish_message_and_imports_nothing(
+    tmp_path: Path, kiruna: Municipality
+) -> None:
     bomb = xlsx_bomb(tmp_path / "bomb.xlsx", rows=5_000_000)
-    with translation.override("sv"):
-        report = prospects_import(
-            actor=None, skip_permission_checks=True, municipality=kiruna, file=bomb, file_name=bomb.name
-        )
+    report = import_file_in("sv", kiruna, bomb)
     assert report.as_dict() == {
         "status": "rejected",
         "imported": 0,
@@ -139,13 +138,10 @@ def test_the_service_rejects_the_bomb_with_a_swedish_message_and_imports_nothing
 
 
 @pytest.mark.django_db
-def test_a_csv_with_ten_thousand_columns_is_refused(write_csv, kiruna):
+def test_a_csv_with_ten_thousand_columns_is_refused(write_csv: WriteCsv, kiruna: Municipality) -> None:
     extra = ",".join(f"x{i}" for i in range(9_982))
     path = write_csv(f"{HEADER},{extra}\nK-1,SE,25-34,family,1,yes{',' * 9_982}\n")
-    with translation.override("sv"):
-        report = prospects_import(
-            actor=None, skip_permission_checks=True, municipality=kiruna, file=path, file_name=path.name
-        )
+    report = import_file_in("sv", kiruna, path)
     assert report.status == "rejected"
     assert report.as_dict()["errors"] == [
         {
@@ -158,24 +154,23 @@ def test_a_csv_with_ten_thousand_columns_is_refused(write_csv, kiruna):
 
 
 @pytest.mark.django_db
-def test_a_file_over_the_size_bound_is_refused_unread(write_csv, kiruna, settings):
+def test_a_file_over_the_size_bound_is_refused_unread(
+    write_csv: WriteCsv, kiruna: Municipality, settings: Settings
+) -> None:
     settings.PROSPECT_MAX_UPLOAD_BYTES = 1024
     path = write_csv(HEADER + "\n" + "K-1,SE,25-34,family,1,yes\n" * 100)
-    report = prospects_import(
-        actor=None, skip_permission_checks=True, municipality=kiruna, file=path, file_name=path.name
-    )
+    report = import_file(kiruna, path)
     assert report.status == "rejected"
     assert report.errors[0]["row"] is None
     assert "MB" in report.errors[0]["message"]
 
 
 @pytest.mark.django_db
-def test_unknown_columns_are_reported_as_warnings_and_the_file_is_imported(write_csv, kiruna):
+def test_unknown_columns_are_reported_as_warnings_and_the_file_is_imported(
+    write_csv: WriteCsv, kiruna: Municipality
+) -> None:
     path = write_csv(f"{HEADER},favoritfärg,Notes\nK-1,SE,25-34,family,1,yes,blå,\n")
-    with translation.override("sv"):
-        report = prospects_import(
-            actor=None, skip_permission_checks=True, municipality=kiruna, file=path, file_name=path.name
-        )
+    report = import_file_in("sv", kiruna, path)
     assert report.status == "imported"
     assert report.imported == 1
     assert report.as_dict()["warnings"] == [
@@ -188,7 +183,9 @@ def test_unknown_columns_are_reported_as_warnings_and_the_file_is_imported(write
 @pytest.mark.django_db
 @pytest.mark.parametrize("column", ["prospect_ref", "country", "age_band", "visits", "favoritfärg"])
 @pytest.mark.parametrize("character", ["\x00", "\x07", "\x1b", "\x7f", "\x85"])
-def test_a_control_character_is_refused_in_every_column(write_csv, kiruna, column, character):
+def test_a_control_character_is_refused_in_every_column(
+    write_csv: WriteCsv, kiruna: Municipality, column: str, character: str
+) -> None:
     values = {
         "prospect_ref": "K-1",
         "country": "SE",
@@ -200,10 +197,7 @@ def test_a_control_character_is_refused_in_every_column(write_csv, kiruna, colum
     line = ",".join(values[name] for name in ("prospect_ref", "country", "age_band")) + ",family,"
     line += values["visits"] + ",yes," + values["favoritfärg"]
     path = write_csv(f"{HEADER},favoritfärg\nK-0,SE,25-34,family,1,yes,röd\n{line}\n")
-    with translation.override("sv"):
-        report = prospects_import(
-            actor=None, skip_permission_checks=True, municipality=kiruna, file=path, file_name=path.name
-        )
+    report = import_file_in("sv", kiruna, path)
     assert report.status == "rejected"
     assert report.imported == 0
     control = [e for e in report.errors if "kontrolltecken" in e["message"]]

@@ -12,6 +12,7 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -32,8 +33,14 @@ with Connection(url, transport_options=options) as connection:
 """
 
 
+def _connect(url: str, options: dict[str, Any]) -> Connection:
+    # kombu's Connection.__init__ is not annotated: the one untyped call, kept here (unused-ignore while
+    # pyproject.toml still relaxes the tests' untyped calls).
+    return Connection(url, transport_options=options)  # type: ignore[no-untyped-call, unused-ignore]
+
+
 def _publish_and_take_unacknowledged(url: str, options: dict[str, Any]) -> None:
-    with Connection(url, transport_options=options) as connection:
+    with _connect(url, options) as connection:
         queue = connection.SimpleQueue("stigar-ack-probe")
         queue.put({"batch": 1})
         queue.close()
@@ -48,7 +55,7 @@ def _publish_and_take_unacknowledged(url: str, options: dict[str, Any]) -> None:
 
 
 def _take(url: str, options: dict[str, Any], *, timeout: float) -> dict[str, Any] | None:
-    with Connection(url, transport_options=options) as connection:
+    with _connect(url, options) as connection:
         queue = connection.SimpleQueue("stigar-ack-probe")
         try:
             message = queue.get(timeout=timeout)
@@ -61,7 +68,7 @@ def _take(url: str, options: dict[str, Any], *, timeout: float) -> dict[str, Any
         return payload
 
 
-def test_the_filesystem_broker_never_redelivers_an_unacknowledged_message(tmp_path):
+def test_the_filesystem_broker_never_redelivers_an_unacknowledged_message(tmp_path: Path) -> None:
     folder = tmp_path / "queue"
     folder.mkdir()
     options = {
@@ -77,7 +84,7 @@ def test_the_filesystem_broker_never_redelivers_an_unacknowledged_message(tmp_pa
 
 
 @pytest.mark.worker
-def test_redis_keeps_an_unacknowledged_message_until_its_visibility_timeout():
+def test_redis_keeps_an_unacknowledged_message_until_its_visibility_timeout() -> None:
     from tests.worker import REDIS_URL
 
     require(redis_available(), "needs Redis at 127.0.0.1:6379")
@@ -88,11 +95,11 @@ def test_redis_keeps_an_unacknowledged_message_until_its_visibility_timeout():
     _publish_and_take_unacknowledged(REDIS_URL, options)
     assert redis.Redis.from_url(REDIS_URL).hlen("unacked") == 1
     # Before its visibility timeout nobody gets it back...
-    with Connection(REDIS_URL, transport_options=options) as connection:
+    with _connect(REDIS_URL, options) as connection:
         connection.default_channel.qos.restore_visible()
     assert _take(REDIS_URL, options, timeout=1) is None
     time.sleep(2.5)
     # ...after it, the restore a Celery worker runs on its event loop puts it back on the queue.
-    with Connection(REDIS_URL, transport_options=options) as connection:
+    with _connect(REDIS_URL, options) as connection:
         connection.default_channel.qos.restore_visible()
     assert _take(REDIS_URL, options, timeout=5) == {"batch": 1}

@@ -14,7 +14,7 @@ from themes.models import Municipality
 pytestmark = pytest.mark.django_db
 
 
-def test_the_follow_up_only_accumulates_engagement():
+def test_the_follow_up_only_accumulates_engagement() -> None:
     first = generate_prospects(400, seed=3)
     later = follow_up(first, seed=3)
     assert list(later["prospect_ref"]) == list(first["prospect_ref"])
@@ -24,7 +24,7 @@ def test_the_follow_up_only_accumulates_engagement():
     assert (later["site_visits"] > first["site_visits"]).any()
 
 
-def test_seed_demo_makes_two_imports_with_movement(monkeypatch):
+def test_seed_demo_makes_two_imports_with_movement(monkeypatch: pytest.MonkeyPatch) -> None:
     from django.core.cache import cache
 
     cache.clear()

@@ -4,8 +4,11 @@ the upload page's template files."""
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import pytest
+from django.contrib.auth.models import User
+from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 from openpyxl import Workbook, load_workbook
@@ -15,21 +18,15 @@ from insights.factors import describe_prospect_factor
 from insights.models import ImportBatch, Prospect
 from insights.scoring.schema import COLUMNS
 from insights.scoring.validation import ENGLISH
-from insights.services import STORED_ERRORS, prospects_import
+from insights.services import STORED_ERRORS
+from themes.models import Municipality
+
+from .conftest import HEADER, WriteCsv, import_file_in
 
 pytestmark = pytest.mark.django_db
 
-HEADER = "prospect_ref,country,age_band,household,visits,consent_analytics"
 
-
-def _import(municipality, path, language="sv"):
-    with translation.override(language):
-        return prospects_import(
-            actor=None, skip_permission_checks=True, municipality=municipality, file=path, file_name=path.name
-        )
-
-
-def test_every_core_code_has_a_swedish_message():
+def test_every_core_code_has_a_swedish_message() -> None:
     codes = set(ENGLISH) | {"file_empty", "header_only", "encoding", "csv_unreadable", "xlsx_unreadable"}
     codes |= {"too_large_bytes", "too_large_rows", "too_large_columns", "too_large_uncompressed"}
     assert codes <= set(MESSAGES)
@@ -41,14 +38,16 @@ def test_every_core_code_has_a_swedish_message():
         assert swedish != english, code
 
 
-def test_cell_errors_are_in_swedish_with_row_column_and_the_swedish_words(write_csv, kiruna):
+def test_cell_errors_are_in_swedish_with_row_column_and_the_swedish_words(
+    write_csv: WriteCsv, kiruna: Municipality
+) -> None:
     path = write_csv(
         "prospect_ref,land,åldersgrupp,hushåll,besök,samtycke_analys,yrkesområde,senaste_besök\n"
         "K-1,SE,25-34,familj,3,ja,läkare,2025-01-02\n"
         "K-2,XX,25-34,par,tre,kanske,vård,igår\n"
         "K-1,SE,25-34,par,1,ja,vård,\n"
     )
-    report = _import(kiruna, path)
+    report = import_file_in("sv", kiruna, path)
     assert report.status == "rejected"
     by_cell = {(e["row"], e["column"]): e["message"] for e in report.as_dict()["errors"]}
     assert by_cell[(2, "yrkesområde")] == (
@@ -67,9 +66,9 @@ def test_cell_errors_are_in_swedish_with_row_column_and_the_swedish_words(write_
     assert set(report.as_dict()["errors"][0]) == {"row", "column", "message"}
 
 
-def test_header_errors_are_in_swedish(write_csv, kiruna):
+def test_header_errors_are_in_swedish(write_csv: WriteCsv, kiruna: Municipality) -> None:
     path = write_csv("id,land,åldersgrupp,hushåll,besök,e-post\nK-1,SE,25-34,par,1,a@b.se\n")
-    report = _import(kiruna, path)
+    report = import_file_in("sv", kiruna, path)
     by_cell = {(e["row"], e["column"]): e["message"] for e in report.errors}
     assert by_cell[(1, "consent_analytics")] == (
         "Den obligatoriska kolumnen samtycke_analys (engelska: consent_analytics) saknas."
@@ -79,17 +78,17 @@ def test_header_errors_are_in_swedish(write_csv, kiruna):
     )
 
 
-def test_a_file_problem_is_in_swedish(write_csv, kiruna):
-    report = _import(kiruna, write_csv(HEADER + "\n"))
+def test_a_file_problem_is_in_swedish(write_csv: WriteCsv, kiruna: Municipality) -> None:
+    report = import_file_in("sv", kiruna, write_csv(HEADER + "\n"))
     assert report.as_dict()["errors"] == [
         {"row": None, "column": None, "message": "Filen har en rubrikrad men inga rader."}
     ]
 
 
 def test_the_batch_page_says_a_stored_error_in_its_readers_language(
-    client, write_csv, kiruna, analyst_kiruna
-):
-    report = _import(kiruna, write_csv(HEADER + "\nK-1,SE,25-34,par,tre,ja\n"), language="sv")
+    client: Client, write_csv: WriteCsv, kiruna: Municipality, analyst_kiruna: User
+) -> None:
+    report = import_file_in("sv", kiruna, write_csv(HEADER + "\nK-1,SE,25-34,par,tre,ja\n"))
     client.force_login(analyst_kiruna)
     with translation.override("en"):
         url = reverse("insights:batch", args=[report.batch_id])
@@ -100,17 +99,20 @@ def test_the_batch_page_says_a_stored_error_in_its_readers_language(
     ]
 
 
-def test_enum_values_are_shown_in_swedish():
+def test_enum_values_are_shown_in_swedish() -> None:
     with translation.override("sv"):
         assert describe_prospect_factor("profession", "care") == "arbetar inom vård och omsorg"
     with translation.override("en"):
         assert describe_prospect_factor("profession", "care") == "works in health and social care"
 
 
-def test_the_whole_error_report_downloads_as_csv(client, write_csv, kiruna, analyst_kiruna):
+def test_the_whole_error_report_downloads_as_csv(
+    client: Client, write_csv: WriteCsv, kiruna: Municipality, analyst_kiruna: User
+) -> None:
     rows = STORED_ERRORS + 500
     lines = [HEADER] + [f"K-{i},SE,25-34,par,x{i},ja" for i in range(rows)]
-    report = _import(kiruna, write_csv("\n".join(lines) + "\n"))
+    report = import_file_in("sv", kiruna, write_csv("\n".join(lines) + "\n"))
+    assert report.batch_id is not None  # a rejected file keeps its batch, with the errors
     batch = ImportBatch.objects.get(pk=report.batch_id)
     assert batch.error_count == rows
     assert len(batch.errors) == STORED_ERRORS
@@ -129,13 +131,17 @@ def test_the_whole_error_report_downloads_as_csv(client, write_csv, kiruna, anal
     assert table[-1] == [str(rows + 1), "visits", f"”x{rows - 1}” är inte ett heltal."]
 
 
-def test_the_error_report_of_another_municipality_is_refused(client, write_csv, lulea, analyst_kiruna):
-    report = _import(lulea, write_csv(HEADER + "\nK-1,SE,25-34,par,tre,ja\n"))
+def test_the_error_report_of_another_municipality_is_refused(
+    client: Client, write_csv: WriteCsv, lulea: Municipality, analyst_kiruna: User
+) -> None:
+    report = import_file_in("sv", lulea, write_csv(HEADER + "\nK-1,SE,25-34,par,tre,ja\n"))
     client.force_login(analyst_kiruna)
     assert client.get(reverse("insights:batch-errors-csv", args=[report.batch_id])).status_code == 404
 
 
-def test_csv_template_has_the_swedish_headers_and_imports(client, tmp_path, kiruna, analyst_kiruna):
+def test_csv_template_has_the_swedish_headers_and_imports(
+    client: Client, tmp_path: Path, kiruna: Municipality, analyst_kiruna: User
+) -> None:
     client.force_login(analyst_kiruna)
     with translation.override("sv"):
         assert (
@@ -147,12 +153,14 @@ def test_csv_template_has_the_swedish_headers_and_imports(client, tmp_path, kiru
     assert text.strip().split(";") == [column.alias for column in COLUMNS]
     filled = tmp_path / "mall.csv"
     filled.write_text(text.strip() + "\r\nK-1;SE;25-34;par;2;;;;;;;;;;vård;;ja;\r\n", encoding="utf-8-sig")
-    report = _import(kiruna, filled)
+    report = import_file_in("sv", kiruna, filled)
     assert report.status == "imported", report.errors
     assert Prospect.objects.get().profession == "care"
 
 
-def test_xlsx_template_has_the_swedish_headers_a_legend_and_imports(client, tmp_path, kiruna, analyst_kiruna):
+def test_xlsx_template_has_the_swedish_headers_a_legend_and_imports(
+    client: Client, tmp_path: Path, kiruna: Municipality, analyst_kiruna: User
+) -> None:
     client.force_login(analyst_kiruna)
     with translation.override("sv"):
         response = client.get(reverse("insights:upload-template", args=["xlsx"]))
@@ -176,6 +184,6 @@ def test_xlsx_template_has_the_swedish_headers_a_legend_and_imports(client, tmp_
     target.append([values.get(column.alias) for column in COLUMNS])
     path = tmp_path / "mall.xlsx"
     filled.save(path)
-    report = _import(kiruna, path)
+    report = import_file_in("sv", kiruna, path)
     assert report.status == "imported", report.errors
     assert client.get(reverse("insights:upload-template", args=["pdf"])).status_code == 404

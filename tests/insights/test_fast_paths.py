@@ -7,6 +7,7 @@ import hmac
 
 import pandas as pd
 import pytest
+from pytest_django.fixtures import Settings
 
 from insights.pseudonyms import pseudonym, pseudonyms
 from insights.scoring import validation
@@ -15,24 +16,28 @@ from insights.scoring.segments import main_interests, segment_keys
 ROWS = 300
 
 
+def _cycle(values: list[str]) -> list[str]:
+    """The values over and over, ROWS of them."""
+    return [values[i % len(values)] for i in range(ROWS)]
+
+
 def _raw() -> pd.DataFrame:
     """Few distinct values repeated over many rows (the factorised path), with bad cells scattered among them."""
-    cycle = lambda values: [values[i % len(values)] for i in range(ROWS)]  # noqa: E731
     frame = pd.DataFrame(
         {
             "prospect_ref": [f"P-{i}" for i in range(ROWS)],
-            "country": cycle(["DE", "nl", "XX", "SE", ""]),
-            "age_band": cycle(["25-34", "65+", "99-100"]),
-            "household": cycle(["familj", "par", "single", "alone"]),
-            "visits": cycle(["1", "2", "-3", "1,5", "två", "2000000"]),
-            "last_visit": cycle(["2024-01-31", "2024-13-01", "", "2023-06-01"]),
-            "interests": cycle(["hiking|skiing", "Fishing", "bad token!", "", "a||b"]),
-            "guide_download": cycle(["ja", "nej", "kanske", ""]),
-            "spend_sek": cycle(["12 345,50", "1.234,5", "1,234.5", "x", "-1"]),
-            "consent_analytics": cycle(["ja", "ja", "nej", "yes", "perhaps"]),
-            "relocated": cycle(["", "true", "0"]),
+            "country": _cycle(["DE", "nl", "XX", "SE", ""]),
+            "age_band": _cycle(["25-34", "65+", "99-100"]),
+            "household": _cycle(["familj", "par", "single", "alone"]),
+            "visits": _cycle(["1", "2", "-3", "1,5", "två", "2000000"]),
+            "last_visit": _cycle(["2024-01-31", "2024-13-01", "", "2023-06-01"]),
+            "interests": _cycle(["hiking|skiing", "Fishing", "bad token!", "", "a||b"]),
+            "guide_download": _cycle(["ja", "nej", "kanske", ""]),
+            "spend_sek": _cycle(["12 345,50", "1.234,5", "1,234.5", "x", "-1"]),
+            "consent_analytics": _cycle(["ja", "ja", "nej", "yes", "perhaps"]),
+            "relocated": _cycle(["", "true", "0"]),
             # Scanned once per distinct value: a personal identity number and a control character among repeats.
-            "kommentar": cycle(["ok", "850709-9805", "x\x01y", "ok"]),
+            "kommentar": _cycle(["ok", "850709-9805", "x\x01y", "ok"]),
         },
         index=pd.RangeIndex(2, ROWS + 2),
     )
@@ -43,7 +48,9 @@ def _cell_by_cell(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(validation, "_check_column", validation._check_cells)
 
 
-def test_factorised_checks_report_the_same_errors_as_cell_by_cell_checks(monkeypatch):
+def test_factorised_checks_report_the_same_errors_as_cell_by_cell_checks(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     fast = validation.validate_frame(_raw())
     assert len(fast.errors) > ROWS  # every kind of bad cell is there, on many rows
     flagged = {(e.row, e.message) for e in fast.errors if e.column == "kommentar"}
@@ -55,7 +62,7 @@ def test_factorised_checks_report_the_same_errors_as_cell_by_cell_checks(monkeyp
     assert [e.as_dict() for e in fast.errors] == [e.as_dict() for e in slow.errors]
 
 
-def test_factorised_checks_type_the_rows_as_cell_by_cell_checks(monkeypatch):
+def test_factorised_checks_type_the_rows_as_cell_by_cell_checks(monkeypatch: pytest.MonkeyPatch) -> None:
     good = _raw()
     good["country"] = [("DE", "nl", "SE")[i % 3] for i in range(ROWS)]
     good["age_band"] = [("25-34", "65+")[i % 2] for i in range(ROWS)]
@@ -76,7 +83,7 @@ def test_factorised_checks_type_the_rows_as_cell_by_cell_checks(monkeypatch):
     assert fast.skipped_no_consent == slow.skipped_no_consent == ROWS // 3
 
 
-def test_segment_keys_and_main_interests_per_distinct_value():
+def test_segment_keys_and_main_interests_per_distinct_value() -> None:
     frame = pd.DataFrame(
         {
             "country": ["DE", "US", "SE", "DE"],
@@ -94,7 +101,7 @@ def test_segment_keys_and_main_interests_per_distinct_value():
     ]
 
 
-def test_segment_keys_of_no_prospects():
+def test_segment_keys_of_no_prospects() -> None:
     empty = pd.DataFrame({"country": [], "age_band": [], "household": [], "interests": []}, dtype=object)
     keys = segment_keys(empty)
     assert keys.dtype == object
@@ -102,7 +109,7 @@ def test_segment_keys_of_no_prospects():
 
 
 @pytest.mark.parametrize("key", ["short", "a key longer than one SHA-256 block " * 3])
-def test_pseudonyms_of_many_refs_are_the_pseudonyms_of_each(settings, key):
+def test_pseudonyms_of_many_refs_are_the_pseudonyms_of_each(settings: Settings, key: str) -> None:
     # pseudonyms() keys one HMAC object and copies it per ref; pseudonym() keys each call: the same digests.
     settings.PSEUDONYM_KEY = key
     refs = ["P-1", " P-1 ", "åäö-42", "", "x" * 200]

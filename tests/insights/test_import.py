@@ -13,47 +13,39 @@ from django.db import connection
 from insights.models import ImportBatch, Prospect
 from insights.pseudonyms import pseudonym
 from insights.scoring.validation import PERSONAL_NUMBER_MESSAGE, validate_file
-from insights.services import prospects_import
+from themes.models import Municipality
 
-from .conftest import HEADER
+from .conftest import HEADER, SyntheticCsv, WriteCsv, import_file
 
 pytestmark = pytest.mark.django_db
 
 
-def run_import(path: Path, municipality, actor=None):
-    return prospects_import(
-        actor=actor,
-        skip_permission_checks=actor is None,
-        municipality=municipality,
-        file=path,
-        file_name=path.name,
-    )
-
-
-def test_swedish_excel_dialect_with_bom_semicolon_decimal_comma(write_csv, kiruna):
+def test_swedish_excel_dialect_with_bom_semicolon_decimal_comma(
+    write_csv: WriteCsv, kiruna: Municipality
+) -> None:
     path = write_csv(
         "\ufeffId;Land;Åldersgrupp;Hushåll;Besök;Spenderat_sek;Samtycke_analys;Distansarbete;Yrkesområde;Säsong\n"
         "K-1;se;25-34;familj;3;12 345,50;ja;vet ej;vård;vinter\n"
         "K-2;DE;65+;par;1;1\u00a0200,5;Nej;ja;annat;båda\n"
     )
-    report = run_import(path, kiruna)
+    report = import_file(kiruna, path)
     assert report.as_dict() == {"status": "imported", "imported": 1, "skipped_no_consent": 1, "errors": []}
     prospect = Prospect.objects.get()
     assert (prospect.country, prospect.household, prospect.spend_sek) == ("SE", "family", 12345.5)
     assert (prospect.remote_work, prospect.profession, prospect.season) == ("unknown", "care", "winter")
 
 
-def test_windows_1252_file_with_swedish_headers(write_csv, kiruna):
+def test_windows_1252_file_with_swedish_headers(write_csv: WriteCsv, kiruna: Municipality) -> None:
     path = write_csv(
         "id;land;åldersgrupp;hushåll;besök;samtycke_analys;yrkesområde\nK-1;NL;35-44;ensam;2;1;besöksnäring\n",
         encoding="cp1252",
     )
-    report = run_import(path, kiruna)
+    report = import_file(kiruna, path)
     assert report.status == "imported"
     assert Prospect.objects.get().profession == "hospitality"
 
 
-def test_xlsx_file_with_typed_cells(tmp_path, kiruna):
+def test_xlsx_file_with_typed_cells(tmp_path: Path, kiruna: Municipality) -> None:
     path = tmp_path / "prospects.xlsx"
     pd.DataFrame(
         {
@@ -68,7 +60,7 @@ def test_xlsx_file_with_typed_cells(tmp_path, kiruna):
             "consent_analytics": ["yes", "yes"],
         }
     ).to_excel(path, index=False)
-    report = run_import(path, kiruna)
+    report = import_file(kiruna, path)
     assert report.imported == 2
     first = Prospect.objects.get(pseudonym=pseudonym("X-1"))
     assert (first.visits, str(first.last_visit), first.guide_download, first.spend_sek) == (
@@ -79,9 +71,9 @@ def test_xlsx_file_with_typed_cells(tmp_path, kiruna):
     )
 
 
-def test_true_false_and_one_zero_booleans(write_csv, kiruna):
+def test_true_false_and_one_zero_booleans(write_csv: WriteCsv, kiruna: Municipality) -> None:
     path = write_csv(f"{HEADER},webinar\nA,SE,25-34,single,1,true,1\nB,SE,25-34,single,1,1,false\n")
-    run_import(path, kiruna)
+    import_file(kiruna, path)
     assert sorted(Prospect.objects.values_list("webinar", flat=True)) == [False, True]
 
 
@@ -100,12 +92,14 @@ def test_true_false_and_one_zero_booleans(write_csv, kiruna):
         ("A,SE,25-34,single,,yes", (2, "visits")),
     ],
 )
-def test_each_cell_rule_reports_its_row_and_column(write_csv, rows, expected):
+def test_each_cell_rule_reports_its_row_and_column(
+    write_csv: WriteCsv, rows: str, expected: tuple[int, str]
+) -> None:
     result = validate_file(write_csv(f"{HEADER}\n{rows}\n"))
     assert [(e.row, e.column) for e in result.errors] == [expected]
 
 
-def test_optional_column_rules(write_csv):
+def test_optional_column_rules(write_csv: WriteCsv) -> None:
     result = validate_file(
         write_csv(
             f"{HEADER},last_visit,season,interests,remote_work,profession,spend_sek\n"
@@ -123,23 +117,23 @@ def test_optional_column_rules(write_csv):
     ]
 
 
-def test_every_error_is_reported_across_rows(write_csv):
+def test_every_error_is_reported_across_rows(write_csv: WriteCsv) -> None:
     rows = "\n".join(f"R{i},SE,25-34,single,x,yes" for i in range(50))
     result = validate_file(write_csv(f"{HEADER}\n{rows}\n"))
     assert [e.row for e in result.errors] == list(range(2, 52))
 
 
-def test_blank_lines_keep_spreadsheet_row_numbers(write_csv):
+def test_blank_lines_keep_spreadsheet_row_numbers(write_csv: WriteCsv) -> None:
     result = validate_file(write_csv(f"{HEADER}\nA,SE,25-34,single,1,yes\n\nB,SE,25-34,single,x,yes\n"))
     assert [(e.row, e.column) for e in result.errors] == [(4, "visits")]
 
 
-def test_rows_without_consent_are_validated_too(write_csv):
+def test_rows_without_consent_are_validated_too(write_csv: WriteCsv) -> None:
     result = validate_file(write_csv(f"{HEADER}\nA,SE,25-34,single,x,no\n"))
     assert [(e.row, e.column) for e in result.errors] == [(2, "visits")]
 
 
-def test_missing_required_column_is_reported_on_the_header_row(write_csv):
+def test_missing_required_column_is_reported_on_the_header_row(write_csv: WriteCsv) -> None:
     result = validate_file(
         write_csv("prospect_ref,country,age_band,household,consent_analytics\nA,SE,25-34,single,yes\n")
     )
@@ -164,7 +158,7 @@ def test_missing_required_column_is_reported_on_the_header_row(write_csv):
         "samordningsnr",
     ],
 )
-def test_direct_identifier_columns_are_refused(write_csv, header):
+def test_direct_identifier_columns_are_refused(write_csv: WriteCsv, header: str) -> None:
     result = validate_file(write_csv(f"{HEADER},{header}\nA,SE,25-34,single,1,yes,x\n"))
     assert [(e.row, e.column) for e in result.errors] == [(1, header)]
     assert "direct identifier" in result.errors[0].message
@@ -191,13 +185,15 @@ def test_direct_identifier_columns_are_refused(write_csv, header):
         ("800192-1231", False),  # day 32 + 60
     ],
 )
-def test_personal_identity_numbers_in_any_column_reject_the_file(write_csv, value, is_personal_number):
+def test_personal_identity_numbers_in_any_column_reject_the_file(
+    write_csv: WriteCsv, value: str, is_personal_number: bool
+) -> None:
     result = validate_file(write_csv(f"{HEADER},comment\nA,SE,25-34,single,1,yes,{value}\n"))
     found = [(e.row, e.column) for e in result.errors if e.message == PERSONAL_NUMBER_MESSAGE]
     assert found == ([(2, "comment")] if is_personal_number else [])
 
 
-def test_personal_number_value_is_never_echoed(write_csv):
+def test_personal_number_value_is_never_echoed(write_csv: WriteCsv) -> None:
     result = validate_file(
         write_csv(f"{HEADER}\n19800101-1234,SE,25-34,single,1,yes\nB,SE,25-34,single,800101-1234,yes\n")
     )
@@ -208,24 +204,26 @@ def test_personal_number_value_is_never_echoed(write_csv):
 @pytest.mark.parametrize(
     ("content", "message"), [("", "empty"), ("   \n\n", "empty"), (HEADER + "\n", "no rows")]
 )
-def test_whole_file_problems_have_no_row(write_csv, content, message):
+def test_whole_file_problems_have_no_row(write_csv: WriteCsv, content: str, message: str) -> None:
     result = validate_file(write_csv(content))
     assert [(e.row, e.column) for e in result.errors] == [(None, None)]
     assert message in result.errors[0].message
 
 
-def test_one_bad_row_rejects_the_whole_file(synthetic_csv, write_csv, kiruna):
+def test_one_bad_row_rejects_the_whole_file(
+    synthetic_csv: SyntheticCsv, write_csv: WriteCsv, kiruna: Municipality
+) -> None:
     good = synthetic_csv(200).read_text()
     path = write_csv(good.rstrip("\n") + "\nBAD-1,SE,25-34,single,oops,,,,,,,,,,,,yes,\n", name="mixed.csv")
-    report = run_import(path, kiruna)
+    report = import_file(kiruna, path)
     assert (report.status, report.imported, report.skipped_no_consent) == ("rejected", 0, 0)
     assert [(e["row"], e["column"]) for e in report.errors] == [(202, "visits")]
     assert Prospect.objects.count() == 0
     assert ImportBatch.objects.get().status == ImportBatch.Status.REJECTED
 
 
-def test_raw_reference_is_never_stored(write_csv, kiruna):
-    run_import(write_csv(f"{HEADER}\nSECRET-REF-4711,SE,25-34,single,1,yes\n"), kiruna)
+def test_raw_reference_is_never_stored(write_csv: WriteCsv, kiruna: Municipality) -> None:
+    import_file(kiruna, write_csv(f"{HEADER}\nSECRET-REF-4711,SE,25-34,single,1,yes\n"))
     with connection.cursor() as cursor:
         cursor.execute("SELECT * FROM insights_prospect")
         stored = " ".join(str(value) for row in cursor.fetchall() for value in row)
@@ -233,20 +231,24 @@ def test_raw_reference_is_never_stored(write_csv, kiruna):
     assert Prospect.objects.get().pseudonym == pseudonym("SECRET-REF-4711")
 
 
-def test_reimport_updates_instead_of_duplicating(write_csv, kiruna):
-    run_import(write_csv(f"{HEADER}\nA,SE,25-34,single,1,yes\n"), kiruna)
-    run_import(write_csv(f"{HEADER}\nA,SE,25-34,single,7,yes\n", name="again.csv"), kiruna)
+def test_reimport_updates_instead_of_duplicating(write_csv: WriteCsv, kiruna: Municipality) -> None:
+    import_file(kiruna, write_csv(f"{HEADER}\nA,SE,25-34,single,1,yes\n"))
+    import_file(kiruna, write_csv(f"{HEADER}\nA,SE,25-34,single,7,yes\n", name="again.csv"))
     assert list(Prospect.objects.values_list("visits", flat=True)) == [7]
 
 
-def test_same_reference_in_two_municipalities_is_two_prospects(write_csv, kiruna, lulea):
+def test_same_reference_in_two_municipalities_is_two_prospects(
+    write_csv: WriteCsv, kiruna: Municipality, lulea: Municipality
+) -> None:
     path = write_csv(f"{HEADER}\nA,SE,25-34,single,1,yes\n")
-    run_import(path, kiruna)
-    run_import(path, lulea)
+    import_file(kiruna, path)
+    import_file(lulea, path)
     assert Prospect.objects.count() == 2
 
 
-def test_command_prints_the_json_report_and_exits_0(synthetic_csv, capsys, kiruna):
+def test_command_prints_the_json_report_and_exits_0(
+    synthetic_csv: SyntheticCsv, capsys: pytest.CaptureFixture[str], kiruna: Municipality
+) -> None:
     call_command("import_prospects", str(synthetic_csv(100)), "--municipality", "2584", "--json")
     report = json.loads(capsys.readouterr().out)
     assert report["status"] == "imported"
@@ -254,7 +256,9 @@ def test_command_prints_the_json_report_and_exits_0(synthetic_csv, capsys, kirun
     assert report["errors"] == []
 
 
-def test_command_exits_1_on_a_rejected_file(write_csv, capsys, kiruna):
+def test_command_exits_1_on_a_rejected_file(
+    write_csv: WriteCsv, capsys: pytest.CaptureFixture[str], kiruna: Municipality
+) -> None:
     path = write_csv(f"{HEADER},email\nA,SE,25-34,single,1,yes,a@example.test\n")
     with pytest.raises(SystemExit) as exit_info:
         call_command("import_prospects", str(path), "--municipality", "kiruna", "--json")
@@ -275,7 +279,9 @@ def test_command_exits_1_on_a_rejected_file(write_csv, capsys, kiruna):
     }
 
 
-def test_generate_prospects_command_writes_importable_synthetic_data(tmp_path, kiruna):
+def test_generate_prospects_command_writes_importable_synthetic_data(
+    tmp_path: Path, kiruna: Municipality
+) -> None:
     out = tmp_path / "gen.csv"
     call_command(
         "generate_prospects", "--municipality", "kiruna", "--rows", "50", "--seed", "3", "--output", str(out)

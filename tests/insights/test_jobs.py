@@ -6,23 +6,28 @@ from __future__ import annotations
 import datetime as dt
 import json
 from pathlib import Path
+from typing import NoReturn
 
 import pytest
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
+from pytest_django.fixtures import Settings
 
 from insights import services
 from insights.models import ImportBatch, Prospect, ScoringLock
+from themes.models import Municipality
 
-from .conftest import HEADER
+from .conftest import HEADER, SyntheticCsv
 
 pytestmark = pytest.mark.django_db
 
 
-def _upload(analyst, municipality, text: str, name: str = "prospects.csv") -> ImportBatch:
+def _upload(analyst: User, municipality: Municipality, text: str, name: str = "prospects.csv") -> ImportBatch:
     upload = SimpleUploadedFile(name, text.encode("utf-8"), content_type="text/csv")
     return services.import_batch_create(actor=analyst, municipality=municipality, upload=upload)
 
@@ -39,11 +44,22 @@ def _stall(batch: ImportBatch, *, seconds_ago: int) -> None:
     )
 
 
+def _stalled_upload(
+    analyst: User, municipality: Municipality, *, seconds_ago: int, name: str = "prospects.csv"
+) -> ImportBatch:
+    """An uploaded batch whose worker stopped renewing its lease `seconds_ago` seconds ago."""
+    batch = _upload(analyst, municipality, GOOD, name=name)
+    _stall(batch, seconds_ago=seconds_ago)
+    return batch
+
+
 @pytest.mark.parametrize(
     ("text", "outcome"),
     [(GOOD, "imported"), (f"{HEADER}\nK-1,XX,25-34,family,1,yes\n", "rejected")],
 )
-def test_the_uploaded_file_is_deleted_once_the_batch_has_its_outcome(analyst_kiruna, kiruna, text, outcome):
+def test_the_uploaded_file_is_deleted_once_the_batch_has_its_outcome(
+    analyst_kiruna: User, kiruna: Municipality, text: str, outcome: str
+) -> None:
     batch = _upload(analyst_kiruna, kiruna, text)
     assert Path(batch.stored_path).is_file()
     report = services.import_batch_run(batch=batch, actor=analyst_kiruna, task_id=batch.task_id)
@@ -56,10 +72,12 @@ def test_the_uploaded_file_is_deleted_once_the_batch_has_its_outcome(analyst_kir
     assert not Path(batch.stored_path).exists()
 
 
-def test_the_file_is_deleted_and_the_batch_failed_when_the_import_breaks(analyst_kiruna, kiruna, monkeypatch):
+def test_the_file_is_deleted_and_the_batch_failed_when_the_import_breaks(
+    analyst_kiruna: User, kiruna: Municipality, monkeypatch: pytest.MonkeyPatch
+) -> None:
     batch = _upload(analyst_kiruna, kiruna, GOOD)
 
-    def broken(**kwargs):
+    def broken(**kwargs: object) -> NoReturn:
         raise RuntimeError("disk full")
 
     monkeypatch.setattr(services, "prospects_import", broken)
@@ -71,7 +89,9 @@ def test_the_file_is_deleted_and_the_batch_failed_when_the_import_breaks(analyst
     assert not Path(batch.stored_path).exists()
 
 
-def test_a_delivery_replaced_by_a_retry_or_after_the_outcome_does_nothing(analyst_kiruna, kiruna):
+def test_a_delivery_replaced_by_a_retry_or_after_the_outcome_does_nothing(
+    analyst_kiruna: User, kiruna: Municipality
+) -> None:
     batch = _upload(analyst_kiruna, kiruna, GOOD)
     assert services.import_batch_run(batch=batch, actor=analyst_kiruna, task_id="an-older-task") is None
     assert Path(batch.stored_path).is_file()
@@ -82,13 +102,11 @@ def test_a_delivery_replaced_by_a_retry_or_after_the_outcome_does_nothing(analys
 
 
 def test_a_batch_whose_lease_ran_out_is_marked_failed_with_the_reason_and_can_be_retried(
-    analyst_kiruna, kiruna, settings
-):
+    analyst_kiruna: User, kiruna: Municipality, settings: Settings
+) -> None:
     settings.IMPORT_LEASE_SECONDS = 120
-    batch = _upload(analyst_kiruna, kiruna, GOOD)
-    alive = _upload(analyst_kiruna, kiruna, GOOD, name="other.csv")
-    _stall(batch, seconds_ago=121)
-    _stall(alive, seconds_ago=30)
+    batch = _stalled_upload(analyst_kiruna, kiruna, seconds_ago=121)
+    alive = _stalled_upload(analyst_kiruna, kiruna, seconds_ago=30, name="other.csv")
     with translation.override("sv"):
         assert services.import_batches_reap() == 1
     batch.refresh_from_db()
@@ -122,11 +140,10 @@ def test_a_batch_whose_lease_ran_out_is_marked_failed_with_the_reason_and_can_be
 
 
 def test_the_batch_page_notices_a_dead_worker_and_offers_retry_and_cancel(
-    client, analyst_kiruna, kiruna, settings
-):
+    client: Client, analyst_kiruna: User, kiruna: Municipality, settings: Settings
+) -> None:
     settings.IMPORT_LEASE_SECONDS = 60
-    batch = _upload(analyst_kiruna, kiruna, GOOD)
-    _stall(batch, seconds_ago=3600)
+    batch = _stalled_upload(analyst_kiruna, kiruna, seconds_ago=3600)
     client.force_login(analyst_kiruna)
     page = client.get(reverse("insights:batch", args=[batch.pk]))
     html = page.content.decode()
@@ -145,29 +162,27 @@ def test_the_batch_page_notices_a_dead_worker_and_offers_retry_and_cancel(
 
 
 def test_another_municipalitys_batch_cannot_be_retried_or_cancelled(
-    client, analyst_kiruna, kiruna, analyst_lulea
-):
-    batch = _upload(analyst_kiruna, kiruna, GOOD)
-    _stall(batch, seconds_ago=3600)
+    client: Client, analyst_kiruna: User, kiruna: Municipality, analyst_lulea: User
+) -> None:
+    batch = _stalled_upload(analyst_kiruna, kiruna, seconds_ago=3600)
     client.force_login(analyst_lulea)
     assert client.post(reverse("insights:batch-retry", args=[batch.pk])).status_code == 404
     assert client.post(reverse("insights:batch-cancel", args=[batch.pk])).status_code == 404
     assert Path(batch.stored_path).is_file()
 
 
-def test_a_live_import_cannot_be_cancelled(analyst_kiruna, kiruna):
-    batch = _upload(analyst_kiruna, kiruna, GOOD)
-    _stall(batch, seconds_ago=1)
+def test_a_live_import_cannot_be_cancelled(analyst_kiruna: User, kiruna: Municipality) -> None:
+    batch = _stalled_upload(analyst_kiruna, kiruna, seconds_ago=1)
     with pytest.raises(ValidationError):
         services.import_batch_cancel(actor=analyst_kiruna, batch=batch)
 
 
-def test_the_command_reaps_lists_retries_and_cancels(analyst_kiruna, kiruna, settings, capsys):
+def test_the_command_reaps_lists_retries_and_cancels(
+    analyst_kiruna: User, kiruna: Municipality, settings: Settings, capsys: pytest.CaptureFixture[str]
+) -> None:
     settings.IMPORT_LEASE_SECONDS = 60
-    first = _upload(analyst_kiruna, kiruna, GOOD)
-    second = _upload(analyst_kiruna, kiruna, GOOD, name="second.csv")
-    _stall(first, seconds_ago=3600)
-    _stall(second, seconds_ago=3600)
+    first = _stalled_upload(analyst_kiruna, kiruna, seconds_ago=3600)
+    second = _stalled_upload(analyst_kiruna, kiruna, seconds_ago=3600, name="second.csv")
     call_command("import_batches", "--reap", "--json")
     rows = {row["id"]: row for row in json.loads(capsys.readouterr().out)}
     assert rows[first.pk]["status"] == "failed"
@@ -180,10 +195,11 @@ def test_the_command_reaps_lists_retries_and_cancels(analyst_kiruna, kiruna, set
     assert not Path(second.stored_path).exists()
 
 
-def test_files_kept_for_a_retry_expire(analyst_kiruna, kiruna, settings):
+def test_files_kept_for_a_retry_expire(
+    analyst_kiruna: User, kiruna: Municipality, settings: Settings
+) -> None:
     settings.IMPORT_RETRY_HOURS = 24
-    batch = _upload(analyst_kiruna, kiruna, GOOD)
-    _stall(batch, seconds_ago=3600)
+    batch = _stalled_upload(analyst_kiruna, kiruna, seconds_ago=3600)
     services.import_batches_reap()
     assert services.import_files_expire() == 0
     ImportBatch.objects.filter(pk=batch.pk).update(finished_at=timezone.now() - dt.timedelta(hours=25))
@@ -191,7 +207,9 @@ def test_files_kept_for_a_retry_expire(analyst_kiruna, kiruna, settings):
     assert not Path(batch.stored_path).exists()
 
 
-def test_one_scoring_run_per_municipality(kiruna, lulea, analyst_kiruna, settings):
+def test_one_scoring_run_per_municipality(
+    kiruna: Municipality, lulea: Municipality, analyst_kiruna: User, settings: Settings
+) -> None:
     settings.SCORING_LOCK_SECONDS = 600
     assert services.scoring_lock_acquire(municipality=kiruna, task_id="first")
     assert not services.scoring_lock_acquire(municipality=kiruna, task_id="second")
@@ -209,7 +227,9 @@ def test_one_scoring_run_per_municipality(kiruna, lulea, analyst_kiruna, setting
     assert not ScoringLock.objects.filter(municipality=kiruna).exists()
 
 
-def test_a_scoring_run_releases_its_lock(synthetic_csv, analyst_kiruna, kiruna):
+def test_a_scoring_run_releases_its_lock(
+    synthetic_csv: SyntheticCsv, analyst_kiruna: User, kiruna: Municipality
+) -> None:
     path = synthetic_csv(300, seed=5)
     services.prospects_import(actor=analyst_kiruna, municipality=kiruna, file=path, file_name=path.name)
     services.prospects_score(actor=analyst_kiruna, municipality=kiruna)

@@ -4,43 +4,45 @@ contribution everywhere (prospects, segments, shared aggregates, the models that
 from __future__ import annotations
 
 import pytest
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
+from django.test import Client
 from django.urls import reverse
+from pytest_django import DjangoCaptureOnCommitCallbacks
 
 from insights import selectors
 from insights.models import ImportBatch, ModelVersion, Prospect, Segment
 from insights.scoring.segments import REGION
-from insights.scoring.synthetic import generate_prospects, write_prospects_csv
-from insights.services import import_batch_erase, prospects_import, prospects_score, shared_segments_table
+from insights.services import import_batch_erase, prospects_score, shared_segments_table
+from themes.models import Municipality
+
+from .conftest import SyntheticCsv, import_file
 
 pytestmark = pytest.mark.django_db
 
 
-def _import(municipality, tmp_path, *, seed, source, rows=700):
-    path = tmp_path / f"{source}.csv"
-    write_prospects_csv(generate_prospects(rows, seed=seed, no_consent_share=0.0), path)
-    report = prospects_import(
-        actor=None,
-        skip_permission_checks=True,
-        municipality=municipality,
-        file=path,
-        file_name=path.name,
-        source=source,
-    )
+def _import(
+    synthetic_csv: SyntheticCsv, municipality: Municipality, *, seed: int, source: str, rows: int = 700
+) -> ImportBatch:
+    """A batch of consenting synthetic prospects, named by its source."""
+    path = synthetic_csv(rows, seed=seed, name=f"{source}.csv", no_consent_share=0.0)
+    report = import_file(municipality, path, source=source)
     assert report.status == "imported"
     assert report.batch_id is not None
     return ImportBatch.objects.get(pk=report.batch_id)
 
 
 @pytest.fixture
-def two_imports(kiruna, tmp_path):
-    january = _import(kiruna, tmp_path, seed=1, source="besoksdatabas-jan")
-    february = _import(kiruna, tmp_path, seed=2, source="besoksdatabas-feb")
+def two_imports(kiruna: Municipality, synthetic_csv: SyntheticCsv) -> tuple[ImportBatch, ImportBatch]:
+    january = _import(synthetic_csv, kiruna, seed=1, source="besoksdatabas-jan")
+    february = _import(synthetic_csv, kiruna, seed=2, source="besoksdatabas-feb")
     prospects_score(actor=None, skip_permission_checks=True, municipality=kiruna)
     return january, february
 
 
-def test_each_segment_names_the_batches_its_prospects_came_from(two_imports, kiruna):
+def test_each_segment_names_the_batches_its_prospects_came_from(
+    two_imports: tuple[ImportBatch, ImportBatch], kiruna: Municipality
+) -> None:
     january, february = two_imports
     lineage = selectors.segment_lineage(kiruna)
     for segment in Segment.objects.filter(municipality=kiruna):
@@ -52,7 +54,9 @@ def test_each_segment_names_the_batches_its_prospects_came_from(two_imports, kir
     assert named == {"besoksdatabas-jan", "besoksdatabas-feb"}
 
 
-def test_the_segments_page_shows_the_lineage(client, two_imports, analyst_kiruna):
+def test_the_segments_page_shows_the_lineage(
+    client: Client, two_imports: tuple[ImportBatch, ImportBatch], analyst_kiruna: User
+) -> None:
     client.force_login(analyst_kiruna)
     content = client.get(reverse("insights:segments")).content.decode()
     assert "besoksdatabas-jan" in content
@@ -60,8 +64,11 @@ def test_the_segments_page_shows_the_lineage(client, two_imports, analyst_kiruna
 
 
 def test_erasing_a_batch_removes_its_contribution_everywhere(
-    two_imports, kiruna, analyst_kiruna, django_capture_on_commit_callbacks
-):
+    two_imports: tuple[ImportBatch, ImportBatch],
+    kiruna: Municipality,
+    analyst_kiruna: User,
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
+) -> None:
     january, february = two_imports
     february_rows = Prospect.objects.filter(batch=february).count()
     assert ModelVersion.objects.filter(municipality=kiruna).count() == 1
@@ -87,16 +94,18 @@ def test_erasing_a_batch_removes_its_contribution_everywhere(
     assert int(overall["n"].iloc[0]) == february_rows
 
 
-def test_a_re_imported_prospect_belongs_to_the_later_batch_and_survives(kiruna, tmp_path, analyst_kiruna):
-    first = _import(kiruna, tmp_path, seed=3, source="first", rows=50)
-    second = _import(kiruna, tmp_path, seed=3, source="second", rows=50)  # the same people again
+def test_a_re_imported_prospect_belongs_to_the_later_batch_and_survives(
+    kiruna: Municipality, synthetic_csv: SyntheticCsv, analyst_kiruna: User
+) -> None:
+    first = _import(synthetic_csv, kiruna, seed=3, source="first", rows=50)
+    second = _import(synthetic_csv, kiruna, seed=3, source="second", rows=50)  # the same people again
     import_batch_erase(actor=analyst_kiruna, batch=first, rescore=False)
     assert Prospect.objects.filter(municipality=kiruna, batch=second).count() == 50
 
 
 def test_only_the_municipalitys_analyst_may_erase_its_batch(
-    two_imports, analyst_lulea, lead_kiruna, coordinator
-):
+    two_imports: tuple[ImportBatch, ImportBatch], analyst_lulea: User, lead_kiruna: User, coordinator: User
+) -> None:
     january, _ = two_imports
     for user in (analyst_lulea, lead_kiruna, coordinator):
         with pytest.raises(PermissionDenied):
@@ -104,8 +113,10 @@ def test_only_the_municipalitys_analyst_may_erase_its_batch(
     assert ImportBatch.objects.filter(pk=january.pk).exists()
 
 
-def test_erase_through_the_confirmation_page(client, kiruna, tmp_path, analyst_kiruna):
-    batch = _import(kiruna, tmp_path, seed=4, source="confirm", rows=40)
+def test_erase_through_the_confirmation_page(
+    client: Client, kiruna: Municipality, synthetic_csv: SyntheticCsv, analyst_kiruna: User
+) -> None:
+    batch = _import(synthetic_csv, kiruna, seed=4, source="confirm", rows=40)
     client.force_login(analyst_kiruna)
     url = reverse("insights:batch-erase", args=[batch.pk])
     page = client.get(url)

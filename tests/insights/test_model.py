@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pandas as pd
 import pytest
 from sklearn.metrics import roc_auc_score
 
 from insights.scoring.model import (
     NotEnoughData,
+    PropensityModel,
     expected_calibration_error,
     load_model,
     save_model,
@@ -23,30 +26,32 @@ REFERENCE = dt.date(2026, 6, 30)
 
 
 @pytest.fixture(scope="module")
-def trained():
+def trained() -> PropensityModel:
     frame = generate_prospects(16_000, seed=21, reference_date=REFERENCE)
     return train_model(frame[frame["consent_analytics"]], reference_date=REFERENCE, seed=0)
 
 
 @pytest.fixture(scope="module")
-def held_out():
+def held_out() -> pd.DataFrame:
     return generate_prospects(12_000, seed=99, reference_date=REFERENCE, outcome_share=1.0)
 
 
-def test_model_beats_thresholds_on_an_independent_held_out_set(trained, held_out):
+def test_model_beats_thresholds_on_an_independent_held_out_set(
+    trained: PropensityModel, held_out: pd.DataFrame
+) -> None:
     y = held_out["relocated"].astype(bool).to_numpy()
     probability = trained.score(held_out)
     assert roc_auc_score(y, probability) >= 0.80
     assert expected_calibration_error(y, probability) <= 0.03
 
 
-def test_model_beats_the_visits_only_baseline(trained, held_out):
+def test_model_beats_the_visits_only_baseline(trained: PropensityModel, held_out: pd.DataFrame) -> None:
     y = held_out["relocated"].astype(bool).to_numpy()
     baseline = roc_auc_score(y, held_out["visits"].to_numpy())
     assert roc_auc_score(y, trained.score(held_out)) > baseline + 0.05
 
 
-def test_evaluation_report_has_every_figure(trained):
+def test_evaluation_report_has_every_figure(trained: PropensityModel) -> None:
     metrics = trained.metrics
     assert metrics["roc_auc"] >= 0.80
     assert metrics["ece"] <= 0.03
@@ -61,7 +66,9 @@ def test_evaluation_report_has_every_figure(trained):
     assert metrics["trained_at"]
 
 
-def test_skops_round_trip_gives_identical_scores(trained, held_out, tmp_path):
+def test_skops_round_trip_gives_identical_scores(
+    trained: PropensityModel, held_out: pd.DataFrame, tmp_path: Path
+) -> None:
     path = tmp_path / "model.skops"
     save_model(trained, path)
     assert not path.read_bytes().startswith(b"\x80")  # not a pickle
@@ -69,7 +76,9 @@ def test_skops_round_trip_gives_identical_scores(trained, held_out, tmp_path):
     np.testing.assert_allclose(loaded.score(held_out[:500]), trained.score(held_out[:500]))
 
 
-def test_contributions_name_the_guide_download_for_a_guide_reader(trained, held_out):
+def test_contributions_name_the_guide_download_for_a_guide_reader(
+    trained: PropensityModel, held_out: pd.DataFrame
+) -> None:
     readers = held_out[held_out["guide_download"]].head(200)
     contributions = trained.contributions(readers)
     assert (contributions["guide_download"] > 0).all()
@@ -77,7 +86,9 @@ def test_contributions_name_the_guide_download_for_a_guide_reader(trained, held_
     assert len(factors[0]) == 3
 
 
-def test_linear_contributions_add_up_to_the_models_log_odds(trained, held_out):
+def test_linear_contributions_add_up_to_the_models_log_odds(
+    trained: PropensityModel, held_out: pd.DataFrame
+) -> None:
     if trained.kind != "logistic_regression":
         pytest.skip("additivity holds for the linear model only")
     sample = held_out.head(300)
@@ -87,15 +98,15 @@ def test_linear_contributions_add_up_to_the_models_log_odds(trained, held_out):
     assert np.corrcoef(contributions, logits)[0, 1] > 0.999
 
 
-def test_too_few_outcomes_refuse_to_train():
+def test_too_few_outcomes_refuse_to_train() -> None:
     frame = generate_prospects(100, seed=1)
     with pytest.raises(NotEnoughData):
         train_model(frame, reference_date=REFERENCE)
 
 
-def test_a_gradient_boosting_model_round_trips_and_explains_itself(tmp_path):
+def test_a_gradient_boosting_model_round_trips_and_explains_itself(tmp_path: Path) -> None:
     from insights.scoring.features import CATEGORICAL, build_features
-    from insights.scoring.model import PropensityModel, candidate_pipeline
+    from insights.scoring.model import candidate_pipeline
 
     frame = generate_prospects(3000, seed=4, outcome_share=1.0)
     features = build_features(frame, reference_date=REFERENCE)
@@ -117,7 +128,7 @@ def test_a_gradient_boosting_model_round_trips_and_explains_itself(tmp_path):
 # --- honest scores: bootstrap intervals against the visits-only baseline -------------------------------
 
 
-def test_bootstrap_auc_of_one_resample_is_the_auc_of_that_resample():
+def test_bootstrap_auc_of_one_resample_is_the_auc_of_that_resample() -> None:
     from insights.scoring.model import bootstrap_auc
 
     rng = np.random.default_rng(5)
@@ -133,7 +144,7 @@ def test_bootstrap_auc_of_one_resample_is_the_auc_of_that_resample():
     assert result["difference_ci"] == pytest.approx([expected_model - expected_baseline] * 2, abs=1e-4)
 
 
-def test_bootstrap_auc_is_seeded_and_paired():
+def test_bootstrap_auc_is_seeded_and_paired() -> None:
     from insights.scoring.model import bootstrap_auc
 
     rng = np.random.default_rng(6)
@@ -149,7 +160,7 @@ def test_bootstrap_auc_is_seeded_and_paired():
     assert low < roc_auc_score(y, scores) < high
 
 
-def test_a_model_that_cannot_beat_visits_says_so():
+def test_a_model_that_cannot_beat_visits_says_so() -> None:
     """The outcome depends on visits alone: the model may equal the baseline, never beat it for sure."""
     frame = generate_prospects(3_000, seed=8, reference_date=REFERENCE, outcome_share=1.0)
     frame = frame[frame["consent_analytics"]].copy()
@@ -165,7 +176,7 @@ def test_a_model_that_cannot_beat_visits_says_so():
     assert baseline["roc_auc_ci"][0] <= baseline["roc_auc"] <= baseline["roc_auc_ci"][1]
 
 
-def test_a_model_that_clearly_beats_visits_says_so(trained):
+def test_a_model_that_clearly_beats_visits_says_so(trained: PropensityModel) -> None:
     honest = trained.metrics["roc_auc_vs_baseline"]
     assert honest["beats_baseline"] is True
     assert honest["difference_ci"][0] > 0

@@ -5,26 +5,29 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.contrib.auth.models import User
+from django.test import Client
 from django.urls import reverse
+from pytest_django.fixtures import Settings
 
 from insights.models import ImportBatch
 from insights.progress import BANDS, ForwardProgress, band_percent
-from insights.services import prospects_import, prospects_score
+from insights.services import prospects_score
 from insights.tasks import prospects_score_task
+from themes.models import Municipality
+
+from .conftest import SyntheticCsv, import_file
 
 pytestmark = pytest.mark.django_db
 
 
-def test_a_real_import_and_scoring_run_reports_a_non_decreasing_sequence(synthetic_csv, kiruna):
+def test_a_real_import_and_scoring_run_reports_a_non_decreasing_sequence(
+    synthetic_csv: SyntheticCsv, kiruna: Municipality
+) -> None:
     reported: list[tuple[str, str, int, int]] = []
     path = synthetic_csv(900, seed=4)
-    report = prospects_import(
-        actor=None,
-        skip_permission_checks=True,
-        municipality=kiruna,
-        file=path,
-        file_name=path.name,
-        progress=lambda step, current, total: reported.append(("import", step, current, total)),
+    report = import_file(
+        kiruna, path, progress=lambda step, current, total: reported.append(("import", step, current, total))
     )
     assert report.status == "imported"
     prospects_score(
@@ -48,7 +51,7 @@ def test_a_real_import_and_scoring_run_reports_a_non_decreasing_sequence(synthet
     assert len({p for p in inside_validation if start < p < end}) >= 3
 
 
-def test_the_forward_rule_drops_a_report_that_would_move_the_bar_back():
+def test_the_forward_rule_drops_a_report_that_would_move_the_bar_back() -> None:
     seen: list[int] = []
     forward = ForwardProgress(lambda percent, step: seen.append(percent))
     forward("store", 1, 2)
@@ -58,12 +61,10 @@ def test_the_forward_rule_drops_a_report_that_would_move_the_bar_back():
 
 
 def test_the_batch_bar_goes_on_through_the_scoring_run_and_ends_at_100(
-    client, synthetic_csv, kiruna, analyst_kiruna
-):
+    client: Client, synthetic_csv: SyntheticCsv, kiruna: Municipality, analyst_kiruna: User
+) -> None:
     path = synthetic_csv(600, seed=5)
-    report = prospects_import(
-        actor=None, skip_permission_checks=True, municipality=kiruna, file=path, file_name=path.name
-    )
+    report = import_file(kiruna, path)
     assert report.batch_id is not None
     batch = ImportBatch.objects.get(pk=report.batch_id)
     from insights.services import import_batch_scoring_progress
@@ -82,11 +83,11 @@ def test_the_batch_bar_goes_on_through_the_scoring_run_and_ends_at_100(
     assert batch.progress["scoring"] == "done"
 
 
-def test_a_scoring_runs_own_bar_only_moves_forward_to_100(synthetic_csv, kiruna, monkeypatch):
+def test_a_scoring_runs_own_bar_only_moves_forward_to_100(
+    synthetic_csv: SyntheticCsv, kiruna: Municipality, monkeypatch: pytest.MonkeyPatch
+) -> None:
     path = synthetic_csv(600, seed=6)
-    prospects_import(
-        actor=None, skip_permission_checks=True, municipality=kiruna, file=path, file_name=path.name
-    )
+    import_file(kiruna, path)
     states: list[dict[str, Any]] = []
     monkeypatch.setattr(prospects_score_task, "update_state", lambda state, meta: states.append(meta))
     prospects_score_task.apply(args=(kiruna.pk, None))
@@ -98,8 +99,12 @@ def test_a_scoring_runs_own_bar_only_moves_forward_to_100(synthetic_csv, kiruna,
 
 
 def test_a_scoring_run_whose_worker_died_ends_the_upload_bar_as_failed(
-    client, synthetic_csv, kiruna, analyst_kiruna, settings
-):
+    client: Client,
+    synthetic_csv: SyntheticCsv,
+    kiruna: Municipality,
+    analyst_kiruna: User,
+    settings: Settings,
+) -> None:
     """ "running" with no live scoring lock and no progress for SCORING_LOCK_SECONDS: the worker is gone."""
     import datetime as dt
 
@@ -108,9 +113,7 @@ def test_a_scoring_run_whose_worker_died_ends_the_upload_bar_as_failed(
     from insights.services import import_batch_scoring_progress
 
     path = synthetic_csv(200, seed=7)
-    report = prospects_import(
-        actor=None, skip_permission_checks=True, municipality=kiruna, file=path, file_name=path.name
-    )
+    report = import_file(kiruna, path)
     assert report.batch_id is not None
     import_batch_scoring_progress(batch_id=report.batch_id, state="running")
     client.force_login(analyst_kiruna)

@@ -5,9 +5,14 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+from collections.abc import Callable
+from typing import NoReturn
 
 import numpy as np
 import pytest
+from django.test import Client
+from pytest_django import DjangoCaptureOnCommitCallbacks
+from pytest_django.fixtures import Settings
 
 from insights import selectors, services
 from insights.models import ImportBatch, Prospect, ProspectStageSnapshot, ShareLog
@@ -15,6 +20,8 @@ from insights.scoring.funnel import conversions, reached_at_least
 from insights.scoring.segments import solvable_entries
 from tests.factories import user_with_role
 from themes.models import Municipality
+
+from .conftest import WriteCsv, import_file
 
 pytestmark = pytest.mark.django_db
 
@@ -38,34 +45,28 @@ def group(prefix: str, stage: str, n: int) -> dict[str, str]:
 
 
 @pytest.fixture(autouse=True)
-def _fresh_cache():
+def _fresh_cache() -> None:
     """The history reads are cached until an import commits; the tests' transactions never commit."""
     from django.core.cache import cache
 
     cache.clear()
 
 
+DoImport = Callable[[Municipality, dict[str, str], dt.date], int]
+
+
 @pytest.fixture
-def do_import(write_csv):
-    def run(municipality: Municipality, stages: dict[str, str], on: dt.date):
+def do_import(write_csv: WriteCsv) -> DoImport:
+    """Import people at the given stages, as the visitor database showed them on a day; gives the batch's id."""
+
+    def run(municipality: Municipality, stages: dict[str, str], on: dt.date) -> int:
         path = write_csv(people(stages), name=f"{municipality.slug}-{on}.csv")
-        report = services.prospects_import(
-            actor=None,
-            skip_permission_checks=True,
-            municipality=municipality,
-            file=path,
-            file_name=path.name,
-            observed_on=on,
-        )
+        report = import_file(municipality, path, observed_on=on)
         assert report.status == "imported", report.errors
-        return report
+        assert report.batch_id is not None
+        return report.batch_id
 
     return run
-
-
-@pytest.fixture
-def kiruna(db):
-    return Municipality.objects.get(slug="kiruna")
 
 
 JANUARY = {"A": "attention", "B": "attention", "C": "interest", "D": "interest", "E": "desire", "F": "action"}
@@ -73,23 +74,23 @@ JANUARY = {"A": "attention", "B": "attention", "C": "interest", "D": "interest",
 MARCH = {"A": "interest", "B": "attention", "C": "desire", "D": "attention", "E": "action", "F": "action"}
 
 
-def test_each_import_records_every_prospects_stage(do_import, kiruna):
+def test_each_import_records_every_prospects_stage(do_import: DoImport, kiruna: Municipality) -> None:
     first = do_import(kiruna, JANUARY, dt.date(2026, 1, 15))
     second = do_import(kiruna, {**MARCH, "G": "attention"}, dt.date(2026, 3, 10))
-    assert ProspectStageSnapshot.objects.filter(batch_id=first.batch_id).count() == 6
-    assert ProspectStageSnapshot.objects.filter(batch_id=second.batch_id).count() == 7
+    assert ProspectStageSnapshot.objects.filter(batch_id=first).count() == 6
+    assert ProspectStageSnapshot.objects.filter(batch_id=second).count() == 7
     # Stored against the prospect (no identifier of its own), with the day the file describes.
-    snapshot = ProspectStageSnapshot.objects.filter(batch_id=second.batch_id).get(
+    snapshot = ProspectStageSnapshot.objects.filter(batch_id=second).get(
         prospect__pseudonym=Prospect.objects.get(aida_stage="interest").pseudonym
     )
     assert snapshot.observed_on == dt.date(2026, 3, 10)
     assert snapshot.month == dt.date(2026, 3, 1)
     by_prospect = {(s.prospect_id, s.batch_id): s.stage for s in ProspectStageSnapshot.objects.all()}
     for prospect in Prospect.objects.all():
-        assert by_prospect[(prospect.pk, second.batch_id)] == prospect.aida_stage
+        assert by_prospect[(prospect.pk, second)] == prospect.aida_stage
 
 
-def test_counts_per_month_flows_and_conversions(do_import, kiruna):
+def test_counts_per_month_flows_and_conversions(do_import: DoImport, kiruna: Municipality) -> None:
     do_import(kiruna, JANUARY, dt.date(2026, 1, 15))
     do_import(kiruna, {**MARCH, "G": "attention"}, dt.date(2026, 3, 10))
     counts = selectors.stage_counts_by_month(kiruna)
@@ -116,7 +117,9 @@ def test_counts_per_month_flows_and_conversions(do_import, kiruna):
     assert "action" not in by_stage
 
 
-def test_two_imports_in_one_month_count_each_prospect_once_at_the_later_stage(do_import, kiruna):
+def test_two_imports_in_one_month_count_each_prospect_once_at_the_later_stage(
+    do_import: DoImport, kiruna: Municipality
+) -> None:
     do_import(kiruna, {"A": "attention", "B": "interest"}, dt.date(2026, 2, 1))
     do_import(kiruna, {"A": "desire"}, dt.date(2026, 2, 20))
     assert selectors.stage_counts_by_month(kiruna) == {
@@ -126,8 +129,10 @@ def test_two_imports_in_one_month_count_each_prospect_once_at_the_later_stage(do
 
 
 def test_a_committed_import_refreshes_the_cached_history(
-    do_import, kiruna, django_capture_on_commit_callbacks
-):
+    do_import: DoImport,
+    kiruna: Municipality,
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
+) -> None:
     with django_capture_on_commit_callbacks(execute=True):
         do_import(kiruna, {"A": "attention"}, dt.date(2026, 1, 5))
     assert selectors.stage_counts_by_month(kiruna)["2026-01"]["attention"] == 1
@@ -137,7 +142,7 @@ def test_a_committed_import_refreshes_the_cached_history(
     assert selectors.stage_flows(kiruna) == {"2026-02": {("attention", "action"): 1}}
 
 
-def test_history_is_per_municipality(do_import, kiruna):
+def test_history_is_per_municipality(do_import: DoImport, kiruna: Municipality) -> None:
     do_import(kiruna, {"A": "attention"}, dt.date(2026, 1, 5))
     lulea = Municipality.objects.get(slug="lulea")
     do_import(lulea, {"A": "action", "B": "action"}, dt.date(2026, 1, 5))
@@ -145,30 +150,28 @@ def test_history_is_per_municipality(do_import, kiruna):
     assert selectors.stage_counts_by_month(lulea)["2026-01"]["action"] == 2
 
 
-def test_a_failed_history_write_stores_no_prospect(do_import, kiruna, write_csv, monkeypatch):
-    def broken(*args, **kwargs):
+def test_a_failed_history_write_stores_no_prospect(
+    do_import: DoImport, kiruna: Municipality, write_csv: WriteCsv, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*args: object, **kwargs: object) -> NoReturn:
         raise RuntimeError("disk full")
 
     monkeypatch.setattr(services, "_stage_snapshots_write", broken)
     path = write_csv(people(JANUARY))
     with pytest.raises(RuntimeError):
-        services.prospects_import(
-            actor=None, skip_permission_checks=True, municipality=kiruna, file=path, file_name=path.name
-        )
+        import_file(kiruna, path)
     assert not Prospect.objects.exists()
     assert not ProspectStageSnapshot.objects.exists()
 
 
-def test_a_rejected_file_records_no_history(write_csv, kiruna):
+def test_a_rejected_file_records_no_history(write_csv: WriteCsv, kiruna: Municipality) -> None:
     path = write_csv(HEADER + "\nA,SE,25-34,single,x,0,false,yes\n")
-    report = services.prospects_import(
-        actor=None, skip_permission_checks=True, municipality=kiruna, file=path, file_name=path.name
-    )
+    report = import_file(kiruna, path)
     assert report.status == "rejected"
     assert not ProspectStageSnapshot.objects.exists()
 
 
-def test_erasing_a_prospect_erases_its_history(do_import, kiruna):
+def test_erasing_a_prospect_erases_its_history(do_import: DoImport, kiruna: Municipality) -> None:
     do_import(kiruna, JANUARY, dt.date(2026, 1, 15))
     do_import(kiruna, MARCH, dt.date(2026, 3, 10))
     assert services.prospect_erase(
@@ -178,7 +181,9 @@ def test_erasing_a_prospect_erases_its_history(do_import, kiruna):
     assert selectors.stage_counts_by_month(kiruna)["2026-01"]["desire"] == 0
 
 
-def test_retention_removes_the_history_with_the_prospects_and_any_older_snapshot(do_import, kiruna, settings):
+def test_retention_removes_the_history_with_the_prospects_and_any_older_snapshot(
+    do_import: DoImport, kiruna: Municipality, settings: Settings
+) -> None:
     from django.utils import timezone
 
     settings.PROSPECT_RETENTION_DAYS = 30
@@ -190,17 +195,17 @@ def test_retention_removes_the_history_with_the_prospects_and_any_older_snapshot
     assert not ProspectStageSnapshot.objects.exists()
 
 
-def test_erasing_a_batch_erases_its_snapshots(do_import, kiruna):
+def test_erasing_a_batch_erases_its_snapshots(do_import: DoImport, kiruna: Municipality) -> None:
     first = do_import(kiruna, JANUARY, dt.date(2026, 1, 15))
     do_import(kiruna, MARCH, dt.date(2026, 3, 10))
-    ImportBatch.objects.filter(pk=first.batch_id).delete()
+    ImportBatch.objects.filter(pk=first).delete()
     assert list(selectors.stage_counts_by_month(kiruna)) == ["2026-03"]
 
 
 # --- the funnel ------------------------------------------------------------------------------------
 
 
-def test_reached_at_least_is_monotone_where_the_distribution_is_not():
+def test_reached_at_least_is_monotone_where_the_distribution_is_not() -> None:
     # The demo's distribution: more in Desire than in Interest, more in Interest than in Attention.
     distribution = {"attention": 983, "interest": 1337, "desire": 1509, "action": 400}
     funnel = reached_at_least(distribution)
@@ -210,7 +215,7 @@ def test_reached_at_least_is_monotone_where_the_distribution_is_not():
 
 
 @pytest.mark.parametrize("seed", range(20))
-def test_reached_at_least_never_increases(seed):
+def test_reached_at_least_never_increases(seed: int) -> None:
     rng = np.random.default_rng(seed)
     distribution = {
         s: int(n)
@@ -221,7 +226,7 @@ def test_reached_at_least_never_increases(seed):
     assert all(a >= b for a, b in itertools.pairwise(values))
 
 
-def test_reached_at_least_uses_only_published_figures():
+def test_reached_at_least_uses_only_published_figures() -> None:
     # Interest and Action suppressed (secondary suppression hides two in a line): Interest-or-later is the total
     # less Attention, both published; Desire-or-later would need the hidden Action, so it stays hidden.
     funnel = reached_at_least({"attention": 50, "interest": None, "desire": 30, "action": None}, total=125)
@@ -237,7 +242,7 @@ def test_reached_at_least_uses_only_published_figures():
 # --- shared, suppressed ------------------------------------------------------------------------------
 
 
-def _shared_fixture(do_import):
+def _shared_fixture(do_import: DoImport) -> None:
     """Three standalone areas, two months; Kiruna has 4 in Interest in January (below 10)."""
     jan, mar = dt.date(2026, 1, 10), dt.date(2026, 3, 10)
     sizes = {
@@ -263,7 +268,7 @@ def _shared_fixture(do_import):
             do_import(municipality, stages, on)
 
 
-def test_shared_history_suppresses_small_cells_and_holds_across_months(do_import):
+def test_shared_history_suppresses_small_cells_and_holds_across_months(do_import: DoImport) -> None:
     _shared_fixture(do_import)
     history = selectors.shared_stage_history(threshold=10)
     assert history.months == ["2026-01", "2026-03"]
@@ -299,7 +304,7 @@ def test_shared_history_suppresses_small_cells_and_holds_across_months(do_import
         assert hidden != 1
 
 
-def test_viewing_the_shared_history_is_logged(do_import):
+def test_viewing_the_shared_history_is_logged(do_import: DoImport) -> None:
     _shared_fixture(do_import)
     coordinator = user_with_role("coordinator", None, username="coord")
     history = services.shared_stage_history_view(
@@ -312,7 +317,7 @@ def test_viewing_the_shared_history_is_logged(do_import):
     assert history.months == ["2026-01", "2026-03"]
 
 
-def test_a_lead_may_not_view_the_shared_history(db):
+def test_a_lead_may_not_view_the_shared_history(db: None) -> None:
     from django.core.exceptions import PermissionDenied
 
     lead = user_with_role("lead", "kiruna", username="a")
@@ -324,7 +329,9 @@ def test_a_lead_may_not_view_the_shared_history(db):
 # --- pages --------------------------------------------------------------------------------------------
 
 
-def test_the_history_page_shows_the_analysts_own_funnel_over_time(client, do_import, kiruna):
+def test_the_history_page_shows_the_analysts_own_funnel_over_time(
+    client: Client, do_import: DoImport, kiruna: Municipality
+) -> None:
     do_import(kiruna, JANUARY, dt.date(2026, 1, 15))
     do_import(kiruna, MARCH, dt.date(2026, 3, 10))
     client.force_login(user_with_role("analyst", kiruna, username="analyst-kiruna"))
@@ -342,14 +349,16 @@ def test_the_history_page_shows_the_analysts_own_funnel_over_time(client, do_imp
     assert client.get("/en/insights/history/data/nothing.csv").status_code == 404
 
 
-def test_the_history_page_is_only_for_the_municipalitys_analysts(client, do_import, kiruna):
+def test_the_history_page_is_only_for_the_municipalitys_analysts(
+    client: Client, do_import: DoImport, kiruna: Municipality
+) -> None:
     do_import(kiruna, JANUARY, dt.date(2026, 1, 15))
     client.force_login(user_with_role("partner", None, username="partner"))
     assert client.get("/en/insights/history/").status_code == 403
     assert client.get("/en/insights/history/data/stages.csv").status_code == 403
 
 
-def test_viewing_and_downloading_the_shared_funnel_are_logged(client, do_import):
+def test_viewing_and_downloading_the_shared_funnel_are_logged(client: Client, do_import: DoImport) -> None:
     _shared_fixture(do_import)
     partner = user_with_role("partner", None, username="partner")
     client.force_login(partner)

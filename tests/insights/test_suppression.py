@@ -11,11 +11,11 @@ import pytest
 from insights.scoring.segments import ALL, REGION, shared_table, solvable_entries
 
 
-def cells(rows):
+def cells(rows: list[tuple[str, str, int]]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["segment", "area", "n"]).assign(score_sum=lambda f: f["n"] * 0.2)
 
 
-def random_cells(seed):
+def random_cells(seed: int) -> pd.DataFrame:
     rng = np.random.default_rng(seed)
     rows = [
         (f"s{s}", area, int(rng.choice([0, 1, 3, 8, 12, 25, 60])))
@@ -26,14 +26,14 @@ def random_cells(seed):
 
 
 @pytest.mark.parametrize("seed", range(8))
-def test_no_published_figure_describes_fewer_than_ten(seed):
+def test_no_published_figure_describes_fewer_than_ten(seed: int) -> None:
     table = shared_table(random_cells(seed))
     published = table[~table["suppressed"]]
     assert (published["n"] >= 10).all()
     assert table.loc[table["suppressed"], "mean_score"].isna().all()
 
 
-def _equations(table):
+def _equations(table: pd.DataFrame) -> list[list[int]]:
     """What an attacker knows: every line (with its total) sums up, using published values."""
     index = {(s, a): i for i, (s, a) in enumerate(zip(table["segment"], table["area"], strict=True))}
     lines = []
@@ -44,7 +44,7 @@ def _equations(table):
     return lines
 
 
-def test_differencing_a_row_total_does_not_reveal_a_single_small_cell():
+def test_differencing_a_row_total_does_not_reveal_a_single_small_cell() -> None:
     # kiruna has 3 prospects in s1: with only primary suppression, 3 = total - 20 - 30.
     table = shared_table(
         cells(
@@ -67,14 +67,14 @@ def test_differencing_a_row_total_does_not_reveal_a_single_small_cell():
 
 
 @pytest.mark.parametrize("seed", range(8))
-def test_no_suppressed_cell_is_determined_by_any_combination_of_totals(seed):
+def test_no_suppressed_cell_is_determined_by_any_combination_of_totals(seed: int) -> None:
     table = shared_table(random_cells(seed))
     suppressed = table["suppressed"].to_numpy()
     assert solvable_entries(_equations(table), suppressed) == []
 
 
 @pytest.mark.parametrize("seed", range(6))
-def test_linear_programming_attack_cannot_pin_down_a_suppressed_cell(seed):
+def test_linear_programming_attack_cannot_pin_down_a_suppressed_cell(seed: int) -> None:
     """An independent attacker: for each hidden cell, the smallest and largest value consistent with every published
     figure and every total (values >= 0). If the two meet, the cell is recovered."""
     from scipy.optimize import linprog

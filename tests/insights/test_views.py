@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
+from django.contrib.auth.models import User
+from django.test import Client
 from django.urls import reverse
 
 from insights.models import ImportBatch, Segment, SegmentPin, ShareLog
-from insights.services import prospects_import, prospects_score
+from themes.models import Municipality
+
+from .conftest import SyntheticCsv, import_and_score
 
 pytestmark = pytest.mark.django_db
 
@@ -14,7 +20,7 @@ ANALYST_PAGES = ["insights:upload", "insights:segments", "insights:model"]
 
 
 @pytest.fixture
-def segments(kiruna, lulea):
+def segments(kiruna: Municipality, lulea: Municipality) -> None:
     """Stored segment aggregates, as a scoring run leaves them (enough for the shared table)."""
     for municipality, sizes in ((kiruna, (40, 3, 25)), (lulea, (30, 12, 6))):
         for key, size in zip(
@@ -34,12 +40,9 @@ def segments(kiruna, lulea):
 
 
 @pytest.fixture
-def scored(synthetic_csv, kiruna):
+def scored(synthetic_csv: SyntheticCsv, kiruna: Municipality) -> Municipality:
     path = synthetic_csv(500, seed=8)
-    prospects_import(
-        actor=None, skip_permission_checks=True, municipality=kiruna, file=path, file_name=path.name
-    )
-    prospects_score(actor=None, skip_permission_checks=True, municipality=kiruna)
+    import_and_score(kiruna, path)
     return kiruna
 
 
@@ -48,13 +51,22 @@ def scored(synthetic_csv, kiruna):
     [("analyst_kiruna", 200), ("coordinator", 403), ("partner", 403), ("lead_kiruna", 403), (None, 302)],
 )
 @pytest.mark.parametrize("page", ANALYST_PAGES)
-def test_row_level_pages_are_for_the_municipalitys_analysts_only(request, client, kiruna, user, status, page):
+def test_row_level_pages_are_for_the_municipalitys_analysts_only(
+    request: pytest.FixtureRequest,
+    client: Client,
+    kiruna: Municipality,
+    user: str | None,
+    status: int,
+    page: str,
+) -> None:
     if user:
         client.force_login(request.getfixturevalue(user))
     assert client.get(reverse(page)).status_code == status
 
 
-def test_analyst_home_shows_scores_factors_and_rules(client, scored, analyst_kiruna):
+def test_analyst_home_shows_scores_factors_and_rules(
+    client: Client, scored: Municipality, analyst_kiruna: User
+) -> None:
     client.force_login(analyst_kiruna)
     response = client.get("/en" + reverse("insights:home"))
     assert response.status_code == 200
@@ -67,19 +79,23 @@ def test_analyst_home_shows_scores_factors_and_rules(client, scored, analyst_kir
 @pytest.mark.parametrize(
     ("user", "target"), [("coordinator", "insights:shared"), ("partner", "insights:shared")]
 )
-def test_coordinators_and_partners_are_sent_to_shared_aggregates(request, client, user, target):
+def test_coordinators_and_partners_are_sent_to_shared_aggregates(
+    request: pytest.FixtureRequest, client: Client, user: str, target: str
+) -> None:
     client.force_login(request.getfixturevalue(user))
     response = client.get(reverse("insights:home"))
     assert response.status_code == 302
-    assert response.url == reverse(target)
+    assert response["Location"] == reverse(target)
 
 
-def test_lead_has_no_insights(client, lead_kiruna):
+def test_lead_has_no_insights(client: Client, lead_kiruna: User) -> None:
     client.force_login(lead_kiruna)
     assert client.get(reverse("insights:home")).status_code == 403
 
 
-def test_analyst_cannot_read_another_municipalitys_import(client, kiruna, analyst_lulea):
+def test_analyst_cannot_read_another_municipalitys_import(
+    client: Client, kiruna: Municipality, analyst_lulea: User
+) -> None:
     batch = ImportBatch.objects.create(municipality=kiruna, file_name="k.csv")
     client.force_login(analyst_lulea)
     assert client.get(reverse("insights:batch", args=[batch.pk])).status_code == 404
@@ -87,20 +103,22 @@ def test_analyst_cannot_read_another_municipalitys_import(client, kiruna, analys
 
 
 def test_upload_queues_an_import_and_the_status_endpoint_reports_it(
-    client, synthetic_csv, kiruna, analyst_kiruna
-):
+    client: Client, synthetic_csv: SyntheticCsv, kiruna: Municipality, analyst_kiruna: User
+) -> None:
     client.force_login(analyst_kiruna)
     with synthetic_csv(30).open("rb") as handle:
         response = client.post(reverse("insights:upload"), {"file": handle, "source": "test"})
     batch = ImportBatch.objects.get()
-    assert response.url == reverse("insights:batch", args=[batch.pk])
+    assert response["Location"] == reverse("insights:batch", args=[batch.pk])
     assert (batch.status, batch.uploaded_by, batch.task_id != "") == ("queued", analyst_kiruna, True)
     status = client.get(reverse("insights:batch-status", args=[batch.pk])).json()
     assert status["status"] == "queued"
     assert status["finished"] is False
 
 
-def test_upload_of_a_non_spreadsheet_is_refused(client, tmp_path, kiruna, analyst_kiruna):
+def test_upload_of_a_non_spreadsheet_is_refused(
+    client: Client, tmp_path: Path, kiruna: Municipality, analyst_kiruna: User
+) -> None:
     path = tmp_path / "notes.pdf"
     path.write_bytes(b"%PDF-1.4")
     client.force_login(analyst_kiruna)
@@ -114,7 +132,7 @@ def test_upload_of_a_non_spreadsheet_is_refused(client, tmp_path, kiruna, analys
     )
 
 
-def test_pin_through_the_page(client, kiruna, analyst_kiruna):
+def test_pin_through_the_page(client: Client, kiruna: Municipality, analyst_kiruna: User) -> None:
     client.force_login(analyst_kiruna)
     client.post(
         reverse("insights:segment-pin"), {"segment_key": "DE:family:skiing", "note": "Fair", "pinned": "true"}
@@ -122,7 +140,9 @@ def test_pin_through_the_page(client, kiruna, analyst_kiruna):
     assert SegmentPin.objects.get().note == "Fair"
 
 
-def test_model_report_renders_svg_charts_with_tables(client, scored, analyst_kiruna):
+def test_model_report_renders_svg_charts_with_tables(
+    client: Client, scored: Municipality, analyst_kiruna: User
+) -> None:
     client.force_login(analyst_kiruna)
     response = client.get("/en" + reverse("insights:model"))
     content = response.content.decode()
@@ -150,7 +170,9 @@ def test_model_report_renders_svg_charts_with_tables(client, scored, analyst_kir
     ("user", "status"),
     [("coordinator", 200), ("partner", 200), ("analyst_kiruna", 200), ("lead_kiruna", 403), (None, 403)],
 )
-def test_shared_segments_api_matrix(request, client, segments, user, status):
+def test_shared_segments_api_matrix(
+    request: pytest.FixtureRequest, client: Client, segments: None, user: str | None, status: int
+) -> None:
     if user:
         client.force_login(request.getfixturevalue(user))
     response = client.get("/api/insights/shared-segments/")
@@ -163,7 +185,9 @@ def test_shared_segments_api_matrix(request, client, segments, user, status):
         assert not any("pseudonym" in row or "prospect" in row for row in rows)
 
 
-def test_every_api_share_is_logged_and_shown_to_the_owning_analyst(client, segments, partner, analyst_kiruna):
+def test_every_api_share_is_logged_and_shown_to_the_owning_analyst(
+    client: Client, segments: None, partner: User, analyst_kiruna: User
+) -> None:
     client.force_login(partner)
     client.get("/api/insights/shared-segments/?for=Region+Västerbotten")
     assert ShareLog.objects.get().recipient == "Region Västerbotten"
@@ -171,7 +195,7 @@ def test_every_api_share_is_logged_and_shown_to_the_owning_analyst(client, segme
     assert "Region Västerbotten" in client.get(reverse("insights:home")).content.decode()
 
 
-def test_shared_page_logs_the_view(client, segments, coordinator):
+def test_shared_page_logs_the_view(client: Client, segments: None, coordinator: User) -> None:
     client.force_login(coordinator)
     assert client.get(reverse("insights:shared")).status_code == 200
     assert ShareLog.objects.filter(channel="page", shared_by=coordinator).count() == 1

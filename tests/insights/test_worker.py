@@ -6,16 +6,23 @@ import time
 from typing import Any
 
 import pytest
+from django.contrib.auth.models import User
+from pytest_django.fixtures import Settings
 
 from insights.models import ModelVersion, Prospect
 from insights.services import prospects_import
 from tests.services import redis_available, require
+from themes.models import Municipality
+
+from .conftest import SyntheticCsv
 
 
 @pytest.mark.postgres
 @pytest.mark.worker
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_a_real_worker_scores_prospects_and_reports_progress(synthetic_csv, analyst_kiruna, kiruna):
+def test_a_real_worker_scores_prospects_and_reports_progress(
+    synthetic_csv: SyntheticCsv, analyst_kiruna: User, kiruna: Municipality
+) -> None:
     from insights.tasks import prospects_score_task
     from tests.worker import running_worker
 
@@ -42,8 +49,8 @@ def test_a_real_worker_scores_prospects_and_reports_progress(synthetic_csv, anal
 @pytest.mark.worker
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_worker_killed_during_an_import_leaves_nothing_half_imported_and_the_retry_completes(
-    synthetic_csv, analyst_kiruna, kiruna, settings
-):
+    synthetic_csv: SyntheticCsv, analyst_kiruna: User, kiruna: Municipality, settings: Settings
+) -> None:
     """Fault injection: SIGKILL the worker while it stores rows. Within the lease the batch is failed and
     retryable, nothing of it is stored; Redis holds the unacknowledged message (acks_late) without giving it
     back before its visibility timeout; the retry on a new worker imports everything and deletes the file."""
