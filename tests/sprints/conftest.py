@@ -32,6 +32,22 @@ def make_sprint(actor: Actor, municipality: Municipality, **overrides: Any) -> S
     return services.sprint_create(actor=actor, municipality=municipality, **values)
 
 
+def sprint_payload(**overrides: object) -> dict[str, object]:
+    """The JSON body of a new sprint as an API client sends it (codes and ISO dates), with `overrides`."""
+    data: dict[str, object] = {
+        "title": "Kampanjtest vinterbilder",
+        "municipality": "kiruna",
+        "work_package": "WP1",
+        "phase": ["discover", "consider"],
+        "method": "campaign-ab",
+        "start": "2026-12-01",
+        "end": "2027-01-31",
+        "goal": "Fler klick på flyttguiden.",
+    }
+    data.update(overrides)
+    return data
+
+
 def log_result(actor: Actor, sprint: Sprint, **overrides: Any) -> Result:
     values: dict[str, Any] = {
         "metric": "Ansökningar till testveckan",
