@@ -37,6 +37,12 @@ def _english() -> Iterator[None]:
         yield
 
 
+def _page_as(client: Client, user: User, path: str) -> str:
+    """The HTML of `path` as `user` sees it (the client stays signed in as `user`)."""
+    client.force_login(user)
+    return client.get(path).content.decode()
+
+
 # --- EU-SPI 2020, SE33 Övre Norrland ---------------------------------------------------------------------
 
 
@@ -65,8 +71,7 @@ def test_power_mean_with_exponent_one_is_the_arithmetic_mean_and_refuses_negativ
 def test_eu_spi_panel_is_on_the_dashboard_with_the_recomputed_scores(
     client: Client, coordinator: User
 ) -> None:
-    client.force_login(coordinator)
-    html = client.get("/en/dashboard/").content.decode()
+    html = _page_as(client, coordinator, "/en/dashboard/")
     assert "Social progress in Övre Norrland (EU-SPI 2020)" in html
     assert ">85.1<" in html  # the overall score in the key figures
     assert ">85.37<" in html  # the recomputed wellbeing dimension in the data table
@@ -149,8 +154,7 @@ def test_chart_xlsx_reads_back_with_the_same_cells(chart: Chart) -> None:
 def test_every_chart_on_the_dashboard_downloads_as_csv_and_xlsx(client: Client, coordinator: User) -> None:
     from dashboard import panels
 
-    client.force_login(coordinator)
-    html = client.get("/dashboard/").content.decode()
+    html = _page_as(client, coordinator, "/dashboard/")
     board = panels.programme(levels=ALL_LEVELS, today=timezone.localdate(), shared_segments=True)
     assert board.charts
     for key in board.charts:
@@ -199,8 +203,7 @@ def test_the_municipality_pdf_lists_its_sprints_and_results(
 
 
 def test_the_dashboard_has_print_styles_and_a_print_button(client: Client, coordinator: User) -> None:
-    client.force_login(coordinator)
-    html = client.get("/dashboard/").content.decode()
+    html = _page_as(client, coordinator, "/dashboard/")
     assert "dashboard/dashboard.css" in html
     assert "data-print" in html
     from pathlib import Path
@@ -365,8 +368,7 @@ def test_the_municipality_board_compares_it_with_the_region(
 def test_the_municipality_page_lists_its_sprints_and_results_but_not_hidden_ones(
     client: Client, partner: User, programme_data: dict[str, Sprint]
 ) -> None:
-    client.force_login(partner)
-    html = client.get("/dashboard/kiruna/").content.decode()
+    html = _page_as(client, partner, "/dashboard/kiruna/")
     assert "Sprint B" in html
     assert "Sprint A" not in html  # internal
     assert "Sprint C" not in html  # another municipality's
@@ -570,8 +572,7 @@ def test_the_municipality_page_lists_its_published_lessons(
     _lesson("Kirunas lärdom", kiruna)
     _lesson("Luleås lärdom", lulea)
     _lesson("Kirunas utkast", kiruna, live=False)
-    client.force_login(coordinator)
-    html = client.get("/dashboard/kiruna/").content.decode()
+    html = _page_as(client, coordinator, "/dashboard/kiruna/")
     assert "Kirunas lärdom" in html
     assert "Luleås lärdom" not in html
     assert "Kirunas utkast" not in html
@@ -664,8 +665,7 @@ FUNNEL_CELLS = {
 def test_the_dashboard_page_shows_the_funnel_to_partners_but_not_to_leads(
     client: Client, partner: User, lead_kiruna: User, shared_segments: None
 ) -> None:
-    client.force_login(partner)
-    html = client.get("/en/dashboard/").content.decode()
+    html = _page_as(client, partner, "/en/dashboard/")
     assert "AIDA funnel of the shared segments" in html
     assert client.get("/en/dashboard/data/aida-by-area.csv").status_code == 200
     client.force_login(lead_kiruna)  # leads may see the dashboard but not shared segment aggregates
@@ -688,8 +688,7 @@ def test_the_funnel_download_has_no_cell_under_the_threshold(
 def test_the_municipality_page_shows_no_prospect_or_segment_data(
     client: Client, coordinator: User, shared_segments: None
 ) -> None:
-    client.force_login(coordinator)
-    html = client.get("/en/dashboard/kiruna/").content.decode()
+    html = _page_as(client, coordinator, "/en/dashboard/kiruna/")
     assert "northern_lights" not in html
     assert "AIDA" not in html
 
@@ -770,8 +769,7 @@ def test_an_unknown_municipality_is_404(client: Client, coordinator: User) -> No
 
 
 def test_the_dashboard_links_to_all_fourteen_municipality_pages(client: Client, coordinator: User) -> None:
-    client.force_login(coordinator)
-    html = client.get("/dashboard/").content.decode()
+    html = _page_as(client, coordinator, "/dashboard/")
     for slug in Municipality.objects.values_list("slug", flat=True):
         assert f'href="/dashboard/{slug}/"' in html
 
@@ -785,14 +783,12 @@ def test_home_page_cards_link_to_the_municipality_pages_for_programme_members_on
 
 
 def test_the_navigation_has_the_dashboard_entry(client: Client, lead_kiruna: User) -> None:
-    client.force_login(lead_kiruna)
-    html = client.get("/en/").content.decode()
+    html = _page_as(client, lead_kiruna, "/en/")
     assert 'href="/en/dashboard/"' in html
 
 
 def test_the_municipality_page_is_swedish_by_default(client: Client, coordinator: User) -> None:
-    client.force_login(coordinator)
-    html = client.get("/dashboard/kiruna/").content.decode()
+    html = _page_as(client, coordinator, "/dashboard/kiruna/")
     assert '<html lang="sv">' in html
     assert "<h1>Kiruna</h1>" in html
     assert "Giron" in html  # its Sámi name

@@ -202,25 +202,23 @@ def test_a_patch_on_a_sprint_one_cannot_see_is_404_whatever_the_body(
 
 
 def test_patching_the_status_moves_the_sprint_through_the_service(
-    api: APIClient, lead_kiruna: User, kiruna: Municipality
+    api: APIClient, lead_kiruna: User, kiruna_sprint: Sprint
 ) -> None:
-    sprint = make_sprint(lead_kiruna, kiruna)
     api.force_authenticate(lead_kiruna)
     response = api.patch(
-        f"/api/sprints/{sprint.pk}/", {"status": "running", "title": "Nytt namn"}, format="json"
+        f"/api/sprints/{kiruna_sprint.pk}/", {"status": "running", "title": "Nytt namn"}, format="json"
     )
     assert response.status_code == 200
     assert response.json()["status"] == "running"
-    assert sorted(sprint.events.values_list("verb", flat=True)) == ["created", "moved", "updated"]
+    assert sorted(kiruna_sprint.events.values_list("verb", flat=True)) == ["created", "moved", "updated"]
 
 
 def test_logging_a_result_through_the_api(
-    api: APIClient, lead_kiruna: User, kiruna: Municipality, schema: dict[str, Any]
+    api: APIClient, lead_kiruna: User, kiruna_sprint: Sprint, schema: dict[str, Any]
 ) -> None:
-    sprint = make_sprint(lead_kiruna, kiruna)
     api.force_authenticate(lead_kiruna)
     response = api.post(
-        f"/api/sprints/{sprint.pk}/results/",
+        f"/api/sprints/{kiruna_sprint.pk}/results/",
         {"metric": "Klick", "unit": "st", "target": "100", "actual": "120.5", "date": "2026-12-20"},
         format="json",
     )
@@ -232,12 +230,11 @@ def test_logging_a_result_through_the_api(
 
 
 def test_bad_input_is_400_at_the_field_and_saves_nothing(
-    api: APIClient, lead_kiruna: User, kiruna: Municipality
+    api: APIClient, lead_kiruna: User, kiruna_sprint: Sprint
 ) -> None:
-    sprint = make_sprint(lead_kiruna, kiruna)
     api.force_authenticate(lead_kiruna)
     bad_result = api.post(
-        f"/api/sprints/{sprint.pk}/results/", {"metric": "x", "actual": "många", "date": "2026-01-01"}
+        f"/api/sprints/{kiruna_sprint.pk}/results/", {"metric": "x", "actual": "många", "date": "2026-01-01"}
     )
     assert bad_result.status_code == 400
     assert "actual" in bad_result.json()
