@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
 from django.db import connection
+from rest_framework.test import APIClient
 
 from tests.factories import user_with_role
 from tests.services import require
@@ -67,3 +69,17 @@ def analyst_kiruna(db: None) -> User:
 @pytest.fixture
 def lead_lulea(db: None) -> User:
     return user_with_role("lead", "lulea", username="lead-lulea")
+
+
+@pytest.fixture
+def api() -> APIClient:
+    return APIClient()
+
+
+@pytest.fixture
+def schema(api: APIClient) -> dict[str, Any]:
+    """The OpenAPI document the portal serves (check answers against it with tests/openapi.py)."""
+    response = api.get("/api/schema/", {"format": "json"})
+    assert response.status_code == 200
+    document: dict[str, Any] = response.json()
+    return document

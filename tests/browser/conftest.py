@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -94,6 +95,26 @@ def login(page: Page, username: str, password: str = "correct-horse-battery-stap
     page.get_by_label("Lösenord").fill(password)
     page.get_by_role("button", name="Logga in").click()
     page.wait_for_load_state("networkidle")
+
+
+WINTER_VISIT = "Vinterbesök för distansarbetare"
+
+
+def create_kiruna_sprint(page: Page) -> None:
+    """As a signed-in Kiruna lead: fill in the new-sprint form on Kiruna's board and create the WINTER_VISIT
+    sprint; its page opens."""
+    page.goto("/sprints/kiruna/")
+    page.get_by_role("link", name="Ny sprint").click()
+    page.get_by_label("Titel", exact=True).fill(WINTER_VISIT)
+    page.get_by_label("Mål", exact=True).fill("Fler distansarbetare ska pröva på vintern i Kiruna.")
+    page.get_by_label("Arbetspaket").select_option(index=1)
+    page.get_by_label("Sprintmetod").select_option(index=3)
+    page.get_by_label("Besöka & pröva").check()
+    page.get_by_label("Start", exact=True).fill("2026-12-01")
+    page.get_by_label("Slut", exact=True).fill("2027-02-28")
+    page.get_by_role("button", name="Skapa sprint").click()
+    page.wait_for_url(re.compile(r"/sprints/kiruna/\d+/$"))
+    assert page.locator("h1").inner_text() == WINTER_VISIT
 
 
 def screenshot(page: Page, name: str) -> dict[str, Path]:

@@ -12,7 +12,7 @@ from playwright.sync_api import Browser, Page
 from pytest_django.fixtures import Settings
 from pytest_django.live_server_helper import LiveServer
 
-from tests.browser.conftest import axe_violations, login, screenshot
+from tests.browser.conftest import axe_violations, create_kiruna_sprint, login, screenshot
 from tests.factories import user_with_role
 from tests.matching import found
 
@@ -73,18 +73,7 @@ def test_the_coordinator_invites_a_lead_for_kiruna_who_sets_a_password_and_edits
     assert "Välkommen till Stigar! Ditt konto är klart." in lead.content()
     assert lead.locator(".account__name").inner_text().startswith("Lisa Lead")
 
-    lead.goto("/sprints/kiruna/")
-    lead.get_by_role("link", name="Ny sprint").click()
-    lead.get_by_label("Titel", exact=True).fill("Vinterbesök för distansarbetare")
-    lead.get_by_label("Mål", exact=True).fill("Fler distansarbetare ska pröva på vintern i Kiruna.")
-    lead.get_by_label("Arbetspaket").select_option(index=1)
-    lead.get_by_label("Sprintmetod").select_option(index=3)
-    lead.get_by_label("Besöka & pröva").check()
-    lead.get_by_label("Start", exact=True).fill("2026-12-01")
-    lead.get_by_label("Slut", exact=True).fill("2027-02-28")
-    lead.get_by_role("button", name="Skapa sprint").click()
-    lead.wait_for_url(re.compile(r"/sprints/kiruna/\d+/$"))
-    assert lead.locator("h1").inner_text() == "Vinterbesök för distansarbetare"
+    create_kiruna_sprint(lead)
 
     lead.goto("/sprints/lulea/")
     assert lead.get_by_role("link", name="Ny sprint").count() == 0

@@ -18,20 +18,13 @@ pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_lead_corrects_a_result_by_keyboard_and_the_board_warns_above_its_limit(page: Page) -> None:
     from sprints import services
     from sprints.models import Status
-    from tests.sprints.conftest import log_result, make_sprint
+    from tests.sprints.conftest import log_result, make_ended_sprint, make_sprint
     from themes.models import Municipality
 
     lead = user_with_role("lead", "kiruna", username="lead-kiruna", first_name="Lisa", last_name="Lead")
     kiruna = Municipality.objects.get(slug="kiruna")
     today = timezone.localdate()
-    sprint = make_sprint(
-        lead,
-        kiruna,
-        title="Testvecka i Kiruna (syntetisk)",
-        status=Status.RUNNING,
-        start=today - datetime.timedelta(days=30),
-        end=today - datetime.timedelta(days=1),
-    )
+    sprint = make_ended_sprint(lead, kiruna, "Testvecka i Kiruna (syntetisk)")
     make_sprint(lead, kiruna, title="Vinterbesök (syntetisk)", status=Status.RUNNING)
     services.card_create(
         actor=lead, sprint=sprint, title="Boka lokal", due_date=today - datetime.timedelta(days=2)

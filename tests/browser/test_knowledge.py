@@ -4,10 +4,9 @@ the coordinator publishes it, and a partner finds it."""
 import pytest
 from playwright.sync_api import Page
 
-from sprints import services as sprint_services
 from tests.browser.conftest import axe_violations, login, screenshot
 from tests.factories import user_with_role
-from tests.sprints.conftest import log_result, make_sprint
+from tests.sprints.conftest import make_closed_sprint
 from themes.models import Municipality
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -22,18 +21,12 @@ def test_a_retrospective_becomes_a_lesson_that_a_partner_finds(page: Page) -> No
     lead = user_with_role("lead", "kiruna", username="lead-kiruna")
     user_with_role("coordinator", username="coord")
     user_with_role("partner", username="partner1")
-    sprint = make_sprint(
+    sprint = make_closed_sprint(
         lead,
         Municipality.objects.get(slug="kiruna"),
         title="Testvecka med lokala värdar",
         visibility="public",
-    )
-    log_result(lead, sprint)
-    sprint_services.sprint_close_with_retrospective(
-        actor=lead,
-        sprint=sprint,
-        what_worked="Lokala värdar visade vardagen.",
-        surprises="Frågor om förskola.",
+        retrospective={"what_worked": "Lokala värdar visade vardagen.", "surprises": "Frågor om förskola."},
     )
 
     # The lead promotes the retrospective and submits the draft, proposing partner visibility.

@@ -1,11 +1,16 @@
 """A project lead's sprint work in a real browser: create, move by keyboard, log a result, see it in the overview."""
 
-import re
-
 import pytest
 from playwright.sync_api import Page
 
-from tests.browser.conftest import DESKTOP, axe_violations, login, phone_overflow, screenshot
+from tests.browser.conftest import (
+    DESKTOP,
+    axe_violations,
+    create_kiruna_sprint,
+    login,
+    phone_overflow,
+    screenshot,
+)
 from tests.factories import user_with_role
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -22,18 +27,7 @@ def test_a_lead_creates_a_sprint_moves_it_by_keyboard_logs_a_result_and_the_over
     user_with_role("lead", "kiruna", username="lead-kiruna", first_name="Lisa", last_name="Lead")
     login(page, "lead-kiruna")
 
-    page.goto("/sprints/kiruna/")
-    page.get_by_role("link", name="Ny sprint").click()
-    page.get_by_label("Titel", exact=True).fill("Vinterbesök för distansarbetare")
-    page.get_by_label("Mål", exact=True).fill("Fler distansarbetare ska pröva på vintern i Kiruna.")
-    page.get_by_label("Arbetspaket").select_option(index=1)
-    page.get_by_label("Sprintmetod").select_option(index=3)
-    page.get_by_label("Besöka & pröva").check()
-    page.get_by_label("Start", exact=True).fill("2026-12-01")
-    page.get_by_label("Slut", exact=True).fill("2027-02-28")
-    page.get_by_role("button", name="Skapa sprint").click()
-    page.wait_for_url(re.compile(r"/sprints/kiruna/\d+/$"))
-    assert page.locator("h1").inner_text() == "Vinterbesök för distansarbetare"
+    create_kiruna_sprint(page)
 
     page.goto("/sprints/kiruna/")
     assert _column_of(page, "Vinterbesök") == "idea"

@@ -7,9 +7,8 @@ from django.test import Client
 
 from knowledge import services
 from knowledge.models import Evidence, LessonPage
-from sprints import services as sprint_services
 from sprints.models import Sprint
-from tests.sprints.conftest import log_result, make_sprint
+from tests.sprints.conftest import make_closed_sprint
 from themes.models import Municipality
 
 pytestmark = pytest.mark.django_db
@@ -17,17 +16,17 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def closed_sprint(lead_kiruna: User, kiruna: Municipality) -> Sprint:
-    sprint = make_sprint(lead_kiruna, kiruna, visibility="public")
-    log_result(lead_kiruna, sprint)
-    sprint_services.sprint_close_with_retrospective(
-        actor=lead_kiruna,
-        sprint=sprint,
-        what_worked="Familjerna uppskattade värdfamiljerna.",
-        what_did_not_work="Bokningen tog för lång tid.",
-        surprises="Flera frågade om förskoleplats redan första dagen.",
-        next_step="Erbjud testveckan även på sommaren.",
+    return make_closed_sprint(
+        lead_kiruna,
+        kiruna,
+        visibility="public",
+        retrospective={
+            "what_worked": "Familjerna uppskattade värdfamiljerna.",
+            "what_did_not_work": "Bokningen tog för lång tid.",
+            "surprises": "Flera frågade om förskoleplats redan första dagen.",
+            "next_step": "Erbjud testveckan även på sommaren.",
+        },
     )
-    return sprint
 
 
 def test_promotion_prefills_the_draft_from_results_and_retrospective(

@@ -3,7 +3,6 @@ page is shown (page, admin editor, feeds, PDF, page API, search highlights) and 
 
 import re
 from pathlib import Path
-from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
@@ -13,6 +12,7 @@ from pytest_django.fixtures import Settings
 
 from knowledge.models import LessonPage
 from knowledge.richtext import editor_rich_text
+from knowledge.search.backend import SearchBackend
 
 pytestmark = pytest.mark.django_db
 
@@ -56,26 +56,12 @@ def _active(text: str) -> list[str]:
 
 
 @pytest.fixture
-def imported(tmp_path: Path, lead_kiruna: User, settings: Settings, backend: Any) -> LessonPage:
+def imported(tmp_path: Path, lead_kiruna: User, settings: Settings, backend: SearchBackend) -> LessonPage:
     path = tmp_path / "xss.md"
     path.write_text(LESSON, encoding="utf-8")
     call_command("import_knowledge", str(path), "--publish")
     lesson: LessonPage = LessonPage.objects.get(slug="xss-lesson")
     return lesson
-
-
-@pytest.fixture
-def backend(settings: Settings, tmp_path: Path) -> Any:
-    from modelsearch.backends import get_search_backend
-
-    settings.WAGTAILSEARCH_BACKENDS = {
-        "default": {
-            "BACKEND": "knowledge.search.backend",
-            "PATH": str(tmp_path / "search"),
-            "SYNONYMS": "themes.selectors.search_synonyms",
-        }
-    }
-    return get_search_backend()
 
 
 @pytest.mark.parametrize(
@@ -152,7 +138,7 @@ def test_page_api_is_inert(client: Client, imported: LessonPage) -> None:
     assert "Kattunge" in detail.content.decode()
 
 
-def test_search_highlights_are_inert(client: Client, imported: LessonPage, backend: Any) -> None:
+def test_search_highlights_are_inert(client: Client, imported: LessonPage, backend: SearchBackend) -> None:
     response = client.get("/api/search/", {"q": "kattunge"})
     assert response.status_code == 200
     data = response.json()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterator
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
@@ -14,8 +15,9 @@ from pytest_django import DjangoAssertNumQueries, DjangoCaptureOnCommitCallbacks
 
 from insights.models import Prospect
 from plans import selectors, services
-from plans.models import ActionPlan, IndicatorValue, Need
+from plans.models import ActionPlan, Goal, IndicatorValue, Need
 from plans.selectors import CapacityRow
+from sprints.models import Sprint
 from tests.plans.conftest import add_goal, add_need, add_prospects, log_result, make_sprint
 from themes.models import Municipality, Visibility
 
@@ -54,17 +56,23 @@ def indicator(
 # --- goal progress ----------------------------------------------------------------------------------------------
 
 
+def sprint_towards(goal: Goal, lead: User, activity: str, **sprint: Any) -> Sprint:
+    """A sprint of the goal's municipality carried out for an activity towards the goal: its results measure it."""
+    made = make_sprint(lead, goal.plan.municipality, **sprint)
+    linked = services.activity_add(actor=lead, plan=goal.plan, title=activity, goal=goal)
+    services.activity_link_sprint(actor=lead, activity=linked, sprint=made)
+    return made
+
+
 def _progress(plan: ActionPlan) -> list[float | None]:
     return [view.progress for view in selectors.plan_contents([plan], levels=ALL)[plan.pk].goals]
 
 
 def test_progress_from_the_latest_matching_result_of_the_goals_sprints(
-    plan: ActionPlan, lead_kiruna: User, kiruna: Municipality
+    plan: ActionPlan, lead_kiruna: User
 ) -> None:
     goal = add_goal(lead_kiruna, plan, indicator="Flyttbeslut", baseline=Decimal("2"), target=Decimal("12"))
-    sprint = make_sprint(lead_kiruna, kiruna)
-    activity = services.activity_add(actor=lead_kiruna, plan=plan, title="Testvecka", goal=goal)
-    services.activity_link_sprint(actor=lead_kiruna, activity=activity, sprint=sprint)
+    sprint = sprint_towards(goal, lead_kiruna, "Testvecka")
     assert _progress(plan) == [None]
     log_result(lead_kiruna, sprint, metric="flyttbeslut", actual=Decimal("4"), date=datetime.date(2026, 4, 1))
     log_result(lead_kiruna, sprint, metric="Flyttbeslut", actual=Decimal("7"), date=datetime.date(2026, 5, 1))
@@ -82,21 +90,17 @@ def test_results_of_a_sprint_not_linked_to_the_goal_do_not_count(
     assert _progress(plan) == [None]
 
 
-def test_the_result_metric_can_be_named_apart_from_the_indicator(
-    plan: ActionPlan, lead_kiruna: User, kiruna: Municipality
-) -> None:
+def test_the_result_metric_can_be_named_apart_from_the_indicator(plan: ActionPlan, lead_kiruna: User) -> None:
     goal = add_goal(
         lead_kiruna, plan, indicator="Fler stannar", result_metric="Kvar efter ett år", target=Decimal("20")
     )
-    sprint = make_sprint(lead_kiruna, kiruna)
-    activity = services.activity_add(actor=lead_kiruna, plan=plan, title="Välkomstdag", goal=goal)
-    services.activity_link_sprint(actor=lead_kiruna, activity=activity, sprint=sprint)
+    sprint = sprint_towards(goal, lead_kiruna, "Välkomstdag")
     log_result(lead_kiruna, sprint, metric="Kvar efter ett år", actual=Decimal("25"))
     assert _progress(plan) == [1.25]
 
 
 def test_progress_downwards_when_the_target_is_below_the_baseline(
-    plan: ActionPlan, lead_kiruna: User, kiruna: Municipality
+    plan: ActionPlan, lead_kiruna: User
 ) -> None:
     add_goal(
         lead_kiruna,
@@ -107,9 +111,7 @@ def test_progress_downwards_when_the_target_is_below_the_baseline(
         capacity_indicator="",
     )
     goal = plan.goals.get()
-    sprint = make_sprint(lead_kiruna, kiruna)
-    activity = services.activity_add(actor=lead_kiruna, plan=plan, title="Förskoleplatser", goal=goal)
-    services.activity_link_sprint(actor=lead_kiruna, activity=activity, sprint=sprint)
+    sprint = sprint_towards(goal, lead_kiruna, "Förskoleplatser")
     log_result(lead_kiruna, sprint, metric="Väntetid förskola", actual=Decimal("60"))
     assert _progress(plan) == [0.5]
 
@@ -133,13 +135,9 @@ def test_progress_from_the_newest_indicator_value(
     assert (view.progress, view.percent, view.measurement.source) == (0.75, 75, "indicator")
 
 
-def test_a_partner_does_not_get_progress_from_an_internal_sprint(
-    plan: ActionPlan, lead_kiruna: User, kiruna: Municipality
-) -> None:
+def test_a_partner_does_not_get_progress_from_an_internal_sprint(plan: ActionPlan, lead_kiruna: User) -> None:
     goal = add_goal(lead_kiruna, plan, indicator="Flyttbeslut")
-    sprint = make_sprint(lead_kiruna, kiruna, visibility=Visibility.INTERNAL)
-    activity = services.activity_add(actor=lead_kiruna, plan=plan, title="Testvecka", goal=goal)
-    services.activity_link_sprint(actor=lead_kiruna, activity=activity, sprint=sprint)
+    sprint = sprint_towards(goal, lead_kiruna, "Testvecka", visibility=Visibility.INTERNAL)
     log_result(lead_kiruna, sprint, metric="Flyttbeslut", actual=Decimal("5"))
     partner_view = selectors.plan_contents([plan], levels=("public", "partners"))[plan.pk]
     assert [g.progress for g in partner_view.goals] == [None]
@@ -343,9 +341,7 @@ def test_the_dashboard_shows_goal_progress_and_the_capacity_panel(
     client: Client, full_plan: ActionPlan, lead_kiruna: User, kiruna: Municipality, lulea: Municipality
 ) -> None:
     goal = full_plan.goals.get()
-    sprint = make_sprint(lead_kiruna, kiruna)
-    activity = services.activity_add(actor=lead_kiruna, plan=full_plan, title="Testvecka", goal=goal)
-    services.activity_link_sprint(actor=lead_kiruna, activity=activity, sprint=sprint)
+    sprint = sprint_towards(goal, lead_kiruna, "Testvecka")
     log_result(lead_kiruna, sprint, metric="Flyttbeslut inom 3 månader", actual=Decimal("4"))
     add_prospects(kiruna, desire=30, action=20)
     add_prospects(lulea, desire=30, action=20)

@@ -8,23 +8,23 @@ from themes.models import Municipality
 pytestmark = pytest.mark.django_db
 
 
-def test_home_is_swedish_by_default_and_lists_all_fourteen_municipalities(client: Client) -> None:
-    response = client.get("/")
+@pytest.mark.parametrize(
+    ("path", "language", "greeting"),
+    [("/", "sv", "Dags att trampa upp nya stigar"), ("/en/", "en", "Time to tread new paths")],
+)
+def test_home_is_swedish_by_default_english_at_en_and_lists_all_fourteen_municipalities(
+    client: Client, path: str, language: str, greeting: str
+) -> None:
+    response = client.get(path)
     assert response.status_code == 200
     html = response.content.decode()
-    assert '<html lang="sv">' in html
-    assert "Dags att trampa upp nya stigar" in html
-    for name in Municipality.objects.values_list("name", flat=True):
+    assert f'<html lang="{language}">' in html
+    assert greeting in html
+    names = list(Municipality.objects.values_list("name", flat=True))
+    assert len(names) == 14
+    assert "Övertorneå" in names  # the names are the same in both languages
+    for name in names:
         assert f">{name}<" in html
-
-
-def test_home_in_english_at_en(client: Client) -> None:
-    response = client.get("/en/")
-    assert response.status_code == 200
-    html = response.content.decode()
-    assert '<html lang="en">' in html
-    assert "Time to tread new paths" in html
-    assert ">Övertorneå<" in html
 
 
 def test_home_has_landmarks_and_a_skip_link(client: Client) -> None:

@@ -9,6 +9,7 @@ from wagtail.models import APIToken
 from wagtail.users.models import UserProfile
 
 from tests.matching import found
+from tests.sprints.conftest import sprint_payload
 from themes.models import Municipality
 
 pytestmark = pytest.mark.django_db
@@ -75,22 +76,12 @@ def test_a_named_token_is_shown_once_works_for_the_api_and_is_revoked_at_once(
     assert token.key_hash != plaintext
 
     script = Client()
-    payload = {
-        "title": "Kampanjtest vinterbilder",
-        "municipality": "kiruna",
-        "work_package": "WP1",
-        "phase": ["discover", "consider"],
-        "method": "campaign-ab",
-        "start": "2026-12-01",
-        "end": "2027-01-31",
-        "goal": "Fler klick på flyttguiden.",
-    }
     auth = {"Authorization": f"Bearer {plaintext}"}
     assert script.get("/api/sprints/", headers=auth).status_code == 200
-    wrote = script.post("/api/sprints/", payload, content_type="application/json", headers=auth)
+    wrote = script.post("/api/sprints/", sprint_payload(), content_type="application/json", headers=auth)
     assert wrote.status_code == 201, wrote.content
     other = script.post(
-        "/api/sprints/", {**payload, "municipality": "lulea"}, content_type="application/json", headers=auth
+        "/api/sprints/", sprint_payload(municipality="lulea"), content_type="application/json", headers=auth
     )
     assert other.status_code == 403
 

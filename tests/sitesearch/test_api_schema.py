@@ -12,6 +12,7 @@ from rest_framework.test import APIClient
 
 from tests.factories import user_with_role
 from tests.knowledge.factories import make_lesson
+from tests.openapi import assert_matches, resolve, response_schema
 from themes.models import Municipality
 
 pytestmark = pytest.mark.django_db
@@ -22,68 +23,10 @@ HIT_FIELDS = {"slug", "title", "url", "type", "municipality", "score", "highligh
 
 
 @pytest.fixture
-def api() -> APIClient:
-    return APIClient()
-
-
-@pytest.fixture
-def schema(api: APIClient) -> dict[str, Any]:
-    response = api.get("/api/schema/", {"format": "json"})
-    assert response.status_code == 200
-    document: dict[str, Any] = response.json()
-    return document
-
-
-@pytest.fixture
 def pages(kiruna: Municipality, lulea: Municipality) -> None:
     make_lesson(title="Coworking i Kiruna", municipality=kiruna, visibility="public", slug="cw-public")
     make_lesson(title="Coworking för partner", municipality=lulea, visibility="partners", slug="cw-partners")
     make_lesson(title="Coworking internt", municipality=lulea, visibility="internal", slug="cw-internal")
-
-
-def _resolve(schema: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:
-    while "$ref" in node:
-        node = schema["components"]["schemas"][node["$ref"].rsplit("/", 1)[1]]
-    return node
-
-
-def _response_schema(schema: dict[str, Any], path: str) -> dict[str, Any]:
-    node: dict[str, Any] = schema["paths"][path]["get"]["responses"]["200"]["content"]["application/json"][
-        "schema"
-    ]
-    return node
-
-
-def _assert_matches(schema: dict[str, Any], node: dict[str, Any], value: object, where: str = "body") -> None:
-    """A small validator for the shapes these answers use: objects (fixed or a map), arrays, strings, numbers."""
-    node = _resolve(schema, node)
-    if value is None:
-        assert node.get("nullable"), where
-        return
-    kind = node.get("type")
-    if "properties" in node:
-        assert isinstance(value, dict), where
-        assert set(value) == set(node["properties"]), (where, set(value) ^ set(node["properties"]))
-        for name, item in value.items():
-            _assert_matches(schema, node["properties"][name], item, f"{where}.{name}")
-    elif kind == "object":
-        assert isinstance(value, dict), where
-        for name, item in value.items():
-            _assert_matches(schema, node["additionalProperties"], item, f"{where}.{name}")
-    elif kind == "array":
-        assert isinstance(value, list), where
-        for i, item in enumerate(value):
-            _assert_matches(schema, node["items"], item, f"{where}[{i}]")
-    elif kind == "string":
-        assert isinstance(value, str), where
-        if "enum" in node:
-            assert value in node["enum"], where
-    elif kind == "integer":
-        assert isinstance(value, int), where
-    elif kind == "number":
-        assert isinstance(value, int | float), where
-    else:
-        raise AssertionError((where, node))
 
 
 def _parameters(schema: dict[str, Any], path: str) -> dict[str, dict[str, Any]]:
@@ -96,17 +39,17 @@ def test_the_schema_documents_search_with_its_filters_and_answer(schema: dict[st
     assert all(p["in"] == "query" for p in parameters.values())
     assert set(parameters["type"]["schema"]["enum"]) == {"lesson", "method", "exchange", "sprint"}
     assert parameters["page"]["schema"]["type"] == "integer"
-    answer = _resolve(schema, _response_schema(schema, SEARCH))
+    answer = resolve(schema, response_schema(schema, SEARCH))
     assert set(answer["properties"]) == {"query", "total", "suggestion", "facets", "results"}
     assert answer["properties"]["suggestion"]["nullable"] is True
-    hit = _resolve(schema, answer["properties"]["results"]["items"])
+    hit = resolve(schema, answer["properties"]["results"]["items"])
     assert set(hit["properties"]) == HIT_FIELDS
     assert hit["properties"]["municipality"]["nullable"] is True
 
 
 def test_the_schema_documents_autocomplete(schema: dict[str, Any]) -> None:
     assert set(_parameters(schema, AUTOCOMPLETE)) == {"q"}
-    answer = _resolve(schema, _response_schema(schema, AUTOCOMPLETE))
+    answer = resolve(schema, response_schema(schema, AUTOCOMPLETE))
     assert set(answer["properties"]) == {"results"}
     assert answer["properties"]["results"]["items"]["type"] == "string"
 
@@ -115,10 +58,10 @@ def test_anonymous_answers_match_the_schema_and_show_public_pages_only(
     api: APIClient, schema: dict[str, Any], pages: None
 ) -> None:
     body = api.get(SEARCH, {"q": "coworking"}).json()
-    _assert_matches(schema, _response_schema(schema, SEARCH), body)
+    assert_matches(schema, response_schema(schema, SEARCH), body)
     assert {r["slug"] for r in body["results"]} == {"cw-public"}
     titles = api.get(AUTOCOMPLETE, {"q": "cowork"}).json()
-    _assert_matches(schema, _response_schema(schema, AUTOCOMPLETE), titles)
+    assert_matches(schema, response_schema(schema, AUTOCOMPLETE), titles)
     assert titles["results"] == ["Coworking i Kiruna"]
 
 
@@ -128,7 +71,7 @@ def test_a_partner_with_a_token_sees_partner_pages_but_not_internal_ones(
     token = Token.objects.create(user=user_with_role("partner", username="p"))
     api.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
     body = api.get(SEARCH, {"q": "coworking"}).json()
-    _assert_matches(schema, _response_schema(schema, SEARCH), body)
+    assert_matches(schema, response_schema(schema, SEARCH), body)
     assert {r["slug"] for r in body["results"]} == {"cw-public", "cw-partners"}
     assert sorted(api.get(AUTOCOMPLETE, {"q": "cowork"}).json()["results"]) == [
         "Coworking för partner",

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
+from django.utils import timezone
 
 from sprints import services
 from sprints.models import Result, Sprint, Status
@@ -32,6 +33,35 @@ def make_sprint(actor: Actor, municipality: Municipality, **overrides: Any) -> S
     return services.sprint_create(actor=actor, municipality=municipality, **values)
 
 
+def make_ended_sprint(actor: Actor, municipality: Municipality, title: str, **overrides: Any) -> Sprint:
+    """A sprint that ran for the last six weeks and ended yesterday: overdue while its status is still running."""
+    today = timezone.localdate()
+    values: dict[str, Any] = {
+        "title": title,
+        "status": Status.RUNNING,
+        "start": today - datetime.timedelta(days=40),
+        "end": today - datetime.timedelta(days=1),
+    }
+    values.update(overrides)
+    return make_sprint(actor, municipality, **values)
+
+
+def sprint_payload(**overrides: object) -> dict[str, object]:
+    """The JSON body of a new sprint as an API client sends it (codes and ISO dates), with `overrides`."""
+    data: dict[str, object] = {
+        "title": "Kampanjtest vinterbilder",
+        "municipality": "kiruna",
+        "work_package": "WP1",
+        "phase": ["discover", "consider"],
+        "method": "campaign-ab",
+        "start": "2026-12-01",
+        "end": "2027-01-31",
+        "goal": "Fler klick på flyttguiden.",
+    }
+    data.update(overrides)
+    return data
+
+
 def log_result(actor: Actor, sprint: Sprint, **overrides: Any) -> Result:
     values: dict[str, Any] = {
         "metric": "Ansökningar till testveckan",
@@ -43,6 +73,17 @@ def log_result(actor: Actor, sprint: Sprint, **overrides: Any) -> Result:
     }
     values.update(overrides)
     return services.result_log(actor=actor, sprint=sprint, **values)
+
+
+def make_closed_sprint(
+    actor: Actor, municipality: Municipality, *, retrospective: dict[str, str], **overrides: Any
+) -> Sprint:
+    """A sprint with one result (log_result's) closed with `retrospective` (what_worked, surprises, …): what a lead
+    promotes to a lesson."""
+    sprint = make_sprint(actor, municipality, **overrides)
+    log_result(actor, sprint)
+    services.sprint_close_with_retrospective(actor=actor, sprint=sprint, **retrospective)
+    return sprint
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from pytest_django import DjangoAssertNumQueries
 
 from sprints import selectors, services
 from sprints.models import BoardColumnLimit, Status
-from tests.sprints.conftest import make_sprint
+from tests.sprints.conftest import make_ended_sprint, make_sprint
 from themes.models import Municipality
 
 pytestmark = pytest.mark.django_db
@@ -88,22 +88,8 @@ def test_overdue_marks_on_sprints_and_activity_cards(
     client: Client, lead_kiruna: User, kiruna: Municipality
 ) -> None:
     today = timezone.localdate()
-    late = make_sprint(
-        lead_kiruna,
-        kiruna,
-        title="Sen sprint",
-        status=Status.RUNNING,
-        start=today - datetime.timedelta(days=40),
-        end=today - datetime.timedelta(days=1),
-    )
-    make_sprint(
-        lead_kiruna,
-        kiruna,
-        title="Klar sprint",
-        status=Status.CLOSED,
-        start=today - datetime.timedelta(days=40),
-        end=today - datetime.timedelta(days=1),
-    )
+    late = make_ended_sprint(lead_kiruna, kiruna, "Sen sprint")
+    make_ended_sprint(lead_kiruna, kiruna, "Klar sprint", status=Status.CLOSED)
     services.card_create(
         actor=lead_kiruna, sprint=late, title="Boka lokal", due_date=today - datetime.timedelta(days=2)
     )

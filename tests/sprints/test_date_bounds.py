@@ -12,8 +12,7 @@ from django.utils import translation
 from rest_framework.test import APIClient
 
 from sprints.models import Sprint
-from tests.sprints.conftest import make_sprint
-from tests.sprints.test_api import _payload
+from tests.sprints.conftest import make_sprint, sprint_payload
 from tests.sprints.test_pages import _sprint_post
 from themes.models import Municipality, Visibility
 
@@ -62,7 +61,7 @@ def test_the_api_refuses_9999_with_400(lead_kiruna: User) -> None:
     api = APIClient()
     api.force_authenticate(lead_kiruna)
     response = api.post(
-        "/api/sprints/", {**_payload(), "end": "9999-12-31"}, format="json", HTTP_ACCEPT_LANGUAGE="sv"
+        "/api/sprints/", sprint_payload(end="9999-12-31"), format="json", HTTP_ACCEPT_LANGUAGE="sv"
     )
     assert response.status_code == 400
     assert "end" in response.json()

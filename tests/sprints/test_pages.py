@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 import zipfile
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from django.contrib.auth.models import AnonymousUser, User
@@ -21,6 +21,9 @@ from tests.factories import user_with_role
 from tests.sprints.conftest import log_result, make_sprint
 from themes.models import Municipality, RelocationPhase, SprintMethod, Visibility, WorkPackage
 from themes.permissions import Action, require
+
+if TYPE_CHECKING:
+    from django.test.client import _MonkeyPatchedWSGIResponse
 
 pytestmark = pytest.mark.django_db
 
@@ -247,29 +250,30 @@ def test_a_result_with_a_real_pdf_attachment_is_saved_with_it_and_served_only_to
     assert client.get(url).status_code == 404
 
 
+def _attach_zip(
+    client: Client, sprint: Sprint, name: str, member: str, content: str
+) -> _MonkeyPatchedWSGIResponse:
+    """Upload, to the sprint's first result, a zip archive holding one `member` under the file name `name`."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr(member, content)
+    result = sprint.results.first()
+    assert result is not None
+    url = reverse("sprints:attachment_add", args=[sprint.municipality.slug, sprint.pk, result.pk])
+    return client.post(url, {"file": SimpleUploadedFile(name, buffer.getvalue())}, follow=True)
+
+
 def test_a_docx_is_recognised_by_its_content(
     client: Client, lead_kiruna: User, public_sprint: Sprint
 ) -> None:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("word/document.xml", "<w:document/>")
     client.force_login(lead_kiruna)
-    result = public_sprint.results.first()
-    assert result is not None
-    url = reverse("sprints:attachment_add", args=["kiruna", public_sprint.pk, result.pk])
-    client.post(url, {"file": SimpleUploadedFile("plan.docx", buffer.getvalue())})
+    _attach_zip(client, public_sprint, "plan.docx", "word/document.xml", "<w:document/>")
     assert ResultAttachment.objects.get().original_name == "plan.docx"
 
 
 def test_a_zip_renamed_to_xlsx_is_refused(client: Client, lead_kiruna: User, public_sprint: Sprint) -> None:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("virus.js", "x")
     client.force_login(lead_kiruna)
-    result = public_sprint.results.first()
-    assert result is not None
-    url = reverse("sprints:attachment_add", args=["kiruna", public_sprint.pk, result.pk])
-    response = client.post(url, {"file": SimpleUploadedFile("data.xlsx", buffer.getvalue())}, follow=True)
+    response = _attach_zip(client, public_sprint, "data.xlsx", "virus.js", "x")
     assert not ResultAttachment.objects.exists()
     assert "inte en xlsx-fil" in response.content.decode()
 

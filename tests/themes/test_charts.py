@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pytest
 from django.utils import translation
 
-from themes.charts import Chart, Series, describe, svg, table_body
+from themes.charts import Chart, ChartKind, Series, describe, svg, table_body
 
 
 @pytest.fixture(autouse=True)
@@ -51,16 +51,25 @@ def test_a_line_chart_puts_each_point_at_its_position_on_a_shared_scale_with_the
     assert "<polyline" in markup
 
 
-def test_a_line_chart_needs_one_position_per_row() -> None:
-    with pytest.raises(ValueError, match="position"):
+@pytest.mark.parametrize(
+    ("kind", "positions", "values", "match"),
+    [
+        ("bars", (), (1.0,), "values"),  # a series of the wrong length
+        ("line", (0.1,), (1.0, 2.0), "position"),  # a line chart needs one position per row
+    ],
+)
+def test_a_chart_whose_lengths_disagree_with_its_rows_is_refused(
+    kind: ChartKind, positions: tuple[float, ...], values: tuple[float, ...], match: str
+) -> None:
+    with pytest.raises(ValueError, match=match):
         Chart(
             key="bad",
             title="t",
-            kind="line",
-            category_header="x",
+            kind=kind,
+            category_header="c",
             categories=("a", "b"),
-            positions=(0.1,),
-            series=(Series("y", (1.0, 2.0)),),
+            positions=positions,
+            series=(Series("s", values),),
         )
 
 

@@ -22,93 +22,42 @@ pytestmark = pytest.mark.django_db
 
 OWN, OTHER = "kiruna", "lulea"
 
-# role -> action -> (allowed for own municipality, allowed for another municipality)
-MATRIX = {
-    "coordinator": {
-        Action.VIEW_SPRINTS: (True, True),
-        Action.EDIT_SPRINT: (True, True),
-        Action.DRAFT_KNOWLEDGE: (True, True),
-        Action.PUBLISH_KNOWLEDGE: (True, True),
-        Action.EDIT_TAXONOMY: (True, True),
-        Action.EDIT_GLOSSARY: (True, True),
-        Action.VIEW_SEARCH_ANALYTICS: (True, True),
-        Action.VIEW_PROSPECTS: (False, False),
-        Action.IMPORT_PROSPECTS: (False, False),
-        Action.SHARE_SEGMENTS: (False, False),
-        Action.VIEW_SHARED_SEGMENTS: (True, True),
-        Action.VIEW_DASHBOARD: (True, True),
-        Action.EDIT_ACTION_PLAN: (True, True),
-        Action.REVIEW_ACTION_PLAN: (True, True),
-        Action.IMPORT_INDICATORS: (True, True),
-        Action.VIEW_PLANS_MATRIX: (True, True),
-        Action.RUN_CAMPAIGNS: (False, False),
-        Action.MANAGE_PEOPLE: (True, True),
-    },
-    "lead": {
-        Action.VIEW_SPRINTS: (True, True),
-        Action.EDIT_SPRINT: (True, False),
-        Action.DRAFT_KNOWLEDGE: (True, False),
-        Action.PUBLISH_KNOWLEDGE: (False, False),
-        Action.EDIT_TAXONOMY: (False, False),
-        Action.EDIT_GLOSSARY: (False, False),
-        Action.VIEW_SEARCH_ANALYTICS: (False, False),
-        Action.VIEW_PROSPECTS: (False, False),
-        Action.IMPORT_PROSPECTS: (False, False),
-        Action.SHARE_SEGMENTS: (False, False),
-        Action.VIEW_SHARED_SEGMENTS: (False, False),
-        Action.VIEW_DASHBOARD: (True, True),
-        Action.EDIT_ACTION_PLAN: (True, False),
-        Action.REVIEW_ACTION_PLAN: (False, False),
-        Action.IMPORT_INDICATORS: (True, False),
-        Action.VIEW_PLANS_MATRIX: (False, False),
-        Action.RUN_CAMPAIGNS: (True, False),
-        Action.MANAGE_PEOPLE: (False, False),
-    },
-    "analyst": {
-        Action.VIEW_SPRINTS: (True, True),
-        Action.EDIT_SPRINT: (False, False),
-        Action.DRAFT_KNOWLEDGE: (False, False),
-        Action.PUBLISH_KNOWLEDGE: (False, False),
-        Action.EDIT_TAXONOMY: (False, False),
-        Action.EDIT_GLOSSARY: (False, False),
-        Action.VIEW_SEARCH_ANALYTICS: (False, False),
-        Action.VIEW_PROSPECTS: (True, False),
-        Action.IMPORT_PROSPECTS: (True, False),
-        Action.SHARE_SEGMENTS: (True, False),
-        Action.VIEW_SHARED_SEGMENTS: (True, True),
-        Action.VIEW_DASHBOARD: (True, True),
-        Action.EDIT_ACTION_PLAN: (False, False),
-        Action.REVIEW_ACTION_PLAN: (False, False),
-        Action.IMPORT_INDICATORS: (False, False),
-        Action.VIEW_PLANS_MATRIX: (False, False),
-        Action.RUN_CAMPAIGNS: (False, False),
-        Action.MANAGE_PEOPLE: (False, False),
-    },
-    "partner": {
-        Action.VIEW_SPRINTS: (True, True),
-        Action.EDIT_SPRINT: (False, False),
-        Action.DRAFT_KNOWLEDGE: (False, False),
-        Action.PUBLISH_KNOWLEDGE: (False, False),
-        Action.EDIT_TAXONOMY: (False, False),
-        Action.EDIT_GLOSSARY: (False, False),
-        Action.VIEW_SEARCH_ANALYTICS: (False, False),
-        Action.VIEW_PROSPECTS: (False, False),
-        Action.IMPORT_PROSPECTS: (False, False),
-        Action.SHARE_SEGMENTS: (False, False),
-        Action.VIEW_SHARED_SEGMENTS: (True, True),
-        Action.VIEW_DASHBOARD: (True, True),
-        Action.EDIT_ACTION_PLAN: (False, False),
-        Action.REVIEW_ACTION_PLAN: (False, False),
-        Action.IMPORT_INDICATORS: (False, False),
-        Action.VIEW_PLANS_MATRIX: (False, False),
-        Action.RUN_CAMPAIGNS: (False, False),
-        Action.MANAGE_PEOPLE: (False, False),
-    },
-    "anonymous": {action: (action == Action.VIEW_SPRINTS,) * 2 for action in Action},
+# Where a role may take an action, as (allowed for its own municipality, allowed for another municipality).
+ALL, OWN_ONLY, NOWHERE = (True, True), (True, False), (False, False)
+ROLES = ("coordinator", "lead", "analyst", "partner")
+
+# action -> where each of ROLES may take it, one row an action.
+# fmt: off
+TABLE = {
+    #                              coordinator lead        analyst     partner
+    Action.VIEW_SPRINTS:          (ALL,        ALL,        ALL,        ALL),
+    Action.EDIT_SPRINT:           (ALL,        OWN_ONLY,   NOWHERE,    NOWHERE),
+    Action.DRAFT_KNOWLEDGE:       (ALL,        OWN_ONLY,   NOWHERE,    NOWHERE),
+    Action.PUBLISH_KNOWLEDGE:     (ALL,        NOWHERE,    NOWHERE,    NOWHERE),
+    Action.EDIT_TAXONOMY:         (ALL,        NOWHERE,    NOWHERE,    NOWHERE),
+    Action.EDIT_GLOSSARY:         (ALL,        NOWHERE,    NOWHERE,    NOWHERE),
+    Action.VIEW_SEARCH_ANALYTICS: (ALL,        NOWHERE,    NOWHERE,    NOWHERE),
+    Action.VIEW_PROSPECTS:        (NOWHERE,    NOWHERE,    OWN_ONLY,   NOWHERE),
+    Action.IMPORT_PROSPECTS:      (NOWHERE,    NOWHERE,    OWN_ONLY,   NOWHERE),
+    Action.SHARE_SEGMENTS:        (NOWHERE,    NOWHERE,    OWN_ONLY,   NOWHERE),
+    Action.VIEW_SHARED_SEGMENTS:  (ALL,        NOWHERE,    ALL,        ALL),
+    Action.VIEW_DASHBOARD:        (ALL,        ALL,        ALL,        ALL),
+    Action.EDIT_ACTION_PLAN:      (ALL,        OWN_ONLY,   NOWHERE,    NOWHERE),
+    Action.REVIEW_ACTION_PLAN:    (ALL,        NOWHERE,    NOWHERE,    NOWHERE),
+    Action.IMPORT_INDICATORS:     (ALL,        OWN_ONLY,   NOWHERE,    NOWHERE),
+    Action.VIEW_PLANS_MATRIX:     (ALL,        NOWHERE,    NOWHERE,    NOWHERE),
+    Action.RUN_CAMPAIGNS:         (NOWHERE,    OWN_ONLY,   NOWHERE,    NOWHERE),
+    Action.MANAGE_PEOPLE:         (ALL,        NOWHERE,    NOWHERE,    NOWHERE),
 }
+# fmt: on
+
+# role -> action -> (allowed for own municipality, allowed for another municipality)
+MATRIX = {role: {action: row[column] for action, row in TABLE.items()} for column, role in enumerate(ROLES)}
+MATRIX["anonymous"] = {action: (action == Action.VIEW_SPRINTS,) * 2 for action in Action}
 
 
 def test_the_matrix_covers_every_action_for_every_role() -> None:
+    assert all(len(row) == len(ROLES) for row in TABLE.values())
     for actions in MATRIX.values():
         assert set(actions) == set(Action)
 

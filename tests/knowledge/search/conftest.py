@@ -1,16 +1,15 @@
-"""Every search test gets its own empty Whoosh index: the database rolls back between tests, an index does not."""
+"""Every search test gets its own empty Whoosh index (the `backend` fixture of tests/knowledge/conftest.py)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 import pytest
-from modelsearch.backends import get_search_backend
+
+if TYPE_CHECKING:
+    from knowledge.search.backend import SearchBackend
 
 
 @pytest.fixture(autouse=True)
-def backend(settings, tmp_path):
-    settings.WAGTAILSEARCH_BACKENDS = {
-        "default": {
-            "BACKEND": "knowledge.search.backend",
-            "PATH": str(tmp_path / "search"),
-            "SYNONYMS": "themes.selectors.search_synonyms",
-        }
-    }
-    return get_search_backend()
+def _own_index(backend: SearchBackend) -> None:
+    """Requested for every test here, whether or not the test names `backend` itself."""

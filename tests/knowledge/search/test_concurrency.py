@@ -23,7 +23,7 @@ for i in range(count):
 """
 
 
-def test_two_processes_writing_at_once_lose_no_update(tmp_path: Path):
+def test_two_processes_writing_at_once_lose_no_update(tmp_path: Path) -> None:
     path = str(tmp_path / "search")
     SearchBackend({"PATH": path}).index_status()  # create the index before the race
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "portal.settings.test", "STIGAR_DATA_DIR": str(tmp_path)}

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from pathlib import Path
+
 import pytest
 from django.core.management import call_command
+from pytest_django.fixtures import Settings
 from whoosh import query as wquery
+from whoosh.fields import Schema
+from whoosh.searching import Searcher
 
 from knowledge.models import KnowledgePage
 from knowledge.search import backend as search_backend
+from knowledge.search.backend import SearchBackend
 from tests.knowledge.factories import make_lesson
 
 pytestmark = pytest.mark.django_db
@@ -21,18 +28,18 @@ TEXTS = [
 ]
 
 
-def whoosh_scores(searcher, query) -> dict[int, float]:
+def whoosh_scores(searcher: Searcher, query: wquery.Query) -> dict[int, float]:
     return {docnum: score for score, docnum in searcher.search(query, limit=None).top_n}
 
 
 @pytest.fixture
-def lessons(backend):
+def lessons(backend: SearchBackend) -> SearchBackend:
     for number, (title, summary) in enumerate(TEXTS):
         make_lesson(title=title, summary=summary, slug=f"lesson-{number}")
     return backend
 
 
-QUERIES = {
+QUERIES: dict[str, Callable[[Terms], wquery.Query]] = {
     "term": lambda t: wquery.Term(t.field("title"), t("distansarbetare")),
     "or of fields": lambda t: wquery.Or(
         [
@@ -58,7 +65,7 @@ QUERIES = {
 class Terms:
     """The indexed (Swedish-analysed) form of a word, as the backend would put it in a query."""
 
-    def __init__(self, schema) -> None:
+    def __init__(self, schema: Schema) -> None:
         self.schema = schema
 
     @staticmethod
@@ -71,7 +78,7 @@ class Terms:
 
 
 @pytest.mark.parametrize("name", QUERIES)
-def test_arrays_match_and_score_as_whoosh_does(lessons, name):
+def test_arrays_match_and_score_as_whoosh_does(lessons: SearchBackend, name: str) -> None:
     handle = lessons.handle
     query = QUERIES[name](Terms(handle.index.schema))
     expected = whoosh_scores(handle.searcher(), query)
@@ -83,20 +90,20 @@ def test_arrays_match_and_score_as_whoosh_does(lessons, name):
         assert found[docnum] == pytest.approx(score, rel=1e-9)
 
 
-def test_best_keeps_index_order_for_equal_scores_and_counts_every_match(lessons):
+def test_best_keeps_index_order_for_equal_scores_and_counts_every_match(lessons: SearchBackend) -> None:
     evaluation = lessons.handle.generation().evaluator.evaluate(wquery.Every())
     best = evaluation.best(3)
     assert [docnum for docnum, _ in best] == sorted(docnum for docnum, _ in best)
     assert evaluation.count() == lessons.handle.searcher().doc_count()
 
 
-def test_an_empty_slice_asks_for_no_hits(lessons):
+def test_an_empty_slice_asks_for_no_hits(lessons: SearchBackend) -> None:
     results = lessons.search("distansarbetare", KnowledgePage)
     assert list(results[0:0]) == []
     assert lessons.handle.generation().evaluator.evaluate(wquery.Every()).best(0) == []
 
 
-def test_a_deleted_page_drops_out_though_its_postings_were_read_before(lessons):
+def test_a_deleted_page_drops_out_though_its_postings_were_read_before(lessons: SearchBackend) -> None:
     query = "distansarbetare"
     assert lessons.search(query, KnowledgePage).count() == 2
     page = KnowledgePage.objects.get(slug="lesson-1")
@@ -105,7 +112,9 @@ def test_a_deleted_page_drops_out_though_its_postings_were_read_before(lessons):
     assert lessons.search(query, KnowledgePage).count() == 1
 
 
-def test_filters_of_few_and_of_many_matches_give_the_same_answer(lessons, monkeypatch):
+def test_filters_of_few_and_of_many_matches_give_the_same_answer(
+    lessons: SearchBackend, monkeypatch: pytest.MonkeyPatch
+) -> None:
     make_lesson(
         title="Distansarbete i Kiruna", summary="<p>Internt.</p>", slug="internal", visibility="internal"
     )
@@ -118,7 +127,9 @@ def test_filters_of_few_and_of_many_matches_give_the_same_answer(lessons, monkey
     assert len(listed) == 2
 
 
-def test_a_rebuild_writes_large_batches_in_several_processes(settings, tmp_path, monkeypatch):
+def test_a_rebuild_writes_large_batches_in_several_processes(
+    settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     settings.WAGTAILSEARCH_BACKENDS = {
         "default": {
             "BACKEND": "knowledge.search.backend",

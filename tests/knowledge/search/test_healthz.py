@@ -8,7 +8,7 @@ from tests.knowledge.factories import make_lesson
 pytestmark = pytest.mark.django_db
 
 
-def test_search_check_reports_whoosh_documents_and_age():
+def test_search_check_reports_whoosh_documents_and_age() -> None:
     make_lesson(title="Räknas i hälsokontrollen")
     result = check_search()
     assert result["status"] == "ok"
