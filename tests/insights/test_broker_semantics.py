@@ -34,9 +34,8 @@ with Connection(url, transport_options=options) as connection:
 
 
 def _connect(url: str, options: dict[str, Any]) -> Connection:
-    # kombu's Connection.__init__ is not annotated: the one untyped call, kept here (unused-ignore while
-    # pyproject.toml still relaxes the tests' untyped calls).
-    return Connection(url, transport_options=options)  # type: ignore[no-untyped-call, unused-ignore]
+    # kombu's Connection.__init__ is not annotated: the one untyped call, kept here.
+    return Connection(url, transport_options=options)  # type: ignore[no-untyped-call]
 
 
 def _publish_and_take_unacknowledged(url: str, options: dict[str, Any]) -> None:
