@@ -32,13 +32,17 @@ from typing import Any
 
 import requests
 
-ROOT = Path(__file__).resolve().parent.parent
-RESULTS = ROOT / "bench" / "results"
-PYTHON = sys.executable
+if not __package__:  # run as a file: the repository root in place of bench/ (bench/__init__.py)
+    sys.path[0] = str(Path(__file__).resolve().parent.parent)
+
+from bench import harness
+from bench.harness import RESULTS, ROOT
+
 GUNICORN = str(Path(sys.executable).with_name("gunicorn"))
 POSTGRES_DB = "stigar_api_hardening2"
 POSTGRES_URL = f"postgres://postgres@127.0.0.1:5432/{POSTGRES_DB}"
 PORT = 8791
+MANAGE_SECONDS = 1800  # the longest a manage.py command may take (migrate, update_index, the shell scripts)
 PSQL = shutil.which("psql") or "/usr/bin/psql"
 
 USERS_SCRIPT = """
@@ -102,21 +106,6 @@ def _env(data_dir: Path, database_url: str) -> dict[str, str]:
         }
     )
     return env
-
-
-def _manage(env: dict[str, str], *args: str) -> str:
-    run = subprocess.run(
-        [PYTHON, "manage.py", *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=1800,
-        check=False,
-    )
-    if run.returncode != 0:
-        raise SystemExit(f"manage.py {' '.join(args)} failed:\n{run.stdout[-3000:]}\n{run.stderr[-3000:]}")
-    return run.stdout
 
 
 def _marked(output: str, marker: str) -> Any:
@@ -249,9 +238,12 @@ def run_backend(name: str, *, seconds: float, writers: int) -> dict[str, Any]:
         database_url = f"sqlite:///{data_dir / 'stigar.sqlite3'}"
     env = _env(data_dir, database_url)
     print(f"[{name}] migrating {database_url}", flush=True)
-    _manage(env, "migrate", "--noinput")
-    _manage(env, "update_index")  # as `make run` does before it starts the server
-    leads = _marked(_manage(env, "shell", "-c", USERS_SCRIPT.replace("WRITERS", str(writers))), "LEADS=")
+    harness.manage("migrate", "--noinput", env=env, timeout=MANAGE_SECONDS)
+    harness.manage(
+        "update_index", env=env, timeout=MANAGE_SECONDS
+    )  # as `make run` does before it starts the server
+    users_script = USERS_SCRIPT.replace("WRITERS", str(writers))
+    leads = _marked(harness.manage("shell", "-c", users_script, env=env, timeout=MANAGE_SECONDS), "LEADS=")
     base = f"http://127.0.0.1:{PORT}"
     log = (data_dir / "gunicorn.log").open("w")
     server = subprocess.Popen(
@@ -298,7 +290,14 @@ def run_backend(name: str, *, seconds: float, writers: int) -> dict[str, Any]:
         json.dumps({"results": merged.results, "sprints": merged.sprints, "comments": merged.comments})
     )
     check = _marked(
-        _manage(env, "shell", "-c", CHECK_SCRIPT.replace("ACKED", repr(str(acked_file)))), "CHECK="
+        harness.manage(
+            "shell",
+            "-c",
+            CHECK_SCRIPT.replace("ACKED", repr(str(acked_file))),
+            env=env,
+            timeout=MANAGE_SECONDS,
+        ),
+        "CHECK=",
     )
     every = [v for values in merged.latencies.values() for v in values]
     requests_made = len(every) + len(merged.transport_errors)
