@@ -28,7 +28,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict
 
 import requests
 
@@ -108,7 +108,21 @@ def _env(data_dir: Path, database_url: str) -> dict[str, str]:
     return env
 
 
+class Check(TypedDict):
+    """What CHECK_SCRIPT found of the acknowledged writes (ids of the lost ones)."""
+
+    results: int
+    lost_results: list[str]
+    sprints: int
+    lost_sprint_goals: list[str]
+    comments: int
+    lost_comments: list[int]
+    results_in_db: int
+    sprints_in_db: int
+
+
 def _marked(output: str, marker: str) -> Any:
+    """The JSON a script run in `manage.py shell` printed on its line starting with `marker`."""
     line = next(line for line in output.splitlines() if line.startswith(marker))
     return json.loads(line.removeprefix(marker))
 
@@ -131,7 +145,9 @@ class Writer(threading.Thread):
         self.my_sprints: list[int] = []
         self.n = 0
 
-    def _call(self, kind: str, method: str, path: str, body: dict[str, Any]) -> requests.Response | None:
+    def _call(
+        self, kind: str, method: str, path: str, body: dict[str, str | list[str]]
+    ) -> requests.Response | None:
         started = time.perf_counter()
         try:
             response = self.session.request(method, self.base + path, json=body, timeout=60)
@@ -229,7 +245,7 @@ def _percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))] if ordered else 0.0
 
 
-def run_backend(name: str, *, seconds: float, writers: int) -> dict[str, Any]:
+def run_backend(name: str, *, seconds: float, writers: int) -> dict[str, object]:
     data_dir = Path(tempfile.mkdtemp(prefix=f"stigar-bench-load-{name}-"))
     if name == "postgres":
         _fresh_postgres()
@@ -243,7 +259,9 @@ def run_backend(name: str, *, seconds: float, writers: int) -> dict[str, Any]:
         "update_index", env=env, timeout=MANAGE_SECONDS
     )  # as `make run` does before it starts the server
     users_script = USERS_SCRIPT.replace("WRITERS", str(writers))
-    leads = _marked(harness.manage("shell", "-c", users_script, env=env, timeout=MANAGE_SECONDS), "LEADS=")
+    leads: dict[str, str] = _marked(
+        harness.manage("shell", "-c", users_script, env=env, timeout=MANAGE_SECONDS), "LEADS="
+    )
     base = f"http://127.0.0.1:{PORT}"
     log = (data_dir / "gunicorn.log").open("w")
     server = subprocess.Popen(
@@ -289,7 +307,7 @@ def run_backend(name: str, *, seconds: float, writers: int) -> dict[str, Any]:
     acked_file.write_text(
         json.dumps({"results": merged.results, "sprints": merged.sprints, "comments": merged.comments})
     )
-    check = _marked(
+    check: Check = _marked(
         harness.manage(
             "shell",
             "-c",
@@ -306,7 +324,7 @@ def run_backend(name: str, *, seconds: float, writers: int) -> dict[str, Any]:
     gunicorn_log = (data_dir / "gunicorn.log").read_text()
     kept_log = Path(tempfile.gettempdir()) / f"stigar-bench-load-{name}-gunicorn.log"
     shutil.copyfile(data_dir / "gunicorn.log", kept_log)
-    outcome = {
+    outcome: dict[str, object] = {
         "backend": name,
         "server": "gunicorn portal.wsgi -w 4 (portal.settings.dev, DJANGO_DEBUG=false, file caches)",
         "database": "embedded SQLite (WAL)" if name == "sqlite" else "PostgreSQL",
