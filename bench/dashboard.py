@@ -9,48 +9,25 @@ Targets (issue #8): ≤ 20 queries uncached and p50 ≤ 100 ms for the programme
 
 from __future__ import annotations
 
-import argparse
 import datetime
-from typing import Any
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
 
-from harness import BARE, Entry, setup_django
+if not __package__:  # run as a file: the repository root in place of bench/ (bench/__init__.py)
+    sys.path[0] = str(Path(__file__).resolve().parent.parent)
 
-setup_django("dashboard")
+from bench import harness
+from bench.harness import BARE, Entry, dashboard_uncached, uncached_dashboard
 
-import harness  # noqa: E402
-from django.core.management import call_command  # noqa: E402
-from django.test.utils import override_settings  # noqa: E402
-
-from dashboard.cache import invalidate as dashboard_uncached  # noqa: E402
-
-urlpatterns = harness.urlpatterns()
+if TYPE_CHECKING:
+    from knowledge.models import LessonPage
 
 ENTRIES: list[Entry] = [
     BARE,
-    Entry(
-        "programme dashboard, uncached (coordinator)",
-        lambda d: "/dashboard/",
-        "coordinator",
-        20,
-        100,
-        dashboard_uncached,
-    ),
-    Entry(
-        "programme dashboard, uncached (partner)",
-        lambda d: "/dashboard/",
-        "partner",
-        20,
-        100,
-        dashboard_uncached,
-    ),
-    Entry(
-        "municipality page, uncached (lead)",
-        lambda d: "/dashboard/kiruna/",
-        "lead-kiruna",
-        20,
-        100,
-        dashboard_uncached,
-    ),
+    uncached_dashboard("programme dashboard, uncached (coordinator)", "/dashboard/", "coordinator"),
+    uncached_dashboard("programme dashboard, uncached (partner)", "/dashboard/", "partner"),
+    uncached_dashboard("municipality page, uncached (lead)", "/dashboard/kiruna/", "lead-kiruna"),
     Entry("programme dashboard, cached (coordinator)", lambda d: "/dashboard/", "coordinator"),
     Entry("municipality page, cached (lead)", lambda d: "/dashboard/kiruna/", "lead-kiruna"),
     Entry(
@@ -62,7 +39,7 @@ ENTRIES: list[Entry] = [
 ]
 
 
-def build_lessons(*, count: int, offset: int = 0) -> list[Any]:
+def build_lessons(*, count: int, offset: int = 0) -> list[LessonPage]:
     """Published lessons (Wagtail pages, added one by one as the import does), some past their review date."""
     from django.utils import timezone
 
@@ -92,7 +69,7 @@ def build_lessons(*, count: int, offset: int = 0) -> list[Any]:
     return lessons
 
 
-def build_meeting(lessons: list[Any]) -> None:
+def build_meeting(lessons: list[LessonPage]) -> None:
     """An exchange meeting of six municipalities that discussed the given lessons (reuse across municipalities)."""
     from knowledge.models import ExchangeMeetingPage
     from knowledge.selectors import knowledge_index
@@ -108,50 +85,29 @@ def build_meeting(lessons: list[Any]) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--sprints", type=int, default=40, help="sprints per municipality (default 40)")
-    parser.add_argument("--results", type=int, default=10, help="results per sprint (default 10)")
+    parser = harness.page_parser(__doc__)
+    harness.add_programme_arguments(parser)
     parser.add_argument("--lessons", type=int, default=300, help="published lessons (default 300)")
-    parser.add_argument("--repeat", type=int, default=30, help="timed requests per page (default 30)")
-    parser.add_argument(
-        "--small", type=int, default=4, help="sprints per municipality for the query-growth check (default 4)"
-    )
     args = parser.parse_args()
+    harness.setup_django("dashboard")
+    first = max(args.lessons // 10, 14)
 
-    with override_settings(ROOT_URLCONF=__name__, DEBUG=False):
-        call_command("migrate", verbosity=0)
-        harness.users()
+    def small() -> harness.Data:
         harness.build_sprints(per_municipality=args.small, results_per_sprint=args.results)
-        first = max(args.lessons // 10, 14)
         build_meeting(build_lessons(count=first)[: first // 2])
-        browsers = harness.clients()
-        data: dict[str, Any] = {}
-        small_queries = harness.small_query_counts(ENTRIES, browsers, data)
+        return {}
+
+    def grow() -> None:
         harness.build_sprints(
             per_municipality=args.sprints, results_per_sprint=args.results, start_index=args.small
         )
         build_lessons(count=max(args.lessons - first, 0), offset=first)
-        rows = harness.measure(ENTRIES, browsers, data, repeat=args.repeat, small_queries=small_queries)
 
-        from knowledge.models import LessonPage
-        from sprints.models import Result, Sprint
-
-        sizes = {
-            "municipalities": 14,
-            "sprints": Sprint.objects.count(),
-            "results": Result.objects.count(),
-            "lessons": LessonPage.objects.count(),
-            "repeat": args.repeat,
-            **harness.machine(),
-        }
+    measured = harness.measure_growth(ENTRIES, repeat=args.repeat, small=small, grow=grow)
+    sizes = {**harness.programme_sizes(), "repeat": args.repeat, **harness.machine()}
     harness.report(
-        title=(
-            f"Stigar dashboard benchmark: {sizes['sprints']} sprints, {sizes['results']} results, "
-            f"{sizes['lessons']} lessons (synthetic), {args.repeat} requests each"
-        ),
-        rows=rows,
+        title=harness.programme_title("dashboard", sizes),
+        rows=measured.rows,
         sizes=sizes,
         small=f"@{args.small}/mun",
         out_name="dashboard.json",

@@ -1,39 +1,61 @@
-"""What the page benchmarks share (bench/pages.py, bench/knowledge_pages.py, bench/dashboard.py).
+"""What the benchmarks share: the page benchmarks' machinery (bench/pages.py, bench/knowledge_pages.py,
+bench/dashboard.py) and running manage.py in a child process (bench/load.py, bench/scoring.py).
 
-A fresh SQLite file in a temporary STIGAR_DATA_DIR, a bare Django view measured in the same run as the floor,
-signed-in test clients, query counts at a small and at the full data size (they must not grow), wall-clock and CPU
-time per request, and the table and JSON each benchmark reports. Call `setup_django` before importing anything
-from Django or Stigar.
+A page benchmark: a fresh SQLite file in a temporary STIGAR_DATA_DIR, a bare Django view measured in the same run as
+the floor (bench/urls.py), signed-in test clients, query counts at a small and at the full data size (they must not
+grow), wall-clock and CPU time per request, and the table and JSON each benchmark reports. Call `setup_django` before
+importing anything from Django or Stigar.
 """
 
 from __future__ import annotations
 
+import argparse
 import datetime
 import json
 import os
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, TypedDict
 
 if TYPE_CHECKING:
-    from django.http import HttpRequest, HttpResponse
     from django.test import Client
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
 BARE_URL = "/bench/bare/"
 
+# What the entries' URLs are built from (ids, slugs, paths of the built data), by name.
+Data = dict[str, str]
+Browsers = dict[str | None, "Client"]
+
+
+class Row(TypedDict):
+    """A page's figures, as the table prints them and the JSON holds them."""
+
+    page: str
+    url: str
+    p50_ms: float
+    p95_ms: float
+    cpu_p50_ms: float
+    queries: int
+    queries_at_small_size: int
+    queries_constant: bool
+    target_queries: int | None
+    target_p50_ms: float | None
+    meets_targets: bool
+    meets_targets_on_cpu_time: bool
+
 
 def setup_django(prefix: str) -> Path:
     """Point the test settings at a fresh SQLite file and data directory, and set Django up."""
     data_dir = Path(tempfile.mkdtemp(prefix=f"stigar-bench-{prefix}-"))
-    sys.path.insert(0, str(ROOT))
     os.environ["DJANGO_SETTINGS_MODULE"] = "portal.settings.test"
     os.environ["DATABASE_URL"] = f"sqlite:///{data_dir / 'bench.sqlite3'}"
     os.environ["STIGAR_DATA_DIR"] = str(data_dir)
@@ -43,19 +65,22 @@ def setup_django(prefix: str) -> Path:
     return data_dir
 
 
-def bare_view(request: HttpRequest) -> HttpResponse:
-    from django.http import HttpResponse
+def page_parser(description: str | None) -> argparse.ArgumentParser:
+    """A page benchmark's command line: its module docstring as the help, and --repeat."""
+    result = argparse.ArgumentParser(
+        description=description, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    result.add_argument("--repeat", type=int, default=30, help="timed requests per page (default 30)")
+    return result
 
-    return HttpResponse("ok", content_type="text/plain")
 
-
-def urlpatterns() -> list[Any]:
-    """The portal's URLs with the bare view in front: a benchmark module assigns this to its `urlpatterns`."""
-    from django.urls import path
-
-    from portal import urls as portal_urls
-
-    return [path(BARE_URL.strip("/") + "/", bare_view), *portal_urls.urlpatterns]
+def add_programme_arguments(parser: argparse.ArgumentParser) -> None:
+    """The sizes of the synthetic programme (harness.build_sprints) at full size and for the query-growth check."""
+    parser.add_argument("--sprints", type=int, default=40, help="sprints per municipality (default 40)")
+    parser.add_argument("--results", type=int, default=10, help="results per sprint (default 10)")
+    parser.add_argument(
+        "--small", type=int, default=4, help="sprints per municipality for the query-growth check (default 4)"
+    )
 
 
 @dataclass
@@ -64,7 +89,7 @@ class Entry:
     `before` runs before every measured request (e.g. to make a page's own cache stale, so it is measured uncached)."""
 
     name: str
-    url: Callable[[dict[str, Any]], str]
+    url: Callable[[Data], str]
     user: str | None
     target_queries: int | None = None
     target_p50_ms: float | None = None
@@ -72,6 +97,19 @@ class Entry:
 
 
 BARE = Entry("bare Django view", lambda d: BARE_URL, None)
+
+
+def dashboard_uncached() -> None:
+    """The dashboard caches its figures until a sprint, result or lesson changes; this is what such a change does."""
+    from dashboard.cache import invalidate
+
+    invalidate()
+
+
+def uncached_dashboard(name: str, url: str, user: str) -> Entry:
+    """A dashboard page measured with its cached figures made stale before every request, against the targets of
+    issue #8: ≤ 20 queries and p50 ≤ 100 ms."""
+    return Entry(name, lambda d: url, user, 20, 100, dashboard_uncached)
 
 
 def users() -> None:
@@ -104,7 +142,7 @@ def clients() -> dict[str | None, Client]:
     return result
 
 
-def build_sprints(*, per_municipality: int, results_per_sprint: int, start_index: int = 0) -> dict[str, Any]:
+def build_sprints(*, per_municipality: int, results_per_sprint: int, start_index: int = 0) -> Data:
     """Bulk-create synthetic sprints (with phases and results) up to `per_municipality` in each of the 14."""
     from sprints.models import Result, Sprint, Status
     from themes.models import (
@@ -172,7 +210,7 @@ def build_sprints(*, per_municipality: int, results_per_sprint: int, start_index
         batch_size=1000,
     )
     kiruna = Sprint.objects.filter(municipality__slug="kiruna").order_by("pk").first()
-    return {"kiruna_sprint": kiruna.pk if kiruna else 0}
+    return {"kiruna_sprint": str(kiruna.pk if kiruna else 0)}
 
 
 def query_count(client: Client, url: str, before: Callable[[], None] | None = None) -> int:
@@ -208,30 +246,26 @@ def timings(
     return wall, cpu
 
 
-def small_query_counts(
-    entries: list[Entry], browsers: dict[str | None, Client], data: dict[str, Any]
-) -> dict[str, int]:
+def small_query_counts(entries: list[Entry], browsers: Browsers, data: Data) -> dict[str, int]:
     return {entry.name: query_count(browsers[entry.user], entry.url(data), entry.before) for entry in entries}
 
 
 def measure(
     entries: list[Entry],
-    browsers: dict[str | None, Client],
-    data: dict[str, Any],
+    browsers: Browsers,
+    data: Data,
     *,
     repeat: int,
     small_queries: dict[str, int],
     rounds: int = 5,
-) -> list[dict[str, Any]]:
+) -> list[Row]:
     """A row per entry: p50/p95 wall time, CPU p50, queries now and at the small size, and the verdicts.
 
     The `repeat` requests per page are taken in `rounds` rounds over all pages, not back to back: this machine has
     slower and faster minutes (the same page measured minutes apart differs by up to 1.7×), and interleaving spreads
     every page, the bare view included, over the same minutes, so the pages compare fairly with each other.
     """
-    queries = {
-        entry.name: query_count(browsers[entry.user], entry.url(data), entry.before) for entry in entries
-    }
+    queries = small_query_counts(entries, browsers, data)
     samples: dict[str, tuple[list[float], list[float]]] = {entry.name: ([], []) for entry in entries}
     per_round = [repeat // rounds + (1 if r < repeat % rounds else 0) for r in range(rounds)]
     for count in per_round:
@@ -239,7 +273,7 @@ def measure(
             wall, cpu = timings(browsers[entry.user], entry.url(data), count, entry.before)
             samples[entry.name][0].extend(wall)
             samples[entry.name][1].extend(cpu)
-    rows = []
+    rows: list[Row] = []
     for entry in entries:
         url, (wall, cpu) = entry.url(data), samples[entry.name]
         p50, cpu_p50 = statistics.median(wall), statistics.median(cpu)
@@ -268,7 +302,56 @@ def measure(
     return rows
 
 
-def machine() -> dict[str, Any]:
+@dataclass
+class Measured:
+    rows: list[Row]
+    build_seconds: float  # building both sizes of the data and counting the queries at the small size
+
+
+def measure_growth(
+    entries: list[Entry], *, repeat: int, small: Callable[[], Data], grow: Callable[[], object]
+) -> Measured:
+    """A page benchmark's run, with the bench's URLs (bench/urls.py) and DEBUG off: migrate the fresh database, add
+    the users, build the `small` data (it returns what the entries' URLs are built from) and count each page's
+    queries on it, `grow` the data to full size, then measure every page (`measure`)."""
+    from django.core.management import call_command
+    from django.test.utils import override_settings
+
+    with override_settings(ROOT_URLCONF="bench.urls", DEBUG=False):
+        call_command("migrate", verbosity=0)
+        users()
+        started = time.perf_counter()
+        data = small()
+        browsers = clients()
+        small_queries = small_query_counts(entries, browsers, data)
+        grow()
+        build_seconds = time.perf_counter() - started
+        rows = measure(entries, browsers, data, repeat=repeat, small_queries=small_queries)
+    return Measured(rows, build_seconds)
+
+
+def programme_sizes() -> dict[str, object]:
+    """What a benchmark on the synthetic programme measured on: municipalities, sprints, results and lessons."""
+    from knowledge.models import LessonPage
+    from sprints.models import Result, Sprint
+
+    return {
+        "municipalities": 14,
+        "sprints": Sprint.objects.count(),
+        "results": Result.objects.count(),
+        "lessons": LessonPage.objects.count(),
+    }
+
+
+def programme_title(benchmark: str, sizes: Mapping[str, object]) -> str:
+    """The title of a benchmark on the synthetic programme (`programme_sizes` and "repeat" in `sizes`)."""
+    return (
+        f"Stigar {benchmark} benchmark: {sizes['sprints']} sprints, {sizes['results']} results, "
+        f"{sizes['lessons']} lessons (synthetic), {sizes['repeat']} requests each"
+    )
+
+
+def machine() -> dict[str, object]:
     from django.conf import settings
 
     return {
@@ -278,9 +361,7 @@ def machine() -> dict[str, Any]:
     }
 
 
-def report(
-    *, title: str, rows: list[dict[str, Any]], sizes: dict[str, Any], small: str, out_name: str
-) -> None:
+def report(*, title: str, rows: list[Row], sizes: Mapping[str, object], small: str, out_name: str) -> None:
     """Print the table (`small` labels the small-size query column) and write bench/results/`out_name`."""
     print(title)
     print(f"Load average (1 min) at the end: {sizes['load_average_1min_at_end']} on {sizes['cpus']} CPUs")
@@ -304,3 +385,20 @@ def report(
     document = {"measured_at": measured_at, "sizes": sizes, "small_size": small, "pages": rows}
     out.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
     print(f"Written to {out.relative_to(ROOT)}")
+
+
+def manage(*args: str, env: Mapping[str, str] | None = None, timeout: float | None = None) -> str:
+    """Run manage.py in a child process from the repository root (with `env`, or this process's environment) and
+    return what it printed; if it fails, stop with the tail of its output."""
+    run = subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+    if run.returncode != 0:
+        raise SystemExit(f"manage.py {' '.join(args)} failed:\n{run.stdout[-3000:]}\n{run.stderr[-3000:]}")
+    return run.stdout

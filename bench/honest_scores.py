@@ -14,12 +14,11 @@ from pathlib import Path
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+if not __package__:  # run as a file: the repository root in place of bench/ (bench/__init__.py)
+    sys.path[0] = str(Path(__file__).resolve().parent.parent)
 
-from insights.scoring.model import BOOTSTRAP_RESAMPLES, MAX_TRAINING_ROWS, bootstrap_auc  # noqa: E402
-
-RESULTS = ROOT / "bench" / "results"
+from bench.harness import RESULTS
+from insights.scoring.model import BOOTSTRAP_RESAMPLES, MAX_TRAINING_ROWS, bootstrap_auc
 
 
 def main() -> None:

@@ -4,10 +4,11 @@ municipalities, taxonomy and visibility levels, plus one method card per sprint 
 from __future__ import annotations
 
 import datetime
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+
+from bench.harness import Data
 
 WORDS = [
     "testvecka",
@@ -33,7 +34,7 @@ WORDS = [
 ]
 
 
-def build_lessons(*, lessons: int, start_index: int = 0) -> dict[str, Any]:
+def build_lessons(*, lessons: int, start_index: int = 0) -> Data:
     """Published lessons spread over municipalities, taxonomy and visibility, plus one method card per method."""
     from knowledge.models import LessonPage, MethodCardPage
     from knowledge.selectors import knowledge_index, vocabulary

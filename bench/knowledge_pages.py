@@ -9,19 +9,15 @@ the taxonomy vocabulary is cached) for a lesson page and the knowledge index, wi
 
 from __future__ import annotations
 
-import argparse
-import time
+import sys
+from pathlib import Path
 
-from harness import BARE, Entry, setup_django
+if not __package__:  # run as a file: the repository root in place of bench/ (bench/__init__.py)
+    sys.path[0] = str(Path(__file__).resolve().parent.parent)
 
-setup_django("knowledge")
-
-import harness  # noqa: E402
-from django.core.management import call_command  # noqa: E402
-from django.test.utils import override_settings  # noqa: E402
-from knowledge_data import build_lessons  # noqa: E402
-
-urlpatterns = harness.urlpatterns()
+from bench import harness
+from bench.harness import BARE, Entry
+from bench.knowledge_data import build_lessons
 
 ENTRIES: list[Entry] = [
     BARE,
@@ -44,38 +40,31 @@ ENTRIES: list[Entry] = [
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+    parser = harness.page_parser(__doc__)
     parser.add_argument("--lessons", type=int, default=2000, help="published lessons (default 2000)")
-    parser.add_argument("--repeat", type=int, default=30, help="timed requests per page (default 30)")
     parser.add_argument(
         "--small", type=int, default=100, help="lessons for the query-growth check (default 100)"
     )
     args = parser.parse_args()
+    harness.setup_django("knowledge")
+    measured = harness.measure_growth(
+        ENTRIES,
+        repeat=args.repeat,
+        small=lambda: build_lessons(lessons=args.small),
+        grow=lambda: build_lessons(lessons=args.lessons, start_index=args.small),
+    )
 
-    with override_settings(ROOT_URLCONF=__name__, DEBUG=False):
-        call_command("migrate", verbosity=0)
-        harness.users()
-        started = time.perf_counter()
-        data = build_lessons(lessons=args.small)
-        browsers = harness.clients()
-        small_queries = harness.small_query_counts(ENTRIES, browsers, data)
-        build_lessons(lessons=args.lessons, start_index=args.small)
-        build_seconds = time.perf_counter() - started
-        rows = harness.measure(ENTRIES, browsers, data, repeat=args.repeat, small_queries=small_queries)
+    from knowledge.models import LessonPage
 
-        from knowledge.models import LessonPage
-
-        sizes = {
-            "lessons": LessonPage.objects.count(),
-            "repeat": args.repeat,
-            "build_seconds": round(build_seconds, 1),
-            **harness.machine(),
-        }
+    sizes = {
+        "lessons": LessonPage.objects.count(),
+        "repeat": args.repeat,
+        "build_seconds": round(measured.build_seconds, 1),
+        **harness.machine(),
+    }
     harness.report(
         title=f"Stigar knowledge page benchmark: {sizes['lessons']} synthetic lessons, {args.repeat} requests each",
-        rows=rows,
+        rows=measured.rows,
         sizes=sizes,
         small=f"@{args.small}",
         out_name="knowledge_pages.json",

@@ -28,17 +28,21 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict
 
 import requests
 
-ROOT = Path(__file__).resolve().parent.parent
-RESULTS = ROOT / "bench" / "results"
-PYTHON = sys.executable
+if not __package__:  # run as a file: the repository root in place of bench/ (bench/__init__.py)
+    sys.path[0] = str(Path(__file__).resolve().parent.parent)
+
+from bench import harness
+from bench.harness import RESULTS, ROOT
+
 GUNICORN = str(Path(sys.executable).with_name("gunicorn"))
 POSTGRES_DB = "stigar_api_hardening2"
 POSTGRES_URL = f"postgres://postgres@127.0.0.1:5432/{POSTGRES_DB}"
 PORT = 8791
+MANAGE_SECONDS = 1800  # the longest a manage.py command may take (migrate, update_index, the shell scripts)
 PSQL = shutil.which("psql") or "/usr/bin/psql"
 
 USERS_SCRIPT = """
@@ -104,22 +108,21 @@ def _env(data_dir: Path, database_url: str) -> dict[str, str]:
     return env
 
 
-def _manage(env: dict[str, str], *args: str) -> str:
-    run = subprocess.run(
-        [PYTHON, "manage.py", *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=1800,
-        check=False,
-    )
-    if run.returncode != 0:
-        raise SystemExit(f"manage.py {' '.join(args)} failed:\n{run.stdout[-3000:]}\n{run.stderr[-3000:]}")
-    return run.stdout
+class Check(TypedDict):
+    """What CHECK_SCRIPT found of the acknowledged writes (ids of the lost ones)."""
+
+    results: int
+    lost_results: list[str]
+    sprints: int
+    lost_sprint_goals: list[str]
+    comments: int
+    lost_comments: list[int]
+    results_in_db: int
+    sprints_in_db: int
 
 
 def _marked(output: str, marker: str) -> Any:
+    """The JSON a script run in `manage.py shell` printed on its line starting with `marker`."""
     line = next(line for line in output.splitlines() if line.startswith(marker))
     return json.loads(line.removeprefix(marker))
 
@@ -142,7 +145,9 @@ class Writer(threading.Thread):
         self.my_sprints: list[int] = []
         self.n = 0
 
-    def _call(self, kind: str, method: str, path: str, body: dict[str, Any]) -> requests.Response | None:
+    def _call(
+        self, kind: str, method: str, path: str, body: dict[str, str | list[str]]
+    ) -> requests.Response | None:
         started = time.perf_counter()
         try:
             response = self.session.request(method, self.base + path, json=body, timeout=60)
@@ -240,7 +245,7 @@ def _percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))] if ordered else 0.0
 
 
-def run_backend(name: str, *, seconds: float, writers: int) -> dict[str, Any]:
+def run_backend(name: str, *, seconds: float, writers: int) -> dict[str, object]:
     data_dir = Path(tempfile.mkdtemp(prefix=f"stigar-bench-load-{name}-"))
     if name == "postgres":
         _fresh_postgres()
@@ -249,9 +254,14 @@ def run_backend(name: str, *, seconds: float, writers: int) -> dict[str, Any]:
         database_url = f"sqlite:///{data_dir / 'stigar.sqlite3'}"
     env = _env(data_dir, database_url)
     print(f"[{name}] migrating {database_url}", flush=True)
-    _manage(env, "migrate", "--noinput")
-    _manage(env, "update_index")  # as `make run` does before it starts the server
-    leads = _marked(_manage(env, "shell", "-c", USERS_SCRIPT.replace("WRITERS", str(writers))), "LEADS=")
+    harness.manage("migrate", "--noinput", env=env, timeout=MANAGE_SECONDS)
+    harness.manage(
+        "update_index", env=env, timeout=MANAGE_SECONDS
+    )  # as `make run` does before it starts the server
+    users_script = USERS_SCRIPT.replace("WRITERS", str(writers))
+    leads: dict[str, str] = _marked(
+        harness.manage("shell", "-c", users_script, env=env, timeout=MANAGE_SECONDS), "LEADS="
+    )
     base = f"http://127.0.0.1:{PORT}"
     log = (data_dir / "gunicorn.log").open("w")
     server = subprocess.Popen(
@@ -297,8 +307,15 @@ def run_backend(name: str, *, seconds: float, writers: int) -> dict[str, Any]:
     acked_file.write_text(
         json.dumps({"results": merged.results, "sprints": merged.sprints, "comments": merged.comments})
     )
-    check = _marked(
-        _manage(env, "shell", "-c", CHECK_SCRIPT.replace("ACKED", repr(str(acked_file)))), "CHECK="
+    check: Check = _marked(
+        harness.manage(
+            "shell",
+            "-c",
+            CHECK_SCRIPT.replace("ACKED", repr(str(acked_file))),
+            env=env,
+            timeout=MANAGE_SECONDS,
+        ),
+        "CHECK=",
     )
     every = [v for values in merged.latencies.values() for v in values]
     requests_made = len(every) + len(merged.transport_errors)
@@ -307,7 +324,7 @@ def run_backend(name: str, *, seconds: float, writers: int) -> dict[str, Any]:
     gunicorn_log = (data_dir / "gunicorn.log").read_text()
     kept_log = Path(tempfile.gettempdir()) / f"stigar-bench-load-{name}-gunicorn.log"
     shutil.copyfile(data_dir / "gunicorn.log", kept_log)
-    outcome = {
+    outcome: dict[str, object] = {
         "backend": name,
         "server": "gunicorn portal.wsgi -w 4 (portal.settings.dev, DJANGO_DEBUG=false, file caches)",
         "database": "embedded SQLite (WAL)" if name == "sqlite" else "PostgreSQL",

@@ -27,9 +27,13 @@ import tempfile
 import time
 import urllib.request
 from pathlib import Path
-from typing import Any
+from typing import TypedDict
 
-ROOT = Path(__file__).resolve().parent.parent
+if not __package__:  # run as a file: the repository root in place of bench/ (bench/__init__.py)
+    sys.path[0] = str(Path(__file__).resolve().parent.parent)
+
+from bench.harness import ROOT
+
 TMP = Path(tempfile.mkdtemp(prefix="stigar-bench-page-cache-"))
 PORT = 8765
 WRK = shutil.which("wrk")
@@ -58,13 +62,12 @@ CONFIGURATIONS: list[tuple[str, dict[str, str]]] = [
 def build(*, lessons: int) -> str:
     """Migrate, add synthetic lessons and collect static files; returns a public lesson's path."""
     os.environ.update(ENV)
-    sys.path.insert(0, str(ROOT))
-    sys.path.insert(0, str(ROOT / "bench"))
     import django
 
     django.setup()
     from django.core.management import call_command
-    from knowledge_data import build_lessons
+
+    from bench.knowledge_data import build_lessons
 
     call_command("migrate", verbosity=0)
     call_command("collectstatic", verbosity=0, interactive=False)
@@ -82,7 +85,9 @@ def clear_page_caches() -> None:
 def get(url: str) -> http.client.HTTPResponse:
     # A loopback http:// URL built here, never a user-given one.
     request = urllib.request.Request(url, headers=dict([PROXY_HEADER]))  # noqa: S310
-    return urllib.request.urlopen(request, timeout=60)  # type: ignore[no-any-return]  # noqa: S310
+    response = urllib.request.urlopen(request, timeout=60)  # noqa: S310
+    assert isinstance(response, http.client.HTTPResponse)  # what urlopen answers an http:// URL with
+    return response
 
 
 def start_gunicorn(extra: dict[str, str], url: str) -> subprocess.Popen[bytes]:
@@ -115,7 +120,16 @@ def stop(process: subprocess.Popen[bytes]) -> None:
     process.wait(timeout=30)
 
 
-def wrk(url: str, *, duration: int, connections: int) -> dict[str, Any]:
+class WrkResult(TypedDict):
+    requests_per_s: int
+    latency_p50: str | None
+    latency_p90: str | None
+    latency_p99: str | None
+    non_2xx: int
+    wrk_output: str
+
+
+def wrk(url: str, *, duration: int, connections: int) -> WrkResult:
     assert WRK is not None
     output = subprocess.run(
         [

@@ -16,44 +16,39 @@ All data is synthetic.
 
 from __future__ import annotations
 
-import argparse
-from typing import Any
+import sys
+from pathlib import Path
+from typing import TypedDict
 
-from harness import BARE, Entry, setup_django
+if not __package__:  # run as a file: the repository root in place of bench/ (bench/__init__.py)
+    sys.path[0] = str(Path(__file__).resolve().parent.parent)
 
-setup_django("pages")
-
-import harness  # noqa: E402
-from django.core.management import call_command  # noqa: E402
-from django.test.utils import override_settings  # noqa: E402
-from knowledge_data import build_lessons  # noqa: E402
-
-urlpatterns = harness.urlpatterns()
+from bench import harness
+from bench.harness import BARE, Entry, uncached_dashboard
+from bench.knowledge_data import build_lessons
 
 
-def dashboard_uncached() -> None:
-    """The dashboard caches its figures until a sprint, result or lesson changes; this is what such a change does."""
-    from dashboard.cache import invalidate
+class SystemActor(TypedDict):
+    """The plans services' arguments for a write of the system (no user, no permission check)."""
 
-    invalidate()
+    actor: None
+    skip_permission_checks: bool
 
 
-def build_plans(*, items: int, start_index: int = 0) -> dict[str, Any]:
+def build_plans(*, items: int, start_index: int = 0) -> None:
     """A plan per municipality for 2026 with `items` needs, goals and activities (each activity serving a goal,
     answering a need and carried by two sprints), tags shared across municipalities, synthetic indicator values and
     synthetic prospects in Desire and Action, through the services."""
     import datetime
     from decimal import Decimal
 
-    from django.utils import timezone
-
-    from insights.models import ImportBatch, Prospect
     from plans import services
     from plans.models import ActionPlan, IndicatorValue
     from sprints.models import Sprint
+    from tests.plans.conftest import add_prospects
     from themes.models import Municipality, RelocationPhase, ValueChainStep, WorkPackage
 
-    system: dict[str, Any] = {"actor": None, "skip_permission_checks": True}
+    system: SystemActor = {"actor": None, "skip_permission_checks": True}
     steps, phases, wps = (
         list(ValueChainStep.objects.all()),
         list(RelocationPhase.objects.all()),
@@ -97,29 +92,11 @@ def build_plans(*, items: int, start_index: int = 0) -> dict[str, Any]:
             date=datetime.date(2026, 3, start_index + 1),
             defaults={"value": Decimal(10 + m), "source": "Syntetiska benchdata", "synthetic": True},
         )
-        batch = ImportBatch.objects.create(
-            municipality=municipality, file_name="bench.csv", status="imported"
-        )
-        Prospect.objects.bulk_create(
-            Prospect(
-                municipality=municipality,
-                pseudonym=f"bench-{start_index}-{i}",
-                country="DE",
-                age_band="25-34",
-                household="couple",
-                aida_stage=("desire", "action")[i % 2],
-                imported_at=timezone.now(),
-                batch=batch,
-            )
-            for i in range(200 * (items - start_index))
-        )
-    from insights.selectors import pipeline_changed
-
-    pipeline_changed()  # what the import service does
-    return {}
+        # Pseudonymous prospects as the import stores them (an import of 2026), as the plans tests add them.
+        add_prospects(municipality, desire=100 * (items - start_index), action=100 * (items - start_index))
 
 
-def build_notifications(*, count: int, start_index: int = 0) -> dict[str, Any]:
+def build_notifications(*, count: int, start_index: int = 0) -> None:
     """`count` notifications for Kiruna's lead about Kiruna's sprints (a third unread), from the coordinator."""
     import datetime
 
@@ -163,7 +140,6 @@ def build_notifications(*, count: int, start_index: int = 0) -> dict[str, Any]:
         Notification.objects.filter(pk__gte=pk, pk__lt=pk + 250).update(
             created_at=now - datetime.timedelta(days=offset)
         )
-    return {}
 
 
 ENTRIES: list[Entry] = [
@@ -178,22 +154,8 @@ ENTRIES: list[Entry] = [
     Entry("knowledge index (coordinator)", lambda d: "/kunskap/", "coordinator", 15, 50),
     Entry("lesson page (anonymous)", lambda d: d["lesson_url"], None, 15, 50),
     Entry("lesson page (coordinator)", lambda d: d["lesson_url"], "coordinator", 15, 50),
-    Entry(
-        "programme dashboard, uncached (coordinator)",
-        lambda d: "/dashboard/",
-        "coordinator",
-        20,
-        100,
-        dashboard_uncached,
-    ),
-    Entry(
-        "municipality dashboard, uncached (lead)",
-        lambda d: "/dashboard/kiruna/",
-        "lead-kiruna",
-        20,
-        100,
-        dashboard_uncached,
-    ),
+    uncached_dashboard("programme dashboard, uncached (coordinator)", "/dashboard/", "coordinator"),
+    uncached_dashboard("municipality dashboard, uncached (lead)", "/dashboard/kiruna/", "lead-kiruna"),
     Entry("action plan page (coordinator)", lambda d: "/plans/kiruna/2026/", "coordinator", 15, 50),
     Entry("action plan page (lead, editing)", lambda d: "/plans/kiruna/2026/", "lead-kiruna", 15, 50),
     Entry("action plan page (anonymous)", lambda d: "/plans/kiruna/2026/", None, 15, 50),
@@ -210,15 +172,8 @@ ENTRIES: list[Entry] = [
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--sprints", type=int, default=40, help="sprints per municipality (default 40)")
-    parser.add_argument("--results", type=int, default=10, help="results per sprint (default 10)")
-    parser.add_argument("--repeat", type=int, default=30, help="timed requests per page (default 30)")
-    parser.add_argument(
-        "--small", type=int, default=4, help="sprints per municipality for the query-growth check (default 4)"
-    )
+    parser = harness.page_parser(__doc__)
+    harness.add_programme_arguments(parser)
     parser.add_argument("--lessons", type=int, default=2000, help="published lessons (default 2000)")
     parser.add_argument(
         "--small-lessons", type=int, default=100, help="lessons for the query-growth check (default 100)"
@@ -236,46 +191,39 @@ def main() -> None:
         help="notifications for the query-growth check (default 50)",
     )
     args = parser.parse_args()
+    harness.setup_django("pages")
 
-    with override_settings(ROOT_URLCONF=__name__, DEBUG=False):
-        call_command("migrate", verbosity=0)
-        harness.users()
+    def small() -> harness.Data:
         data = harness.build_sprints(per_municipality=args.small, results_per_sprint=args.results)
         data.update(build_lessons(lessons=args.small_lessons))
         build_plans(items=2)
         build_notifications(count=args.small_notifications)
-        browsers = harness.clients()
-        small_queries = harness.small_query_counts(ENTRIES, browsers, data)
+        return data
+
+    def grow() -> None:
         harness.build_sprints(
             per_municipality=args.sprints, results_per_sprint=args.results, start_index=args.small
         )
         build_lessons(lessons=args.lessons, start_index=args.small_lessons)
         build_plans(items=args.plan_items, start_index=2)
         build_notifications(count=args.notifications, start_index=args.small_notifications)
-        rows = harness.measure(ENTRIES, browsers, data, repeat=args.repeat, small_queries=small_queries)
 
-        from conversations.models import Notification
-        from knowledge.models import LessonPage
-        from plans.models import Activity, Need
-        from sprints.models import Result, Sprint
+    measured = harness.measure_growth(ENTRIES, repeat=args.repeat, small=small, grow=grow)
 
-        sizes = {
-            "municipalities": 14,
-            "sprints": Sprint.objects.count(),
-            "results": Result.objects.count(),
-            "lessons": LessonPage.objects.count(),
-            "plan_needs": Need.objects.count(),
-            "plan_activities": Activity.objects.count(),
-            "notifications": Notification.objects.count(),
-            "repeat": args.repeat,
-            **harness.machine(),
-        }
+    from conversations.models import Notification
+    from plans.models import Activity, Need
+
+    sizes = {
+        **harness.programme_sizes(),
+        "plan_needs": Need.objects.count(),
+        "plan_activities": Activity.objects.count(),
+        "notifications": Notification.objects.count(),
+        "repeat": args.repeat,
+        **harness.machine(),
+    }
     harness.report(
-        title=(
-            f"Stigar page benchmark: {sizes['sprints']} sprints, {sizes['results']} results, "
-            f"{sizes['lessons']} lessons (synthetic), {args.repeat} requests each"
-        ),
-        rows=rows,
+        title=harness.programme_title("page", sizes),
+        rows=measured.rows,
         sizes=sizes,
         small=f"@{args.small}/mun",
         out_name="pages.json",

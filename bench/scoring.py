@@ -18,12 +18,14 @@ import platform
 import resource
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+if not __package__:  # run as a file: the repository root in place of bench/ (bench/__init__.py)
+    sys.path[0] = str(Path(__file__).resolve().parent.parent)
+
+from bench import harness, prospects
+from bench.harness import ROOT
 
 
 def peak_rss_mb() -> float:
@@ -49,62 +51,36 @@ def naive_baseline(csv_path: str, database: str) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser = prospects.parser(__doc__, rows=1_000_000, output="scoring.json")
     parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--database-url", default="", help="a PostgreSQL database instead of a fresh SQLite")
-    parser.add_argument("--output", default=str(ROOT / "bench" / "results" / "scoring.json"))
     parser.add_argument("--naive-baseline", nargs=2, metavar=("CSV", "SQLITE"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.naive_baseline:
         naive_baseline(*args.naive_baseline)
         return
 
-    data_dir = tempfile.mkdtemp(prefix="stigar-bench-scoring-")
-    os.environ["STIGAR_DATA_DIR"] = data_dir
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.dev")
-    if args.database_url:
-        os.environ["DATABASE_URL"] = args.database_url
-    else:
-        os.environ.pop("DATABASE_URL", None)
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-    from django.db import connection
-
+    data_dir = prospects.setup_django("scoring", database_url=args.database_url)
     from insights.models import Prospect
-    from insights.services import prospects_import, prospects_score
-    from themes.models import Municipality
+    from insights.services import prospects_score
 
-    call_command("migrate", verbosity=0)
-    municipality = Municipality.objects.get(slug="kiruna")
-    # A PostgreSQL database may hold an earlier run: removed in SQL, since the ORM's delete() would load a million
-    # rows into this process and spoil its peak-memory figure.
-    with connection.cursor() as cursor:
-        table = connection.ops.quote_name(Prospect._meta.db_table)
-        cursor.execute(f"DELETE FROM {table} WHERE municipality_id = %s", [municipality.pk])  # noqa: S608
-    csv_path = Path(data_dir) / "synthetic-prospects.csv"
+    municipality = prospects.kiruna_emptied(Prospect)
+    csv_path = data_dir / "synthetic-prospects.csv"
 
     load_before = os.getloadavg()
     # Generated in a child process, so that this process's peak memory is the import's and scoring's alone.
     started = time.perf_counter()
-    subprocess.run(
-        [sys.executable, str(ROOT / "manage.py"), "generate_prospects", "--municipality", municipality.slug,
-         "--rows", str(args.rows), "--seed", str(args.seed), "--dialect", "sv", "--output", str(csv_path)],
-        check=True, env={**os.environ}, cwd=ROOT,
+    print(
+        harness.manage(
+            "generate_prospects", "--municipality", municipality.slug, "--rows", str(args.rows),
+            "--seed", str(args.seed), "--dialect", "sv", "--output", str(csv_path),
+        ),
+        end="",
     )  # fmt: skip
     generate_seconds = time.perf_counter() - started
     rss_before = peak_rss_mb()
 
     started, cpu_started = time.perf_counter(), time.process_time()
-    report = prospects_import(
-        actor=None,
-        skip_permission_checks=True,
-        municipality=municipality,
-        file=csv_path,
-        file_name=csv_path.name,
-    )
+    report = prospects.import_file(municipality, csv_path)
     import_seconds = time.perf_counter() - started
     import_cpu_seconds = time.process_time() - cpu_started
     if report.status != "imported":
@@ -119,7 +95,7 @@ def main() -> None:
     load_after = os.getloadavg()
 
     baseline = subprocess.run(
-        [sys.executable, __file__, "--naive-baseline", str(csv_path), str(Path(data_dir) / "naive.sqlite3")],
+        [sys.executable, __file__, "--naive-baseline", str(csv_path), str(data_dir / "naive.sqlite3")],
         check=True, capture_output=True, text=True, cwd=ROOT,
     )  # fmt: skip
     naive = json.loads(baseline.stdout)

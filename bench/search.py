@@ -17,10 +17,13 @@ import statistics
 import sys
 import time
 from pathlib import Path
+from typing import TypedDict
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+if not __package__:  # run as a file: the repository root in place of bench/ (bench/__init__.py)
+    sys.path[0] = str(Path(__file__).resolve().parent.parent)
 
-from search_common import RESULTS, rebuild, setup_django
+from bench.harness import RESULTS
+from bench.search_common import Backend, rebuild, setup_django
 
 SUBJECTS = [
     "bostadsbrist",
@@ -164,7 +167,24 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
-def measure_queries(backend, queries: list[str], rounds: int, warm: bool = True) -> dict[str, float]:
+class Latency(TypedDict):
+    p50_ms: float
+    p95_ms: float
+
+
+class BackendFigures(TypedDict):
+    index_build_s: float | None  # None: reused data whose earlier run left no build time
+    query_rounds: int
+    query_warm_up: bool
+    query: Latency
+    save_to_index: Latency
+
+
+def latency(timings: list[float]) -> Latency:
+    return {"p50_ms": round(statistics.median(timings), 2), "p95_ms": round(percentile(timings, 0.95), 2)}
+
+
+def measure_queries(backend: Backend, queries: list[str], rounds: int, warm: bool = True) -> Latency:
     from knowledge.models import KnowledgePage
 
     def run(query: str) -> None:
@@ -180,10 +200,10 @@ def measure_queries(backend, queries: list[str], rounds: int, warm: bool = True)
             started = time.perf_counter()
             run(query)
             timings.append((time.perf_counter() - started) * 1000)
-    return {"p50_ms": round(statistics.median(timings), 2), "p95_ms": round(percentile(timings, 0.95), 2)}
+    return latency(timings)
 
 
-def measure_saves(backend, count: int) -> dict[str, float]:
+def measure_saves(backend: Backend, count: int) -> Latency:
     from knowledge.models import LessonPage
 
     rng = random.Random(7)
@@ -195,7 +215,7 @@ def measure_saves(backend, count: int) -> dict[str, float]:
         started = time.perf_counter()
         backend.add(page)
         timings.append((time.perf_counter() - started) * 1000)
-    return {"p50_ms": round(statistics.median(timings), 2), "p95_ms": round(percentile(timings, 0.95), 2)}
+    return latency(timings)
 
 
 def main() -> None:
@@ -247,30 +267,33 @@ def main() -> None:
         "reused_data_dir": bool(options.reuse) and not options.rebuild,
         "regenerated_pages": not options.reuse,
     }
+    figures: dict[str, BackendFigures] = {}
     for name, label in (("default", "whoosh"), ("database", "database")):
         if options.only and label != options.only:
             continue
         # Reusing a run's data: its index is already built; its build time is carried over.
+        build: float | None
         if options.reuse and not options.rebuild:
             build = previous.get(label, {}).get("index_build_s")
         else:
             build = rebuild(name)
-        backend = get_search_backend(name)
+        backend: Backend = get_search_backend(name)
         rounds = options.rounds if label == "whoosh" else options.database_rounds
-        report[label] = {
-            "index_build_s": round(build, 2),
+        figures[label] = {
+            "index_build_s": None if build is None else round(build, 2),
             "query_rounds": rounds,
             "query_warm_up": label == "whoosh",
             "query": measure_queries(backend, queries, rounds, warm=label == "whoosh"),
             "save_to_index": measure_saves(backend, options.saves),
         }
-        print(f"{label}: {report[label]}", flush=True)
+        print(f"{label}: {figures[label]}", flush=True)
+    report.update(figures)
     if options.only:
         print(json.dumps(report, indent=2))
         RESULTS.mkdir(parents=True, exist_ok=True)
         (RESULTS / f"search_{options.only}_rerun.json").write_text(json.dumps(report, indent=2))
         return
-    whoosh, database = report["whoosh"], report["database"]
+    whoosh, database = figures["whoosh"], figures["database"]
     report["ratio_whoosh_to_database"] = {
         "index_build": round(whoosh["index_build_s"] / database["index_build_s"], 2)
         if whoosh["index_build_s"] and database["index_build_s"]
@@ -281,7 +304,7 @@ def main() -> None:
     }
     print(f"{'':10} {'build s':>8} {'q p50 ms':>9} {'q p95 ms':>9} {'save p95 ms':>12}")
     for label in ("whoosh", "database"):
-        r = report[label]
+        r = figures[label]
         print(
             f"{label:10} {r['index_build_s'] or float('nan'):8.1f} {r['query']['p50_ms']:9.1f} {r['query']['p95_ms']:9.1f}"
             f" {r['save_to_index']['p95_ms']:12.1f}"

@@ -31,9 +31,11 @@ from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-RESULTS = ROOT / "bench" / "results"
+if not __package__:  # run as a file: the repository root in place of bench/ (bench/__init__.py)
+    sys.path[0] = str(Path(__file__).resolve().parent.parent)
+
+from bench.harness import RESULTS, ROOT
+
 SNOWBALL = ROOT / "bench" / "data" / "snowball"
 COMPOUNDS = ROOT / "bench" / "heldout" / "compounds.tsv"
 # The development set (bench/dev/README.md): drawn from wordfreq's word list and labelled by the helper that tuned the

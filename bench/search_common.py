@@ -3,14 +3,35 @@
 from __future__ import annotations
 
 import os
-import sys
 import tempfile
 import time
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Protocol
 
-ROOT = Path(__file__).resolve().parent.parent
-RESULTS = ROOT / "bench" / "results"
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
+    from knowledge.models import KnowledgePage
+
+
+class Results(Protocol):
+    """What a backend's search answers: sliced for the top hits, counted for the total."""
+
+    def __getitem__(self, key: slice) -> Iterable[KnowledgePage]: ...
+
+    def count(self) -> int: ...
+
+
+class Backend(Protocol):
+    """What the search benchmarks use of modelsearch's backend API (both backends, knowledge.search.backend and
+    modelsearch.backends.database, have it; modelsearch ships no type information)."""
+
+    def search(
+        self, query: str, model_or_queryset: QuerySet[KnowledgePage], *, operator: str | None = None
+    ) -> Results: ...
+
+    def add(self, obj: KnowledgePage) -> None: ...
 
 
 def setup_django(label: str, reuse: str | None = None) -> Path:
@@ -19,7 +40,6 @@ def setup_django(label: str, reuse: str | None = None) -> Path:
     os.environ["STIGAR_DATA_DIR"] = str(data_dir)
     os.environ["DJANGO_SETTINGS_MODULE"] = "portal.settings.test"
     os.environ.setdefault("SEARCH_BACKEND", "whoosh")
-    sys.path.insert(0, str(ROOT))
     import django
     from django.conf import settings
 
@@ -52,17 +72,21 @@ def rebuild(backend_name: str) -> float:
     return time.perf_counter() - started
 
 
-def ranked(backend: Any, query: str, queryset: Any, limit: int = 10) -> list[Any]:
+def ranked(
+    backend: Backend, query: str, queryset: QuerySet[KnowledgePage], limit: int = 10
+) -> list[KnowledgePage]:
     """What a reader gets: the top hits, or those of the corrected query when nothing matched and the backend suggests one."""
     results = _all_then_some(backend, query, queryset, limit)
-    if not results and hasattr(backend, "suggest"):
+    if not results and hasattr(backend, "suggest"):  # the Whoosh backend (knowledge.search.backend) has it
         suggestion = backend.suggest(query, queryset)
         if suggestion:
             results = _all_then_some(backend, suggestion, queryset, limit)
     return results
 
 
-def _all_then_some(backend: Any, query: str, queryset: Any, limit: int) -> list[Any]:
+def _all_then_some(
+    backend: Backend, query: str, queryset: QuerySet[KnowledgePage], limit: int
+) -> list[KnowledgePage]:
     """As knowledge.search.selectors does: pages with every word, then (if few) pages with some of them."""
     results = list(backend.search(query, queryset, operator="and")[:limit])
     if len(results) < limit and len(query.split()) > 1:

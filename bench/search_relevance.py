@@ -18,11 +18,21 @@ import math
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, NotRequired, TypedDict
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+if not __package__:  # run as a file: the repository root in place of bench/ (bench/__init__.py)
+    sys.path[0] = str(Path(__file__).resolve().parent.parent)
 
 import yaml
-from search_common import RESULTS, ROOT, ranked, rebuild, setup_django
+
+from bench.harness import RESULTS, ROOT
+from bench.search_common import Backend, ranked, rebuild, setup_django
+
+if TYPE_CHECKING:
+    from django.contrib.auth.base_user import AbstractBaseUser
+    from django.db.models import QuerySet
+
+    from knowledge.models import KnowledgePage
 
 HELDOUT = ROOT / "bench" / "heldout"
 
@@ -151,8 +161,50 @@ JUDGEMENTS: dict[str, dict[str, int]] = {
 }
 
 
+# A query's figures, and a set's means over its queries (key names as in bench/results/search_relevance.json).
+QueryScore = TypedDict(
+    "QueryScore", {"ndcg@10": float, "rr": float, "recall@10": float, "hits": int, "top3": list[str]}
+)
+Summary = TypedDict(
+    "Summary", {"queries_n": int, "ndcg@10": float, "mrr": float, "recall@10": float, "without_hit": int}
+)
+SetScore = TypedDict(
+    "SetScore",
+    {
+        "queries_n": int,
+        "ndcg@10": float,
+        "mrr": float,
+        "recall@10": float,
+        "without_hit": int,
+        "queries": dict[str, QueryScore],
+    },
+)
+# The held-out set's queries have kinds (compound, english, ...): its score also has the means by kind.
+HeldOutScore = TypedDict(
+    "HeldOutScore",
+    {
+        "queries_n": int,
+        "ndcg@10": float,
+        "mrr": float,
+        "recall@10": float,
+        "without_hit": int,
+        "by_kind": dict[str, Summary],
+        "english_at_0.6": int,
+        "queries": dict[str, QueryScore],
+    },
+)
+
+
+class SetScores(TypedDict):
+    """A backend's scores on both sets (and how long its index took to build; not for the search page as served)."""
+
+    index_build_s: NotRequired[float]
+    demo: SetScore
+    heldout: HeldOutScore
+
+
 def dcg(grades: list[int]) -> float:
-    return sum((2**grade - 1) / math.log2(rank + 2) for rank, grade in enumerate(grades))
+    return sum((2.0**grade - 1) / math.log2(rank + 2) for rank, grade in enumerate(grades))
 
 
 def heldout_judgements() -> tuple[dict[str, dict[str, int]], dict[str, str]]:
@@ -163,11 +215,12 @@ def heldout_judgements() -> tuple[dict[str, dict[str, int]], dict[str, str]]:
     return judgements, kinds
 
 
-def evaluate(backend, queryset, judgements: dict[str, dict[str, int]], kinds: dict[str, str] | None = None):
-    return score(lambda query: [page.slug for page in ranked(backend, query, queryset)], judgements, kinds)
+def engine(backend: Backend, queryset: QuerySet[KnowledgePage]) -> Callable[[str], list[str]]:
+    """The slugs `backend` ranks first in `queryset` for a query, as a reader gets them (search_common.ranked)."""
+    return lambda query: [page.slug for page in ranked(backend, query, queryset)]
 
 
-def served(user) -> Callable[[str], list[str]]:
+def served(user: AbstractBaseUser) -> Callable[[str], list[str]]:
     """The knowledge pages the search page shows `user` for a query, top 10: the whole corpus (demo and held-out
     pages compete), sprints left out, and a query that finds nothing as typed loosened as the page does it."""
     from sitesearch.selectors import search_everything
@@ -179,12 +232,32 @@ def served(user) -> Callable[[str], list[str]]:
     return first_ten
 
 
-def score(
-    search: Callable[[str], list[str]],
-    judgements: dict[str, dict[str, int]],
-    kinds: dict[str, str] | None = None,
-):
-    per_query = {}
+def score(search: Callable[[str], list[str]], judgements: dict[str, dict[str, int]]) -> SetScore:
+    per_query = query_scores(search, judgements)
+    return {**summarise(per_query), "queries": per_query}
+
+
+def score_by_kind(
+    search: Callable[[str], list[str]], judgements: dict[str, dict[str, int]], kinds: dict[str, str]
+) -> HeldOutScore:
+    per_query = query_scores(search, judgements)
+    by_kind = {
+        kind: summarise({q: r for q, r in per_query.items() if kinds[q] == kind})
+        for kind in sorted(set(kinds.values()))
+    }
+    english = [r for q, r in per_query.items() if kinds[q] == "english"]
+    return {
+        **summarise(per_query),
+        "by_kind": by_kind,
+        "english_at_0.6": sum(1 for r in english if r["ndcg@10"] >= 0.6),
+        "queries": per_query,
+    }
+
+
+def query_scores(
+    search: Callable[[str], list[str]], judgements: dict[str, dict[str, int]]
+) -> dict[str, QueryScore]:
+    per_query: dict[str, QueryScore] = {}
     for query, judged in judgements.items():
         slugs = search(query)
         grades = [judged.get(slug, 0) for slug in slugs]
@@ -198,19 +271,10 @@ def score(
             "hits": len(slugs),
             "top3": slugs[:3],
         }
-    result = summarise(per_query)
-    if kinds:
-        result["by_kind"] = {
-            kind: summarise({q: r for q, r in per_query.items() if kinds[q] == kind})
-            for kind in sorted(set(kinds.values()))
-        }
-        english = [r for q, r in per_query.items() if kinds[q] == "english"]
-        result["english_at_0.6"] = sum(1 for r in english if r["ndcg@10"] >= 0.6)
-    result["queries"] = per_query
-    return result
+    return per_query
 
 
-def summarise(per_query: dict[str, dict[str, object]]) -> dict[str, object]:
+def summarise(per_query: dict[str, QueryScore]) -> Summary:
     n = len(per_query)
     return {
         "queries_n": n,
@@ -251,31 +315,31 @@ def main() -> None:
     print(f"knowledge pages: {len(demo_ids)} demo + {len(heldout_ids)} held-out", flush=True)
 
     heldout, kinds = heldout_judgements()
-    report: dict[str, object] = {"demo_queries": len(JUDGEMENTS), "heldout_queries": len(heldout)}
+    sets: dict[str, SetScores] = {}
     for name, label in (("default", "whoosh"), ("database", "database")):
         seconds = rebuild(name)
-        backend = get_search_backend(name)
+        backend: Backend = get_search_backend(name)
         live = KnowledgePage.objects.live()
-        report[label] = {
+        sets[label] = {
             "index_build_s": round(seconds, 2),
-            "demo": evaluate(backend, live.filter(pk__in=demo_ids), JUDGEMENTS),
-            "heldout": evaluate(backend, live.filter(pk__in=heldout_ids), heldout, kinds),
+            "demo": score(engine(backend, live.filter(pk__in=demo_ids)), JUDGEMENTS),
+            "heldout": score_by_kind(engine(backend, live.filter(pk__in=heldout_ids)), heldout, kinds),
         }
     # The engine's figures above are for what the backend ranks within each set; these are what a coordinator
     # gets from the search page itself, over every page at once, with its loosening of queries that find nothing.
     coordinator = get_user_model().objects.get(username="coordinator")
-    report["whoosh_as_served"] = {
+    sets["whoosh_as_served"] = {
         "demo": score(served(coordinator), JUDGEMENTS),
-        "heldout": score(served(coordinator), heldout, kinds),
+        "heldout": score_by_kind(served(coordinator), heldout, kinds),
     }
     print(f"{'':16} {'set':8} {'nDCG@10':>8} {'MRR':>6} {'R@10':>6} {'no hit':>6}")
     for label in ("whoosh", "database", "whoosh_as_served"):
         for set_name in ("demo", "heldout"):
-            r = report[label][set_name]
+            r = sets[label][set_name]
             print(
                 f"{label:16} {set_name:8} {r['ndcg@10']:8.3f} {r['mrr']:6.3f} {r['recall@10']:6.3f} {r['without_hit']:6}"
             )
-        by_kind = report[label]["heldout"]["by_kind"]
+        by_kind = sets[label]["heldout"]["by_kind"]
         print(
             "                 held-out by kind: "
             + ", ".join(
@@ -283,8 +347,9 @@ def main() -> None:
             )
         )
         print(
-            f"                 English queries at nDCG@10 >= 0.6: {report[label]['heldout']['english_at_0.6']}"
+            f"                 English queries at nDCG@10 >= 0.6: {sets[label]['heldout']['english_at_0.6']}"
         )
+    report = {"demo_queries": len(JUDGEMENTS), "heldout_queries": len(heldout), **sets}
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "search_relevance.json").write_text(json.dumps(report, ensure_ascii=False, indent=2))
 

@@ -8,61 +8,53 @@ Prints the figures and writes bench/results/stage_history.json.
 
 from __future__ import annotations
 
-import argparse
+import functools
 import json
 import os
 import sys
-import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import ParamSpec, TypeVar
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+if not __package__:  # run as a file: the repository root in place of bench/ (bench/__init__.py)
+    sys.path[0] = str(Path(__file__).resolve().parent.parent)
+
+from bench import prospects
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def timed(function: Callable[P, R], spent: list[float]) -> Callable[P, R]:
+    """`function`, appending the seconds each call of it takes to `spent`."""
+
+    @functools.wraps(function)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        started = time.perf_counter()
+        result = function(*args, **kwargs)
+        spent.append(time.perf_counter() - started)
+        return result
+
+    return wrapper
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--rows", type=int, default=200_000)
-    parser.add_argument("--database-url", default="")
-    parser.add_argument("--output", default=str(ROOT / "bench" / "results" / "stage_history.json"))
-    args = parser.parse_args()
-    data_dir = tempfile.mkdtemp(prefix="stigar-bench-history-")
-    os.environ["STIGAR_DATA_DIR"] = data_dir
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.dev")
-    if args.database_url:
-        os.environ["DATABASE_URL"] = args.database_url
-    else:
-        os.environ.pop("DATABASE_URL", None)
-    import django
-
-    django.setup()
+    args = prospects.parser(__doc__, rows=200_000, output="stage_history.json").parse_args()
+    data_dir = prospects.setup_django("history", database_url=args.database_url)
     from django.core.cache import cache
-    from django.core.management import call_command
     from django.db import connection
 
     from insights import selectors, services
     from insights.models import Prospect, ProspectStageSnapshot
     from insights.scoring.synthetic import generate_prospects, write_prospects_csv
-    from themes.models import Municipality
 
-    call_command("migrate", verbosity=0)
-    municipality = Municipality.objects.get(slug="kiruna")
-    with connection.cursor() as cursor:
-        for model in (ProspectStageSnapshot, Prospect):
-            table = connection.ops.quote_name(model._meta.db_table)
-            cursor.execute(f"DELETE FROM {table} WHERE municipality_id = %s", [municipality.pk])  # noqa: S608
-    path = Path(data_dir) / "synthetic-prospects.csv"
+    municipality = prospects.kiruna_emptied(ProspectStageSnapshot, Prospect)
+    path = data_dir / "synthetic-prospects.csv"
     write_prospects_csv(generate_prospects(args.rows, seed=7), path, dialect="sv")
 
     spent: list[float] = []
-    original = services._stage_snapshots_write
-
-    def timed(*a: object, **k: object) -> None:
-        started = time.perf_counter()
-        original(*a, **k)  # type: ignore[arg-type]
-        spent.append(time.perf_counter() - started)
-
-    services._stage_snapshots_write = timed
+    services._stage_snapshots_write = timed(services._stage_snapshots_write, spent)
     results: dict[str, object] = {
         "rows": args.rows,
         "database": connection.vendor,
@@ -70,9 +62,7 @@ def main() -> None:
     }
     for run in ("first_import", "re_import"):
         started = time.perf_counter()
-        report = services.prospects_import(
-            actor=None, skip_permission_checks=True, municipality=municipality, file=path, file_name=path.name
-        )
+        report = prospects.import_file(municipality, path)
         seconds = time.perf_counter() - started
         results[run] = {
             "imported": report.imported,
