@@ -1,7 +1,9 @@
-"""Template tags for the overview: matrix cells and the timeline, rendered in Python because they repeat hundreds of times."""
+"""Template tags for the overview (matrix cells and the timeline, rendered in Python because they repeat hundreds of
+times) and the board's filter selects."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from html import escape
 from typing import Any
 
@@ -12,7 +14,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from sprints.models import Status
-from sprints.selectors import Cell
+from sprints.selectors import BoardFilters, Cell
 
 register = template.Library()
 
@@ -112,3 +114,57 @@ def timeline_list(chart: dict[str, Any]) -> SafeString:
             )
         parts.append("</ul>")
     return mark_safe("".join(parts))
+
+
+@register.inclusion_tag("sprints/_board_filters.html")
+def board_filters(
+    filters: BoardFilters,
+    choices: dict[str, list[Any]],
+    statuses: Sequence[tuple[str, str]],
+    people: Sequence[Any],
+) -> dict[str, Any]:
+    """The selects of the board's filter form: each its id, query name, label, "all" option, options and chosen value."""
+    selects: list[dict[str, Any]] = [
+        {
+            "id": "filter-wp",
+            "name": "work_package",
+            "label": _("Work package"),
+            "selected": filters.work_package,
+            "options": [(wp.code, f"{wp.code} {wp.label}") for wp in choices["work_packages"]],
+        },
+        {
+            "id": "filter-phase",
+            "name": "phase",
+            "label": _("Relocation phase"),
+            "selected": filters.phase,
+            "options": [(phase.code, phase.label) for phase in choices["phases"]],
+        },
+        {
+            "id": "filter-method",
+            "name": "method",
+            "label": _("Sprint method"),
+            "selected": filters.method,
+            "options": [(method.code, method.label) for method in choices["methods"]],
+        },
+        {
+            "id": "filter-status",
+            "name": "status",
+            "label": _("Status"),
+            "selected": filters.status,
+            "options": list(statuses),
+        },
+    ]
+    if people:
+        selects.append(
+            {
+                "id": "filter-assignee",
+                "name": "assignee",
+                "label": _("Assignee"),
+                "all": _("Everyone"),
+                "selected": filters.assignee,
+                "options": [
+                    (person.username, person.get_full_name() or person.username) for person in people
+                ],
+            }
+        )
+    return {"selects": selects}
