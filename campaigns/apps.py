@@ -3,6 +3,5 @@ from django.utils.translation import gettext_lazy as _
 
 
 class CampaignsConfig(AppConfig):
-    default_auto_field = "django.db.models.BigAutoField"
     name = "campaigns"
     verbose_name = _("Campaigns on segments")

@@ -5,7 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class DashboardConfig(AppConfig):
     name = "dashboard"
     verbose_name = _("Dashboard")
-    default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
         # The figures are cached; the signals that invalidate them are wired here, where the dashboard is loaded.

@@ -5,4 +5,3 @@ from django.utils.translation import gettext_lazy as _
 class InsightsConfig(AppConfig):
     name = "insights"
     verbose_name = _("Insights")
-    default_auto_field = "django.db.models.BigAutoField"

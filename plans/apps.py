@@ -3,6 +3,5 @@ from django.utils.translation import gettext_lazy as _
 
 
 class PlansConfig(AppConfig):
-    default_auto_field = "django.db.models.BigAutoField"
     name = "plans"
     verbose_name = _("Action plans")

@@ -5,7 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class PortalConfig(AppConfig):
     name = "portal"
     verbose_name = _("Portal")
-    default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
         from . import pagecache

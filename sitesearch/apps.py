@@ -5,4 +5,3 @@ from django.utils.translation import gettext_lazy as _
 class SiteSearchConfig(AppConfig):
     name = "sitesearch"
     verbose_name = _("Site search")
-    default_auto_field = "django.db.models.BigAutoField"

@@ -5,4 +5,3 @@ from django.utils.translation import gettext_lazy as _
 class SprintsConfig(AppConfig):
     name = "sprints"
     verbose_name = _("Sprints")
-    default_auto_field = "django.db.models.BigAutoField"

@@ -5,4 +5,3 @@ from django.utils.translation import gettext_lazy as _
 class ThemesConfig(AppConfig):
     name = "themes"
     verbose_name = _("Taxonomy")
-    default_auto_field = "django.db.models.BigAutoField"
