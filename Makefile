@@ -45,7 +45,8 @@ migrations-check: setup
 # need PostgreSQL and a real Celery worker on Redis. With CI=true pass 2 is mandatory; elsewhere it is
 # skipped (with the reason) when PostgreSQL is not reachable.
 test-sqlite: setup
-	$(VENV)/bin/pytest -m "not postgres and not worker"
+	$(VENV)/bin/pytest -m "not postgres and not worker" --cov --cov-report= --cov-fail-under=0
+	$(PY) tools/coverage_ratchet.py
 
 test-postgres: setup
 	@if [ "$$CI" = "true" ] || $(PY) -m tests.services postgres; then \
@@ -74,4 +75,4 @@ bench: setup
 	else echo "bench/page_cache.py skipped: it needs wrk (apt-get install wrk)"; fi
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .coverage
