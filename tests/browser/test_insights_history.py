@@ -23,7 +23,7 @@ pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def _two_imports(tmp_path: Path, slug: str, rows: int, seed: int) -> None:
     """The same synthetic people imported twice, two months apart, some of them further along the second time."""
     from insights.scoring.synthetic import follow_up, generate_prospects, write_prospects_csv
-    from insights.services import prospects_import
+    from tests.insights.conftest import import_file
     from themes.models import Municipality
 
     municipality = Municipality.objects.get(slug=slug)
@@ -34,14 +34,7 @@ def _two_imports(tmp_path: Path, slug: str, rows: int, seed: int) -> None:
     ):
         path = tmp_path / f"synthetic-{slug}-{label}.csv"
         write_prospects_csv(frame, path)
-        prospects_import(
-            actor=None,
-            skip_permission_checks=True,
-            municipality=municipality,
-            file=path,
-            file_name=path.name,
-            observed_on=on,
-        )
+        import_file(municipality, path, observed_on=on)
 
 
 def _check_both_widths(page: Page) -> None:
